@@ -1,0 +1,52 @@
+# The two commands of the README's Quick start, and the builds behind them.
+# `make demo` and `make test` install what is missing, build, and run; nothing else needs doing by hand.
+BUILD      ?= build
+SAN_BUILD  ?= build-sanitize
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test test-unit test-sanitize fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPLOYCTL_WERROR=ON $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@echo '$$ deployctl check share/examples/mysite'
+	@$(BUILD)/deployctl check share/examples/mysite; status=$$?; \
+	  echo "(exit $$status: 0 clean, 1 findings, 2 the tool could not run)"; [ $$status -le 1 ]
+
+test: build test-sanitize
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+$(SAN_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDEPLOYCTL_SANITIZE=ON -DDEPLOYCTL_WERROR=ON $(CMAKE_FLAGS)
+
+test-sanitize: deps $(SAN_BUILD)/CMakeCache.txt
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -L unit
+
+$(FUZZ_BUILD)/CMakeCache.txt: | deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPLOYCTL_FUZZ=ON -DDEPLOYCTL_WERROR=OFF $(CMAKE_FLAGS)
+
+# Runs each fuzz target for FUZZ_SECONDS and grows its corpus in tests/fuzz/corpus/<target>.
+FUZZ_SECONDS ?= 60
+fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@for t in $(FUZZ_BUILD)/tests/fuzz/fuzz_*; do \
+	  name=$$(basename $$t); mkdir -p tests/fuzz/corpus/$$name; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$name || exit 1; done
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)

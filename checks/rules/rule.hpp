@@ -1,0 +1,48 @@
+// A rule: its metadata (the single source of `deployctl rules`, `explain` and the docs) next to its check.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/finding.hpp"
+#include "checks/settings/settings_model.hpp"
+
+namespace deployctl::checks::rules {
+
+struct RuleInfo {
+  std::string_view id;             // stable, never reused: "DJ018", "SK002", ...
+  std::string_view name;           // kebab-case, e.g. "debug-enabled"
+  Severity severity;               // default severity
+  std::string_view summary;        // one line
+  std::string_view rationale;      // why it matters in production
+  std::string_view fix;            // what to do instead
+  std::string_view example_fires;  // a settings module (Python) that makes the rule fire ...
+  std::string_view example_passes; // ... and a close variant that does not
+  std::string_view django_check;   // the matching Django check id, "" when none
+  std::string_view notes;          // version differences and limits, "" when none
+  bool concerns_secret = false;    // about a secret (SECRET_KEY, passwords, database URLs): reporters mask the
+                                   // string literals of the source line they show under its findings
+};
+
+// What a rule reports into: fills in rule id, severity and django_check from the RuleInfo.
+class FindingSink {
+ public:
+  explicit FindingSink(const RuleInfo& info, std::vector<Finding>& out) : info_(info), out_(out) {}
+  void report(std::string message, const settings::Origin& where, std::string setting = {}, std::string fix = {});
+  const RuleInfo& info() const { return info_; }
+
+ private:
+  const RuleInfo& info_;
+  std::vector<Finding>& out_;
+};
+
+using CheckFunction = void (*)(const settings::SettingsModel& model, FindingSink& sink);
+
+struct Rule {
+  RuleInfo info;
+  CheckFunction check;
+};
+
+}  // namespace deployctl::checks::rules

@@ -1,0 +1,36 @@
+// The evaluated settings of one project: the final module namespace plus everything the evaluation saw.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/finding.hpp"
+#include "checks/settings/value.hpp"
+
+namespace deployctl::checks::settings {
+
+struct SourceFile {
+  std::string path;         // relative to the project dir, '/' separators
+  std::string module;       // dotted module name, e.g. "mysite.settings.production"
+  std::string text;         // the source, for carets, snippets and suppressions
+};
+
+struct SettingsModel {
+  std::filesystem::path project_dir;
+  std::string settings_module;                // dotted name of the entry module
+  std::string settings_file;                  // its path relative to project_dir
+  std::map<std::string, Value, std::less<>> values;  // the entry module's final namespace
+  std::vector<SourceFile> files;              // every project file the evaluation read, entry first
+  std::vector<EnvRead> env_reads;             // every environment read, in evaluation order
+  std::vector<Finding> problems;              // syntax errors, import cycles, unreadable files (DPL rules)
+
+  // The setting's value, or null when the settings never assign it (Django's default then applies).
+  const Value* get(std::string_view name) const;
+  // The source of a file the evaluation read, or null.
+  const SourceFile* file(std::string_view path) const;
+};
+
+}  // namespace deployctl::checks::settings

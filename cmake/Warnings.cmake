@@ -1,0 +1,9 @@
+# Warning flags shared by every target of ours; third-party headers are included as SYSTEM so they stay quiet.
+add_library(deployctl_warnings INTERFACE)
+target_compile_options(deployctl_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wunused -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(DEPLOYCTL_WERROR)
+  target_compile_options(deployctl_warnings INTERFACE -Werror)
+endif()
