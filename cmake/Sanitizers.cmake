@@ -5,3 +5,13 @@ if(DEPLOYCTL_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(deployctl_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
+# The fuzz build (make fuzz, clang only): every library gets libFuzzer's coverage instrumentation and ASan+UBSan;
+# the fuzz targets in tests/fuzz add libFuzzer's main.
+if(DEPLOYCTL_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "DEPLOYCTL_FUZZ needs clang (libFuzzer): configure with CC=clang-19 CXX=clang++-19")
+  endif()
+  target_compile_options(deployctl_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(deployctl_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

@@ -4,9 +4,11 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "checks/settings/settings_model.hpp"
 #include "checks/settings/value.hpp"
 
 namespace deployctl::checks::rules::own {
@@ -24,10 +26,16 @@ std::optional<std::string> secret_key_weakness(std::string_view key);
 // (derived from) the default written in the settings; null otherwise.
 const settings::EnvRead* unset_env_read(const settings::Value& value);
 
+// The env read `value` came from: its own, or else the first of its items' (a list split from one variable).
+const settings::EnvRead* env_source(const settings::Value& value);
+
 // Whether `value` is an environment variable's raw text (or bool() of it) whenever the variable is set:
 // read without a cast by a reader that returns strings, and never compared or converted afterwards.
 // Such a value is true for every non-empty text, "False" and "0" included.
 bool is_raw_env_string(const settings::Value& value);
+
+// Whether the read parses a database URL (env.db, env.db_url, dj_database_url.config, cast=db_url).
+bool is_database_url_read(const settings::EnvRead& read);
 
 // `reader('VARIABLE')` for messages, e.g. "os.environ.get('DJANGO_DEBUG')".
 std::string describe_read(const settings::EnvRead& read);
@@ -38,5 +46,19 @@ std::optional<std::string> random_producer(const settings::Value& value);
 
 // A known non-empty string written in the settings, not computed from anything the evaluator could not see.
 bool is_literal_text(const settings::Value& value);
+
+// Settings Django (or django-cors-headers) reads as booleans and whose wrong value weakens security or breaks
+// the site; the TYPE rules look for strings in them.
+std::span<const std::string_view> boolean_settings();
+
+// Whether a string reads as "off" to a person ('False', '0', 'no', 'off', ...) while Python takes it as True.
+bool reads_as_false(std::string_view text);
+
+// django-cors-headers' allow-all switch when it is on and the package is (or may be) in use: the value of
+// CORS_ALLOW_ALL_ORIGINS, else of its old name CORS_ORIGIN_ALLOW_ALL; null otherwise. `name` gets the setting's name.
+const settings::Value* cors_allow_all(const settings::SettingsModel& model, std::string& name);
+
+// " (the default of os.getenv('X'), used while it is unset)" for a value that fell back to its default, else "".
+std::string default_note(const settings::Value& value);
 
 }  // namespace deployctl::checks::rules::own

@@ -26,6 +26,9 @@ struct SettingsModel {
   std::vector<SourceFile> files;              // every project file the evaluation read, entry first
   std::vector<EnvRead> env_reads;             // every environment read, in evaluation order
   std::vector<Finding> problems;              // syntax errors, import cycles, unreadable files (DPL rules)
+  // False when a star import from code the evaluation cannot see (or another unseen binding) may have bound more
+  // names in the entry module: a setting absent from `values` is then unknown, not Django's default.
+  bool namespace_complete = true;
 
   // The setting's value, or null when the settings never assign it (Django's default then applies).
   const Value* get(std::string_view name) const;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# deployctl check vs Django's `manage.py check --deploy` on the example project, side by side in one hyperfine
+# run. Target: deployctl takes at most 1/20 of Django's wall time. Exits 1 when the target is missed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_require_tools
+
+project="$repo_root/share/examples/mysite"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+# What Django needs to run the production settings. Byte-code caches go to scratch so the source tree stays
+# clean while Django still gets its warm-cache best case after the warm-up runs.
+export DJANGO_SECRET_KEY="$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+export DJANGO_ALLOWED_HOSTS=example.com
+export DATABASE_URL="sqlite:///$scratch/db.sqlite3"
+export PYTHONPYCACHEPREFIX="$scratch/pycache"
+
+bench_require_deployctl_runs check "$project"
+# The example's LOGGING writes to logs/ relative to the working directory, so Django runs from the project.
+cd "$project"
+"$PYTHON" manage.py check --deploy >/dev/null 2>&1 ||
+  { echo "bench: Django's check --deploy fails on $project" >&2; exit 2; }
+
+json="$BENCH_OUT/check_vs_django.json"
+hyperfine --shell=none --ignore-failure --warmup 3 --min-runs 20 --style basic \
+  --export-json "$json" --export-markdown "$BENCH_OUT/check_vs_django.md" \
+  --command-name 'deployctl check' "$DEPLOYCTL check $project" \
+  --command-name 'manage.py check --deploy' "$PYTHON manage.py check --deploy"
+
+ours="$(bench_mean "$json" 0)"
+django="$(bench_mean "$json" 1)"
+"$PYTHON" - "$ours" "$django" <<'PY'
+import sys
+ours, django = map(float, sys.argv[1:3])
+ratio = django / ours
+verdict = 'met' if ratio >= 20 else 'MISSED'
+print(f'\ndeployctl check {ours * 1000:.1f} ms, manage.py check --deploy {django * 1000:.1f} ms: '
+      f'deployctl takes 1/{ratio:.1f} of Django\'s time (target at most 1/20: {verdict})')
+sys.exit(0 if ratio >= 20 else 1)
+PY

@@ -1,0 +1,120 @@
+// The steps of `deployctl check`, in order; each step is a call into the layer that owns it.
+#include "checks/check_project.hpp"
+
+#include <algorithm>
+
+#include "checks/rules/registry.hpp"
+#include "checks/settings/discovery.hpp"
+#include "checks/settings/env_file.hpp"
+#include "checks/settings/evaluator.hpp"
+#include "checks/suppressions.hpp"
+#include "core/suggest.hpp"
+
+namespace deployctl::checks {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool matches(std::string_view pattern, std::string_view rule_id) { return rule_id.starts_with(pattern); }
+
+std::vector<std::string> known_rule_ids() {
+  std::vector<std::string> ids;
+  for (const rules::Rule& rule : rules::all_rules()) ids.emplace_back(rule.info.id);
+  return ids;
+}
+
+Result<void> validate_filter(const RuleFilter& filter) {
+  for (const auto* patterns : {&filter.select, &filter.ignore})
+    for (const std::string& pattern : *patterns)
+      if (auto valid = validate_rule_pattern(pattern); !valid) return valid;
+  for (const auto& override_entry : filter.severity)
+    if (auto valid = validate_rule_pattern(override_entry.first); !valid) return valid;
+  return {};
+}
+
+}  // namespace
+
+Result<void> validate_project_dir(const fs::path& project_dir) {
+  std::error_code ec;
+  const auto status = fs::status(project_dir, ec);
+  if (!fs::exists(status)) return fail("project directory " + project_dir.string() + " does not exist");
+  if (!fs::is_directory(status))
+    return fail(project_dir.string() + " is not a directory; give the Django project's directory (where manage.py is)");
+  return {};
+}
+
+bool RuleFilter::enabled(std::string_view rule_id) const {
+  const auto matches_id = [&](const std::string& pattern) { return matches(pattern, rule_id); };
+  if (!select.empty() && std::ranges::none_of(select, matches_id)) return false;
+  return std::ranges::none_of(ignore, matches_id);
+}
+
+std::optional<Severity> RuleFilter::severity_override(std::string_view rule_id) const {
+  std::optional<Severity> chosen;
+  std::size_t chosen_length = 0;
+  for (const auto& [pattern, level] : severity) {
+    if (!matches(pattern, rule_id) || (chosen && pattern.size() < chosen_length)) continue;
+    chosen = level;
+    chosen_length = pattern.size();
+  }
+  return chosen;
+}
+
+Result<void> validate_rule_pattern(std::string_view pattern) {
+  const std::vector<std::string> ids = known_rule_ids();
+  if (pattern.empty()) return fail("empty rule id; give rule ids or prefixes such as DJ018 or DJ");
+  if (std::ranges::any_of(ids, [&](const std::string& id) { return matches(pattern, id); })) return {};
+  return fail("unknown rule '" + std::string(pattern) + "'." + did_you_mean(pattern, ids) +
+              " Run 'deployctl rules' for the list.");
+}
+
+Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& filter) {
+  if (auto valid = validate_filter(filter); !valid) return std::unexpected(valid.error());
+
+  std::vector<Finding> findings;
+  // The evaluator's problems are reported by their DPL rules; one without a registered rule is passed on as
+  // it is rather than lost.
+  for (const Finding& problem : model.problems)
+    if (rules::find_rule(problem.rule) == nullptr && filter.enabled(problem.rule)) findings.push_back(problem);
+  for (const rules::Rule& rule : rules::all_rules()) {
+    if (!filter.enabled(rule.info.id) || rule.check == nullptr) continue;
+    rules::FindingSink sink(rule.info, findings);
+    rule.check(model, sink);
+  }
+
+  const std::vector<std::string> ids = known_rule_ids();
+  const RuleSelection selection{ids, [&](std::string_view id) { return filter.enabled(id); }};
+  SuppressionOutcome outcome = apply_suppressions(std::move(findings), model.files, selection);
+
+  for (Finding& finding : outcome.findings)
+    if (const auto severity = filter.severity_override(finding.rule)) finding.severity = *severity;
+  sort_findings(outcome.findings);
+
+  CheckResult result;
+  result.summary = Summary::of(outcome.findings, outcome.suppressed);
+  result.findings = std::move(outcome.findings);
+  result.model = std::move(model);
+  return result;
+}
+
+Result<CheckResult> check_project(const CheckOptions& options) {
+  // Arguments first: a typo in a rule id should not wait for the whole project to be evaluated.
+  if (auto valid = validate_filter(options.rules); !valid) return std::unexpected(valid.error());
+  if (auto valid = validate_project_dir(options.project_dir); !valid) return std::unexpected(valid.error());
+
+  // --settings, then the config, then what the project's wsgi.py, asgi.py or manage.py set.
+  auto settings_module = settings::discover_settings_module(options.project_dir, options.settings_module,
+                                                            options.config_settings, options.config_name);
+  if (!settings_module) return std::unexpected(settings_module.error());
+
+  auto environment = settings::build_environment(options.env_files, options.env);
+  if (!environment) return std::unexpected(environment.error());
+
+  auto model = settings::evaluate_settings(options.project_dir, settings_module->module, *environment);
+  if (!model) return std::unexpected(model.error());
+
+  return check_model(std::move(*model), options.rules);
+}
+
+}  // namespace deployctl::checks

@@ -1,0 +1,60 @@
+// `deployctl check` as a library call: discovery, environment, evaluation, rules, overrides, selection,
+// suppressions, order. The CLI only turns flags and config into CheckOptions and prints the result.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "checks/finding.hpp"
+#include "checks/settings/settings_model.hpp"
+#include "checks/summary.hpp"
+#include "core/error.hpp"
+
+namespace deployctl::checks {
+
+// Rule patterns (--select, --ignore, [check.severity] keys) are rule ids ("DJ018") or id prefixes ("DJ").
+struct RuleFilter {
+  std::vector<std::string> select;  // empty: every rule
+  std::vector<std::string> ignore;  // wins over select
+  std::vector<std::pair<std::string, Severity>> severity;  // overrides; the longest matching pattern wins
+
+  bool enabled(std::string_view rule_id) const;
+  std::optional<Severity> severity_override(std::string_view rule_id) const;
+};
+
+struct CheckOptions {
+  std::filesystem::path project_dir = ".";
+  std::optional<std::string> settings_module;      // --settings: a dotted module name
+  std::optional<std::string> config_settings;      // the config's `settings` key; --settings wins over it
+  std::string config_name = "deployctl.toml";      // how messages name the config
+  std::vector<std::filesystem::path> env_files;    // read in order
+  std::vector<std::string> env;                    // KEY=VALUE, after the env files
+  RuleFilter rules;
+};
+
+struct CheckResult {
+  settings::SettingsModel model;  // the sources the findings point into (carets, snippets)
+  std::vector<Finding> findings;  // after overrides, selection and suppressions; in report order
+  Summary summary;
+};
+
+// Fails (exit 2) when the project dir is missing, no settings module is found, an env file or assignment is
+// bad, a rule pattern is unknown, or the settings module cannot be read.
+Result<CheckResult> check_project(const CheckOptions& options);
+
+// Runs the enabled rules on an evaluated model, then suppressions, overrides and the sort. For tests (and
+// rule examples) that evaluate in memory.
+Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& rules);
+
+// Whether `project_dir` is an existing directory; the error says what to give instead.
+Result<void> validate_project_dir(const std::filesystem::path& project_dir);
+
+// Whether `pattern` names a rule or a rule prefix; the error says which ids are close ("Did you mean").
+Result<void> validate_rule_pattern(std::string_view pattern);
+
+}  // namespace deployctl::checks

@@ -1,0 +1,94 @@
+// DB002 database-url-credentials: a database URL read from the environment falls back to a URL written in the
+// settings that carries a password. Messages give the password's length, never the password.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "checks/rules/own_helpers.hpp"
+#include "checks/rules/rule.hpp"
+
+namespace deployctl::checks::rules {
+
+namespace {
+
+// Schemes dj-database-url and django-environ map to Django database backends (those that take a password).
+constexpr std::array<std::string_view, 17> database_schemes = {
+    "postgres", "postgresql", "pgsql",  "psql",      "postgis",     "mysql",       "mysql2",    "mysqlgis",
+    "mysql-connector", "oracle", "oraclegis", "mssql", "mssqlms", "redshift", "cockroach", "timescale", "timescalegis"};
+
+struct UrlParts {
+  std::string scheme;    // lower case
+  std::string password;  // the text between ':' and '@' of the authority, percent-encoded as written
+};
+
+// "postgres://user:secret@host:5432/db" -> {"postgres", "secret"}; nullopt when there is no password.
+std::optional<UrlParts> url_with_password(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
+  std::string scheme(url.substr(0, scheme_end));
+  std::ranges::transform(scheme, scheme.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  const std::string_view rest = url.substr(scheme_end + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  const std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view user_info = authority.substr(0, at);
+  const std::size_t colon = user_info.find(':');
+  if (colon == std::string_view::npos || colon + 1 == user_info.size()) return std::nullopt;
+  return UrlParts{std::move(scheme), std::string(user_info.substr(colon + 1))};
+}
+
+bool is_database_read(const settings::EnvRead& read, const UrlParts& url) {
+  if (own::is_database_url_read(read)) return true;
+  if (std::ranges::find(database_schemes, url.scheme) != database_schemes.end()) return true;
+  return read.variable.find("DATABASE") != std::string::npos || read.variable.find("DB") != std::string::npos;
+}
+
+void check(const settings::SettingsModel& model, FindingSink& sink) {
+  std::set<std::tuple<std::string, int, int>> reported;  // a module evaluated twice records its reads twice
+  for (const settings::EnvRead& read : model.env_reads) {
+    if (!read.default_value || !read.default_value->is_string() || read.default_value->env) continue;
+    const auto url = url_with_password(read.default_value->text);
+    if (!url || !is_database_read(read, *url)) continue;
+    if (!reported.emplace(read.where.file, read.where.position.line, read.where.position.column).second) continue;
+    sink.report("the database URL used when " + read.variable + " is unset (the default of " +
+                    own::describe_read(read) + ") carries " + own::sized(url->password, "password") +
+                    " written in the settings: everyone with the source has the credentials, and a deploy that "
+                    "misses the variable connects with them.",
+                read.where, "DATABASES");
+  }
+}
+
+}  // namespace
+
+extern const Rule db002_database_url_credentials{
+    RuleInfo{
+        .id = "DB002",
+        .name = "database-url-credentials",
+        .severity = Severity::error,
+        .summary = "A database URL read from the environment falls back to a URL with a password written in the settings.",
+        .rationale =
+            "env.db('DATABASE_URL', default='postgres://app:secret@db/app'), dj_database_url.config(default=...) "
+            "and config('DATABASE_URL', default=...) put working credentials in the repository, and the fallback "
+            "hides a missing variable: the deploy starts and connects wherever the default points.",
+        .fix = "Drop the default so that a missing DATABASE_URL stops the start (env.db('DATABASE_URL'), "
+               "dj_database_url.config() with the variable required), or default to a password-less local URL "
+               "such as 'sqlite:///db.sqlite3' for development.",
+        .example_fires = "import dj_database_url\n"
+                         "\n"
+                         "DATABASES = {'default': dj_database_url.config(default='postgres://mysite:hunter2@localhost/mysite')}\n",
+        .example_passes = "import dj_database_url\n"
+                          "\n"
+                          "DATABASES = {'default': dj_database_url.config(default='postgres://mysite@localhost/mysite')}\n",
+        .django_check = "",
+        .notes = "Looks at every environment read whose default is a URL with a password and that reads a database: "
+                 "a URL reader (env.db, dj_database_url, cast=db_url), a database scheme (postgres, mysql, oracle, "
+                 "mssql, ...) or a variable named like DATABASE/DB.",
+    },
+    check,
+};
+
+}  // namespace deployctl::checks::rules

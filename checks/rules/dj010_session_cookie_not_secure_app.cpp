@@ -1,0 +1,42 @@
+// DJ010: SESSION_COOKIE_SECURE is not True while the sessions app is installed (without SessionMiddleware) (Django's
+// security.W010).
+#include "checks/rules/django_helpers.hpp"
+#include "checks/rules/rule.hpp"
+
+namespace deployctl::checks::rules {
+namespace {
+
+void check(const settings::SettingsModel& model, FindingSink& sink) {
+  const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_SECURE");
+  if (scope != django::SessionScope::app_only) return;
+  sink.report(django::setting_state(model, "SESSION_COOKIE_SECURE") +
+                  ", not True, and 'django.contrib.sessions' is in INSTALLED_APPS: the session cookie is also sent "
+                  "over plain HTTP, where network sniffers can steal it and hijack the session",
+              settings::setting_origin(model, "SESSION_COOKIE_SECURE"), "SESSION_COOKIE_SECURE");
+}
+
+}  // namespace
+
+extern const Rule dj010_session_cookie_not_secure_app;
+const Rule dj010_session_cookie_not_secure_app{
+    RuleInfo{
+        .id = "DJ010",
+        .name = "session-cookie-not-secure-app",
+        .severity = Severity::warning,
+        .summary = "SESSION_COOKIE_SECURE is not True while the sessions app is installed (without SessionMiddleware)",
+        .rationale = "A session cookie without the Secure flag is sent on any plain-HTTP request to the site (a "
+                     "mistyped http:// link is enough), where anyone on the network can read it and log in as the "
+                     "user.",
+        .fix = "Set SESSION_COOKIE_SECURE = True (the site must be served over HTTPS).",
+        .example_fires = "INSTALLED_APPS = [\"django.contrib.contenttypes\", \"django.contrib.sessions\"]\n",
+        .example_passes = "INSTALLED_APPS = [\"django.contrib.contenttypes\", \"django.contrib.sessions\"]\n"
+                          "SESSION_COOKIE_SECURE = True\n",
+        .django_check = "security.W010",
+        .notes = "Django reports security.W010 when only the sessions app is installed; with only the middleware it "
+                 "reports the next warning, and with both a single combined one (DJ012/security.W012). Since Django "
+                 "4.1 the setting must be `True` itself (`is True`); Django 3.2 to 4.0 accepted any truthy value "
+                 "such as 1 or \"yes\".",
+    },
+    check};
+
+}  // namespace deployctl::checks::rules

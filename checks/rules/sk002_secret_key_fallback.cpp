@@ -1,0 +1,52 @@
+// SK002 secret-key-fallback: SECRET_KEY is read from the environment but falls back to a key written in the
+// settings, which a deploy that misses the variable then uses silently.
+#include <string>
+
+#include "checks/rules/own_helpers.hpp"
+#include "checks/rules/rule.hpp"
+
+namespace deployctl::checks::rules {
+
+namespace {
+
+void check(const settings::SettingsModel& model, FindingSink& sink) {
+  const settings::Value* key = model.get("SECRET_KEY");
+  if (!key || !key->env || !key->env->default_value) return;
+  const settings::EnvRead& read = *key->env;
+  const settings::Value& fallback = *read.default_value;
+  // A default computed from another read or generated at import is not a key written in the source.
+  if (!fallback.is_string() || fallback.text.empty() || fallback.env || own::random_producer(fallback)) return;
+  std::string message = "SECRET_KEY falls back to " + own::sized(fallback.text, "literal") + " written in the settings when " +
+                        read.variable + " is unset (" + own::describe_read(read) + ")";
+  if (!read.is_set && key->is_known()) message += ", as it is in the analysed environment";
+  message += ": a deploy that misses the variable starts normally and signs sessions and password-reset links with a "
+             "key everyone with the source knows.";
+  sink.report(std::move(message), read.where, "SECRET_KEY");
+}
+
+}  // namespace
+
+extern const Rule sk002_secret_key_fallback{
+    RuleInfo{
+        .id = "SK002",
+        .name = "secret-key-fallback",
+        .severity = Severity::error,
+        .summary = "SECRET_KEY is read from the environment with a hard-coded fallback key.",
+        .rationale =
+            "`os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')`, env('SECRET_KEY', default=...) and "
+            "config('SECRET_KEY', default=...) look safe in review, but the fallback applies wherever the variable "
+            "is missing, and nothing fails: the site runs, signing sessions, password-reset tokens and cookies "
+            "with a key that is in the repository. Django's check sees only the key of the run it is in.",
+        .fix = "Drop the default so that a missing variable stops the start: "
+               "SECRET_KEY = os.environ['DJANGO_SECRET_KEY'] (or env('DJANGO_SECRET_KEY'), config('DJANGO_SECRET_KEY')). "
+               "Give development its own settings module or .env file.",
+        .example_fires = "import os\n\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",
+        .example_passes = "import os\n\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n",
+        .django_check = "",
+        .notes = "Fires whether or not the variable is set in the analysed environment, since the fallback is in the "
+                 "source either way. A fallback generated at import time is SK003; a weak fallback is also SK004.",
+    },
+    check,
+};
+
+}  // namespace deployctl::checks::rules

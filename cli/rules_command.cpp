@@ -1,0 +1,39 @@
+// `deployctl rules`: every rule of the registry, as a table, JSON or the markdown of share/docs/rules.md.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "checks/rules/registry.hpp"
+#include "cli/command.hpp"
+#include "cli/rule_docs.hpp"
+#include "core/error.hpp"
+#include "core/suggest.hpp"
+
+namespace deployctl::cli {
+
+namespace {
+
+struct RulesFlags {
+  std::string format = "text";
+};
+
+int run_rules(const RulesFlags& flags, const Io& io) {
+  const RuleListFormat* format = find_rule_list_format(flags.format);
+  if (format == nullptr)
+    throw Failure("--format: unknown format '" + flags.format + "'." +
+                  did_you_mean(flags.format, rule_list_format_names()) + " Formats: text, json, markdown.");
+  format->write(io.out, checks::rules::all_rules());
+  return static_cast<int>(ExitCode::ok);
+}
+
+}  // namespace
+
+Action declare_rules_command(CLI::App& app, const Io& io) {
+  auto flags = std::make_shared<RulesFlags>();
+  app.add_option("--format", flags->format, "Output format: text (default), json or markdown")->type_name("FORMAT")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.footer("'deployctl rules --format markdown' is share/docs/rules.md; 'deployctl explain ID' shows one rule.");
+  return [flags, &io] { return run_rules(*flags, io); };
+}
+
+}  // namespace deployctl::cli

@@ -1,0 +1,3 @@
+DEBUG = True
+ALLOWED_HOSTS = ["example.com"
+SECRET_KEY = "x"

@@ -1,0 +1,140 @@
+// SK001-SK004: SECRET_KEY written literally, with a hard-coded fallback, generated at import, or with a weak
+// fallback; each fallback idiom of os.environ, django-environ and python-decouple.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "checks/rules/own_helpers.hpp"
+#include "rules_own_support.hpp"
+
+namespace deployctl::checks::rules_own_test {
+
+namespace {
+const std::string strong_key = "q8!Zr2#vT6$wY0%uI4^oP7&aS1*dF5(gH9)jK3_lL8+xC2=bN6-mM0";  // 54 characters
+}  // namespace
+
+TEST_SUITE("rules-own secret key") {
+  TEST_CASE("rules-own SK001: a literal SECRET_KEY fires with its length, not its text") {
+    const auto f = run_rule("SK001", "SECRET_KEY = '" + strong_key + "'\n");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].message.find("a 54-character literal") != std::string::npos);
+    CHECK(f[0].message.find(strong_key) == std::string::npos);
+    CHECK(f[0].where.line == 1);
+  }
+
+  TEST_CASE("rules-own SK001: SECRET_KEY_FALLBACKS literals fire per entry") {
+    const auto f = run_rule("SK001", "import os\nSECRET_KEY = os.environ['K']\nSECRET_KEY_FALLBACKS = [os.environ['OLD'], '" +
+                                         strong_key + "']\n");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].message.find("SECRET_KEY_FALLBACKS[1]") != std::string::npos);
+    CHECK(f[0].setting == std::optional<std::string>("SECRET_KEY_FALLBACKS"));
+  }
+
+  TEST_CASE("rules-own SK001: environment reads and empty keys stay silent") {
+    CHECK(run_rule("SK001", "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n").empty());
+    CHECK(run_rule("SK001", "SECRET_KEY = ''\n").empty());
+    CHECK(run_rule("SK001", "import os\nSECRET_KEY = os.environ.get('K', 'fallback-key')\n").empty());  // SK002's
+  }
+
+  TEST_CASE("rules-own SK002: each fallback idiom fires, whatever the key's length") {
+    const char* sources[] = {
+        "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",
+        "import os\nSECRET_KEY = os.getenv('DJANGO_SECRET_KEY', 'default_secret_key')\n",
+        "import environ\nenv = environ.Env()\nSECRET_KEY = env('DJANGO_SECRET_KEY', default='default_secret_key')\n",
+        "import environ\nenv = environ.Env()\nSECRET_KEY = env.str('DJANGO_SECRET_KEY', default='default_secret_key')\n",
+        "from decouple import config\nSECRET_KEY = config('DJANGO_SECRET_KEY', default='default_secret_key')\n",
+    };
+    for (const char* source : sources) {
+      CAPTURE(source);
+      const auto f = run_rule("SK002", source);
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("DJANGO_SECRET_KEY") != std::string::npos);
+      CHECK(f[0].message.find("an 18-character literal") != std::string::npos);
+      CHECK(f[0].message.find("default_secret_key") == std::string::npos);
+    }
+    const auto long_key = run_rule("SK002", "import os\nSECRET_KEY = os.environ.get('K', '" + strong_key + "')\n");
+    CHECK(long_key.size() == 1);
+  }
+
+  TEST_CASE("rules-own SK002: fires even when the analysed environment sets the variable") {
+    const auto f = run_rule("SK002", "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",
+                            environment({{"DJANGO_SECRET_KEY", strong_key.c_str()}}));
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].message.find(strong_key) == std::string::npos);
+  }
+
+  TEST_CASE("rules-own SK002: no fallback, an empty one, or None stay silent") {
+    CHECK(run_rule("SK002", "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n").empty());
+    CHECK(run_rule("SK002", "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', '')\n").empty());
+    CHECK(run_rule("SK002", "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY')\n").empty());
+    CHECK(run_rule("SK002", "from decouple import config\nSECRET_KEY = config('DJANGO_SECRET_KEY')\n").empty());
+  }
+
+  TEST_CASE("rules-own SK003: keys generated at import fire, directly or as a fallback") {
+    SUBCASE("get_random_secret_key()") {
+      const auto f = run_rule("SK003", "from django.core.management.utils import get_random_secret_key\n"
+                                       "SECRET_KEY = get_random_secret_key()\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("get_random_secret_key()") != std::string::npos);
+    }
+    SUBCASE("secrets.token_urlsafe") {
+      CHECK(run_rule("SK003", "import secrets\nSECRET_KEY = secrets.token_urlsafe(50)\n").size() == 1);
+    }
+    SUBCASE("as the default of os.environ.get") {
+      const auto f = run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                                       "SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', get_random_secret_key())\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("DJANGO_SECRET_KEY") != std::string::npos);
+    }
+    CHECK(run_rule("SK003", "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n").empty());
+    CHECK(run_rule("SK003", "SECRET_KEY = '" + strong_key + "'\n").empty());
+  }
+
+  TEST_CASE("rules-own SK004: weak fallbacks fire by Django's three criteria; strong ones do not") {
+    SUBCASE("too short") {
+      const auto f = run_rule("SK004", "import os\nSECRET_KEY = os.getenv('DJANGO_SECRET_KEY', 'changeme')\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("8 characters") != std::string::npos);
+      CHECK(f[0].message.find("changeme") == std::string::npos);
+      CHECK(f[0].severity == Severity::warning);
+    }
+    SUBCASE("django-insecure- prefix") {
+      const auto f = run_rule("SK004", "from decouple import config\nSECRET_KEY = config('SECRET_KEY', default='django-insecure-" +
+                                           strong_key + "')\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("django-insecure-") != std::string::npos);
+    }
+    SUBCASE("too few distinct characters") {
+      const auto f = run_rule("SK004", "import environ\nenv = environ.Env()\nSECRET_KEY = env('SECRET_KEY', default='" +
+                                           std::string(60, 'x') + "')\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("1 distinct") != std::string::npos);
+    }
+    SUBCASE("set in the analysed environment: Django's W009 sees only the strong value") {
+      CHECK(run_rule("SK004", "import os\nSECRET_KEY = os.getenv('DJANGO_SECRET_KEY', 'changeme')\n",
+                     environment({{"DJANGO_SECRET_KEY", strong_key.c_str()}}))
+                .size() == 1);
+    }
+    CHECK(run_rule("SK004", "import os\nSECRET_KEY = os.getenv('DJANGO_SECRET_KEY', '" + strong_key + "')\n").empty());
+    CHECK(run_rule("SK004", "SECRET_KEY = 'changeme'\n").empty());  // a literal: SK001 and Django's W009
+  }
+
+  TEST_CASE("rules-own helpers: SECRET_KEY weakness follows Django's W009 exactly") {
+    using rules::own::secret_key_weakness;
+    CHECK(secret_key_weakness(strong_key) == std::nullopt);
+    CHECK(secret_key_weakness(std::string(49, 'a') + "b").has_value());
+    CHECK(secret_key_weakness("abcd" + std::string(46, 'a')).has_value());    // 4 distinct
+    CHECK(secret_key_weakness("abcde" + std::string(45, 'a')) == std::nullopt);  // 5 distinct, 50 long
+    CHECK(secret_key_weakness("django-insecure-" + strong_key).has_value());
+    // Lengths count code points, as Python's len() does: 50 two-byte characters are 50, not 100.
+    std::string accented;
+    for (int i = 0; i < 10; ++i) accented += "\xc3\xa9\xc3\xa8\xc3\xaa\xc3\xab\xc3\xa0";
+    CHECK(rules::own::python_length(accented) == 50);
+    CHECK(secret_key_weakness(accented) == std::nullopt);
+    CHECK(rules::own::sized("12345678", "literal") == "an 8-character literal");
+    CHECK(rules::own::sized(std::string(18, 'x'), "literal") == "an 18-character literal");
+    CHECK(rules::own::sized(std::string(17, 'x'), "literal") == "a 17-character literal");
+  }
+}
+
+}  // namespace deployctl::checks::rules_own_test
