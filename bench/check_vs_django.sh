@@ -15,6 +15,7 @@ export DJANGO_SECRET_KEY="$("$PYTHON" -c 'import secrets; print(secrets.token_ur
 export DJANGO_ALLOWED_HOSTS=example.com
 export DATABASE_URL="sqlite:///$scratch/db.sqlite3"
 export PYTHONPYCACHEPREFIX="$scratch/pycache"
+unset PYTHONDONTWRITEBYTECODE  # set in some shells; without caches Django recompiles itself every run
 
 bench_require_deployctl_runs check "$project"
 # The example's LOGGING writes to logs/ relative to the working directory, so Django runs from the project.
@@ -30,12 +31,14 @@ hyperfine --shell=none --ignore-failure --warmup 3 --min-runs 20 --style basic \
 
 ours="$(bench_mean "$json" 0)"
 django="$(bench_mean "$json" 1)"
-"$PYTHON" - "$ours" "$django" <<'PY'
+"$PYTHON" - "$ours" "$django" "$(bench_cpu "$json" 0)" "$(bench_cpu "$json" 1)" <<'PY'
 import sys
-ours, django = map(float, sys.argv[1:3])
+ours, django, ours_cpu, django_cpu = map(float, sys.argv[1:5])
 ratio = django / ours
 verdict = 'met' if ratio >= 20 else 'MISSED'
 print(f'\ndeployctl check {ours * 1000:.1f} ms, manage.py check --deploy {django * 1000:.1f} ms: '
       f'deployctl takes 1/{ratio:.1f} of Django\'s time (target at most 1/20: {verdict})')
+print(f'CPU time (user + system): deployctl {ours_cpu * 1000:.1f} ms, Django {django_cpu * 1000:.1f} ms: '
+      f'1/{django_cpu / ours_cpu:.1f}')
 sys.exit(0 if ratio >= 20 else 1)
 PY

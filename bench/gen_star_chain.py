@@ -1,6 +1,9 @@
-# Generates a Django project whose settings are N modules chained by star imports, for the scaling benchmark.
-# Run with /usr/bin/python3: gen_star_chain.py N OUTDIR; prints the entry module, chain.settings.production.
-# The result is valid Django, but CPython's import machinery hits its recursion limit past ~130 links.
+# Generates a Django project of N settings modules chained by star imports, for the scaling benchmark.
+# Run with /usr/bin/python3: gen_star_chain.py N OUTDIR [--segment L]; prints the entry module.
+# Layout: s0000 is the root; links s0001.. each `from .<previous> import *`, in chains of at most L links
+# that start again from s0000; the entry module, chain.settings.production, star-imports every chain's last
+# link. One chain of 1000 would measure nothing: CPython fails with RecursionError at about 135 nested
+# imports, and deployctl (DPL002) stops following imports nested more than 128 deep.
 import argparse
 import shutil
 import sys
@@ -79,7 +82,7 @@ USE_TZ = True
 DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
 '''
 
-# Each later module imports * from the previous one, adds two settings and overrides one or two existing
+# Each link imports * from the previous one, adds two settings and overrides one or two existing
 # ones, rotating through the environment idioms real settings use. `{i}` is the module's index.
 LINK_IDIOMS = [
     "FEATURE_{i}_ENABLED = os.environ.get('FEATURE_{i}', 'false').lower() in ('1', 'true', 'yes')\n"
@@ -103,25 +106,43 @@ LINK_IDIOMS = [
 ]
 
 
-def module_name(index: int, count: int) -> str:
-    # The last link has a fixed name so that every size is checked with the same command line.
-    return ENTRY_MODULE if index == count - 1 else f's{index:04d}'
+def link_name(index: int) -> str:
+    return f's{index:04d}'
 
 
-def module_source(index: int, count: int) -> str:
-    idiom = LINK_IDIOMS[index % len(LINK_IDIOMS)].format(i=index)
-    parent = module_name(index - 1, count)
+def segment_tails(count: int, segment: int) -> list[int]:
+    """The last link of each segment: links 1 .. count-2 in runs of `segment`, each run rooted at s0000."""
+    last = count - 2
+    return [min(start + segment - 1, last) for start in range(1, last + 1, segment)]
+
+
+def link_source(index: int, segment: int) -> str:
+    parent = link_name(0 if (index - 1) % segment == 0 else index - 1)
     return (
         f'"""Chain link {index}: inherits {parent}, adds and overrides a few settings."""\n'
         'import os\n\n'
         f'from .{parent} import *  # noqa: F401,F403\n\n'
-        f'{idiom}'
+        + LINK_IDIOMS[index % len(LINK_IDIOMS)].format(i=index)
     )
 
 
-def generate(count: int, outdir: Path) -> str:
+def entry_source(count: int, segment: int) -> str:
+    # Later segments override earlier ones, as a settings package that layers feature modules does.
+    imports = ''.join(f'from .{link_name(tail)} import *  # noqa: F401,F403\n' for tail in segment_tails(count, segment))
+    return (
+        f'"""Entry module: joins the {count - 2} chain links, then adds its own settings."""\n'
+        'import os\n\n'
+        + (imports or f'from .{link_name(0)} import *  # noqa: F401,F403\n')
+        + '\n'
+        + LINK_IDIOMS[(count - 1) % len(LINK_IDIOMS)].format(i=count - 1)
+    )
+
+
+def generate(count: int, outdir: Path, segment: int) -> str:
     if count < 2:
         raise SystemExit('gen_star_chain.py: N must be at least 2')
+    if segment < 1:
+        raise SystemExit('gen_star_chain.py: --segment must be at least 1')
     if outdir.exists():
         shutil.rmtree(outdir)
     settings_dir = outdir / 'chain' / 'settings'
@@ -130,18 +151,22 @@ def generate(count: int, outdir: Path) -> str:
     (outdir / 'chain' / '__init__.py').write_text('')
     (outdir / 'chain' / 'urls.py').write_text('urlpatterns = []\n')
     (settings_dir / '__init__.py').write_text('')
-    (settings_dir / 's0000.py').write_text(BASE_MODULE)
-    for index in range(1, count):
-        (settings_dir / f'{module_name(index, count)}.py').write_text(module_source(index, count))
+    (settings_dir / f'{link_name(0)}.py').write_text(BASE_MODULE)
+    for index in range(1, count - 1):
+        (settings_dir / f'{link_name(index)}.py').write_text(link_source(index, segment))
+    (settings_dir / f'{ENTRY_MODULE}.py').write_text(entry_source(count, segment))
     return f'chain.settings.{ENTRY_MODULE}'
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description='Generate a project of N star-chained settings modules.')
-    parser.add_argument('count', type=int, help='number of settings modules in the chain')
+    parser.add_argument('count', type=int, help='number of settings modules, the root and the entry included')
     parser.add_argument('outdir', type=Path, help='where to write the project (replaced if it exists)')
+    parser.add_argument('--segment', type=int, default=100,
+                        help='links per chain before a new one starts from the root (default 100: deeper '
+                             'nesting is past what CPython can import)')
     args = parser.parse_args(argv)
-    print(generate(args.count, args.outdir))
+    print(generate(args.count, args.outdir, args.segment))
     return 0
 
 

@@ -27,3 +27,9 @@ bench_require_deployctl_runs() {
 bench_mean() {
   "$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"
 }
+
+# Mean CPU time (user + system) in seconds of the same: steadier than wall time when other jobs share the cores.
+bench_cpu() {
+  "$PYTHON" -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print(r["user"] + r["system"])' \
+    "$1" "$2"
+}

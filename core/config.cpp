@@ -2,12 +2,13 @@
 // Adding a table ([deploy], [render], ...) is a struct in config.hpp, a key table here and one line in schema().
 #include "core/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <array>
 #include <functional>
 #include <span>
 #include <string_view>
-#include <toml++/toml.h>
 #include <tuple>
 #include <variant>
 
@@ -41,8 +42,8 @@ using Field = std::variant<std::optional<ConfigString> Section::*,              
 
 template <typename Section>
 struct KeySpec {
-  std::string_view name;                      // the TOML key, spelled like the flag without its dashes
-  std::string_view flag;                      // the CLI flag it mirrors, for messages
+  std::string_view name;  // the TOML key, spelled like the flag without its dashes
+  std::string_view flag;  // the CLI flag it mirrors, for messages
   Field<Section> field;
   std::span<const std::string_view> choices;  // allowed string values (table values for tables); empty: any
   bool relative_paths = false;                // array items are paths relative to the config's directory
@@ -80,9 +81,9 @@ class Problems {
 };
 
 struct Context {
-  std::string file;           // as shown in messages
-  fs::path directory;         // anchors relative paths
-  std::string table_prefix;   // "" or "tool.deployctl."
+  std::string file;          // as shown in messages
+  fs::path directory;        // anchors relative paths
+  std::string table_prefix;  // "" or "tool.deployctl."
   Problems* problems;
 
   ConfigPosition at(const toml::source_region& region) const {
@@ -92,23 +93,31 @@ struct Context {
 
 std::string_view type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::none: return "nothing";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none:
+      return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
   }
   return "an unknown value";
 }
 
-std::vector<std::string> to_strings(std::span<const std::string_view> views) {
-  return {views.begin(), views.end()};
-}
+std::vector<std::string> to_strings(std::span<const std::string_view> views) { return {views.begin(), views.end()}; }
 
 std::string join(std::span<const std::string> words) {
   std::string out;
@@ -132,8 +141,8 @@ std::optional<ConfigString> read_string(const toml::node& node, std::string_view
   }
   if (!choices.empty() && std::ranges::find(choices, value) == choices.end()) {
     const auto candidates = to_strings(choices);
-    context.problems->add(where, std::string(what) + " must be one of " + join(candidates) + ", not '" + value +
-                                     "'." + did_you_mean(value, candidates));
+    context.problems->add(where, std::string(what) + " must be one of " + join(candidates) + ", not '" + value + "'." +
+                                     did_you_mean(value, candidates));
     return std::nullopt;
   }
   return ConfigString{value, where};
@@ -172,13 +181,15 @@ void read_key(const toml::node& node, const KeySpec<Section>& key, const std::st
           }
           std::vector<ConfigEntry> entries;
           for (const auto& [name, value] : *entries_table) {
-            const std::string entry_what = "'" + std::string(name.str()) + "' in [" + table + "." +
-                                           std::string(key.name) + "]";
+            const std::string entry_what =
+                "'" + std::string(name.str()) + "' in [" + table + "." + std::string(key.name) + "]";
             auto entry_value = read_string(value, entry_what, key.choices, context);
             if (!entry_value) continue;
-            entries.push_back({ConfigString{std::string(name.str()), context.at(name.source())}, std::move(*entry_value)});
+            entries.push_back(
+                {ConfigString{std::string(name.str()), context.at(name.source())}, std::move(*entry_value)});
           }
-          std::ranges::sort(entries, {}, [](const ConfigEntry& e) { return std::pair(e.key.where.line, e.key.where.column); });
+          std::ranges::sort(entries, {},
+                            [](const ConfigEntry& e) { return std::pair(e.key.where.line, e.key.where.column); });
           section.*member = std::move(entries);
         }
       },
@@ -211,7 +222,8 @@ struct TableSpec {
 };
 
 template <typename Section, std::size_t N>
-TableSpec table_spec(std::string_view name, Section ProjectConfig::*section, const std::array<KeySpec<Section>, N>& keys) {
+TableSpec table_spec(std::string_view name, Section ProjectConfig::*section,
+                     const std::array<KeySpec<Section>, N>& keys) {
   TableSpec spec{name, {}, {}};
   for (const auto& key : keys) spec.keys.emplace_back(key.name);
   spec.read = [name, section, &keys](const toml::table& table, const Context& context, ProjectConfig& config) {
@@ -237,23 +249,23 @@ void read_tables(const toml::table& root, const Context& context, ProjectConfig&
     const auto spec = std::ranges::find(schema(), toml_key.str(), &TableSpec::name);
     if (spec == schema().end()) {
       // A key written above every table header lands here: say which table it belongs to.
-      const auto owner = std::ranges::find_if(schema(), [&](const TableSpec& t) {
-        return std::ranges::find(t.keys, name) != t.keys.end();
-      });
+      const auto owner = std::ranges::find_if(
+          schema(), [&](const TableSpec& t) { return std::ranges::find(t.keys, name) != t.keys.end(); });
       if (owner != schema().end()) {
-        context.problems->add(where, "'" + name + "' must be inside the [" + context.table_prefix +
-                                         std::string(owner->name) + "] table");
+        context.problems->add(
+            where, "'" + name + "' must be inside the [" + context.table_prefix + std::string(owner->name) + "] table");
       } else {
         const auto suggestion = did_you_mean(name, table_names);
-        context.problems->add(where, "unknown table [" + context.table_prefix + name + "]." +
-                                         (suggestion.empty() ? " Known tables: " + join(table_names) + "." : suggestion));
+        context.problems->add(where,
+                              "unknown table [" + context.table_prefix + name + "]." +
+                                  (suggestion.empty() ? " Known tables: " + join(table_names) + "." : suggestion));
       }
       continue;
     }
     const auto* table = node.as_table();
     if (table == nullptr) {
-      context.problems->add(where, "[" + context.table_prefix + name + "] must be a table, found " +
-                                       std::string(type_name(node)));
+      context.problems->add(
+          where, "[" + context.table_prefix + name + "] must be a table, found " + std::string(type_name(node)));
       continue;
     }
     spec->read(*table, context, config);

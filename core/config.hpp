@@ -46,8 +46,8 @@ struct CheckConfig {
 };
 
 struct ProjectConfig {
-  std::filesystem::path path;  // the config file, absolute
-  bool from_pyproject = false; // the keys live under [tool.deployctl] in pyproject.toml
+  std::filesystem::path path;   // the config file, absolute
+  bool from_pyproject = false;  // the keys live under [tool.deployctl] in pyproject.toml
   CheckConfig check;
 
   // The directory relative paths in the config are resolved against.

@@ -11,8 +11,8 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
     return;
   const settings::Value subdomains = settings::setting_or_default(model, "SECURE_HSTS_INCLUDE_SUBDOMAINS");
   if (django::decide(subdomains, django::is_true) != false) return;
-  sink.report(django::setting_state(model, "SECURE_HSTS_INCLUDE_SUBDOMAINS") +
-                  ", not True: HSTS does not cover subdomains, which stay open to attacks over plain HTTP",
+  sink.report(django::setting_is_not(model, "SECURE_HSTS_INCLUDE_SUBDOMAINS", "True") +
+                  ": HSTS does not cover subdomains, which stay open to attacks over plain HTTP",
               subdomains.origin, "SECURE_HSTS_INCLUDE_SUBDOMAINS");
 }
 

@@ -9,8 +9,8 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const settings::Value nosniff = settings::setting_or_default(model, "SECURE_CONTENT_TYPE_NOSNIFF");
   if (django::decide(nosniff, django::is_true) != false) return;
-  sink.report(django::setting_state(model, "SECURE_CONTENT_TYPE_NOSNIFF") +
-                  ", not True: responses lack 'X-Content-Type-Options: nosniff', so browsers may guess content "
+  sink.report(django::setting_is_not(model, "SECURE_CONTENT_TYPE_NOSNIFF", "True") +
+                  ": responses lack 'X-Content-Type-Options: nosniff', so browsers may guess content "
                   "types (and run an uploaded file as a script)",
               nosniff.origin, "SECURE_CONTENT_TYPE_NOSNIFF");
 }

@@ -9,8 +9,8 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const settings::Value redirect = settings::setting_or_default(model, "SECURE_SSL_REDIRECT");
   if (django::decide(redirect, django::is_true) != false) return;
-  sink.report(django::setting_state(model, "SECURE_SSL_REDIRECT") +
-                  ", not True: Django serves plain-HTTP requests instead of redirecting them to HTTPS",
+  sink.report(django::setting_is_not(model, "SECURE_SSL_REDIRECT", "True") +
+                  ": Django serves plain-HTTP requests instead of redirecting them to HTTPS",
               redirect.origin, "SECURE_SSL_REDIRECT");
 }
 

@@ -9,8 +9,8 @@ namespace {
 void check(const settings::SettingsModel& model, FindingSink& sink) {
   const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_SECURE");
   if (scope != django::SessionScope::app_only) return;
-  sink.report(django::setting_state(model, "SESSION_COOKIE_SECURE") +
-                  ", not True, and 'django.contrib.sessions' is in INSTALLED_APPS: the session cookie is also sent "
+  sink.report(django::setting_is_not(model, "SESSION_COOKIE_SECURE", "True") +
+                  ", and 'django.contrib.sessions' is in INSTALLED_APPS: the session cookie is also sent "
                   "over plain HTTP, where network sniffers can steal it and hijack the session",
               settings::setting_origin(model, "SESSION_COOKIE_SECURE"), "SESSION_COOKIE_SECURE");
 }

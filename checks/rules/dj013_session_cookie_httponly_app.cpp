@@ -9,8 +9,8 @@ namespace {
 void check(const settings::SettingsModel& model, FindingSink& sink) {
   const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_HTTPONLY");
   if (scope != django::SessionScope::app_only) return;
-  sink.report(django::setting_state(model, "SESSION_COOKIE_HTTPONLY") +
-                  ", not True, and 'django.contrib.sessions' is in INSTALLED_APPS: JavaScript can read the session "
+  sink.report(django::setting_is_not(model, "SESSION_COOKIE_HTTPONLY", "True") +
+                  ", and 'django.contrib.sessions' is in INSTALLED_APPS: JavaScript can read the session "
                   "cookie, so any cross-site scripting hole lets an attacker steal sessions",
               settings::setting_origin(model, "SESSION_COOKIE_HTTPONLY"), "SESSION_COOKIE_HTTPONLY");
 }

@@ -8,8 +8,8 @@ namespace {
 void check(const settings::SettingsModel& model, FindingSink& sink) {
   const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_HTTPONLY");
   if (scope != django::SessionScope::both) return;
-  sink.report(django::setting_state(model, "SESSION_COOKIE_HTTPONLY") +
-                  ", not True, and sessions are enabled (the sessions app and SessionMiddleware are installed): "
+  sink.report(django::setting_is_not(model, "SESSION_COOKIE_HTTPONLY", "True") +
+                  ", and sessions are enabled (the sessions app and SessionMiddleware are installed): "
                   "JavaScript can read the session cookie, so any cross-site scripting hole lets an attacker steal "
                   "sessions",
               settings::setting_origin(model, "SESSION_COOKIE_HTTPONLY"), "SESSION_COOKIE_HTTPONLY");

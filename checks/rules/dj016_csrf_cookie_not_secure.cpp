@@ -11,8 +11,8 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
   if (!django::definitely(django::middleware_installed(model, django::csrf_middleware))) return;
   const settings::Value secure = settings::setting_or_default(model, "CSRF_COOKIE_SECURE");
   if (django::decide(secure, django::is_true) != false) return;
-  sink.report(django::setting_state(model, "CSRF_COOKIE_SECURE") +
-                  ", not True, while CsrfViewMiddleware is installed: the CSRF cookie is also sent over plain "
+  sink.report(django::setting_is_not(model, "CSRF_COOKIE_SECURE", "True") +
+                  ", while CsrfViewMiddleware is installed: the CSRF cookie is also sent over plain "
                   "HTTP, where network sniffers can read the token",
               secure.origin, "CSRF_COOKIE_SECURE");
 }

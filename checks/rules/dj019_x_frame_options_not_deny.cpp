@@ -12,8 +12,8 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
   const django::Answer is_deny =
       django::decide(option, [&deny](const settings::Value& v) { return v.equals(deny); });
   if (is_deny != false) return;
-  sink.report(django::setting_state(model, "X_FRAME_OPTIONS") +
-                  ", not 'DENY': other pages of the site (or other sites, with a typo) may frame your pages",
+  sink.report(django::setting_is_not(model, "X_FRAME_OPTIONS", "'DENY'") +
+                  ": unless the site frames its own pages on purpose, 'DENY' is the safer value",
               option.origin, "X_FRAME_OPTIONS");
 }
 

@@ -11,8 +11,8 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
     return;
   const settings::Value preload = settings::setting_or_default(model, "SECURE_HSTS_PRELOAD");
   if (django::decide(preload, django::is_true) != false) return;
-  sink.report(django::setting_state(model, "SECURE_HSTS_PRELOAD") +
-                  ", not True: the site cannot be submitted to the browsers' HSTS preload list",
+  sink.report(django::setting_is_not(model, "SECURE_HSTS_PRELOAD", "True") +
+                  ": the site cannot be submitted to the browsers' HSTS preload list",
               preload.origin, "SECURE_HSTS_PRELOAD");
 }
 

@@ -62,16 +62,33 @@ Answer app_installed(const SettingsModel& model, std::string_view dotted) {
                 [dotted](const Value& apps) { return contains_string(apps, dotted); });
 }
 
-std::string describe_with_source(const Value& value, bool secret) {
-  std::string text = value.describe(!secret);
-  if (!value.env) return text;
+namespace {
+
+// " (from environment variable X, which is not set: ...)" for a value read from the environment, else "".
+std::string source_note(const Value& value) {
+  if (!value.env) return "";
   const settings::EnvRead& read = *value.env;
-  text += " (from environment variable " + read.variable;
+  std::string note = " (from environment variable " + read.variable;
   if (!read.is_set) {
-    text += read.default_value ? ", which is not set: the default written in the settings applies"
+    note += read.default_value ? ", which is not set: the default written in the settings applies"
                                : ", which is not set";
   }
-  return text + ")";
+  return note + ")";
+}
+
+}  // namespace
+
+std::string describe_with_source(const Value& value, bool secret) {
+  return value.describe(!secret) + source_note(value);
+}
+
+std::string setting_is_not(const SettingsModel& model, std::string_view name, std::string_view expected) {
+  const std::string setting(name);
+  if (const Value* assigned = model.get(name))
+    return setting + " is " + assigned->describe() + ", not " + std::string(expected) + source_note(*assigned);
+  if (const Value* fallback = settings::django_default(name))
+    return setting + " is not set, and Django's default " + fallback->describe() + " is not " + std::string(expected);
+  return setting + " is not set";
 }
 
 std::string setting_state(const SettingsModel& model, std::string_view name, bool secret) {

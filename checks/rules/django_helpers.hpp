@@ -59,6 +59,10 @@ Answer app_installed(const SettingsModel& model, std::string_view dotted);
 // or "SECURE_HSTS_SECONDS is not set (Django's default: 0)". `secret` hides string contents (SECRET_KEY).
 std::string setting_state(const SettingsModel& model, std::string_view name, bool secret = false);
 
+// "SECURE_SSL_REDIRECT is 1, not True", "... is False, not True (from environment variable X, which is not set)"
+// or "SECURE_SSL_REDIRECT is not set, and Django's default False is not True".
+std::string setting_is_not(const SettingsModel& model, std::string_view name, std::string_view expected);
+
 // A known value and where it came from, for messages; strings hidden when `secret`.
 std::string describe_with_source(const Value& value, bool secret = false);
 

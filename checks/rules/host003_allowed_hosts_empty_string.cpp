@@ -20,8 +20,8 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
   const settings::EnvRead* read = own::env_source(*hosts);
   std::string message = "ALLOWED_HOSTS is " + hosts->describe();
   if (read)
-    message += read->is_set ? " because " + read->variable + " is empty in the analysed environment"
-                            : " while " + read->variable + " is unset (splitting its empty default)";
+    message += read->is_set ? " because the environment variable " + read->variable + " is empty"
+                            : " while the environment variable " + read->variable + " is unset (splitting its empty default)";
   message += ": an empty host name matches no request, so Django answers every request with 400 Bad Request, and "
              "its own check (security.W020) stays silent because the list is not empty.";
   sink.report(std::move(message), hosts->origin, "ALLOWED_HOSTS");

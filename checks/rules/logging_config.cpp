@@ -171,8 +171,8 @@ class Checker {
     if (v.is_string() && in(level_names, v.text)) return;
     std::string shown = v.is_string() ? in_quotes(v.text) : v.describe();
     std::string message = std::string(owner) + " has level " + shown + default_note(v) + ": dictConfig accepts only ";
-    message += "CRITICAL, FATAL, ERROR, WARN, WARNING, INFO, DEBUG or NOTSET (in upper case) or an int, and ";
-    message += std::string(reject) + ".";
+    message += "CRITICAL, FATAL, ERROR, WARN, WARNING, INFO, DEBUG or NOTSET (in upper case) or an int, so it ";
+    message += "raises ValueError and Django does not start.";
     add(Issue::unknown_level, std::move(message), v);
   }
 
@@ -311,16 +311,27 @@ class Checker {
     const bool omitted = disable.absent;
     if (!omitted && !(disable.value && disable.value->truthy() == true)) return;
     const Entry loggers = section("loggers");
+    bool request_configured = false;
     if (loggers.value) {
       if (loggers.value->kind != Kind::dict || !lookup(*loggers.value, "django").absent) return;
+      const Entry request = lookup(*loggers.value, "django.request");
+      if (!request.absent && !request.value) return;  // cannot tell
+      request_configured = request.value != nullptr;
     } else if (!loggers.absent) {
       return;
     }
+    // Django creates 'django.request' (and, through imports, 'django.db.backends', 'django.template', ...)
+    // before it applies LOGGING; dictConfig disables every existing logger the new configuration leaves out.
+    const std::string lost =
+        request_configured
+            ? "'django' and the other Django loggers that exist when LOGGING is applied (such as "
+              "'django.db.backends', 'django.template' and 'django.server') are switched off and stay silent"
+            : "'django' and 'django.request' are switched off, so errors raised in views are neither logged nor "
+              "mailed to ADMINS";
     add(Issue::disables_django_loggers,
         std::string("LOGGING disables the loggers that already exist (disable_existing_loggers is True") +
             (omitted ? ", the default when the key is omitted" : "") +
-            ") and does not configure the 'django' logger: 'django' and 'django.request' are switched off, so "
-            "errors raised in views are neither logged nor mailed to ADMINS.",
+            ") and does not configure the 'django' logger: " + lost + ".",
         omitted ? config_ : *disable.value);
   }
 };

@@ -9,19 +9,27 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
-  const settings::Value* key = model.get("SECRET_KEY");
-  if (!key || !key->env || !key->env->default_value) return;
-  const settings::EnvRead& read = *key->env;
+// Reports `value` when it is an env read with a hard-coded key as its default; `name` is how to call it.
+void check_key(const settings::Value& value, const std::string& name, const std::string& setting, FindingSink& sink) {
+  if (!value.env || !value.env->default_value) return;
+  const settings::EnvRead& read = *value.env;
   const settings::Value& fallback = *read.default_value;
   // A default computed from another read or generated at import is not a key written in the source.
   if (!fallback.is_string() || fallback.text.empty() || fallback.env || own::random_producer(fallback)) return;
-  std::string message = "SECRET_KEY falls back to " + own::sized(fallback.text, "literal") + " written in the settings when " +
+  std::string message = name + " falls back to " + own::sized(fallback.text, "literal") + " written in the settings when " +
                         read.variable + " is unset (" + own::describe_read(read) + ")";
-  if (!read.is_set && key->is_known()) message += ", as it is in the analysed environment";
+  if (!read.is_set && value.is_known()) message += ", as it is in the analysed environment";
   message += ": a deploy that misses the variable starts normally and signs sessions and password-reset links with a "
              "key everyone with the source knows.";
-  sink.report(std::move(message), read.where, "SECRET_KEY");
+  sink.report(std::move(message), read.where, setting);
+}
+
+void check(const settings::SettingsModel& model, FindingSink& sink) {
+  if (const settings::Value* key = model.get("SECRET_KEY")) check_key(*key, "SECRET_KEY", "SECRET_KEY", sink);
+  const settings::Value* fallbacks = model.get("SECRET_KEY_FALLBACKS");
+  if (!fallbacks || !fallbacks->is_sequence()) return;
+  for (std::size_t i = 0; i < fallbacks->items.size(); ++i)
+    check_key(fallbacks->items[i], "SECRET_KEY_FALLBACKS[" + std::to_string(i) + "]", "SECRET_KEY_FALLBACKS", sink);
 }
 
 }  // namespace
@@ -31,7 +39,8 @@ extern const Rule sk002_secret_key_fallback{
         .id = "SK002",
         .name = "secret-key-fallback",
         .severity = Severity::error,
-        .summary = "SECRET_KEY is read from the environment with a hard-coded fallback key.",
+        .summary = "SECRET_KEY (or an entry of SECRET_KEY_FALLBACKS) is read from the environment with a hard-coded "
+                   "fallback key.",
         .rationale =
             "`os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')`, env('SECRET_KEY', default=...) and "
             "config('SECRET_KEY', default=...) look safe in review, but the fallback applies wherever the variable "

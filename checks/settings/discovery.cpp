@@ -195,8 +195,8 @@ Result<DiscoveredSettings> resolve(const fs::path& project_dir, const std::strin
   }
   auto file = resolve_module_file(project_dir, module);
   if (!file) {
-    return fail("the settings module '" + module + "' (from " + how + ") is not a file under " +
-                project_dir.string() + "; tried " + tried_paths(module) +
+    return fail("the settings module '" + module + "' (from " + how + ") is not a file under " + project_dir.string() +
+                "; tried " + tried_paths(module) +
                 ". Check the name, or run deployctl in the directory that contains manage.py");
   }
   return DiscoveredSettings{module, how, std::move(*file)};
@@ -217,8 +217,10 @@ Result<DiscoveredSettings> discover_settings_module(const fs::path& project_dir,
   std::error_code ec;
   const auto status = fs::status(project_dir, ec);
   if (ec || !fs::exists(status)) return fail("project directory " + project_dir.string() + " does not exist");
-  if (!fs::is_directory(status)) return fail(project_dir.string() + " is not a directory; deployctl check takes the "
-                                                                    "project directory (the one with manage.py)");
+  if (!fs::is_directory(status))
+    return fail(project_dir.string() +
+                " is not a directory; deployctl check takes the "
+                "project directory (the one with manage.py)");
 
   if (from_flag) return resolve(project_dir, *from_flag, "--settings");
   if (from_config) return resolve(project_dir, *from_config, std::string(config_name));
@@ -240,8 +242,8 @@ Result<DiscoveredSettings> discover_settings_module(const fs::path& project_dir,
     message += *unreadable_default + " sets " + std::string(settings_variable) +
                " from an expression deployctl does not evaluate.";
   } else {
-    message += "no wsgi.py, asgi.py or manage.py in " + project_dir.string() + " sets " +
-               std::string(settings_variable) + ".";
+    message +=
+        "no wsgi.py, asgi.py or manage.py in " + project_dir.string() + " sets " + std::string(settings_variable) + ".";
   }
   return fail(message + " Name the settings with --settings " + example + ", or with settings = \"" + example +
               "\" under [check] in deployctl.toml");

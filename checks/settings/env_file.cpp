@@ -1,5 +1,5 @@
-// A dotenv reader following python-dotenv's grammar (the de facto standard django-environ also accepts), and
-// the --env-file / --env merge. Errors name file and line but never echo the line: it may hold a secret.
+// A dotenv reader with python-dotenv's grammar (django-environ's read_env reads a subset), and the --env-file /
+// --env merge. Errors name file and line but never echo the line: it may hold a secret.
 #include "checks/settings/env_file.hpp"
 
 #include <algorithm>
@@ -85,15 +85,32 @@ std::string decode_escapes(std::string_view raw, char quote) {
     if (next == '\\' || next == '\'') decoded = next;
     if (quote == '"') {
       switch (next) {
-        case '"': decoded = '"'; break;
-        case 'a': decoded = '\a'; break;
-        case 'b': decoded = '\b'; break;
-        case 'f': decoded = '\f'; break;
-        case 'n': decoded = '\n'; break;
-        case 'r': decoded = '\r'; break;
-        case 't': decoded = '\t'; break;
-        case 'v': decoded = '\v'; break;
-        default: break;
+        case '"':
+          decoded = '"';
+          break;
+        case 'a':
+          decoded = '\a';
+          break;
+        case 'b':
+          decoded = '\b';
+          break;
+        case 'f':
+          decoded = '\f';
+          break;
+        case 'n':
+          decoded = '\n';
+          break;
+        case 'r':
+          decoded = '\r';
+          break;
+        case 't':
+          decoded = '\t';
+          break;
+        case 'v':
+          decoded = '\v';
+          break;
+        default:
+          break;
       }
     }
     if (decoded) {
@@ -184,7 +201,7 @@ class EnvParser {
 
   Result<std::vector<EnvFileEntry>> parse() {
     std::vector<EnvFileEntry> entries;
-    std::vector<bool> dropped;                                      // parallel to entries
+    std::vector<bool> dropped;                                              // parallel to entries
     std::map<std::string, std::vector<std::size_t>, std::less<>> assigned;  // name -> its live entries
     while (true) {
       in_.skip_space();
@@ -295,7 +312,8 @@ class EnvParser {
       }
       in_.skip_inline_space();
       if (in_.next_is('#')) in_.skip_rest_of_line();
-      if (!in_.at_line_end()) return error(line, "unexpected text after the closing quote; only a # comment may follow it");
+      if (!in_.at_line_end())
+        return error(line, "unexpected text after the closing quote; only a # comment may follow it");
       std::string value = decode_escapes(raw, quote);
       return quote == '"' ? expand_variables(value, scope_) : value;
     }
@@ -364,7 +382,8 @@ Result<void> load_env_file(const fs::path& file, Environment& environment) {
   return {};
 }
 
-Result<Environment> build_environment(std::span<const fs::path> env_files, std::span<const std::string> env_assignments) {
+Result<Environment> build_environment(std::span<const fs::path> env_files,
+                                      std::span<const std::string> env_assignments) {
   Environment environment;
   for (const auto& file : env_files) {
     if (auto loaded = load_env_file(file, environment); !loaded) return std::unexpected(loaded.error());

@@ -21,6 +21,8 @@ bool is_module_dunder(std::string_view name) {
 }
 
 void collect_values(const eval::LoadedModule& module, SettingsModel& model) {
+  // A star import from code we cannot see may bind any name: absent settings are then unknown, not defaults.
+  model.namespace_complete = module.complete;
   for (const auto& [name, value] : module.scope.flatten())
     if (!is_module_dunder(name)) model.values.emplace(name, *value);
 }

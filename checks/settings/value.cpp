@@ -7,6 +7,13 @@
 
 namespace deployctl::checks::settings {
 
+Value::Value() = default;
+Value::~Value() = default;
+Value::Value(const Value&) = default;
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(const Value&) = default;
+Value& Value::operator=(Value&&) noexcept = default;
+
 namespace {
 
 constexpr std::size_t max_description = 160;

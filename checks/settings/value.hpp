@@ -37,6 +37,15 @@ class Value {
  public:
   enum class Kind { unknown, none, boolean, integer, floating, string, bytes, list, tuple, set, dict, path, object };
 
+  // Declared here and defaulted in value.cpp: clang (the fuzz build) cannot define them inside the class
+  // while `entries` holds std::pair<Value, Value> of the still incomplete Value.
+  Value();
+  ~Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+
   Kind kind = Kind::unknown;
   bool boolean = false;                                   // Kind::boolean
   std::int64_t integer = 0;                               // Kind::integer

@@ -1,13 +1,12 @@
 // deployctl.toml / [tool.deployctl]: where it is found, what it yields, and every error pointing at file:line:col.
-#include <doctest/doctest.h>
+#include "core/config.hpp"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include "core/config.hpp"
 
 namespace fs = std::filesystem;
 using namespace deployctl;
@@ -17,8 +16,7 @@ namespace {
 // A copy of tests/fixtures/config/<name> in a fresh temp dir, so that no config above the source tree
 // (or one added to it later) can change what the upward search finds.
 fs::path copy_fixture(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("deployctl-config-test-" + name + "-" + std::to_string(::getpid()));
+  const fs::path dir = fs::temp_directory_path() / ("deployctl-config-test-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   fs::copy(fs::path(DEPLOYCTL_FIXTURES_DIR) / "config" / name, dir, fs::copy_options::recursive);
@@ -136,8 +134,8 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("config: env-file paths are relative to the config's directory, not the working directory") {
-    auto config = parse_project_config("[check]\nenv-file = [\"../.env\", \"/etc/app.env\"]\n", "/srv/app/deployctl.toml",
-                                       false);
+    auto config =
+        parse_project_config("[check]\nenv-file = [\"../.env\", \"/etc/app.env\"]\n", "/srv/app/deployctl.toml", false);
     REQUIRE(config.has_value());
     CHECK((*config->check.env_files)[0].value == "/srv/.env");
     CHECK((*config->check.env_files)[1].value == "/etc/app.env");
@@ -206,7 +204,8 @@ TEST_SUITE("config") {
           "pyproject.toml:2:1: unknown key 'selct' in [tool.deployctl.check]. Did you mean 'select'?");
     CHECK(error_of("[tool.deployctl.chek]\n", true) ==
           "pyproject.toml:1:17: unknown table [tool.deployctl.chek]. Did you mean 'check'?");
-    CHECK(error_of("[tool]\ndeployctl = 3\n", true) == "pyproject.toml:2:13: [tool.deployctl] must be a table, found an integer");
+    CHECK(error_of("[tool]\ndeployctl = 3\n", true) ==
+          "pyproject.toml:2:13: [tool.deployctl] must be a table, found an integer");
     // Other tools' tables are none of our business.
     auto config = parse_project_config("[tool.ruff]\nselct = 1\n[tool.deployctl.check]\nformat = \"text\"\n",
                                        "pyproject.toml", true);

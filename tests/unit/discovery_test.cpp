@@ -1,10 +1,10 @@
 // Settings discovery over the fixture projects in tests/fixtures/discovery/: flag, config, entry points.
+#include "checks/settings/discovery.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <string>
-
-#include "checks/settings/discovery.hpp"
 
 namespace fs = std::filesystem;
 using namespace deployctl;
@@ -96,8 +96,8 @@ TEST_SUITE("discovery") {
               "; tried mysite/settings/production.py, mysite/settings/production/__init__.py, "
               "src/mysite/settings/production.py, src/mysite/settings/production/__init__.py. Check the name, or run "
               "deployctl in the directory that contains manage.py");
-    CHECK(error_of(fixture("startproject"), "mysite.prod").starts_with(
-        "the settings module 'mysite.prod' (from --settings) is not a file under "));
+    CHECK(error_of(fixture("startproject"), "mysite.prod")
+              .starts_with("the settings module 'mysite.prod' (from --settings) is not a file under "));
   }
 
   TEST_CASE("discovery: a file path instead of a module name gets the dotted spelling") {
@@ -139,7 +139,8 @@ TEST_SUITE("discovery") {
     CHECK(from_import->module == "a.b");
     CHECK(from_import->line == 3);
 
-    const auto computed = settings_module_set_in("import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'a.' + X\n", "x.py");
+    const auto computed =
+        settings_module_set_in("import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'a.' + X\n", "x.py");
     REQUIRE(computed);
     CHECK_FALSE(computed->module.has_value());
 

@@ -1,6 +1,7 @@
 // Dotenv parsing (python-dotenv's syntax) and the --env-file / --env environment; messages never show values.
-#include <doctest/doctest.h>
+#include "checks/settings/env_file.hpp"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,8 +9,6 @@
 #include <map>
 #include <string>
 #include <vector>
-
-#include "checks/settings/env_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace deployctl;
@@ -34,7 +33,8 @@ std::string error_of(const std::string& text) {
 }
 
 fs::path fresh_temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("deployctl-envfile-test-" + name + "-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("deployctl-envfile-test-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -75,8 +75,7 @@ TEST_SUITE("envfile") {
   }
 
   TEST_CASE("envfile: single-quoted values are literal except for \\' and \\\\") {
-    CHECK(parse("A='no ${EXPANSION} and no \\n escapes'\n") ==
-          Variables{{"A", "no ${EXPANSION} and no \\n escapes"}});
+    CHECK(parse("A='no ${EXPANSION} and no \\n escapes'\n") == Variables{{"A", "no ${EXPANSION} and no \\n escapes"}});
     CHECK(parse("A='it\\'s'\n") == Variables{{"A", "it's"}});
     CHECK(parse("A='back\\\\slash'\n") == Variables{{"A", "back\\slash"}});
     CHECK(parse("A='# not a comment'\n") == Variables{{"A", "# not a comment"}});
@@ -84,9 +83,10 @@ TEST_SUITE("envfile") {
   }
 
   TEST_CASE("envfile: double-quoted values decode escapes") {
-    CHECK(parse(R"(A="line\nnext\ttab \"quoted\" back\\slash")" "\n") ==
-          Variables{{"A", "line\nnext\ttab \"quoted\" back\\slash"}});
-    CHECK(parse(R"(A="unknown \d escape stays")" "\n") == Variables{{"A", "unknown \\d escape stays"}});
+    CHECK(parse(R"(A="line\nnext\ttab \"quoted\" back\\slash")"
+                "\n") == Variables{{"A", "line\nnext\ttab \"quoted\" back\\slash"}});
+    CHECK(parse(R"(A="unknown \d escape stays")"
+                "\n") == Variables{{"A", "unknown \\d escape stays"}});
     CHECK(parse("A=\"\"\n") == Variables{{"A", ""}});
   }
 
@@ -137,8 +137,8 @@ TEST_SUITE("envfile") {
   }
 
   TEST_CASE("envfile: CRLF and CR line endings, a byte order mark, quoted names, bare names") {
-    CHECK(parse("\xEF\xBB\xBF" "A=1\r\nB=\"two\"\r\nC=3\rD=4") ==
-          Variables{{"A", "1"}, {"B", "two"}, {"C", "3"}, {"D", "4"}});
+    CHECK(parse("\xEF\xBB\xBF"
+                "A=1\r\nB=\"two\"\r\nC=3\rD=4") == Variables{{"A", "1"}, {"B", "two"}, {"C", "3"}, {"D", "4"}});
     CHECK(parse("'QUOTED NAME'=x\n") == Variables{{"QUOTED NAME", "x"}});
     // python-dotenv accepts a name without '=' and sets nothing for it.
     CHECK(parse("JUST_A_NAME\nexport ALSO_NAME # comment\nB=2\n") == Variables{{"B", "2"}});
@@ -164,13 +164,12 @@ TEST_SUITE("envfile") {
     CHECK(error_of("A=1\n=secret-value\n") == ".env:2: expected a variable name before '='");
     CHECK(error_of("A=1\n\nKEY NAME=secret-value\n") ==
           ".env:3: expected '=' after the variable name (names cannot contain spaces; write NAME=value)");
-    CHECK(error_of("A=1\nB=\"secret-value\nC=3\n") ==
-          ".env:2: the double-quoted value has no closing quote");
-    CHECK(error_of("A='secret-value\n") ==
-          ".env:1: the single-quoted value has no closing quote");
+    CHECK(error_of("A=1\nB=\"secret-value\nC=3\n") == ".env:2: the double-quoted value has no closing quote");
+    CHECK(error_of("A='secret-value\n") == ".env:1: the single-quoted value has no closing quote");
     CHECK(error_of("A=\"x\"\nB=\"secret\"value\n") ==
           ".env:2: unexpected text after the closing quote; only a # comment may follow it");
-    CHECK(error_of("A=1\r\nB='x' y\r\n") == ".env:2: unexpected text after the closing quote; only a # comment may follow it");
+    CHECK(error_of("A=1\r\nB='x' y\r\n") ==
+          ".env:2: unexpected text after the closing quote; only a # comment may follow it");
     CHECK(error_of("'unclosed=1\n") == ".env:1: the quoted variable name has no closing quote");
     CHECK(error_of("export \n") == ".env:1: expected a variable name before '='");
     CHECK(error_of("M=\"a\nb\"\nexport  =x\n") == ".env:3: expected a variable name before '='");

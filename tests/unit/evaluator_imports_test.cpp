@@ -78,6 +78,13 @@ TEST_SUITE("evaluator-imports") {
     CHECK(setting(model, "DEBUG").is_false());
   }
 
+  TEST_CASE("a project folder without __init__.py does not shadow the standard library") {
+    const auto model = settings_of("imports", "other.uses_logging");
+    CHECK(model.problems.empty());
+    CHECK(is_string(setting(model, "LEVEL"), "INFO"));
+    CHECK(setting(model, "logging").text == "module logging");
+  }
+
   TEST_CASE("an import cycle is a DPL002 problem naming the chain; names follow Python's partial module") {
     const auto model = settings_of("cycle", "cyc.a");
     CHECK(has_problem(model, "DPL002", "cyc.a -> cyc.b -> cyc.a"));

@@ -81,6 +81,9 @@ TEST_SUITE("rules-own debug") {
     SUBCASE("decouple config without a cast") {
       CHECK(run_rule("DBG002", "from decouple import config\nDEBUG = config('DEBUG', default=False)\n").size() == 1);
     }
+    SUBCASE("django-environ's plain env() without a scheme") {
+      CHECK(run_rule("DBG002", "import environ\nenv = environ.Env()\nDEBUG = env('DEBUG', default=False)\n").size() == 1);
+    }
     SUBCASE("a string method keeps it a string") {
       CHECK(run_rule("DBG002", "import os\nDEBUG = os.environ.get('DEBUG', '').strip()\n").size() == 1);
     }
@@ -94,6 +97,7 @@ TEST_SUITE("rules-own debug") {
     CHECK(run_rule("DBG002", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DEBUG', default=False)\n").empty());
     CHECK(run_rule("DBG002", "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n").empty());
     CHECK(run_rule("DBG002", "DEBUG = False\n").empty());
+    CHECK(run_rule("DBG002", "import environ\nenv = environ.Env(DEBUG=(bool, False))\nDEBUG = env('DEBUG')\n").empty());
   }
 }
 

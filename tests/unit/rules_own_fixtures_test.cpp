@@ -64,6 +64,8 @@ TEST_SUITE("rules-own fixtures") {
     sources.emplace_back("SECRET_KEY = 'django-insecure-s3cr3t-0123456789abcdefghijklmnopqrstuvwxyz'\n");
     sources.emplace_back("SECRET_KEY_FALLBACKS = ['old-s3cr3t-key-0123456789abcdefghijklmnopqrstuvwxyz']\n");
     sources.emplace_back("import os\nSECRET_KEY = os.getenv('SECRET_KEY', 's3cr3t')\n");
+    sources.emplace_back("import os\nSECRET_KEY_FALLBACKS = [os.environ.get('OLD_KEY', 'old-s3cr3t')]\n");
+    sources.emplace_back("import os\nSECRET_KEY = os.environ.get('SECRET_KEY') or 'or-s3cr3t'\n");
     sources.emplace_back("import environ\nenv = environ.Env()\nSECRET_KEY = env('SECRET_KEY', default='s3cr3t-x')\n");
     sources.emplace_back("import environ\nenv = environ.Env()\nSECRET_KEY = env.str('SECRET_KEY', default='s3cr3t-x')\n");
     sources.emplace_back("from decouple import config\nSECRET_KEY = config('SECRET_KEY', default='aaaas3cr3t')\n");

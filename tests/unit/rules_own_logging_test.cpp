@@ -119,6 +119,10 @@ TEST_SUITE("rules-own logging") {
     REQUIRE(f.size() == 1);
     CHECK(f[0].message.find("the default when the key is omitted") != std::string::npos);
     CHECK(run_rule("LOG006", "LOGGING = {'version': 1, 'disable_existing_loggers': True, 'loggers': {'app': {}}}\n").size() == 1);
+    const auto request_only = run_rule("LOG006", "LOGGING = {'version': 1, 'loggers': {'django.request': {}}}\n");
+    REQUIRE(request_only.size() == 1);
+    CHECK(request_only[0].message.find("django.db.backends") != std::string::npos);
+    CHECK(request_only[0].message.find("mailed to ADMINS") == std::string::npos);  // django.request is kept
     CHECK(run_rule("LOG006", "LOGGING = {'version': 1, 'disable_existing_loggers': False}\n").empty());
     CHECK(run_rule("LOG006", "LOGGING = {'version': 1, 'loggers': {'django': {'level': 'INFO'}}}\n").empty());
     CHECK(run_rule("LOG006", "LOGGING = {'version': 1, 'incremental': True}\n").empty());

@@ -63,6 +63,14 @@ TEST_SUITE("rules-own secret key") {
     CHECK(f[0].message.find(strong_key) == std::string::npos);
   }
 
+  TEST_CASE("rules-own SK002: a SECRET_KEY_FALLBACKS entry with a hard-coded fallback fires") {
+    const auto f = run_rule("SK002", "import os\nSECRET_KEY = os.environ['K']\n"
+                                     "SECRET_KEY_FALLBACKS = [os.environ.get('OLD_KEY', 'old-key-value')]\n");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].message.find("SECRET_KEY_FALLBACKS[0]") != std::string::npos);
+    CHECK(f[0].setting == std::optional<std::string>("SECRET_KEY_FALLBACKS"));
+  }
+
   TEST_CASE("rules-own SK002: no fallback, an empty one, or None stay silent") {
     CHECK(run_rule("SK002", "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n").empty());
     CHECK(run_rule("SK002", "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', '')\n").empty());

@@ -115,7 +115,7 @@ struct ExpressionVisitor {
   ValuePtr operator()(const py::BoolOp& boolop) const {
     const bool is_and = boolop.op == py::BoolOperator::logical_and;
     std::vector<ValuePtr> undecided;  // operands whose truth we could not tell: each may be the result
-    const Value* decided_by = nullptr;  // an env-derived operand whose truth chose the result
+    ValuePtr decided_by;  // an env-derived operand whose truth chose the result (owned: operands are loop-local)
     ValuePtr result;
     for (std::size_t i = 0; i < boolop.values.size(); ++i) {
       ValuePtr operand = evaluate(frame, boolop.values[i]);
@@ -134,7 +134,7 @@ struct ExpressionVisitor {
         result = operand;
         break;
       }
-      if (!decided_by && operand->env) decided_by = operand.get();
+      if (!decided_by && operand->env) decided_by = operand;
     }
     if (decided_by && !result->env) {
       Value copy = *result;

@@ -48,11 +48,16 @@ bool is_package_of(std::string_view package, std::string_view module) {
 bool project_has_top_level(const Evaluation& run, std::string_view dotted) {
   const std::string top(dotted.substr(0, dotted.find('.')));
   std::error_code ec;
-  return resolve_module_file(run.project_dir, top).has_value() || fs::is_directory(run.project_dir / top, ec) ||
-         fs::is_directory(run.project_dir / "src" / top, ec);
+  if (resolve_module_file(run.project_dir, top)) return true;
+  // A folder without __init__.py only counts when no regular module of that name shadows it.
+  return !library_import_succeeds(top) &&
+         (fs::is_directory(run.project_dir / top, ec) || fs::is_directory(run.project_dir / "src" / top, ec));
 }
 
 std::shared_ptr<LoadedModule> namespace_package(Evaluation& run, const std::string& dotted) {
+  // A regular module of that name elsewhere on sys.path (the standard library's `logging`) wins over a
+  // project folder `logging/` without __init__.py.
+  if (library_import_succeeds(dotted)) return nullptr;
   std::string relative = dotted;
   std::replace(relative.begin(), relative.end(), '.', '/');
   std::error_code ec;

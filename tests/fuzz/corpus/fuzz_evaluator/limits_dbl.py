@@ -1,0 +1,3 @@
+X = "a"
+for i in range(100):
+    X = X + X
