@@ -74,7 +74,7 @@ TEST_SUITE("envfile") {
     CHECK(parse("A='x'#no space needed after quotes\n") == Variables{{"A", "x"}});
   }
 
-  TEST_CASE("envfile: single-quoted values are literal except for \\' and \\\\") {
+  TEST_CASE("envfile: single-quoted values are literal except for escaped quote and backslash") {
     CHECK(parse("A='no ${EXPANSION} and no \\n escapes'\n") == Variables{{"A", "no ${EXPANSION} and no \\n escapes"}});
     CHECK(parse("A='it\\'s'\n") == Variables{{"A", "it's"}});
     CHECK(parse("A='back\\\\slash'\n") == Variables{{"A", "back\\slash"}});
