@@ -6,9 +6,7 @@ namespace deployctl::checks::rules {
 namespace {
 
 void check(const settings::SettingsModel& model, FindingSink& sink) {
-  if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
-  if (!django::definitely(django::decide(settings::setting_or_default(model, "SECURE_HSTS_SECONDS"), django::truthy)))
-    return;
+  if (!django::hsts_definitely_enabled(model)) return;
   const settings::Value preload = settings::setting_or_default(model, "SECURE_HSTS_PRELOAD");
   if (django::decide(preload, django::is_true) != false) return;
   sink.report(django::setting_is_not(model, "SECURE_HSTS_PRELOAD", "True") +

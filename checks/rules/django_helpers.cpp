@@ -161,4 +161,9 @@ std::optional<SessionScope> session_cookie_scope(const SettingsModel& model, std
   return SessionScope::none;
 }
 
+bool hsts_definitely_enabled(const SettingsModel& model) {
+  return definitely(middleware_installed(model, security_middleware)) &&
+         definitely(decide(settings::setting_or_default(model, "SECURE_HSTS_SECONDS"), truthy));
+}
+
 }  // namespace deployctl::checks::rules::django

@@ -53,6 +53,9 @@ inline constexpr std::string_view file_based_cache = "django.core.cache.backends
 
 // `dotted in settings.MIDDLEWARE` / `dotted in settings.INSTALLED_APPS`, defaults applied.
 Answer middleware_installed(const SettingsModel& model, std::string_view dotted);
+// Django's precondition for the HSTS sub-checks (W005, W021): SecurityMiddleware installed and
+// SECURE_HSTS_SECONDS truthy, both certainly.
+bool hsts_definitely_enabled(const SettingsModel& model);
 Answer app_installed(const SettingsModel& model, std::string_view dotted);
 
 // "DEBUG is True (from environment variable DJANGO_DEBUG, which is not set: the default in the settings applies)"
