@@ -126,7 +126,7 @@ TEST_SUITE("cli_rules") {
     CHECK(dpl004["example_fires"].get<std::string>().find("ignore[") != std::string::npos);
   }
 
-  TEST_CASE("cli: rules --format markdown is the rules reference; an unknown format is refused") {
+  TEST_CASE("cli: rules --format markdown is the rules reference, an unknown format is refused") {
     const auto result = run_deployctl({"rules", "--format", "markdown"});
     CHECK(result.exit_code == 0);
     CHECK(result.out.starts_with("# deployctl rules\n"));
@@ -172,7 +172,7 @@ TEST_SUITE("cli_check") {
     CHECK(clean.out == "All checks passed.\n");
   }
 
-  TEST_CASE("cli: --severity overrides a rule's severity; --fail-on then sees the new one") {
+  TEST_CASE("cli: --severity overrides a rule's severity, --fail-on then sees the new one") {
     TempProject project;
     project.django(debug_on);
     const auto raised =
@@ -186,7 +186,7 @@ TEST_SUITE("cli_check") {
     expect_failure({"check", project.path(), "--severity", "DJ018=eror"}, "unknown severity 'eror'");
   }
 
-  TEST_CASE("cli: --select and --ignore take comma-separated ids and prefixes; unknown ids are refused") {
+  TEST_CASE("cli: --select and --ignore take comma-separated ids and prefixes, unknown ids are refused") {
     TempProject project;
     project.django(debug_on + "SECRET_KEY = 'x'\n");
     const auto both = run_deployctl({"check", project.path(), "--select", "DJ018, SK001"});
@@ -220,7 +220,7 @@ TEST_SUITE("cli_check") {
     expect_failure({"check", project.path(), "--fail-on", "warn"}, "--fail-on: unknown severity 'warn'");
   }
 
-  TEST_CASE("cli: --settings picks the module; a bad one is an error") {
+  TEST_CASE("cli: --settings picks the module, a bad one is an error") {
     TempProject project;
     project.django(debug_off);
     project.write("mysite/dev.py", debug_on);
@@ -231,7 +231,7 @@ TEST_SUITE("cli_check") {
     CHECK(contains(missing.err, "mysite.nothere"));
   }
 
-  TEST_CASE("cli: --env-file and --env feed the evaluation; later wins") {
+  TEST_CASE("cli: --env-file and --env feed the evaluation, later wins") {
     TempProject project;
     project.django("import os\nDEBUG = os.environ.get('DJANGO_DEBUG') == '1'\n");
     project.write("prod.env", "DJANGO_DEBUG=0\n").write("dev.env", "DJANGO_DEBUG=1\n");
@@ -304,7 +304,7 @@ TEST_SUITE("cli_check") {
     CHECK(document["summary"]["error"].get<int>() >= 1);
   }
 
-  TEST_CASE("cli: inline suppressions drop findings; an unused one is reported as DPL004") {
+  TEST_CASE("cli: inline suppressions drop findings, an unused one is reported as DPL004") {
     TempProject project;
     project.django("DEBUG = True  # deployctl: ignore[DJ018] staging mirror\n");
     const auto suppressed = run_deployctl({"check", project.path(), "--select", "DJ018,DPL004"});

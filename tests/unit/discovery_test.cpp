@@ -31,7 +31,7 @@ std::string error_of(const fs::path& project_dir, std::optional<std::string> fla
 }  // namespace
 
 TEST_SUITE("discovery") {
-  TEST_CASE("discovery: startproject's entry points name mysite.settings; wsgi.py is read first") {
+  TEST_CASE("discovery: startproject's entry points name mysite.settings, wsgi.py is read first") {
     const auto found = discovered("startproject");
     CHECK(found.module == "mysite.settings");
     CHECK(found.how == "mysite/wsgi.py");

@@ -175,7 +175,7 @@ TEST_SUITE("envfile") {
     CHECK(error_of("M=\"a\nb\"\nexport  =x\n") == ".env:3: expected a variable name before '='");
   }
 
-  TEST_CASE("envfile: build_environment reads files in order, then --env; later wins") {
+  TEST_CASE("envfile: build_environment reads files in order, then --env, later wins") {
     const fs::path dir = fresh_temp_dir("build");
     std::ofstream(dir / "base.env") << "DEBUG=True\nHOST=base\nNAME=app\n";
     std::ofstream(dir / "prod.env") << "DEBUG=False\nURL=https://${HOST}/\n";

@@ -103,7 +103,7 @@ TEST_SUITE("evaluator-basics") {
     CHECK(setting(model, "X").unknown_reason.find("not defined") != std::string::npos);
   }
 
-  TEST_CASE("functions and classes are opaque objects; calling them gives unknown") {
+  TEST_CASE("functions and classes are opaque objects, calling them gives unknown") {
     const auto model = run("def helper():\n    return True\nclass Thing:\n    pass\nX = helper()\nT = Thing\n");
     CHECK(setting(model, "helper").kind == Kind::object);
     CHECK(setting(model, "T").text == "class settings.Thing");

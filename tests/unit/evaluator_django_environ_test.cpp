@@ -110,7 +110,7 @@ TEST_SUITE("evaluator-django-environ") {
     CHECK(model.env_reads.size() == 2);
   }
 
-  TEST_CASE("read_env with no .env file present changes nothing; with one, unset variables are unknown") {
+  TEST_CASE("read_env with no .env file present changes nothing, with one, unset variables are unknown") {
     const auto without = run_in(fixture("plain"), "import environ\nenviron.Env.read_env()\nenv = environ.Env()\nX = env('X', default='d')\n");
     CHECK(is_string(setting(without, "X"), "d"));
     const auto with = run_in(fixture("dotenv"), "import environ\nenviron.Env.read_env()\nenv = environ.Env()\nX = env('X', default='d')\n");

@@ -103,7 +103,7 @@ TEST_SUITE("evaluator-expressions") {
     CHECK_FALSE(setting(model, "A").literal);
   }
 
-  TEST_CASE("an f-string with an env part carries the read; with an unknown part it is unknown") {
+  TEST_CASE("an f-string with an env part carries the read, with an unknown part it is unknown") {
     const auto model = run("import os\nURL = f\"https://{os.environ.get('HOST', 'localhost')}/\"\nBAD = f'{os.environ[\"X\"]}'\n");
     CHECK(is_string(setting(model, "URL"), "https://localhost/"));
     REQUIRE(setting(model, "URL").env != nullptr);
@@ -191,7 +191,7 @@ TEST_SUITE("evaluator-expressions-unknown") {
     CHECK(is_string(d.alternatives[0], "a"));
   }
 
-  TEST_CASE("globals() writes bind names; vars(obj) is not modelled") {
+  TEST_CASE("globals() writes bind names, vars(obj) is not modelled") {
     const auto model = run("globals()['X'] = 1\nglobals().update({'Y': 2}, Z=3)\nW = globals()['X']\nV = vars(object)\n");
     CHECK(setting(model, "X").integer == 1);
     CHECK(setting(model, "Y").integer == 2);
@@ -200,7 +200,7 @@ TEST_SUITE("evaluator-expressions-unknown") {
     CHECK_FALSE(setting(model, "V").is_known());
   }
 
-  TEST_CASE("list mutations with unknown arguments make the list unknown; dict.update with unknown mapping too") {
+  TEST_CASE("list mutations with unknown arguments make the list unknown, dict.update with unknown mapping too") {
     const auto model = run("import os\nL = ['a']\nL.extend(os.environ['MORE'].split(','))\nD = {'a': 1}\nD.update(os.environ['X'])\n"
                            "K = ['a']\nK.remove(os.environ['Y'])\n");
     CHECK_FALSE(setting(model, "L").is_known());

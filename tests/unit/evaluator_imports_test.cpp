@@ -33,7 +33,7 @@ TEST_SUITE("evaluator-imports") {
     CHECK(model.problems.empty());
   }
 
-  TEST_CASE("absolute star import; imported modules come along (os)") {
+  TEST_CASE("absolute star import, imported modules come along (os)") {
     const auto model = settings_of("imports", "mysite.settings.absolute");
     CHECK(setting(model, "DEBUG").is_true());
     CHECK(is_string(setting(model, "HOSTS_FROM_OS"), "a"));
@@ -85,7 +85,7 @@ TEST_SUITE("evaluator-imports") {
     CHECK(setting(model, "logging").text == "module logging");
   }
 
-  TEST_CASE("an import cycle is a DPL002 problem naming the chain; names follow Python's partial module") {
+  TEST_CASE("an import cycle is a DPL002 problem naming the chain, names follow Python's partial module") {
     const auto model = settings_of("cycle", "cyc.a");
     CHECK(has_problem(model, "DPL002", "cyc.a -> cyc.b -> cyc.a"));
     CHECK(setting(model, "X").integer == 1);
@@ -93,7 +93,7 @@ TEST_SUITE("evaluator-imports") {
     CHECK(setting(model, "Z").integer == 1);
   }
 
-  TEST_CASE("a syntax error in an imported module is a DPL001 problem; the rest still evaluates") {
+  TEST_CASE("a syntax error in an imported module is a DPL001 problem, the rest still evaluates") {
     const auto model = settings_of("syntax", "bad.settings");
     CHECK(has_problem(model, "DPL001", "bad/broken.py"));
     CHECK(setting(model, "DEBUG").is_false());

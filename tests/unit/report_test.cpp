@@ -62,7 +62,7 @@ TEST_SUITE("report_text") {
           "Found 1 warning.\n");
   }
 
-  TEST_CASE("report: the gutter grows with the line number; a span running past the line ends at its end") {
+  TEST_CASE("report: the gutter grows with the line number, a span running past the line ends at its end") {
     std::string text;
     for (int i = 1; i < 120; ++i) text += "\n";
     text += "DATABASES = {\n    'default': {},\n}\n";
@@ -101,7 +101,7 @@ TEST_SUITE("report_text") {
     CHECK(caret_line(cut) == "  | " + std::string(121, '^'));
   }
 
-  TEST_CASE("report: a finding without an end gets one caret; one past the line's end too") {
+  TEST_CASE("report: a finding without an end gets one caret, one past the line's end too") {
     const auto one = std::vector{make_finding("DJ018", Severity::info, "m", {"mysite/settings.py", 1, 3, 0, 0})};
     CHECK(caret_line(render(write_text, one, source("A = 1\n"))) == "  |   ^");
     const auto past = std::vector{make_finding("DJ018", Severity::info, "m", {"mysite/settings.py", 1, 6, 1, 6})};
@@ -118,7 +118,7 @@ TEST_SUITE("report_text") {
     CHECK(caret_line(out) == "  | " + std::string(13, ' ') + "^^^^^^");
   }
 
-  TEST_CASE("report: lines naming a credential are masked whatever the rule; others are shown as written") {
+  TEST_CASE("report: lines naming a credential are masked whatever the rule, others are shown as written") {
     const auto findings = std::vector{
         make_finding("X001", Severity::info, "m", {"mysite/settings.py", 1, 1, 1, 5}),
         make_finding("X002", Severity::info, "m", {"mysite/settings.py", 2, 1, 1, 5}),
@@ -135,7 +135,7 @@ TEST_SUITE("report_text") {
     CHECK(out.find("4 | ALLOWED_HOSTS = ['example.com']\n") != std::string::npos);
   }
 
-  TEST_CASE("report: no snippet when the source or the line is unknown; the location shrinks to what is known") {
+  TEST_CASE("report: no snippet when the source or the line is unknown, the location shrinks to what is known") {
     const auto findings = std::vector{
         make_finding("DPL001", Severity::error, "cannot read", {"mysite/missing.py", 0, 0, 0, 0}, "Fix it."),
         make_finding("DJ018", Severity::warning, "m", {"mysite/settings.py", 7, 0, 0, 0}),
@@ -166,7 +166,7 @@ TEST_SUITE("report_text") {
           "Found 2 warnings (1 suppressed).\n");
   }
 
-  TEST_CASE("report: colour paints location, rule, severity, carets; plain text has no escape at all") {
+  TEST_CASE("report: colour paints location, rule, severity, carets, plain text has no escape at all") {
     const auto findings = std::vector{make_finding("DJ018", Severity::error, "DEBUG is on",
                                                    {"mysite/settings.py", 1, 9, 1, 13}, "Set it off.")};
     const std::string colored = render(write_text, findings, source("DEBUG = True\n"), true);

@@ -230,7 +230,7 @@ TEST_SUITE("rules-django defaults") {
     CHECK(settings::setting_or_default(m, "CACHES").get("default") != nullptr);
   }
 
-  TEST_CASE("rules-django: an assigned setting is the assigned value; an unknown name's default is unknown") {
+  TEST_CASE("rules-django: an assigned setting is the assigned value, an unknown name's default is unknown") {
     Model m;
     m.set("DEBUG", Value::from_bool(true));
     const Value debug = settings::setting_or_default(m, "DEBUG");
@@ -251,7 +251,7 @@ TEST_SUITE("rules-django defaults") {
 }
 
 TEST_SUITE("rules-django conditions") {
-  TEST_CASE("rules-django: unknown values never fire; merged branches fire only when every branch does") {
+  TEST_CASE("rules-django: unknown values never fire, merged branches fire only when every branch does") {
     CHECK(run("DJ018", Model().set("DEBUG", unknown())).empty());
     CHECK(run("DJ018", Model().set("DEBUG", merged({Value::from_bool(true), Value::from_bool(false)}))).empty());
     CHECK(run("DJ018", Model().set("DEBUG", merged({Value::from_bool(true), str("yes")}))).size() == 1);

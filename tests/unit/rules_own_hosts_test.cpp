@@ -7,7 +7,7 @@
 namespace deployctl::checks::rules_own_test {
 
 TEST_SUITE("rules-own hosts") {
-  TEST_CASE("rules-own HOST001: a literal wildcard fires; host lists do not") {
+  TEST_CASE("rules-own HOST001: a literal wildcard fires, host lists do not") {
     CHECK(run_rule("HOST001", "ALLOWED_HOSTS = ['*']\n").size() == 1);
     CHECK(run_rule("HOST001", "ALLOWED_HOSTS = ('example.com', '*')\n").size() == 1);
     CHECK(run_rule("HOST001", "ALLOWED_HOSTS = ['example.com', '.example.com']\n").empty());

@@ -98,7 +98,7 @@ TEST_SUITE("rules-own secret key") {
     CHECK(run_rule("SK003", "SECRET_KEY = '" + strong_key + "'\n").empty());
   }
 
-  TEST_CASE("rules-own SK004: weak fallbacks fire by Django's three criteria; strong ones do not") {
+  TEST_CASE("rules-own SK004: weak fallbacks fire by Django's three criteria, strong ones do not") {
     SUBCASE("too short") {
       const auto f = run_rule("SK004", "import os\nSECRET_KEY = os.getenv('DJANGO_SECRET_KEY', 'changeme')\n");
       REQUIRE(f.size() == 1);

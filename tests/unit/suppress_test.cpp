@@ -39,7 +39,7 @@ std::string substring(std::string_view line, ByteRange range) {
 }  // namespace
 
 TEST_SUITE("suppress_source_lines") {
-  TEST_CASE("suppress: a '#' inside a string is not a comment; the one after it is") {
+  TEST_CASE("suppress: a '#' inside a string is not a comment, the one after it is") {
     const auto lines = scan_source_lines("URL = 'http://x/#frag'  # real comment\n");
     REQUIRE(lines.size() == 1);
     REQUIRE(lines[0].comment.has_value());
@@ -58,7 +58,7 @@ TEST_SUITE("suppress_source_lines") {
     CHECK(lines[0].string_contents[2].begin == lines[0].string_contents[2].end);
   }
 
-  TEST_CASE("suppress: a bracketed statement spans lines; each line knows where it starts") {
+  TEST_CASE("suppress: a bracketed statement spans lines, each line knows where it starts") {
     const auto lines = scan_source_lines("A = 1\nDATABASES = {\n    'default': {  # c\n    },\n}\nB = (1 +\n 2)\n");
     REQUIRE(lines.size() == 7);
     const std::vector<int> starts = {1, 2, 2, 2, 2, 6, 6};
@@ -79,7 +79,7 @@ TEST_SUITE("suppress_source_lines") {
     CHECK(lines[5].statement_start == 6);
   }
 
-  TEST_CASE("suppress: CRLF and lone CR end lines; an unterminated string stops at its line") {
+  TEST_CASE("suppress: CRLF and lone CR end lines, an unterminated string stops at its line") {
     const auto lines = scan_source_lines("A = 'x\r\nB = 2\rC = 3");
     REQUIRE(lines.size() == 3);
     CHECK(lines[0].text == "A = 'x");
@@ -196,7 +196,7 @@ TEST_SUITE("suppress_apply") {
     CHECK(outcome.findings[0].where.column == 8);
   }
 
-  TEST_CASE("suppress: a rule that did not run makes no unused suppression; DPL004 off reports nothing") {
+  TEST_CASE("suppress: a rule that did not run makes no unused suppression, DPL004 off reports nothing") {
     const auto files = one_file("DEBUG = False  # deployctl: ignore[DJ018, SK99]\n");
     const RuleSelection only_sk{known, [](std::string_view id) { return id.starts_with("SK") || id == "DPL004"; }};
     const auto outcome = apply_suppressions({}, files, only_sk);
