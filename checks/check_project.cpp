@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "checks/extra_findings.hpp"
+#include "checks/git/new_since.hpp"
 #include "checks/rules/registry.hpp"
 #include "checks/settings/discovery.hpp"
 #include "checks/settings/env_file.hpp"
@@ -69,7 +71,7 @@ Result<void> validate_rule_pattern(std::string_view pattern) {
               " Run 'deployctl rules' for the list.");
 }
 
-Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& filter) {
+Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& filter, std::vector<Finding> extra) {
   if (auto valid = validate_filter(filter); !valid) return std::unexpected(valid.error());
 
   std::vector<Finding> findings;
@@ -82,6 +84,7 @@ Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter&
     rules::FindingSink sink(rule.info, findings);
     rule.check(model, sink);
   }
+  merge_extra_findings(findings, std::move(extra), filter);
 
   const std::vector<std::string> ids = known_rule_ids();
   const RuleSelection selection{ids, [&](std::string_view id) { return filter.enabled(id); }};
@@ -114,7 +117,16 @@ Result<CheckResult> check_project(const CheckOptions& options) {
   auto model = settings::evaluate_settings(options.project_dir, settings_module->module, *environment);
   if (!model) return std::unexpected(model.error());
 
-  return check_model(std::move(*model), options.rules);
+  // Beyond the settings: the repository (GIT rules) and, with --django, Django's own checks.
+  std::vector<std::string> warnings;
+  auto extra = beyond_settings_findings(options, *model, settings_module->module, *environment, warnings);
+  if (!extra) return std::unexpected(extra.error());
+  auto result = check_model(std::move(*model), options.rules, std::move(*extra));
+  if (!result) return result;
+  result->warnings = std::move(warnings);
+  if (options.new_since)
+    if (auto kept = git::keep_new_since(*result, options); !kept) return std::unexpected(kept.error());
+  return result;
 }
 
 }  // namespace deployctl::checks

@@ -35,12 +35,19 @@ struct CheckOptions {
   std::vector<std::filesystem::path> env_files;    // read in order
   std::vector<std::string> env;                    // KEY=VALUE, after the env files
   RuleFilter rules;
+  // Repository checks (GIT rules, checks/git/) when the project is inside a git repository. Off here so that
+  // library callers analyse settings only; the CLI turns them on unless --no-git.
+  bool repository_checks = false;
+  bool all_paths = false;                   // --all-paths: the history scan reads every file, not settings-like ones
+  std::optional<std::string> new_since;     // --new-since REF: only findings whose fingerprint REF did not have
+  bool django_runtime = false;              // --django: merge Django's own system checks (checks/django_runtime/)
 };
 
 struct CheckResult {
   settings::SettingsModel model;  // the sources the findings point into (carets, snippets)
   std::vector<Finding> findings;  // after overrides, selection and suppressions; in report order
   Summary summary;
+  std::vector<std::string> warnings;  // what the CLI says once on stderr, e.g. why --django could not import
 };
 
 // Fails (exit 2) when the project dir is missing, no settings module is found, an env file or assignment is
@@ -48,8 +55,10 @@ struct CheckResult {
 Result<CheckResult> check_project(const CheckOptions& options);
 
 // Runs the enabled rules on an evaluated model, then suppressions, overrides and the sort. For tests (and
-// rule examples) that evaluate in memory.
-Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& rules);
+// rule examples) that evaluate in memory. `extra` are findings made outside the rules (repository checks,
+// Django's runtime checks): filtered, suppressed, overridden and sorted with the rest, and dropped when a rule's
+// finding already reports the same django_check id (the static finding wins and keeps its location).
+Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& rules, std::vector<Finding> extra = {});
 
 // Whether `project_dir` is an existing directory; the error says what to give instead.
 Result<void> validate_project_dir(const std::filesystem::path& project_dir);

@@ -20,6 +20,7 @@ struct SourceSpan {
   int column = 0;
   int end_line = 0;
   int end_column = 0;
+  bool whole_file = false;  // the finding is about the file (e.g. a setting it never assigns): line 1, column 1
 };
 
 struct Finding {

@@ -96,6 +96,62 @@ std::vector<SourceLine> scan_source_lines(std::string_view source) {
   return lines;
 }
 
+namespace {
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The identifier that ends just before `end` (spaces skipped), and where it starts.
+std::string_view identifier_before(std::string_view text, std::size_t& end) {
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  std::size_t start = end;
+  while (start > 0 && is_identifier_char(text[start - 1])) --start;
+  const std::string_view identifier = text.substr(start, end - start);
+  end = start;
+  return identifier;
+}
+
+bool is_env_variable_name(std::string_view text) {
+  if (text.empty() || (text.front() >= '0' && text.front() <= '9')) return false;
+  for (const char c : text)
+    if (!is_identifier_char(c)) return false;
+  return true;
+}
+
+// Whether the literal whose contents are `range` is the first argument (or the subscript) of an env reader.
+bool is_env_reader_argument(std::string_view line, const ByteRange& range) {
+  if (!is_env_variable_name(line.substr(range.begin, range.end - range.begin))) return false;
+  std::size_t at = range.begin;
+  while (at > 0 && (line[at - 1] == '\'' || line[at - 1] == '"')) --at;  // the quote(s)
+  while (at > 0 && std::string_view("rRuU").find(line[at - 1]) != std::string_view::npos) --at;  // a prefix
+  while (at > 0 && (line[at - 1] == ' ' || line[at - 1] == '\t')) --at;
+  if (at == 0 || (line[at - 1] != '(' && line[at - 1] != '[')) return false;
+  --at;
+  const std::string_view reader = identifier_before(line, at);
+  constexpr std::string_view direct_readers[] = {"getenv", "environ", "env", "config"};
+  for (const std::string_view name : direct_readers)
+    if (reader == name) return true;
+  constexpr std::string_view methods[] = {"get", "str", "bool", "int", "float", "list", "tuple", "dict", "json", "url",
+                                          "db", "db_url", "cache", "cache_url", "email", "email_url", "search_url",
+                                          "path", "decimal"};
+  bool is_method = false;
+  for (const std::string_view name : methods) is_method = is_method || reader == name;
+  if (!is_method || at == 0 || line[at - 1] != '.') return false;
+  --at;
+  const std::string_view owner = identifier_before(line, at);
+  return owner == "environ" || owner == "env";
+}
+
+}  // namespace
+
+std::vector<ByteRange> secret_candidate_ranges(const SourceLine& line) {
+  std::vector<ByteRange> ranges;
+  for (const ByteRange& range : line.string_contents)
+    if (!is_env_reader_argument(line.text, range)) ranges.push_back(range);
+  return ranges;
+}
+
 int code_point_column(std::string_view line, std::size_t byte_offset) {
   int column = 1;
   for (std::size_t i = 0; i < byte_offset && i < line.size(); ++i)

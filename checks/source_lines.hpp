@@ -27,6 +27,11 @@ struct SourceLine {
 // views point into `source`. Never fails: unterminated strings or brackets simply run to the end.
 std::vector<SourceLine> scan_source_lines(std::string_view source);
 
+// The string contents of `line` to mask when it may hold a secret: all of them except the names of environment
+// variables given to an env reader (os.environ.get('NAME', ...), os.getenv, os.environ['NAME'], env('NAME'),
+// env.bool('NAME'), config('NAME')), which are not secrets and tell the reader which variable is meant.
+std::vector<ByteRange> secret_candidate_ranges(const SourceLine& line);
+
 // The 1-based code point column of `byte_offset` in `line` (UTF-8), as the parser numbers columns.
 int code_point_column(std::string_view line, std::size_t byte_offset);
 

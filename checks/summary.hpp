@@ -12,6 +12,7 @@ struct Summary {
   int warning = 0;
   int info = 0;
   int suppressed = 0;  // findings dropped by `# deployctl: ignore[...]`; not part of the three counts
+  int baselined = 0;   // findings dropped because --baseline lists them; not part of the three counts either
 
   static Summary of(std::span<const Finding> findings, int suppressed = 0) {
     Summary summary;

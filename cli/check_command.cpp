@@ -5,11 +5,14 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <sstream>
 
+#include "checks/baseline.hpp"
 #include "checks/check_project.hpp"
 #include "checks/report/report.hpp"
 #include "cli/command.hpp"
 #include "core/config.hpp"
+#include "core/files.hpp"
 #include "core/suggest.hpp"
 
 namespace deployctl::cli {
@@ -29,6 +32,19 @@ struct CheckFlags {
   std::vector<std::string> select;
   std::vector<std::string> ignore;
   std::vector<std::string> severity;
+  // Everyday switches (output and exit status; see report_result).
+  std::string output;
+  bool statistics = false;
+  bool quiet = false;
+  bool exit_zero = false;
+  bool show_source = true;
+  std::string baseline;
+  std::string write_baseline;
+  // Git awareness and the runtime mode (see plan_git_and_runtime).
+  bool no_git = false;
+  bool all_paths = false;
+  std::string new_since;
+  bool django = false;
   struct {
     CLI::Option* settings = nullptr;
     CLI::Option* env_files = nullptr;
@@ -38,6 +54,17 @@ struct CheckFlags {
     CLI::Option* select = nullptr;
     CLI::Option* ignore = nullptr;
     CLI::Option* severity = nullptr;
+    CLI::Option* output = nullptr;
+    CLI::Option* statistics = nullptr;
+    CLI::Option* quiet = nullptr;
+    CLI::Option* exit_zero = nullptr;
+    CLI::Option* show_source = nullptr;
+    CLI::Option* baseline = nullptr;
+    CLI::Option* write_baseline = nullptr;
+    CLI::Option* no_git = nullptr;
+    CLI::Option* all_paths = nullptr;
+    CLI::Option* new_since = nullptr;
+    CLI::Option* django = nullptr;
   } given;
 };
 
@@ -82,6 +109,18 @@ std::optional<Sourced> pick(const CLI::Option* flag_option, const std::string& f
   if (flag_option->count() > 0) return Sourced{flag_value, std::string(flag)};
   if (config_value) return Sourced{config_value->value, config_value->where.to_string() + ": " + std::string(key)};
   return std::nullopt;
+}
+
+bool pick(const CLI::Option* flag_option, bool flag_value, const std::optional<ConfigBool>& config_value,
+          bool fallback) {
+  if (flag_option->count() > 0) return flag_value;
+  return config_value ? config_value->value : fallback;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
 }
 
 [[noreturn]] void reject(const Sourced& item, const std::string& problem) {
@@ -131,7 +170,44 @@ struct CheckPlan {
   checks::CheckOptions options;
   const checks::report::Format* format = nullptr;
   Severity fail_on = Severity::warning;
+  // Everyday switches; paths from the config are already absolute.
+  std::optional<std::filesystem::path> output;
+  std::optional<std::filesystem::path> baseline;
+  std::optional<std::filesystem::path> write_baseline;
+  bool statistics = false;
+  bool quiet = false;
+  bool exit_zero = false;
+  bool show_source = true;
 };
+
+// The everyday switches' part of plan().
+void plan_switches(const CheckFlags& flags, const CheckConfig& keys, CheckPlan& plan) {
+  if (auto output = pick(flags.given.output, flags.output, "--output", keys.output, "output"))
+    plan.output = output->value;
+  if (auto baseline = pick(flags.given.baseline, flags.baseline, "--baseline", keys.baseline, "baseline"))
+    plan.baseline = baseline->value;
+  if (auto write = pick(flags.given.write_baseline, flags.write_baseline, "--write-baseline", keys.write_baseline,
+                        "write-baseline"))
+    plan.write_baseline = write->value;
+  plan.statistics = pick(flags.given.statistics, flags.statistics, keys.statistics, false);
+  plan.quiet = pick(flags.given.quiet, flags.quiet, keys.quiet, false);
+  plan.exit_zero = pick(flags.given.exit_zero, flags.exit_zero, keys.exit_zero, false);
+  plan.show_source = pick(flags.given.show_source, flags.show_source, keys.show_source, true);
+  if (plan.statistics && !plan.output && plan.format->name != "text")
+    throw Failure("--statistics prints a table on standard output, which would break the " +
+                  std::string(plan.format->name) + " report there: add --output FILE for the report, or use --format text");
+}
+
+// --no-git, --all-paths, --new-since and --django: what plan() hands to check_project beyond the settings.
+void plan_git_and_runtime(const CheckFlags& flags, const CheckConfig& keys, CheckPlan& plan) {
+  plan.options.repository_checks = !pick(flags.given.no_git, flags.no_git, keys.no_git, false);
+  plan.options.all_paths = pick(flags.given.all_paths, flags.all_paths, keys.all_paths, false);
+  plan.options.django_runtime = pick(flags.given.django, flags.django, keys.django, false);
+  if (auto since = pick(flags.given.new_since, flags.new_since, "--new-since", keys.new_since, "new-since")) {
+    if (trim(since->value).empty()) reject(*since, "expected a git revision, e.g. origin/main, got an empty one");
+    plan.options.new_since = std::string(trim(since->value));
+  }
+}
 
 CheckPlan plan(const CheckFlags& flags, const std::optional<ProjectConfig>& config) {
   const CheckConfig empty;
@@ -161,9 +237,65 @@ CheckPlan plan(const CheckFlags& flags, const std::optional<ProjectConfig>& conf
     plan.format = checks::report::find_format(format->value);
     if (plan.format == nullptr)
       reject(*format, "unknown format '" + format->value + "'." +
-                          did_you_mean(format->value, checks::report::format_names()) + " Formats: text, json.");
+                          did_you_mean(format->value, checks::report::format_names()) +
+                          " Formats: " + join_names(checks::report::format_names()) + ".");
   }
+  plan_switches(flags, keys, plan);
+  plan_git_and_runtime(flags, keys, plan);
   return plan;
+}
+
+// --write-baseline replaces the report: it records every current finding (--baseline does not apply) and exits 0.
+int write_baseline_instead(const std::filesystem::path& file, const checks::CheckResult& result, const CheckPlan& plan,
+                           const Io& io) {
+  value_or_throw(checks::write_baseline(file, result.findings, result.model.files));
+  if (!plan.quiet)
+    io.out << "Wrote a baseline of " << result.findings.size() << (result.findings.size() == 1 ? " finding" : " findings")
+           << " to " << file.generic_string() << ".\n";
+  return static_cast<int>(ExitCode::ok);
+}
+
+void list_stale(const std::vector<checks::BaselineEntry>& stale, const std::filesystem::path& file, const Io& io) {
+  io.err << "deployctl: " << stale.size() << (stale.size() == 1 ? " entry" : " entries") << " of the baseline "
+         << file.generic_string() << " no longer match a finding (fixed or changed); prune with --write-baseline:\n";
+  for (const checks::BaselineEntry& entry : stale) {
+    io.err << "  " << entry.rule << ' ' << entry.file;
+    if (!entry.setting.empty()) io.err << " (" << entry.setting << ')';
+    if (!entry.snippet.empty()) io.err << ": " << entry.snippet;
+    io.err << '\n';
+  }
+}
+
+// Baseline, report (to --output or stdout), statistics and the exit status: everything after the analysis.
+int report_result(const CheckPlan& plan, const CheckFlags& flags, checks::CheckResult result, const Io& io) {
+  if (plan.write_baseline) return write_baseline_instead(*plan.write_baseline, result, plan, io);
+  if (plan.baseline) {
+    const checks::Baseline baseline = value_or_throw(checks::read_baseline(*plan.baseline));
+    checks::BaselineResult kept = checks::apply_baseline(baseline, std::move(result.findings), result.model.files);
+    result.findings = std::move(kept.findings);
+    const int suppressed = result.summary.suppressed;
+    result.summary = checks::Summary::of(result.findings, suppressed);
+    result.summary.baselined = kept.baselined;
+    if (!kept.stale.empty() && !plan.quiet) list_stale(kept.stale, *plan.baseline, io);
+  }
+
+  const checks::report::Report report{result.findings, result.summary, result.model.files, flags.project_dir,
+                                      checks::report::repository_path_of(flags.project_dir)};
+  checks::report::ReportOptions options;
+  options.color = !plan.output && checks::report::use_color(io.out_is_terminal, std::getenv("NO_COLOR"));
+  options.show_source = plan.show_source;
+  options.quiet = plan.quiet;
+  options.statistics = plan.statistics && plan.format->name == "text";
+  if (plan.output) {
+    std::ostringstream rendered;
+    plan.format->write(rendered, report, options);
+    value_or_throw(write_file_atomically(*plan.output, rendered.str()));
+    if (plan.statistics && plan.format->name != "text") checks::report::write_statistics(io.out, report, options);
+  } else {
+    plan.format->write(io.out, report, options);
+  }
+  if (plan.exit_zero) return static_cast<int>(ExitCode::ok);
+  return static_cast<int>(result.summary.reaches(plan.fail_on) ? ExitCode::findings : ExitCode::ok);
 }
 
 int run_check(const CheckFlags& flags, const Io& io) {
@@ -172,12 +304,10 @@ int run_check(const CheckFlags& flags, const Io& io) {
   const std::optional<ProjectConfig> config = value_or_throw(find_project_config(flags.project_dir));
   const CheckPlan checked = plan(flags, config);
 
-  const checks::CheckResult result = value_or_throw(checks::check_project(checked.options));
+  checks::CheckResult result = value_or_throw(checks::check_project(checked.options));
+  for (const std::string& warning : result.warnings) io.err << "deployctl: warning: " << warning << '\n';
 
-  const checks::report::Report report{result.findings, result.summary, result.model.files, flags.project_dir};
-  const checks::report::ReportOptions options{checks::report::use_color(io.out_is_terminal, std::getenv("NO_COLOR"))};
-  checked.format->write(io.out, report, options);
-  return static_cast<int>(result.summary.reaches(checked.fail_on) ? ExitCode::findings : ExitCode::ok);
+  return report_result(checked, flags, std::move(result), io);
 }
 
 }  // namespace
@@ -196,7 +326,9 @@ Action declare_check_command(CLI::App& app, const Io& io) {
   flags->given.env =
       app.add_option("--env", flags->env, "Set an environment variable for the analysis (repeatable)")
           ->type_name("KEY=VALUE");
-  flags->given.format = app.add_option("--format", flags->format, "Output format: text (default) or json")
+  flags->given.format = app.add_option("--format", flags->format,
+                                       "Output format: " + join_names(checks::report::format_names()) +
+                                           " (default: text)")
                             ->type_name("FORMAT")
                             ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   flags->given.fail_on =
@@ -216,6 +348,42 @@ Action declare_check_command(CLI::App& app, const Io& io) {
       app.add_option("--severity", flags->severity, "Override a rule's severity, e.g. DJ018=error (repeatable)")
           ->type_name("RULE=LEVEL")
           ->delimiter(',');
+  flags->given.output =
+      app.add_option("--output", flags->output, "Write the report to FILE (atomically) instead of standard output")
+          ->type_name("FILE")
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  flags->given.statistics =
+      app.add_flag("--statistics", flags->statistics, "Count findings per rule instead of listing them (text)");
+  flags->given.quiet =
+      app.add_flag("--quiet,-q", flags->quiet, "Print findings only: no summary line, no notes");
+  flags->given.exit_zero =
+      app.add_flag("--exit-zero", flags->exit_zero, "Exit 0 even when there are findings (2 still means a failure)");
+  flags->given.show_source =
+      app.add_flag("--show-source,!--no-show-source", flags->show_source,
+                   "Show (default) or hide the source line under each finding (text)");
+  flags->given.baseline =
+      app.add_option("--baseline", flags->baseline, "Report only findings not recorded in this baseline file, and "
+                                                    "list its entries that no longer match")
+          ->type_name("FILE")
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  flags->given.write_baseline =
+      app.add_option("--write-baseline", flags->write_baseline,
+                     "Record every current finding in FILE (atomically) instead of reporting; exits 0")
+          ->type_name("FILE")
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  flags->given.no_git = app.add_flag("--no-git", flags->no_git,
+                                     "Skip the repository checks (GIT rules: tracked env files and keys, secrets in "
+                                     "the history, .gitignore coverage)");
+  flags->given.all_paths = app.add_flag("--all-paths", flags->all_paths,
+                                        "Scan every file of the git history for secrets, not only settings-like paths");
+  flags->given.new_since =
+      app.add_option("--new-since", flags->new_since, "Report only findings that are new since this git revision "
+                                                      "(the settings at REF are read from git, not checked out)")
+          ->type_name("REF")
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  flags->given.django = app.add_flag("--django", flags->django,
+                                     "Also import the settings and run Django's own system checks (needs the "
+                                     "project's dependencies installed); the static analysis stays the default");
   app.footer(
       "Flags override the [check] table of deployctl.toml (or [tool.deployctl.check] in pyproject.toml), whose keys "
       "are the flags' names.\nExit status: 0 nothing at or above --fail-on, 1 something is, 2 deployctl could not "

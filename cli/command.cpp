@@ -19,6 +19,8 @@ constexpr Command command_table[] = {
     {"check", "Check a Django project's settings for deploy problems", declare_check_command},
     {"rules", "List every rule: id, severity, name and summary", declare_rules_command},
     {"explain", "Explain one rule: why it matters, how to fix it, examples", declare_explain_command},
+    {"render", "Render nginx, systemd, gunicorn and other deploy configs from the settings", declare_render_command},
+    {"serve", "Serve the project's WSGI app: a native gateway with static files", declare_serve_command},
     {"help", "Show the help of a command", declare_help_command},
 };
 

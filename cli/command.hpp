@@ -51,5 +51,7 @@ Action declare_check_command(CLI::App& app, const Io& io);
 Action declare_rules_command(CLI::App& app, const Io& io);
 Action declare_explain_command(CLI::App& app, const Io& io);
 Action declare_help_command(CLI::App& app, const Io& io);
+Action declare_serve_command(CLI::App& app, const Io& io);
+Action declare_render_command(CLI::App& app, const Io& io);
 
 }  // namespace deployctl::cli

@@ -127,6 +127,7 @@ void write_rule_list_json(std::ostream& out, std::span<const Rule> rules) {
     entry["fix"] = info.fix;
     entry["example_fires"] = info.example_fires;
     entry["example_passes"] = info.example_passes;
+    entry["example_language"] = info.example_language;
     entry["django_check"] = string_or_null(info.django_check);
     entry["notes"] = string_or_null(info.notes);
     list.push_back(std::move(entry));
@@ -163,8 +164,9 @@ void write_rule_list_markdown(std::ostream& out, std::span<const Rule> rules) {
     out << "\n\n" << with_final_newline(info.summary) << "\n"
         << "### Why it matters\n\n" << with_final_newline(info.rationale) << "\n"
         << "### How to fix\n\n" << with_final_newline(info.fix) << "\n"
-        << "### Fires\n\n```python\n" << with_final_newline(info.example_fires) << "```\n\n"
-        << "### Does not fire\n\n```python\n" << with_final_newline(info.example_passes) << "```\n";
+        << "### Fires\n\n```" << info.example_language << "\n" << with_final_newline(info.example_fires) << "```\n\n"
+        << "### Does not fire\n\n```" << info.example_language << "\n" << with_final_newline(info.example_passes)
+        << "```\n";
     if (!info.notes.empty()) out << "\n### Notes\n\n" << with_final_newline(info.notes);
   }
 }

@@ -38,7 +38,9 @@ constexpr std::array<std::string_view, 3> severity_names = {"error", "warning", 
 template <typename Section>
 using Field = std::variant<std::optional<ConfigString> Section::*,               // a string
                            std::optional<std::vector<ConfigString>> Section::*,  // an array of strings
-                           std::optional<std::vector<ConfigEntry>> Section::*>;  // a table of strings
+                           std::optional<std::vector<ConfigEntry>> Section::*,   // a table of strings
+                           std::optional<ConfigInteger> Section::*,              // an integer
+                           std::optional<ConfigBool> Section::*>;                // a boolean
 
 template <typename Section>
 struct KeySpec {
@@ -46,10 +48,10 @@ struct KeySpec {
   std::string_view flag;  // the CLI flag it mirrors, for messages
   Field<Section> field;
   std::span<const std::string_view> choices;  // allowed string values (table values for tables); empty: any
-  bool relative_paths = false;                // array items are paths relative to the config's directory
+  bool relative_paths = false;                // the string or array items are paths relative to the config's directory
 };
 
-const std::array<KeySpec<CheckConfig>, 8> check_keys = {{
+const std::array<KeySpec<CheckConfig>, 19> check_keys = {{
     {"settings", "--settings", &CheckConfig::settings, {}, false},
     {"env-file", "--env-file", &CheckConfig::env_files, {}, true},
     {"env", "--env", &CheckConfig::env, {}, false},
@@ -58,6 +60,93 @@ const std::array<KeySpec<CheckConfig>, 8> check_keys = {{
     {"fail-on", "--fail-on", &CheckConfig::fail_on, severity_names, false},
     {"format", "--format", &CheckConfig::format, {}, false},
     {"severity", "--severity", &CheckConfig::severity, severity_names, false},
+    {"output", "--output", &CheckConfig::output, {}, true},
+    {"statistics", "--statistics", &CheckConfig::statistics, {}, false},
+    {"quiet", "--quiet", &CheckConfig::quiet, {}, false},
+    {"exit-zero", "--exit-zero", &CheckConfig::exit_zero, {}, false},
+    {"show-source", "--show-source", &CheckConfig::show_source, {}, false},
+    {"baseline", "--baseline", &CheckConfig::baseline, {}, true},
+    {"write-baseline", "--write-baseline", &CheckConfig::write_baseline, {}, true},
+    {"no-git", "--no-git", &CheckConfig::no_git, {}, false},
+    {"all-paths", "--all-paths", &CheckConfig::all_paths, {}, false},
+    {"new-since", "--new-since", &CheckConfig::new_since, {}, false},
+    {"django", "--django", &CheckConfig::django, {}, false},
+}};
+
+// [deploy], [render] and [serve]: one row per key, added with the flag or value it mirrors.
+constexpr std::array<std::string_view, 4> server_kinds = {"serve", "gunicorn", "uvicorn", "daphne"};
+constexpr std::array<std::string_view, 3> tls_modes = {"letsencrypt", "custom", "none"};
+constexpr std::array<std::string_view, 3> hsts_owners = {"django", "nginx", "off"};
+constexpr std::array<std::string_view, 2> db_engines = {"postgresql", "sqlite"};
+const std::array<KeySpec<DeployConfig>, 35> deploy_keys = {{
+    {"app", "--set deploy.app", &DeployConfig::app, {}, false},
+    {"domains", "--set deploy.domains", &DeployConfig::domains, {}, false},
+    {"user", "--set deploy.user", &DeployConfig::user, {}, false},
+    {"group", "--set deploy.group", &DeployConfig::group, {}, false},
+    {"app-dir", "--set deploy.app-dir", &DeployConfig::app_dir, {}, false},
+    {"venv", "--set deploy.venv", &DeployConfig::venv, {}, false},
+    {"env-file", "--set deploy.env-file", &DeployConfig::env_file, {}, false},
+    {"server", "--set deploy.server", &DeployConfig::server, server_kinds, false},
+    {"app-module", "--set deploy.app-module", &DeployConfig::app_module, {}, false},
+    {"bind", "--set deploy.bind", &DeployConfig::bind, {}, false},
+    {"upstream-hosts", "--set deploy.upstream-hosts", &DeployConfig::upstream_hosts, {}, false},
+    {"workers", "--set deploy.workers", &DeployConfig::workers, {}, false},
+    {"timeout", "--set deploy.timeout", &DeployConfig::timeout, {}, false},
+    {"graceful-timeout", "--set deploy.graceful-timeout", &DeployConfig::graceful_timeout, {}, false},
+    {"tls", "--set deploy.tls", &DeployConfig::tls, tls_modes, false},
+    {"certificate", "--set deploy.certificate", &DeployConfig::certificate, {}, false},
+    {"certificate-key", "--set deploy.certificate-key", &DeployConfig::certificate_key, {}, false},
+    {"dhparam", "--set deploy.dhparam", &DeployConfig::dhparam, {}, false},
+    {"max-body-size", "--set deploy.max-body-size", &DeployConfig::max_body_size, {}, false},
+    {"static-root", "--set deploy.static-root", &DeployConfig::static_root, {}, false},
+    {"static-url", "--set deploy.static-url", &DeployConfig::static_url, {}, false},
+    {"media-root", "--set deploy.media-root", &DeployConfig::media_root, {}, false},
+    {"media-url", "--set deploy.media-url", &DeployConfig::media_url, {}, false},
+    {"hsts", "--set deploy.hsts", &DeployConfig::hsts, hsts_owners, false},
+    {"acme-root", "--set deploy.acme-root", &DeployConfig::acme_root, {}, false},
+    {"log-dir", "--set deploy.log-dir", &DeployConfig::log_dir, {}, false},
+    {"listen-address", "--set deploy.listen-address", &DeployConfig::listen_address, {}, false},
+    {"http-port", "--set deploy.http-port", &DeployConfig::http_port, {}, false},
+    {"https-port", "--set deploy.https-port", &DeployConfig::https_port, {}, false},
+    {"ipv6", "--set deploy.ipv6", &DeployConfig::ipv6, {}, false},
+    {"db-engine", "--set deploy.db-engine", &DeployConfig::db_engine, db_engines, false},
+    {"db-name", "--set deploy.db-name", &DeployConfig::db_name, {}, false},
+    {"backup-dir", "--set deploy.backup-dir", &DeployConfig::backup_dir, {}, false},
+    {"backup-keep-days", "--set deploy.backup-keep-days", &DeployConfig::backup_keep_days, {}, false},
+    {"deployctl", "--set deploy.deployctl", &DeployConfig::deployctl, {}, false},
+}};
+const std::array<KeySpec<RenderConfig>, 1> render_keys = {{
+    {"templates", "--templates", &RenderConfig::templates, {}, false},
+}};
+constexpr std::array<std::string_view, 5> log_level_names = {"debug", "info", "warning", "error", "critical"};
+const std::array<KeySpec<ServeConfig>, 27> serve_keys = {{
+    {"app", "APP", &ServeConfig::app, {}, false},
+    {"chdir", "--chdir", &ServeConfig::chdir, {}, false},
+    {"bind", "--bind", &ServeConfig::bind, {}, false},
+    {"workers", "--workers", &ServeConfig::workers, {}, false},
+    {"threads", "--threads", &ServeConfig::threads, {}, false},
+    {"timeout", "--timeout", &ServeConfig::timeout, {}, false},
+    {"graceful-timeout", "--graceful-timeout", &ServeConfig::graceful_timeout, {}, false},
+    {"keep-alive", "--keep-alive", &ServeConfig::keep_alive, {}, false},
+    {"max-requests", "--max-requests", &ServeConfig::max_requests, {}, false},
+    {"max-requests-jitter", "--max-requests-jitter", &ServeConfig::max_requests_jitter, {}, false},
+    {"limit-request-line", "--limit-request-line", &ServeConfig::limit_request_line, {}, false},
+    {"limit-request-fields", "--limit-request-fields", &ServeConfig::limit_request_fields, {}, false},
+    {"limit-request-field_size", "--limit-request-field_size", &ServeConfig::limit_request_field_size, {}, false},
+    {"limit-request-body", "--limit-request-body", &ServeConfig::limit_request_body, {}, false},
+    {"forwarded-allow-ips", "--forwarded-allow-ips", &ServeConfig::forwarded_allow_ips, {}, false},
+    {"static", "--static", &ServeConfig::statics, {}, false},
+    {"no-static", "--no-static", &ServeConfig::no_static, {}, false},
+    {"access-logfile", "--access-logfile", &ServeConfig::access_logfile, {}, false},
+    {"access-logformat", "--access-logformat", &ServeConfig::access_logformat, {}, false},
+    {"access-log-json", "--access-log-json", &ServeConfig::access_log_json, {}, false},
+    {"error-logfile", "--error-logfile", &ServeConfig::error_logfile, {}, false},
+    {"log-level", "--log-level", &ServeConfig::log_level, log_level_names, false},
+    {"metrics-bind", "--metrics-bind", &ServeConfig::metrics_bind, {}, false},
+    {"pid", "--pid", &ServeConfig::pid, {}, false},
+    {"umask", "--umask", &ServeConfig::umask, {}, false},
+    {"reload", "--reload", &ServeConfig::reload, {}, false},
+    {"header-timeout", "--header-timeout", &ServeConfig::header_timeout, {}, false},
 }};
 
 // ---- loading -------------------------------------------------------------------------------------
@@ -158,6 +247,20 @@ void read_key(const toml::node& node, const KeySpec<Section>& key, const std::st
         using Stored = typename std::remove_reference_t<decltype(section.*member)>::value_type;
         if constexpr (std::is_same_v<Stored, ConfigString>) {
           section.*member = read_string(node, what, key.choices, context);
+          if (key.relative_paths && section.*member)
+            (section.*member)->value = (context.directory / (section.*member)->value).lexically_normal().string();
+        } else if constexpr (std::is_same_v<Stored, ConfigInteger>) {
+          if (const auto* integer = node.as_integer()) {
+            section.*member = ConfigInteger{integer->get(), where};
+          } else {
+            context.problems->add(where, what + " must be an integer, found " + std::string(type_name(node)));
+          }
+        } else if constexpr (std::is_same_v<Stored, ConfigBool>) {
+          if (const auto* boolean = node.as_boolean()) {
+            section.*member = ConfigBool{boolean->get(), where};
+          } else {
+            context.problems->add(where, what + " must be true or false, found " + std::string(type_name(node)));
+          }
         } else if constexpr (std::is_same_v<Stored, std::vector<ConfigString>>) {
           const auto* array = node.as_array();
           if (array == nullptr) {
@@ -236,6 +339,9 @@ TableSpec table_spec(std::string_view name, Section ProjectConfig::*section,
 const std::vector<TableSpec>& schema() {
   static const std::vector<TableSpec> tables = {
       table_spec("check", &ProjectConfig::check, check_keys),
+      table_spec("deploy", &ProjectConfig::deploy, deploy_keys),
+      table_spec("render", &ProjectConfig::render, render_keys),
+      table_spec("serve", &ProjectConfig::serve, serve_keys),
   };
   return tables;
 }

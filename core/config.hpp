@@ -2,6 +2,7 @@
 // Every key maps one to one to a CLI flag of the same name; flags given on the command line win over it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -27,6 +28,17 @@ struct ConfigString {
   ConfigPosition where;
 };
 
+// An integer or a boolean from the config, with where it was written.
+struct ConfigInteger {
+  std::int64_t value = 0;
+  ConfigPosition where;
+};
+
+struct ConfigBool {
+  bool value = false;
+  ConfigPosition where;
+};
+
 // One entry of a table of strings, such as `DJ018 = "error"` under [check.severity].
 struct ConfigEntry {
   ConfigString key;
@@ -43,12 +55,102 @@ struct CheckConfig {
   std::optional<ConfigString> fail_on;                 // --fail-on: already checked to be error|warning|info
   std::optional<ConfigString> format;                  // --format: validated by the CLI against its reporters
   std::optional<std::vector<ConfigEntry>> severity;    // per-rule override: rule id -> error|warning|info (checked)
+  std::optional<ConfigString> output;                  // --output: made absolute against the config's directory
+  std::optional<ConfigBool> statistics;                // --statistics
+  std::optional<ConfigBool> quiet;                     // --quiet
+  std::optional<ConfigBool> exit_zero;                 // --exit-zero
+  std::optional<ConfigBool> show_source;               // --show-source (true) / --no-show-source (false)
+  std::optional<ConfigString> baseline;                // --baseline: likewise made absolute
+  std::optional<ConfigString> write_baseline;          // --write-baseline: likewise made absolute
+  std::optional<ConfigBool> no_git;                    // --no-git: no repository checks
+  std::optional<ConfigBool> all_paths;                 // --all-paths: the history scan reads every file
+  std::optional<ConfigString> new_since;               // --new-since REF: a git revision, resolved by the CLI's run
+  std::optional<ConfigBool> django;                    // --django: merge Django's runtime checks
+};
+
+// [serve]: the flags of `deployctl serve` (gateway), one member per flag; durations are whole seconds.
+struct ServeConfig {
+  std::optional<ConfigString> app;                        // APP (module:callable)
+  std::optional<ConfigString> chdir;                      // --chdir
+  std::optional<std::vector<ConfigString>> bind;          // --bind (repeatable)
+  std::optional<ConfigInteger> workers;                   // --workers
+  std::optional<ConfigInteger> threads;                   // --threads
+  std::optional<ConfigInteger> timeout;                   // --timeout
+  std::optional<ConfigInteger> graceful_timeout;          // --graceful-timeout
+  std::optional<ConfigInteger> keep_alive;                // --keep-alive
+  std::optional<ConfigInteger> max_requests;              // --max-requests
+  std::optional<ConfigInteger> max_requests_jitter;       // --max-requests-jitter
+  std::optional<ConfigInteger> limit_request_line;        // --limit-request-line
+  std::optional<ConfigInteger> limit_request_fields;      // --limit-request-fields
+  std::optional<ConfigInteger> limit_request_field_size;  // --limit-request-field_size
+  std::optional<ConfigInteger> limit_request_body;        // --limit-request-body
+  std::optional<ConfigString> forwarded_allow_ips;        // --forwarded-allow-ips
+  std::optional<std::vector<ConfigString>> statics;       // --static PREFIX=DIR (repeatable)
+  std::optional<ConfigBool> no_static;                    // --no-static
+  std::optional<ConfigString> access_logfile;             // --access-logfile
+  std::optional<ConfigString> access_logformat;           // --access-logformat
+  std::optional<ConfigBool> access_log_json;              // --access-log-json
+  std::optional<ConfigString> error_logfile;              // --error-logfile
+  std::optional<ConfigString> log_level;                  // --log-level: checked to be a level name
+  std::optional<ConfigString> metrics_bind;               // --metrics-bind
+  std::optional<ConfigString> pid;                        // --pid
+  std::optional<ConfigString> umask;                      // --umask (octal text, e.g. "007")
+  std::optional<ConfigBool> reload;                       // --reload
+  std::optional<ConfigInteger> header_timeout;            // --header-timeout
+};
+
+// [deploy]: what `deployctl render` knows about the host (app name, domains, user, paths, ...). Every key can
+// also be given as `deployctl render --set deploy.KEY=VALUE`; generators/deploy_fields.cpp lists the same keys.
+struct DeployConfig {
+  std::optional<ConfigString> app;                            // the app's name: units, sockets, log files
+  std::optional<std::vector<ConfigString>> domains;           // server names; the first is canonical
+  std::optional<ConfigString> user;                           // the app's system user (never root)
+  std::optional<ConfigString> group;
+  std::optional<ConfigString> app_dir;                        // where the project is deployed (BASE_DIR)
+  std::optional<ConfigString> venv;                           // the virtualenv of the app
+  std::optional<ConfigString> env_file;                       // the EnvironmentFile of the units
+  std::optional<ConfigString> server;                         // serve | gunicorn | uvicorn | daphne
+  std::optional<ConfigString> app_module;                     // module:callable of the WSGI/ASGI app
+  std::optional<ConfigString> bind;                           // unix:/run/x.sock or host:port
+  std::optional<std::vector<ConfigString>> upstream_hosts;    // several app hosts (host:port) behind nginx
+  std::optional<ConfigInteger> workers;
+  std::optional<ConfigInteger> timeout;                       // the app server's request timeout, seconds
+  std::optional<ConfigInteger> graceful_timeout;
+  std::optional<ConfigString> tls;                            // letsencrypt | custom | none
+  std::optional<ConfigString> certificate;
+  std::optional<ConfigString> certificate_key;
+  std::optional<ConfigString> dhparam;
+  std::optional<ConfigString> max_body_size;                  // nginx client_max_body_size, e.g. "10m"
+  std::optional<ConfigString> static_root;                    // override STATIC_ROOT as the server sees it
+  std::optional<ConfigString> static_url;
+  std::optional<ConfigString> media_root;
+  std::optional<ConfigString> media_url;
+  std::optional<ConfigString> hsts;                           // django | nginx | off: who sends HSTS
+  std::optional<ConfigString> acme_root;                      // webroot of the ACME challenge
+  std::optional<ConfigString> log_dir;                        // nginx's per-site logs
+  std::optional<ConfigString> listen_address;                 // nginx listens on this address only
+  std::optional<ConfigInteger> http_port;
+  std::optional<ConfigInteger> https_port;
+  std::optional<ConfigBool> ipv6;                             // nginx also listens on [::]
+  std::optional<ConfigString> db_engine;                      // postgresql | sqlite, when DATABASES is not static
+  std::optional<ConfigString> db_name;
+  std::optional<ConfigString> backup_dir;
+  std::optional<ConfigInteger> backup_keep_days;
+  std::optional<ConfigString> deployctl;                      // the deployctl binary the units run
+};
+
+// [render]: the flags of `deployctl render`.
+struct RenderConfig {
+  std::optional<ConfigString> templates;  // --templates: a directory of override templates
 };
 
 struct ProjectConfig {
   std::filesystem::path path;   // the config file, absolute
   bool from_pyproject = false;  // the keys live under [tool.deployctl] in pyproject.toml
   CheckConfig check;
+  DeployConfig deploy;
+  RenderConfig render;
+  ServeConfig serve;
 
   // The directory relative paths in the config are resolved against.
   std::filesystem::path directory() const { return path.parent_path(); }

@@ -132,8 +132,18 @@ class Converter {
     DepthGuard& operator=(const DepthGuard&) = delete;
   };
 
+  // Field names as interned str objects, made once per name: PyObject_GetAttrString would build and hash a
+  // new str for every field of every node. Keyed by the literal's address; the interpreter is never finalised.
+  static PyObject* field_key(const char* field) {
+    static std::unordered_map<const char*, PyObject*> keys;
+    auto [entry, inserted] = keys.try_emplace(field, nullptr);
+    if (inserted) entry->second = PyUnicode_InternFromString(field);
+    return entry->second;
+  }
+
   static PyObject* attribute(PyObject* node, const char* field) {
-    PyObject* value = PyObject_GetAttrString(node, field);
+    PyObject* key = field_key(field);
+    PyObject* value = key ? PyObject_GetAttr(node, key) : PyObject_GetAttrString(node, field);
     if (!value) PyErr_Clear();
     return value;
   }
@@ -465,7 +475,8 @@ SyntaxError fetch_syntax_error() {
 }  // namespace
 
 ParseResult parse_module(std::string_view source, const std::string& filename) {
-  ensure_interpreter();
+  if (parsing_may_import(source, filename)) ensure_full_interpreter();
+  else ensure_interpreter();
   static const NodeTypes types;
   const ColumnMap columns(source);
   if (source.find('\0') != std::string_view::npos)

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "checks/fingerprint.hpp"
 #include "checks/report/report.hpp"
 #include "checks/source_lines.hpp"
 #include "core/files.hpp"
@@ -175,21 +176,6 @@ Snippet clip(const DisplayLine& shown, int caret_start, int caret_end) {
   return snippet;
 }
 
-// Lines that mention a credential are masked even when the finding's rule is not about a secret: the
-// line might hold one anyway (a password next to the host a rule complains about).
-bool mentions_secret(std::string_view line) {
-  std::string lower(line);
-  std::ranges::transform(lower, lower.begin(),
-                         [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  constexpr std::string_view words[] = {"secret", "password", "passwd", "token", "api_key", "apikey",
-                                        "private_key", "credential", "database_url", "dsn"};
-  if (std::ranges::any_of(words, [&](std::string_view word) { return lower.find(word) != std::string::npos; }))
-    return true;
-  // A URL with user info: scheme://user:password@host
-  const std::size_t scheme = lower.find("://");
-  return scheme != std::string::npos && lower.find('@', scheme) != std::string::npos;
-}
-
 // Messages and hints are printed as they are, except for control characters: a project file must never be
 // able to send a terminal escape sequence through us.
 std::string printable(std::string_view text) {
@@ -238,8 +224,10 @@ void write_header(std::ostream& out, const Report& report, const Finding& findin
   std::string location;
   if (!finding.where.file.empty()) {
     location = shown_path(report, finding.where.file);
-    if (finding.where.line > 0) location += ":" + std::to_string(finding.where.line);
-    if (finding.where.line > 0 && finding.where.column > 0) location += ":" + std::to_string(finding.where.column);
+    // A finding about the whole file has no line to point at: only the path, and no snippet below.
+    if (finding.where.line > 0 && !finding.where.whole_file) location += ":" + std::to_string(finding.where.line);
+    if (finding.where.line > 0 && finding.where.column > 0 && !finding.where.whole_file)
+      location += ":" + std::to_string(finding.where.column);
     out << style.paint(location, "1") << ": ";
   }
   const std::string_view color = severity_color(finding.severity);
@@ -251,10 +239,11 @@ void write_header(std::ostream& out, const Report& report, const Finding& findin
 bool write_snippet(std::ostream& out, const Finding& finding, SourceIndex& sources, const Style& style,
                    std::string& gutter) {
   const SourceLine* line = sources.line(finding.where.file, finding.where.line);
-  if (line == nullptr || finding.where.column < 1) return false;
+  if (line == nullptr || finding.where.column < 1 || finding.where.whole_file) return false;
+  // A line that mentions a credential is masked even when the rule is not about a secret: it may hold one.
   const bool masked = finding.concerns_secret || mentions_secret(line->text);
-  const DisplayLine shown = layout(line->text, masked ? std::span<const ByteRange>(line->string_contents)
-                                                      : std::span<const ByteRange>());
+  const std::vector<ByteRange> secret_ranges = masked ? secret_candidate_ranges(*line) : std::vector<ByteRange>{};
+  const DisplayLine shown = layout(line->text, secret_ranges);
   const auto count = shown.start.size();
   const auto first = static_cast<std::size_t>(finding.where.column - 1);
   if (first > count) return false;
@@ -291,7 +280,10 @@ std::string summary_line(const Summary& summary) {
   if (summary.info > 0) parts.push_back(count_of(summary.info, "info", "info"));
   std::string line = parts.empty() ? "All checks passed" : "Found ";
   for (std::size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? "" : ", ") + parts[i];
-  if (summary.suppressed > 0) line += " (" + std::to_string(summary.suppressed) + " suppressed)";
+  std::vector<std::string> dropped;
+  if (summary.suppressed > 0) dropped.push_back(std::to_string(summary.suppressed) + " suppressed");
+  if (summary.baselined > 0) dropped.push_back(std::to_string(summary.baselined) + " in the baseline");
+  if (!dropped.empty()) line += " (" + (dropped.size() == 1 ? dropped[0] : dropped[0] + ", " + dropped[1]) + ")";
   return line + ".";
 }
 
@@ -300,17 +292,21 @@ std::string summary_line(const Summary& summary) {
 void write_text(std::ostream& out, const Report& report, const ReportOptions& options) {
   const Style style{options.color};
   SourceIndex sources(report.sources);
-  for (const Finding& finding : report.findings) {
+  if (options.statistics) {
+    write_statistics(out, report, options);
+    if (!report.findings.empty() && !options.quiet) out << '\n';
+  }
+  for (const Finding& finding : options.statistics ? std::span<const Finding>() : report.findings) {
     write_header(out, report, finding, style);
     std::string gutter = "  ";
-    const bool snippet = write_snippet(out, finding, sources, style, gutter);
+    const bool snippet = options.show_source && write_snippet(out, finding, sources, style, gutter);
     if (!finding.fix.empty()) {
       if (snippet) out << gutter << style.paint("|", "1;34") << '\n';
       out << gutter << style.paint("= help:", "1;36") << ' ' << printable(finding.fix) << '\n';
     }
     out << '\n';
   }
-  out << style.paint(summary_line(report.summary), "1") << '\n';
+  if (!options.quiet) out << style.paint(summary_line(report.summary), "1") << '\n';
 }
 
 }  // namespace deployctl::checks::report

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
 #include <string_view>
 
 #include "checks/rules/own_helpers.hpp"
@@ -63,8 +62,43 @@ Entry lookup(const Value& dict, std::string_view key) {
 
 // BaseConfigurator.convert turns 'ext://...' and 'cfg://...' strings into other objects: leave them alone.
 bool is_converted(const Value& value) {
-  static const std::regex convert_pattern(R"(^[a-z]+://)");
-  return value.is_string() && std::regex_search(value.text, convert_pattern);
+  if (!value.is_string()) return false;
+  const std::string_view text = value.text;
+  std::size_t letters = 0;
+  while (letters < text.size() && text[letters] >= 'a' && text[letters] <= 'z') ++letters;
+  return letters > 0 && text.substr(letters).starts_with("://");
+}
+
+// Whether `format` has a field logging's PercentStyle accepts: the match of its validation pattern
+// %\(\w+\)[#0+ -]*(\*|\d+)?(\.(\*|\d+))?[diouxefgcrsa%] (case-insensitive), for ASCII formats. Greedy
+// matching is exact here: giving back a flag or digit can never make the conversion character match.
+bool has_percent_field(std::string_view format) {
+  const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto skip_count = [&](std::size_t at) {  // (\*|\d+)?
+    if (at < format.size() && format[at] == '*') return at + 1;
+    while (at < format.size() && is_digit(format[at])) ++at;
+    return at;
+  };
+  for (std::size_t start = format.find("%("); start != std::string_view::npos; start = format.find("%(", start + 1)) {
+    std::size_t at = start + 2;
+    const std::size_t name_begin = at;
+    while (at < format.size() && is_word(format[at])) ++at;
+    if (at == name_begin || at >= format.size() || format[at] != ')') continue;
+    ++at;
+    while (at < format.size() && std::string_view("#0+ -").find(format[at]) != std::string_view::npos) ++at;
+    at = skip_count(at);
+    if (at < format.size() && format[at] == '.') {
+      const std::size_t after = skip_count(at + 1);
+      if (after == at + 1) continue;  // a '.' without a precision is not a conversion character
+      at = after;
+    }
+    if (at < format.size() &&
+        std::string_view("diouxefgcrsa%").find(static_cast<char>(std::tolower(static_cast<unsigned char>(format[at])))) !=
+            std::string_view::npos)
+      return true;
+  }
+  return false;
 }
 
 // A string as Python's str(), for the evaluator's string and pathlib values.
@@ -177,8 +211,6 @@ class Checker {
   }
 
   void check_formatters() {
-    static const std::regex percent_field(R"(%\(\w+\)[#0+ -]*(\*|\d+)?(\.(\*|\d+))?[diouxefgcrsa%])",
-                                          std::regex::icase);
     each_entry("formatters", [&](const std::string& name, const Value& body) {
       const Entry factory = lookup(body, "()");
       if (!factory.absent) return;  // a custom factory takes its own arguments
@@ -207,7 +239,7 @@ class Checker {
       const std::string& fmt = format.value->text;
       // Python's \w also matches non-ASCII letters; stay silent rather than guess for such formats.
       if (std::any_of(fmt.begin(), fmt.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return;
-      if (style_text == "%" && !std::regex_search(fmt, percent_field)) {
+      if (style_text == "%" && !has_percent_field(fmt)) {
         add(Issue::invalid_formatter,
             owner + " has a format with no %(name)s field although its style is '%'" +
                 (fmt.find('{') != std::string::npos ? " (a {}-style format needs 'style': '{')" : std::string()) +

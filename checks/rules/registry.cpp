@@ -62,6 +62,12 @@ extern const Rule cors002_cors_allow_all_with_credentials;
 extern const Rule type001_bool_setting_string_never_off;
 extern const Rule type002_bool_setting_string;
 
+// ---- repository and runtime checks (checks/git/, checks/django_runtime/) ----
+extern const Rule git001_sensitive_file_tracked;
+extern const Rule git002_secret_in_history;
+extern const Rule git003_gitignore_incomplete;
+extern const Rule rt001_django_system_check;
+
 // ---- evaluation problems ----
 extern const Rule dpl001_syntax_error;
 extern const Rule dpl002_import_cycle;
@@ -125,6 +131,11 @@ const Rule* const table[] = {
     &cors002_cors_allow_all_with_credentials,
     &type001_bool_setting_string_never_off,
     &type002_bool_setting_string,
+    // ---- repository and runtime checks ----
+    &git001_sensitive_file_tracked,
+    &git002_secret_in_history,
+    &git003_gitignore_incomplete,
+    &rt001_django_system_check,
     // ---- evaluation problems ----
     &dpl001_syntax_error,
     &dpl002_import_cycle,

@@ -24,6 +24,9 @@ struct RuleInfo {
   std::string_view notes;          // version differences and limits, "" when none
   bool concerns_secret = false;    // about a secret (SECRET_KEY, passwords, database URLs): reporters mask the
                                    // string literals of the source line they show under its findings
+  std::string_view example_language = "python";  // "python": the examples are settings modules the rule runs on;
+                                                 // "sh": shell sessions that build a repository or project
+                                                 // (repository and runtime rules, which see more than settings)
 };
 
 // What a rule reports into: fills in rule id, severity and django_check from the RuleInfo.

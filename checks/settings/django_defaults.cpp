@@ -102,7 +102,7 @@ const Value* django_default(std::string_view name) {
 
 Origin setting_origin(const SettingsModel& model, std::string_view name) {
   if (const Value* assigned = model.get(name)) return assigned->origin;
-  return Origin{model.settings_file, python::Position{1, 1, 0, 0}};
+  return Origin{model.settings_file, python::Position{1, 1, 0, 0}, true};
 }
 
 Value setting_or_default(const SettingsModel& model, std::string_view name) {

@@ -17,6 +17,7 @@ namespace deployctl::checks::settings {
 struct Origin {
   std::string file;
   python::Position position;
+  bool whole_file = false;  // about the file, not a place in it (a setting it never assigns); position is 1:1
 };
 
 class Value;

@@ -59,14 +59,14 @@ TEST_SUITE("cli_top_level") {
   TEST_CASE("cli: --help lists every command of the table") {
     const auto result = run_deployctl({"--help"});
     CHECK(result.exit_code == 0);
-    for (const char* command : {"check", "rules", "explain", "help"}) CHECK(contains(result.out, "\n  " + std::string(command) + " "));
-    CHECK_FALSE(contains(result.out, "render"));
+    for (const char* command : {"check", "rules", "explain", "render", "serve", "help"})
+      CHECK(contains(result.out, "\n  " + std::string(command) + " "));
     CHECK(run_deployctl({"-h"}).out == result.out);
     CHECK(run_deployctl({"help"}).out == result.out);
   }
 
   TEST_CASE("cli: no command is a usage error") {
-    expect_failure({}, "no command given; the commands are check, rules, explain, help.");
+    expect_failure({}, "no command given; the commands are check, rules, explain, render, serve, help.");
   }
 
   TEST_CASE("cli: an unknown command or top-level flag suggests the closest") {

@@ -152,14 +152,15 @@ TEST_SUITE("config") {
 
   TEST_CASE("config: unknown tables and keys are errors with a did-you-mean") {
     CHECK(error_of("[chek]\nsettings = \"a\"\n") == "deployctl.toml:1:2: unknown table [chek]. Did you mean 'check'?");
-    CHECK(error_of("[lint]\n") == "deployctl.toml:1:2: unknown table [lint]. Known tables: check.");
+    CHECK(error_of("[lint]\n") == "deployctl.toml:1:2: unknown table [lint]. Known tables: check, deploy, render, serve.");
     CHECK(error_of("[check]\nselct = [\"DJ\"]\n") ==
           "deployctl.toml:2:1: unknown key 'selct' in [check]. Did you mean 'select'?");
     CHECK(error_of("[check]\nenv_file = []\n") ==
           "deployctl.toml:2:1: unknown key 'env_file' in [check]. Did you mean 'env-file'?");
     CHECK(error_of("[check]\nverbose = true\n") ==
           "deployctl.toml:2:1: unknown key 'verbose' in [check]. Known keys: settings, env-file, env, select, "
-          "ignore, fail-on, format, severity.");
+          "ignore, fail-on, format, severity, output, statistics, quiet, exit-zero, show-source, baseline, "
+          "write-baseline, no-git, all-paths, new-since, django.");
     CHECK(error_of("settings = \"a.b\"\n") == "deployctl.toml:1:1: 'settings' must be inside the [check] table");
   }
 
@@ -196,7 +197,7 @@ TEST_SUITE("config") {
     CHECK(error_of("[check]\nformat = 1\nfail-on = \"x\"\n[nope]\n") ==
           "deployctl.toml:2:10: 'format' in [check] (--format) must be a string, found an integer\n"
           "deployctl.toml:3:11: 'fail-on' in [check] (--fail-on) must be one of error, warning, info, not 'x'.\n"
-          "deployctl.toml:4:2: unknown table [nope]. Known tables: check.");
+          "deployctl.toml:4:2: unknown table [nope]. Known tables: check, deploy, render, serve.");
   }
 
   TEST_CASE("config: pyproject.toml errors name the [tool.deployctl...] table") {

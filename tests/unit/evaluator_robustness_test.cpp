@@ -1,7 +1,6 @@
 // Hostile and large inputs: no crash, no hang, no runaway memory; what cannot be bounded becomes unknown.
 #include "evaluator_support.hpp"
 
-#include <chrono>
 #include <fstream>
 #include <random>
 
@@ -34,10 +33,6 @@ std::size_t node_count(const Value& value) {
   for (const Value& item : value.items) count += node_count(item);
   for (const auto& [key, item] : value.entries) count += node_count(key) + node_count(item);
   return count;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -77,9 +72,7 @@ TEST_SUITE("evaluator-robustness") {
       source += indent + "X" + std::to_string(i) + " = " + std::to_string(i) + "\n";
     }
     source += "DONE = True\n";
-    const auto start = std::chrono::steady_clock::now();
-    const auto model = run(source);
-    CHECK(seconds_since(start) < 5.0);
+    const auto model = run(source);  // an exponential walk would hit ctest's timeout for unit tests
     CHECK(setting(model, "DONE").is_true());
   }
 
@@ -89,9 +82,7 @@ TEST_SUITE("evaluator-robustness") {
       source += "V" + std::to_string(i % 50) + " = " + std::to_string(i) + "\n";
       if (i % 10 == 0) source += "if sys.argv:\n    V" + std::to_string(i % 50) + " = 'x'\n";
     }
-    const auto start = std::chrono::steady_clock::now();
-    const auto model = run(source);
-    CHECK(seconds_since(start) < 5.0);
+    const auto model = run(source);  // an exponential walk would hit ctest's timeout for unit tests
     CHECK(model.get("V49") != nullptr);
   }
 
@@ -126,7 +117,8 @@ TEST_SUITE("evaluator-robustness") {
     CHECK(setting(*result, "V299").integer == 299);
   }
 
-  TEST_CASE("500 settings modules joined by star imports evaluate quickly") {
+  // How fast this runs is measured by bench/check_scaling.sh, never here: timings do not belong in tests.
+  TEST_CASE("500 settings modules joined by star imports all contribute their settings") {
     TempProject project("wide");
     project.write("wide/__init__.py", "");
     project.write("wide/base.py", "import os\nDEBUG = False\nINSTALLED_APPS = ['a']\n");
@@ -141,12 +133,8 @@ TEST_SUITE("evaluator-robustness") {
       entry += "from .m" + std::to_string(i) + " import *\n";
     }
     project.write("wide/settings.py", entry);
-    const auto start = std::chrono::steady_clock::now();
     auto result = evaluate_settings(project.dir, "wide.settings", {});
-    const double elapsed = seconds_since(start);
     REQUIRE(result.has_value());
-    MESSAGE("500 modules in " << elapsed << " s");
-    CHECK(elapsed < 10.0);  // generous for Debug/sanitizer builds; a release build takes a fraction of a second
     CHECK(setting(*result, "S499_9").integer == 9);
     CHECK(setting(*result, "INSTALLED_APPS").items.size() == 2);
     CHECK(result->files.size() == 503);

@@ -1,6 +1,7 @@
 // The CPython ast bridge: every node kind the evaluator uses arrives with its fields and positions.
 #include <doctest/doctest.h>
 
+#include "checks/python/interpreter.hpp"
 #include "checks/python/parser.hpp"
 
 using namespace deployctl::checks::python;
@@ -162,5 +163,25 @@ TEST_SUITE("python-parser") {
   TEST_CASE("a coding cookie is honoured") {
     const Module m = parse_ok("# -*- coding: latin-1 -*-\nA = '\xe9'\n");
     CHECK(std::get<std::string>(as<Constant>(assigned_value(m))->value) == "\xc3\xa9");
+  }
+
+  TEST_CASE("after core-only parses, sources that need codecs or unicodedata still parse") {
+    // ctest runs each test case in its own process: the first parse starts only the interpreter's core.
+    CHECK(std::get<std::int64_t>(as<Constant>(assigned_value(parse_ok("A = 1\n")))->value) == 1);
+    const Module cp1252 = parse_ok("# coding: cp1252\nA = '\x80'\n");
+    CHECK(std::get<std::string>(as<Constant>(assigned_value(cp1252))->value) == "\xe2\x82\xac");  // the euro sign
+    const Module named = parse_ok("A = '\\N{EM DASH}'\n");
+    CHECK(std::get<std::string>(as<Constant>(assigned_value(named))->value) == "\xe2\x80\x94");
+    const Module identifier = parse_ok("\xef\xac\x81x = 1\n");  // U+FB01 (fi ligature) is NFKC-folded to "fix"
+    CHECK(as<Name>(as<Assign>(identifier.body[0])->targets[0])->id == "fix");
+  }
+
+  TEST_CASE("parsing_may_import is conservative") {
+    CHECK_FALSE(parsing_may_import("DEBUG = False\n# plain ASCII\n", "settings.py"));
+    CHECK(parsing_may_import("A = 'caf\xc3\xa9'\n", "settings.py"));
+    CHECK(parsing_may_import("A = 1\n", "caf\xc3\xa9.py"));
+    CHECK(parsing_may_import("A = '\\N{BULLET}'\n", "settings.py"));
+    CHECK(parsing_may_import("#!/usr/bin/env python\n# vim: set fileencoding=koi8-r :\n", "settings.py"));
+    CHECK_FALSE(parsing_may_import("A = 1\nB = 2\n# coding: koi8-r (line 3 is not read for cookies)\n", "s.py"));
   }
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
 
 #include "rules_own_support.hpp"
 
@@ -140,6 +141,23 @@ TEST_SUITE("rules-own logging") {
               .empty());
     CHECK(run_rule("LOG007", "LOGGING = {'version': 1, 'disable_existing_loggers': False, "
                              "'formatters': {'f': {'format': '{message}', 'validate': False}}}\n").empty());
+  }
+
+  TEST_CASE("rules-own LOG007: a %-field is what logging's validation pattern accepts") {
+    // Expected values from Python: re.search(r'%\(\w+\)[#0+ -]*(\*|\d+)?(\.(\*|\d+))?[diouxefgcrsa%]', f, re.I).
+    const std::pair<const char*, bool> formats[] = {
+        {"%(message)s", true}, {"%(x)05.2f", true}, {"%(x).d", false},   {"%(x)-8.d", false},
+        {"%()s", false},       {"%(x)S", true},     {"%(x)*.*d", true},  {"%(x)#0+ -12.3E", true},
+        {"%(x", false},        {"%%(x)s", true},    {"%(a b)s", false},  {"%(x)q %(y)s", true},
+        {"100% (sure)", false},
+    };
+    for (const auto& [format, has_field] : formats) {
+      CAPTURE(format);
+      const auto findings = run_rule("LOG007", std::string("LOGGING = {'version': 1, 'disable_existing_loggers': False, "
+                                                           "'formatters': {'f': {'format': '") +
+                                                   format + "'}}}\n");
+      CHECK(findings.empty() == has_field);
+    }
   }
 
   TEST_CASE("rules-own logging: Django's own DEFAULT_LOGGING-style config passes every LOG rule") {

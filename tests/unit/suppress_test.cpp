@@ -95,6 +95,30 @@ TEST_SUITE("suppress_source_lines") {
   }
 }
 
+TEST_SUITE("source_lines_masking") {
+  TEST_CASE("masking: env variable names given to env readers stay visible, every other literal is masked") {
+    const auto visible_and_masked = [](std::string_view source) {
+      const auto lines = scan_source_lines(source);
+      REQUIRE(lines.size() == 1);
+      std::vector<std::string> masked;
+      for (const ByteRange& range : secret_candidate_ranges(lines[0])) masked.push_back(substring(lines[0].text, range));
+      return masked;
+    };
+    using List = std::vector<std::string>;
+    CHECK(visible_and_masked("SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'fallback-key')\n") == List{"fallback-key"});
+    CHECK(visible_and_masked("SECRET_KEY = os.getenv( \"SECRET_KEY\" , 'x')\n") == List{"x"});
+    CHECK(visible_and_masked("SECRET_KEY = os.environ['SECRET_KEY']\n").empty());
+    CHECK(visible_and_masked("SECRET_KEY = env.str('SECRET_KEY', default='k')\n") == List{"k"});
+    CHECK(visible_and_masked("SECRET_KEY = env('SECRET_KEY', default='k')\n") == List{"k"});
+    CHECK(visible_and_masked("SECRET_KEY = config('SECRET_KEY', default='k')\n") == List{"k"});
+    // A literal that is not an env reader's first argument, or not shaped like a variable name, stays masked.
+    CHECK(visible_and_masked("SECRET_KEY = str('ABCDEF')\n") == List{"ABCDEF"});
+    CHECK(visible_and_masked("SECRET_KEY = ('ABCDEF')\n") == List{"ABCDEF"});
+    CHECK(visible_and_masked("SECRET_KEY = os.environ.get('not a name!', 'k')\n") == List{"not a name!", "k"});
+    CHECK(visible_and_masked("PASSWORD = foo.get('DB_PASSWORD')\n") == List{"DB_PASSWORD"});
+  }
+}
+
 TEST_SUITE("suppress_parse") {
   TEST_CASE("suppress: one id, several ids, a reason, columns of each id") {
     const auto found = find_suppressions("s.py",

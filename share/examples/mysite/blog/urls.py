@@ -15,5 +15,6 @@ urlpatterns = [
     path('api/health/', views.health, name='health'),
     path('api/posts/', views.api_posts, name='api_posts'),
     path('api/echo/', views.api_echo, name='api_echo'),
+    path('api/echo/<path:subpath>', views.api_echo, name='api_echo_path'),
     path('boom/', views.boom, name='boom'),
 ]

@@ -99,8 +99,8 @@ def api_posts(request):
 
 @csrf_exempt
 @require_http_methods(['POST'])
-def api_echo(request):
-    """Describes the request it received: fields, uploaded files (size and sha256), headers of interest."""
+def api_echo(request, subpath=''):
+    """Describes the request it received: fields, uploaded files (size and sha256), cookies, X-Echo-* headers."""
     files = {}
     for field, upload in request.FILES.items():
         digest = hashlib.sha256()
@@ -116,6 +116,8 @@ def api_echo(request):
         'files': files,
         'is_secure': request.is_secure(),
         'host': request.get_host(),
+        'cookies': request.COOKIES,
+        'headers': {name: value for name, value in request.headers.items() if name.startswith('X-Echo-')},
     })
 
 

@@ -1,0 +1,46 @@
+// The history scan behind GIT002: every commit reachable from a start commit, oldest first, each tree and blob
+// read once (deduplicated by object id), settings-like paths only unless all paths are asked for.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "checks/git/repository.hpp"
+#include "checks/git/secret_literals.hpp"
+
+namespace deployctl::checks::git {
+
+// One distinct secret value and the commit that first brought it into the history.
+struct HistorySecret {
+  SecretLiteral literal;  // line and column in the blob it was first seen in
+  std::string path;       // that blob's path, relative to the project dir
+  std::string commit;     // short id of the first commit (oldest first) whose tree has it
+  std::string date;       // that commit's date, YYYY-MM-DD (UTC)
+};
+
+struct HistoryScanStats {
+  std::size_t commits = 0;
+  std::size_t blobs = 0;  // distinct blobs read
+};
+
+// Scans the history reachable from `start` under the project's prefix. `all_paths` reads every text file
+// instead of the settings-like ones (sensitive_paths.hpp). Secrets are returned once each, by digest, in the
+// order they entered the history.
+Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
+                                                HistoryScanStats* stats = nullptr);
+
+// A file the repository tracks, under the project dir: its path relative to the project dir and its blob.
+struct TrackedFile {
+  std::string path;
+  git_oid blob;
+};
+
+// The files of the index (what the next commit will hold), or of one commit's tree.
+Result<std::vector<TrackedFile>> index_files(const ProjectRepository& project);
+Result<std::vector<TrackedFile>> tree_files(const ProjectRepository& project, git_commit* commit);
+
+// The secrets in one commit's tree (the state at that commit), same path selection as the scan.
+Result<std::vector<SecretLiteral>> tree_secrets(const ProjectRepository& project, git_commit* commit, bool all_paths);
+
+}  // namespace deployctl::checks::git

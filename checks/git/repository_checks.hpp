@@ -1,0 +1,26 @@
+// The repository checks of `deployctl check` (GIT001-GIT003): what git tracks, what it ignores, and which secrets
+// its history holds. Findings carry the GIT rules' metadata; their files are relative to the project dir.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "checks/finding.hpp"
+#include "core/error.hpp"
+
+namespace deployctl::checks::git {
+
+struct RepositoryCheckOptions {
+  bool all_paths = false;  // --all-paths: the history scan reads every text file, not only settings-like ones
+  // "" : the current state (the index, the .gitignore rules, the history reachable from HEAD). Otherwise the
+  // state at this revision, for --new-since: files tracked at it and the history reachable from it (GIT003,
+  // which needs a working tree, is left out).
+  std::string revision;
+};
+
+// Nothing when the project dir is not inside a git repository.
+Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
+                                              const RepositoryCheckOptions& options);
+
+}  // namespace deployctl::checks::git

@@ -1,0 +1,222 @@
+// The secret extractor of the history scan: an AST walk for Python, the dotenv parser for env files. It looks at
+// literals only; what the static evaluator computes is the SK/DB rules' business.
+#include "checks/git/secret_literals.hpp"
+
+#include <functional>
+#include <optional>
+#include <variant>
+
+#include "checks/git/sensitive_paths.hpp"
+#include "checks/python/parser.hpp"
+#include "checks/rules/own_helpers.hpp"
+#include "checks/settings/env_file.hpp"
+
+namespace deployctl::checks::git {
+
+namespace {
+
+using namespace python;
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+std::uint64_t digest_of(std::string_view value) { return std::hash<std::string_view>{}(value); }
+
+// "postgres://user:secret@host/db" -> "secret"; nothing when the URL carries no password.
+std::optional<std::string_view> url_password(std::string_view text) {
+  const std::size_t scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
+  for (const char c : text.substr(0, scheme_end))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+          c == '.'))
+      return std::nullopt;
+  const std::string_view rest = text.substr(scheme_end + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  const std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view user_info = authority.substr(0, at);
+  const std::size_t colon = user_info.find(':');
+  if (colon == std::string_view::npos || colon + 1 == user_info.size()) return std::nullopt;
+  return user_info.substr(colon + 1);
+}
+
+const std::string* string_constant(const ExprPtr& expr) {
+  const Constant* constant = as<Constant>(expr);
+  return constant ? std::get_if<std::string>(&constant->value) : nullptr;
+}
+
+class PythonScan {
+ public:
+  std::vector<SecretLiteral> found;
+
+  void block(const Block& statements) {
+    for (const StmtPtr& statement : statements)
+      if (statement) std::visit([&](const auto& node) { this->statement(node, statement->position); }, statement->node);
+  }
+
+ private:
+  void add(std::string name, std::string_view value, const Position& where, bool is_setting = false) {
+    if (value.empty()) return;
+    found.push_back({std::move(name), rules::own::sized(value, "literal"), where.line, where.column, digest_of(value),
+                     is_setting});
+  }
+
+  // `NAME = 'literal'`, and SECRET_KEY_FALLBACKS = ['old', ...].
+  void assigned(const ExprPtr& target, const ExprPtr& value) {
+    std::string name;
+    if (const Name* plain = as<Name>(target)) name = plain->id;
+    else if (const Attribute* attribute = as<Attribute>(target)) name = attribute->attr;
+    if (name.empty() || !value) return;
+    if (const std::string* text = string_constant(value); text && is_secret_name(name))
+      add(name, *text, value->position, true);
+    if (upper(name) == "SECRET_KEY_FALLBACKS")
+      if (const ListExpr* list = as<ListExpr>(value))
+        for (const ExprPtr& item : list->elts)
+          if (const std::string* text = string_constant(item)) add(name, *text, item->position, true);
+  }
+
+  void statement(const Assign& node, const Position&) {
+    for (const ExprPtr& target : node.targets) assigned(target, node.value);
+    for (const ExprPtr& target : node.targets) expression(target);
+    expression(node.value);
+  }
+  void statement(const AnnAssign& node, const Position&) {
+    assigned(node.target, node.value);
+    expression(node.value);
+  }
+  void statement(const AugAssign& node, const Position&) { expression(node.value); }
+  void statement(const ExprStmt& node, const Position&) { expression(node.value); }
+  void statement(const If& node, const Position&) {
+    expression(node.test);
+    block(node.body);
+    block(node.orelse);
+  }
+  void statement(const Try& node, const Position&) {
+    block(node.body);
+    for (const ExceptHandler& handler : node.handlers) block(handler.body);
+    block(node.orelse);
+    block(node.finalbody);
+  }
+  void statement(const FunctionDef& node, const Position&) { block(node.body); }
+  void statement(const ClassDef& node, const Position&) { block(node.body); }
+  void statement(const For& node, const Position&) {
+    expression(node.iter);
+    block(node.body);
+    block(node.orelse);
+  }
+  void statement(const While& node, const Position&) {
+    expression(node.test);
+    block(node.body);
+    block(node.orelse);
+  }
+  void statement(const With& node, const Position&) {
+    for (const WithItem& item : node.items) expression(item.context_expr);
+    block(node.body);
+  }
+  template <typename Other>
+  void statement(const Other&, const Position&) {}
+
+  // {'PASSWORD': 'literal'}; os.environ.get('DB_PASSWORD', 'literal'), config('SECRET_KEY', default='literal');
+  // any 'scheme://user:password@host' string.
+  void expression(const ExprPtr& expr) {
+    if (!expr) return;
+    std::visit([&](const auto& node) { this->node(node, *expr); }, expr->node);
+  }
+  void all(const std::vector<ExprPtr>& exprs) {
+    for (const ExprPtr& expr : exprs) expression(expr);
+  }
+
+  void node(const Constant& constant, const Expr& expr) {
+    if (const std::string* text = std::get_if<std::string>(&constant.value))
+      if (const auto password = url_password(*text)) add("a URL's password", *password, expr.position);
+  }
+  void node(const DictExpr& dict, const Expr&) {
+    for (std::size_t i = 0; i < dict.keys.size() && i < dict.values.size(); ++i) {
+      const std::string* key = string_constant(dict.keys[i]);
+      const std::string* value = string_constant(dict.values[i]);
+      if (key && value && is_secret_name(*key)) add(*key, *value, dict.values[i]->position);
+    }
+    all(dict.keys);
+    all(dict.values);
+  }
+  void node(const Call& call, const Expr&) {
+    const std::string* variable = call.args.empty() ? nullptr : string_constant(call.args.front());
+    if (variable && is_secret_name(*variable)) {
+      ExprPtr fallback = call.args.size() > 1 ? call.args[1] : nullptr;
+      for (const Keyword& keyword : call.keywords)
+        if (keyword.arg == "default") fallback = keyword.value;
+      if (const std::string* text = string_constant(fallback)) add(*variable, *text, fallback->position);
+    }
+    expression(call.func);
+    all(call.args);
+    for (const Keyword& keyword : call.keywords) expression(keyword.value);
+  }
+  void node(const Attribute& attribute, const Expr&) { expression(attribute.value); }
+  void node(const Subscript& subscript, const Expr&) {
+    expression(subscript.value);
+    expression(subscript.slice);
+  }
+  void node(const BinOp& op, const Expr&) {
+    expression(op.left);
+    expression(op.right);
+  }
+  void node(const UnaryOp& op, const Expr&) { expression(op.operand); }
+  void node(const BoolOp& op, const Expr&) { all(op.values); }
+  void node(const Compare& compare, const Expr&) {
+    expression(compare.left);
+    all(compare.comparators);
+  }
+  void node(const IfExp& choice, const Expr&) {
+    expression(choice.test);
+    expression(choice.body);
+    expression(choice.orelse);
+  }
+  void node(const ListExpr& list, const Expr&) { all(list.elts); }
+  void node(const TupleExpr& tuple, const Expr&) { all(tuple.elts); }
+  void node(const SetExpr& set, const Expr&) { all(set.elts); }
+  void node(const Starred& starred, const Expr&) { expression(starred.value); }
+  void node(const NamedExpr& named, const Expr&) { expression(named.value); }
+  template <typename Other>
+  void node(const Other&, const Expr&) {}
+};
+
+std::vector<SecretLiteral> scan_env_text(std::string_view text, std::string_view path) {
+  std::vector<SecretLiteral> found;
+  const auto entries = settings::parse_env_text(text, std::string(path));
+  if (!entries) return found;
+  for (const settings::EnvFileEntry& entry : *entries) {
+    if (entry.value.empty()) continue;
+    if (is_secret_name(entry.name))
+      found.push_back({entry.name, rules::own::sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value)});
+    else if (const auto password = url_password(entry.value))
+      found.push_back({"a URL's password in " + entry.name, rules::own::sized(*password, "literal"), entry.line, 1,
+                       digest_of(*password)});
+  }
+  return found;
+}
+
+}  // namespace
+
+bool is_secret_name(std::string_view name) {
+  const std::string key = upper(name);
+  for (const std::string_view ending :
+       {"SECRET_KEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY"})
+    if (key.ends_with(ending)) return true;
+  return false;
+}
+
+std::vector<SecretLiteral> find_secret_literals(std::string_view text, std::string_view path) {
+  if (!is_python_source(path)) return scan_env_text(text, path);
+  const ParseResult parsed = parse_module(text, std::string(path));
+  const Module* module = std::get_if<Module>(&parsed);
+  if (module == nullptr) return {};
+  PythonScan scan;
+  scan.block(module->body);
+  return std::move(scan.found);
+}
+
+}  // namespace deployctl::checks::git

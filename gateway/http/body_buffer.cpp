@@ -1,0 +1,89 @@
+// Body storage: memory first, then an O_TMPFILE (or mkstemp + unlink) file written with pwrite.
+#include "gateway/http/body_buffer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace deployctl::gateway::http {
+
+namespace {
+
+int open_unlinked_temp_file(const std::string& configured) {
+  std::string directory = configured;
+  if (directory.empty()) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    directory = (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
+  }
+  int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  // Filesystems without O_TMPFILE (overlay on old kernels, tmpfs on very old ones): create, then unlink.
+  std::string name = directory + "/deployctl-body-XXXXXX";
+  fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) return -1;
+  ::unlink(name.c_str());
+  return fd;
+}
+
+bool write_all_at(int fd, const char* data, std::size_t size, std::uint64_t offset) {
+  while (size > 0) {
+    const ssize_t written = ::pwrite(fd, data, size, static_cast<off_t>(offset));
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+    offset += static_cast<std::uint64_t>(written);
+  }
+  return true;
+}
+
+}  // namespace
+
+BodyBuffer::~BodyBuffer() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool BodyBuffer::spill() {
+  if (fd_ < 0) {
+    fd_ = open_unlinked_temp_file(spill_directory_);
+    if (fd_ < 0) return false;
+  }
+  if (!write_all_at(fd_, memory_.data(), memory_.size(), 0)) return false;
+  memory_.clear();
+  in_file_ = true;
+  return true;
+}
+
+bool BodyBuffer::append(std::string_view bytes) {
+  if (bytes.empty()) return true;
+  if (!in_file_ && memory_.size() + bytes.size() > in_memory_limit_ && !spill()) return false;
+  if (in_file_) {
+    if (!write_all_at(fd_, bytes.data(), bytes.size(), size_)) return false;
+  } else {
+    memory_.append(bytes);
+  }
+  size_ += bytes.size();
+  return true;
+}
+
+void BodyBuffer::clear() noexcept {
+  if (in_file_) {
+    // Keep the file for the next spilled body on this connection; a failed truncate only costs disk space
+    // until the connection closes, since sizes are tracked here, not read from the file.
+    [[maybe_unused]] const int ignored = ::ftruncate(fd_, 0);
+    in_file_ = false;
+  }
+  memory_.clear();
+  size_ = 0;
+}
+
+Body BodyBuffer::view() const noexcept {
+  if (in_file_) return Body{{}, fd_, size_};
+  return Body{memory_, -1, size_};
+}
+
+}  // namespace deployctl::gateway::http

@@ -1,0 +1,104 @@
+// Incremental HTTP/1.x request parser over llhttp with gunicorn's limits and the rejections of issue #3:
+// fed arbitrary byte slices, it hands out one complete request at a time and keeps pipelined bytes for later.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "gateway/http/request.hpp"
+
+namespace deployctl::gateway::http {
+
+// Limits as gunicorn names them; 0 means "no limit" for the four --limit-request-* values.
+struct Limits {
+  std::size_t request_line = 4094;       // --limit-request-line: bytes of "METHOD target HTTP/1.1"
+  std::size_t header_count = 100;        // --limit-request-fields
+  std::size_t header_field_size = 8190;  // --limit-request-field_size: bytes of one header's name + value
+  std::uint64_t body = 0;                // --limit-request-body (413 past it; a declared length is checked first)
+  // gunicorn answers 400 for an over-long request line, and so do we by default so that the differential tests
+  // agree; set 414 (URI Too Long, RFC 9110) if preferred. Any other value is treated as 400.
+  int request_line_status = 400;
+  std::size_t body_in_memory = 1024 * 1024;  // bodies larger than this spill to an unlinked temp file
+  std::string spill_directory;               // "" means $TMPDIR, else /tmp
+  // Whatever the limits, a head over 1 MiB is refused with 431, so memory stays bounded with all limits at 0.
+};
+
+// What is refused (then the connection is closed):
+//   400  malformed syntax (llhttp's verdict: bad method, version other than 1.0/1.1, bad chunk size, bare CR, ...),
+//        duplicated or conflicting Content-Length, Transfer-Encoding with Content-Length, Transfer-Encoding on
+//        HTTP/1.0, chunked not the last (or applied twice) transfer coding, obs-fold, CR/LF/NUL in a header value,
+//        missing or duplicated Host on HTTP/1.1 (a duplicated Host on 1.0 too), a request cut by EOF (finish());
+//        also an over-long request line unless Limits::request_line_status is 414
+//   431  too many headers or trailers, a header or trailer field over the size limit, a head over 1 MiB
+//   413  a body (declared, or de-chunked so far) over Limits::body
+//   501  a transfer coding other than chunked before the final chunked ("gzip, chunked"): we cannot decode it
+//   500  the spilled body could not be written (no temp dir, disk full), or memory ran out
+// Header names containing '_' are dropped silently, as nginx does.
+// Why a request was refused: the status to answer with (the connection is then closed) and a short static
+// reason for the error log (never the client's bytes).
+struct Rejection {
+  int status = 400;          // 400, 413, 414, 431, 501, or 500 (temp file for a spilled body failed)
+  std::string_view reason;   // points to static storage
+};
+
+enum class ParseStatus {
+  need_more,          // every byte fed so far is parsed; no complete request yet: feed more
+  continue_expected,  // the current request's head is complete, it has a body, and the client sent
+                      // "Expect: 100-continue": send "HTTP/1.1 100 Continue\r\n\r\n" (or a final response and
+                      // close), then call next() to go on; request() already shows the head (body still empty)
+  request_ready,      // request() is complete, body included; answer it, then call next()
+  rejected,           // the connection is unusable: answer rejection() and close; feed() and next() do nothing more
+};
+
+// One parser per connection; buffers are reused from request to request (no per-request allocation once warm).
+// Not thread-safe: owned by the connection that feeds it.
+class RequestParser {
+ public:
+  explicit RequestParser(Limits limits = {});
+  ~RequestParser();
+  RequestParser(RequestParser&&) noexcept;
+  RequestParser& operator=(RequestParser&&) noexcept;
+  RequestParser(const RequestParser&) = delete;
+  RequestParser& operator=(const RequestParser&) = delete;
+
+  // Parses `bytes` (any slice: a byte, half a header, three pipelined requests). The bytes are copied as
+  // needed; the caller may reuse its buffer at once. While a request is ready or a continue is expected, the
+  // bytes are only buffered (pipelining: they are parsed by next()).
+  ParseStatus feed(std::string_view bytes);
+  // Leaves the state reported by the last request_ready (dropping that request: its views die) or
+  // continue_expected, and parses the bytes buffered meanwhile.
+  ParseStatus next();
+  // The client closed its side (read returned 0). Returns rejected (400, "incomplete request") when a request
+  // was cut in the middle, need_more otherwise (a clean close between requests).
+  ParseStatus finish();
+  // Forgets everything, as on a fresh connection (keeps the buffers' capacity).
+  void reset();
+
+  ParseStatus status() const noexcept;
+  // The current request; meaningful after request_ready or continue_expected (see Request for lifetimes).
+  const Request& request() const noexcept;
+  // Why the connection was refused; meaningful after rejected.
+  const Rejection& rejection() const noexcept;
+
+  // For the header-read timeout (slowloris): true from the first byte of a request until its head is
+  // complete, and how many bytes were fed since it began (a slice that completes the head counts whole).
+  bool head_in_progress() const noexcept;
+  std::size_t head_bytes() const noexcept;
+  // For the minimum body rate: true while a body is being received, and its bytes so far (de-chunked).
+  bool body_in_progress() const noexcept;
+  std::uint64_t body_bytes() const noexcept;
+  // Bytes received and not parsed yet (pipelined requests waiting behind the current one).
+  std::size_t buffered_bytes() const noexcept;
+
+  const Limits& limits() const noexcept;
+
+  struct State;  // the llhttp state and buffers (request_parser.cpp); public only for the C callbacks
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace deployctl::gateway::http

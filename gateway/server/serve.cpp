@@ -1,0 +1,180 @@
+// The order of startup is the contract's: logs, app import, static mounts, listeners, pid file, workers, and the
+// readiness line last. A re-exec for a reload finds its sockets and old workers in DEPLOYCTL_SERVE_* variables.
+#include "gateway/server/serve.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "gateway/server/master.hpp"
+#include "gateway/wsgi/runtime.hpp"
+
+namespace deployctl::gateway::server {
+
+namespace {
+
+constexpr int tool_failure = 2;
+
+std::vector<int> numbers_from_env(const char* name) {
+  std::vector<int> numbers;
+  const char* text = std::getenv(name);
+  if (text == nullptr) return numbers;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (!item.empty()) numbers.push_back(std::atoi(item.c_str()));
+  }
+  return numbers;
+}
+
+int open_log_file(const std::string& path, int fallback) {
+  if (path.empty() || path == "-") return fallback;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  return fd;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  ErrorLog& error_log = ErrorLog::instance();
+  error_log.set_level(options.log_level);
+  const int error_fd = open_log_file(options.error_logfile, 2);
+  if (error_fd < 0) {
+    error_log.log(LogLevel::error, "cannot open --error-logfile " + options.error_logfile + ": " +
+                                       std::strerror(errno));
+    return tool_failure;
+  }
+  error_log.set_fd(error_fd);
+
+  if (auto started = wsgi::start_python(); !started) {
+    log_error(started.error().message);
+    return tool_failure;
+  }
+  std::error_code cwd_error;
+  const std::string original_cwd = std::filesystem::current_path(cwd_error).string();
+  const std::filesystem::path chdir = std::filesystem::absolute(options.chdir, cwd_error);
+  if (::chdir(chdir.c_str()) != 0) {
+    log_error("cannot change to --chdir " + chdir.string() + ": " + std::strerror(errno));
+    return tool_failure;
+  }
+
+  wsgi::LoadOptions load;
+  load.chdir = chdir;
+  load.python_path = options.python_path;
+  load.django_settings_module = options.django_settings_module;
+  load.multiprocess = options.workers > 1;
+  auto app = wsgi::WsgiApp::load(options.app, load);
+  if (!app) {
+    log_error(app.error().message);
+    return tool_failure;
+  }
+  if (std::getenv("DEPLOYCTL_SERVE_CHECK_APP") != nullptr) return 0;  // a reload's test import
+
+  std::optional<static_files::StaticFiles> statics;
+  if (!options.statics.empty()) {
+    auto opened = static_files::StaticFiles::open(options.statics);
+    if (!opened) {
+      log_error(opened.error().message);
+      return tool_failure;
+    }
+    statics.emplace(std::move(*opened));
+  }
+  auto trust = ForwardedTrust::parse(options.forwarded_allow_ips);
+  if (!trust) {
+    log_error(trust.error().message);
+    return tool_failure;
+  }
+
+  MasterSetup setup;
+  setup.options = &options;
+  setup.original_cwd = original_cwd;
+  const std::vector<int> inherited = numbers_from_env("DEPLOYCTL_SERVE_FDS");
+  std::vector<int> adopted = inherited;
+  if (adopted.empty()) adopted = systemd_listen_fds();
+  if (!adopted.empty()) {
+    for (const int fd : adopted) {
+      auto listener = adopt_listener(fd);
+      if (!listener) {
+        log_error(listener.error().message);
+        return tool_failure;
+      }
+      setup.listeners.push_back(*listener);
+    }
+  } else {
+    for (const std::string& bind : options.binds) {
+      auto address = parse_bind(bind);
+      if (!address) {
+        log_error(address.error().message);
+        return tool_failure;
+      }
+      auto listener = open_listener(*address, options.umask);
+      if (!listener) {
+        log_error(listener.error().message);
+        return tool_failure;
+      }
+      setup.listeners.push_back(*listener);
+    }
+  }
+  ::unsetenv("DEPLOYCTL_SERVE_FDS");
+  for (const int pid : numbers_from_env("DEPLOYCTL_SERVE_OLD_WORKERS")) setup.old_workers.push_back(pid);
+  ::unsetenv("DEPLOYCTL_SERVE_OLD_WORKERS");
+
+  if (const std::vector<int> metrics = numbers_from_env("DEPLOYCTL_SERVE_METRICS_FD"); !metrics.empty()) {
+    setup.metrics_fd = metrics.front();
+    ::fcntl(setup.metrics_fd, F_SETFD, FD_CLOEXEC);
+    ::unsetenv("DEPLOYCTL_SERVE_METRICS_FD");
+  } else if (!options.metrics_bind.empty()) {
+    auto address = parse_bind(options.metrics_bind);
+    if (!address) {
+      log_error("--metrics-bind: " + address.error().message);
+      return tool_failure;
+    }
+    auto listener = open_listener(*address, options.umask);
+    if (!listener) {
+      log_error("--metrics-bind: " + listener.error().message);
+      return tool_failure;
+    }
+    setup.metrics_fd = listener->fd;
+    ::fcntl(setup.metrics_fd, F_SETFL, ::fcntl(setup.metrics_fd, F_GETFL) & ~O_NONBLOCK);
+    ErrorLog::instance().log(LogLevel::info, "metrics on " + listener->url + "/metrics");
+  }
+
+  const int access_fd = options.access_logfile.empty() ? -1 : open_log_file(options.access_logfile, 1);
+  if (!options.access_logfile.empty() && access_fd < 0) {
+    log_error("cannot open --access-logfile " + options.access_logfile + ": " + std::strerror(errno));
+    return tool_failure;
+  }
+  const AccessLogFormat access_format(
+      options.access_logformat.empty() ? default_access_log_format : std::string_view(options.access_logformat),
+      options.access_log_json);
+
+  if (!options.pid_file.empty()) {
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    const int fd = ::open(options.pid_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || ::write(fd, pid.data(), pid.size()) != static_cast<ssize_t>(pid.size())) {
+      log_error("cannot write --pid " + options.pid_file + ": " + std::strerror(errno));
+      if (fd >= 0) ::close(fd);
+      return tool_failure;
+    }
+    ::close(fd);
+  }
+  if (inherited.empty()) log_info("Starting deployctl serve (pid " + std::to_string(::getpid()) + ")");
+
+  setup.app = app->get();
+  setup.statics = statics ? &*statics : nullptr;
+  setup.access_log_fd = access_fd;
+  setup.access_format = &access_format;
+  setup.trust = &*trust;
+  const int status = run_master(setup);
+  if (!options.pid_file.empty()) ::unlink(options.pid_file.c_str());
+  return status;
+}
+
+}  // namespace deployctl::gateway::server

@@ -1,0 +1,51 @@
+// Everything `deployctl serve` was told, after the flags were merged over [serve] in deployctl.toml: the plain
+// struct the CLI fills and the server reads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/http/request_parser.hpp"
+#include "gateway/server/error_log.hpp"
+#include "gateway/static/static_files.hpp"
+#include "gateway/wsgi/wsgi_app.hpp"
+
+namespace deployctl::gateway::server {
+
+struct ServeOptions {
+  wsgi::AppSpec app;
+  std::filesystem::path chdir = ".";
+  std::filesystem::path python_path;  // the app's import root when not --chdir (a src/ layout)
+  std::optional<std::string> django_settings_module;  // from the project's entry point, when unset in the env
+  std::vector<std::string> binds = {"127.0.0.1:8000"};
+  int workers = 1;
+  int threads = 1;              // accepted for gunicorn compatibility; each worker runs one request at a time
+  double timeout = 30;          // seconds a request may run before its worker is killed (0: never)
+  double graceful_timeout = 30;
+  double keep_alive = 2;        // idle seconds between requests on one connection
+  std::int64_t max_requests = 0;
+  std::int64_t max_requests_jitter = 0;
+  http::Limits limits;
+  std::string forwarded_allow_ips = "127.0.0.1,::1";
+  std::vector<static_files::Mount> statics;
+  std::string access_logfile;   // "" none, "-" stdout
+  std::string access_logformat;  // "" gunicorn's default
+  bool access_log_json = false;
+  std::string error_logfile = "-";
+  LogLevel log_level = LogLevel::info;
+  std::string metrics_bind;     // "" none
+  std::string pid_file;
+  int umask = -1;               // for unix sockets and files; -1 leaves the process umask
+  bool reload = false;
+  // Hostile clients (no gunicorn flag): the whole head must arrive within this, a body at least this fast.
+  double header_timeout = 10;
+  double min_body_rate = 1024;  // bytes/second, checked after header_timeout seconds of body
+  int worker_connections = 1000;
+  // The command line to re-exec on HUP (reload of code and config): argv[0] is replaced by /proc/self/exe.
+  std::vector<std::string> argv;
+};
+
+}  // namespace deployctl::gateway::server

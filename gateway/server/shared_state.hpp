@@ -1,0 +1,48 @@
+// What the master and its workers share through one anonymous shared mapping made before fork: a slot per
+// worker with its heartbeat and the request in hand (for --timeout), and the counters behind the metrics.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace deployctl::gateway::server {
+
+inline constexpr std::size_t max_worker_slots = 256;
+// Latency histogram bounds in seconds (Prometheus "le"); a last implicit +Inf bucket follows.
+inline constexpr std::array<double, 12> latency_bounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                          0.1,   0.25,   0.5,   1.0,  2.5,   10.0};
+
+struct WorkerSlot {
+  std::atomic<int> pid{0};                          // 0: free
+  std::atomic<int> ready{0};                        // the worker entered its event loop
+  std::atomic<int> retire{0};                       // --max-requests reached: replace it
+  std::atomic<std::int64_t> heartbeat_ms{0};        // monotonic, each loop turn
+  std::atomic<std::int64_t> request_started_ms{0};  // monotonic; 0 while no request is in hand
+  char request_line[256] = {};                      // the request in hand, for the timeout log
+  // Cumulative counters (never reset, even when the slot is reused).
+  std::array<std::atomic<std::uint64_t>, 6> responses_by_class{};  // [status / 100], 0 for anything else
+  std::array<std::atomic<std::uint64_t>, latency_bounds.size() + 1> latency_buckets{};
+  std::atomic<std::uint64_t> latency_sum_us{0};
+};
+
+struct SharedState {
+  std::array<WorkerSlot, max_worker_slots> slots;
+  std::atomic<std::uint64_t> worker_restarts{0};
+  std::atomic<std::uint64_t> worker_timeouts{0};
+};
+
+// The mapping (zeroed), or null when mmap fails.
+SharedState* create_shared_state();
+
+std::int64_t monotonic_ms();
+
+// Records one finished request in a worker's slot.
+void record_request(WorkerSlot& slot, int status, std::int64_t duration_us);
+
+// The Prometheus text exposition of every slot's counters summed, plus in-flight and worker counts.
+std::string render_metrics(const SharedState& state);
+
+}  // namespace deployctl::gateway::server

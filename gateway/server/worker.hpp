@@ -1,0 +1,30 @@
+// A worker process: one epoll event loop over the listeners and its connections, keep-alive and pipelining
+// (responses in order), the hostile-client timeouts, and TERM (drain) / INT, QUIT (stop now).
+#pragma once
+
+#include <vector>
+
+#include "gateway/server/access_log.hpp"
+#include "gateway/server/forwarded.hpp"
+#include "gateway/server/listeners.hpp"
+#include "gateway/server/serve_options.hpp"
+#include "gateway/server/shared_state.hpp"
+
+namespace deployctl::gateway::server {
+
+struct WorkerSetup {
+  const ServeOptions* options = nullptr;
+  const std::vector<Listener>* listeners = nullptr;
+  wsgi::WsgiApp* app = nullptr;
+  const static_files::StaticFiles* statics = nullptr;
+  WorkerSlot* slot = nullptr;
+  int access_log_fd = -1;  // -1: no access log
+  const AccessLogFormat* access_format = nullptr;
+  const ForwardedTrust* trust = nullptr;
+};
+
+// Runs in the forked child until it is told to stop; returns the process exit status. The GIL is released for
+// the loop and taken once per request.
+int run_worker(const WorkerSetup& setup);
+
+}  // namespace deployctl::gateway::server

@@ -1,0 +1,19 @@
+// wsgi.input in C++: read, readline, readlines and iteration over the request body, from memory or a spilled file.
+#pragma once
+
+#include "gateway/wsgi/py_ref.hpp"
+#include "gateway/wsgi/request_view.hpp"
+
+namespace deployctl::gateway::wsgi {
+
+// Creates the Python type; once, after the interpreter started. Null with a Python error set on failure.
+PyObject* make_input_type();
+
+// A new input over `body` (which must outlive it until input_detach).
+PyObject* input_new(PyObject* type, const BodyView& body);
+// Points the input at nothing: an app that kept it past its request reads EOF, never freed memory.
+void input_detach(PyObject* input);
+// Re-aims an input whose only reference is ours at the next request's body (saves an allocation).
+void input_reset(PyObject* input, const BodyView& body);
+
+}  // namespace deployctl::gateway::wsgi

@@ -1,0 +1,61 @@
+// The WSGI application as the server sees it: imported once (in the master, before fork), then called once per
+// request with a RequestView and a ResponseSink. Python.h stays out of this header.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "gateway/wsgi/request_view.hpp"
+#include "gateway/wsgi/response_sink.hpp"
+
+namespace deployctl::gateway::wsgi {
+
+// "module:callable" (callable defaults to "application"; a dotted attribute path is allowed).
+struct AppSpec {
+  std::string module;
+  std::string callable = "application";
+};
+Result<AppSpec> parse_app_spec(std::string_view text);
+
+struct LoadOptions {
+  std::filesystem::path chdir;                        // put first on sys.path
+  std::filesystem::path python_path;                  // when set: also on sys.path, before chdir (a src/ layout)
+  std::optional<std::string> django_settings_module;  // set in os.environ when it is unset there
+  bool multiprocess = true;                           // wsgi.multiprocess
+};
+
+// Why loading failed: each problem has its own message (the import's traceback goes to stderr first).
+enum class LoadProblem { import_failed, missing_callable, not_callable };
+struct LoadError {
+  LoadProblem problem;
+  std::string message;
+};
+
+class WsgiApp {
+ public:
+  // Needs the interpreter started (start_python) and the GIL.
+  static std::expected<std::unique_ptr<WsgiApp>, LoadError> load(const AppSpec& spec, const LoadOptions& options);
+  ~WsgiApp();
+  WsgiApp(const WsgiApp&) = delete;
+  WsgiApp& operator=(const WsgiApp&) = delete;
+
+  // Runs one request: environ, start_response, the result's iteration, and close() (always). Every outcome
+  // reaches the sink: the app's response, a 500 (begin_error) or an aborted end. Needs the GIL.
+  void handle(const RequestView& request, ResponseSink& sink);
+
+  // The request line and Python stack of a stuck request are dumped to the error log on this signal
+  // (faulthandler.register), in workers.
+  static void register_stack_dump(int signal_number, int fd);
+
+  struct Impl;
+
+ private:
+  explicit WsgiApp(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace deployctl::gateway::wsgi

@@ -1,0 +1,111 @@
+# The repository checks through the command line, on repositories built with the git CLI: a key committed and
+# removed (GIT002) named by commit and date and never printed, tracked env files and keys (GIT001), .gitignore
+# coverage (GIT003), --no-git and its config key, --new-since with one old and one new finding, and the GIT rules'
+# own shell examples (they must fire and pass as documented).
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import common
+import git_support as g
+
+binary = sys.argv[1]
+COMPLETE_GITIGNORE = ".env\n.env.*\n!.env.example\n*.log\nmedia/\n"
+KEY = "e2e-Committed-Key-9f8e7d6c5b4a39281706f5e4d3c2b1a0ZYXWVU"
+
+
+def check_json(repo, *flags):
+    result = common.run(binary, ["check", repo, "--format", "json", *flags])
+    common.expect(result.code in (0, 1), "check failed", result)
+    return result, json.loads(result.out)
+
+
+def rules(document, prefix="GIT"):
+    return sorted(f["rule"] for f in document["findings"] if f["rule"].startswith(prefix))
+
+
+repos = []
+try:
+    # GIT002: committed on 2026-11-20, removed the next day; the key never appears in any output.
+    repo = g.new_repo()
+    repos.append(repo)
+    g.write(repo, ".gitignore", COMPLETE_GITIGNORE)
+    g.write(repo, "mysite/settings.py", f"DEBUG = False\nSECRET_KEY = '{KEY}'\n")
+    first = g.commit(repo, "settings", date="2026-11-20T12:00:00Z")
+    g.write(repo, "mysite/settings.py", "import os\nDEBUG = False\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n")
+    g.commit(repo, "read the key from the environment", date="2026-11-21T12:00:00Z")
+    result, document = check_json(repo)
+    common.expect(result.code == 1, "GIT002 is an error: exit 1", result)
+    history = [f for f in document["findings"] if f["rule"] == "GIT002"]
+    common.expect(len(history) == 1, "one GIT002 finding", result)
+    message = history[0]["message"]
+    common.expect(first[:7] in message and "2026-11-20" in message and "Rotate" in message,
+                  "GIT002 names the commit, its date and the rotation", result)
+    common.expect(history[0]["file"] == "mysite/settings.py" and history[0]["setting"] == "SECRET_KEY",
+                  "GIT002 points at the file and setting", result)
+    for flags in ([], ["--format", "text"], ["--format", "text", "--all-paths"]):
+        shown = common.run(binary, ["check", repo, *flags])
+        common.expect(KEY not in shown.out and KEY not in shown.err, "the key is never printed", shown)
+    common.expect(rules(check_json(repo, "--no-git")[1]) == [], "--no-git turns the repository checks off")
+    g.write(repo, "deployctl.toml", "[check]\nno-git = true\n")
+    common.expect(rules(check_json(repo)[1]) == [], "no-git = true in deployctl.toml too")
+    os.remove(os.path.join(repo, "deployctl.toml"))
+    common.expect(rules(check_json(repo, "--select", "GIT002")[1]) == ["GIT002"], "--select GIT002 keeps it")
+
+    # GIT001 (index) and GIT003 (.gitignore without logs and media).
+    repo = g.new_repo()
+    repos.append(repo)
+    g.write(repo, ".gitignore", ".env.local\n")
+    g.write(repo, ".env", "DJANGO_SECRET_KEY=abc\n")
+    g.write(repo, ".env.example", "DJANGO_SECRET_KEY=\n")
+    g.write(repo, "deploy/id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
+    g.git(repo, "add", "-A")
+    result, document = check_json(repo)
+    tracked = sorted(f["file"] for f in document["findings"] if f["rule"] == "GIT001")
+    common.expect(tracked == [".env", "deploy/id_ed25519"], f"GIT001 for .env and the key, got {tracked}", result)
+    gaps = [f["message"].split(" are not ignored")[0] for f in document["findings"] if f["rule"] == "GIT003"]
+    common.expect(gaps == ["env files", "log files", "media uploads"], f"GIT003 per category, got {gaps}", result)
+
+    # --new-since: DEBUG = True was there at the base (and moved since); ALLOWED_HOSTS = ['*'] is new.
+    repo = g.new_repo()
+    repos.append(repo)
+    g.write(repo, ".gitignore", COMPLETE_GITIGNORE)
+    g.write(repo, "mysite/settings.py", "DEBUG = True\n")
+    g.commit(repo, "start")
+    g.git(repo, "tag", "v1")
+    g.write(repo, "mysite/settings.py", '"""Production."""\n\nDEBUG = True\nALLOWED_HOSTS = ["*"]\n')
+    g.commit(repo, "hosts")
+    _, everything = check_json(repo)
+    common.expect({"DJ018", "HOST001"} <= {f["rule"] for f in everything["findings"]}, "both without --new-since")
+    result, fresh = check_json(repo, "--new-since", "v1")
+    new_rules = sorted({f["rule"] for f in fresh["findings"]})
+    common.expect("HOST001" in new_rules and "DJ018" not in new_rules, f"only the new finding, got {new_rules}", result)
+    common.expect(fresh["summary"]["error"] + fresh["summary"]["warning"] + fresh["summary"]["info"]
+                  == len(fresh["findings"]), "the summary counts what is reported", result)
+    missing = common.run(binary, ["check", repo, "--new-since", "no-such-ref"])
+    common.expect(missing.code == 2 and "unknown git revision 'no-such-ref'" in missing.err,
+                  "an unknown revision is a tool failure naming it", missing)
+    status = g.git(repo, "status", "--porcelain")
+    common.expect(status == "", f"--new-since changes nothing in the repository, got {status!r}")
+
+    # The shell examples of the GIT rules, run as documented.
+    listing = json.loads(common.run(binary, ["rules", "--format", "json"]).out)
+    for rule in listing["rules"]:
+        if not rule["id"].startswith("GIT"):
+            continue
+        for example, should_fire in ((rule["example_fires"], True), (rule["example_passes"], False)):
+            repo = g.new_repo()
+            shutil.rmtree(os.path.join(repo, ".git"))
+            repos.append(repo)
+            env = dict(g.GIT_ENV, HOME=repo)
+            subprocess.run(["sh", "-e", "-c", example], cwd=repo, env=env, check=True, capture_output=True)
+            result, document = check_json(repo, "--select", rule["id"])
+            fired = any(f["rule"] == rule["id"] for f in document["findings"])
+            common.expect(fired == should_fire, f"{rule['id']} example {'fires' if should_fire else 'passes'}:\n"
+                          f"{example}", result)
+finally:
+    for repo in repos:
+        shutil.rmtree(repo, ignore_errors=True)
+print("ok")

@@ -1,0 +1,26 @@
+# Shared by the render e2e scripts: render a target of the example project into a temp dir with --set values.
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MYSITE = os.path.join(SOURCE_ROOT, "share", "examples", "mysite")
+FIXTURE_CONFIG = os.path.join(SOURCE_ROOT, "tests", "fixtures", "render", "deployctl.toml")
+
+
+def render(binary, targets, out, sets=(), project=MYSITE, config=FIXTURE_CONFIG, extra=()):
+    """Renders into `out`; fails the test when deployctl does not exit 0."""
+    args = ["render", *targets, project, "--config", config, "--out", out, *extra]
+    for item in sets:
+        args += ["--set", item]
+    result = common.run(binary, args)
+    common.expect(result.code == 0, f"render {' '.join(targets)} failed", result)
+    return result
+
+
+def run_tool(args, cwd=None, env=None, timeout=60):
+    import subprocess
+    completed = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return completed.returncode, completed.stdout + completed.stderr

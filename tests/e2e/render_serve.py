@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+# The rendered nginx site and gunicorn.conf.py work together: real nginx, unprivileged on a free high port with
+# its own prefix in a temp dir, in front of gunicorn serving a copy of the example project (development
+# settings, Debian's Django); a page and a collected static file are fetched through nginx.
+# (gunicorn, not `deployctl serve`: serve has no CLI yet.)
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+from render_common import MYSITE, render, run_tool  # noqa: E402
+
+WRAPPER = """daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {tmp}/access.log;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {site};
+}}
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(port, path, deadline):
+    last = None
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path, headers={"Host": "127.0.0.1"})
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 502:
+                return response.status, dict(response.getheaders()), body
+            last = f"502 from nginx: {body[:200]!r}"
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.2)
+    common.fail(f"no answer from nginx for {path}: {last}")
+
+
+def stop(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main(binary):
+    if shutil.which("nginx") is None and not os.path.exists("/usr/sbin/nginx"):
+        sys.exit(common.SKIP)
+    with tempfile.TemporaryDirectory(prefix="deployctl-render-serve-") as tmp:
+        os.chmod(tmp, 0o755)  # nginx's workers drop to another user when the test runs as root
+        project = os.path.join(tmp, "mysite")
+        shutil.copytree(MYSITE, project)
+        env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "mysite.settings.development", "LANG": "C.UTF-8"}
+        code, output = run_tool(["/usr/bin/python3", "manage.py", "collectstatic", "--noinput"], cwd=project, env=env)
+        common.expect(code == 0, "collectstatic failed:\n" + output)
+        nginx_port, app_port = free_port(), free_port()
+        out = os.path.join(tmp, "out")
+        render(binary, ["nginx"], out,
+               ["deploy.tls=none", "deploy.domains=127.0.0.1", f"deploy.http-port={nginx_port}", "deploy.ipv6=false",
+                "deploy.listen-address=127.0.0.1", f"deploy.bind=127.0.0.1:{app_port}", f"deploy.app-dir={project}",
+                f"deploy.log-dir={tmp}"], project=project)
+        render(binary, ["gunicorn"], out, [f"deploy.bind=127.0.0.1:{app_port}", f"deploy.app-dir={project}",
+                                           "deploy.workers=1", "deploy.server=gunicorn"], project=project)
+        conf = os.path.join(tmp, "nginx.conf")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(WRAPPER.format(tmp=tmp, site=os.path.join(out, "nginx", "mysite.conf")))
+        app = subprocess.Popen(["/usr/bin/gunicorn", "-c", os.path.join(out, "gunicorn", "gunicorn.conf.py")],
+                               cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        nginx = subprocess.Popen(["nginx", "-p", tmp, "-e", os.path.join(tmp, "error.log"), "-c", conf],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.time() + 20
+            status, headers, body = fetch(nginx_port, "/api/health/", deadline)
+            common.expect(status == 200, f"the page through nginx: {status} {body[:300]!r}")
+            common.expect(headers.get("Server") == "nginx", f"server_tokens is not off: {headers.get('Server')}")
+            status, headers, body = fetch(nginx_port, "/static/blog/css/site.css", deadline)
+            with open(os.path.join(project, "blog", "static", "blog", "css", "site.css"), "rb") as f:
+                common.expect(status == 200 and body == f.read(), f"the static file through nginx: {status}")
+            common.expect("max-age" in headers.get("Cache-Control", ""), "static files carry no Cache-Control")
+            status, _, _ = fetch(nginx_port, "/.env", deadline)
+            common.expect(status == 403, f"a dot file is served: {status}")
+        finally:
+            stop(nginx)
+            stop(app)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

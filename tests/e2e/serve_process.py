@@ -1,0 +1,216 @@
+#!/usr/bin/python3
+# The process model of `deployctl serve` under load from a bounded Python load loop: HUP reload and TERM drain
+# lose no request; a worker killed with SIGKILL is respawned; --timeout kills a stuck worker after logging its
+# request line and Python stack; --max-requests recycles workers without a failed request; TTIN/TTOU add and
+# remove a worker. Worker pids come from the process tree (/proc/<master>/task/*/children).
+import http.client
+import os
+import signal
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_common import APPS_DIR, clean_env, expect, get, run_suite, server_choice, start  # noqa: E402
+
+
+class Load:
+    """A few threads sending GET requests on keep-alive connections until stopped. A request that fails on a
+    reused connection before any byte of a response arrived is retried once on a new connection, as every HTTP
+    client does (RFC 9112 9.3.1): the server may close an idle connection at any time. Anything else counts as
+    a failed request: an error on a fresh connection, a refused connection, a status other than 200."""
+
+    def __init__(self, port, path="/pid", threads=4, fresh=0):
+        """`fresh` of the threads open a new connection for every request instead of keeping one alive."""
+        self.port, self.path = port, path
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.ok, self.retries, self.failures, self.bodies = 0, 0, [], set()
+        self.threads = [threading.Thread(target=self._run, args=(index < fresh,), daemon=True)
+                        for index in range(threads)]
+        for thread in self.threads:
+            thread.start()
+
+    def _one(self, conn):
+        conn.request("GET", self.path)
+        response = conn.getresponse()
+        return response.status, response.read(), response.will_close
+
+    def _run(self, fresh):
+        conn, reused = None, False
+        while not self.stopping.is_set():
+            for attempt in range(2):
+                if conn is None:
+                    conn, reused = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15), False
+                try:
+                    status, body, will_close = self._one(conn)
+                except (ConnectionResetError, BrokenPipeError) as error:  # RemoteDisconnected included
+                    conn.close()
+                    conn = None
+                    if reused and attempt == 0:
+                        with self.lock:
+                            self.retries += 1
+                        continue
+                    self._fail(f"{type(error).__name__}: {error}")
+                except OSError as error:
+                    conn.close()
+                    conn = None
+                    self._fail(f"{type(error).__name__}: {error}")
+                else:
+                    with self.lock:
+                        if status == 200:
+                            self.ok += 1
+                            self.bodies.add(body)
+                        else:
+                            self.failures.append(f"status {status}: {body[:100]!r}")
+                    if will_close or fresh:
+                        conn.close()
+                        conn = None
+                    else:
+                        reused = True
+                break
+        if conn is not None:
+            conn.close()
+
+    def _fail(self, reason):
+        with self.lock:
+            self.failures.append(reason)
+
+    def stop(self):
+        """Stops issuing requests; waits for those in flight."""
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+        expect(not any(thread.is_alive() for thread in self.threads), "the load threads finished")
+        return self
+
+    def summary(self):
+        return f"{self.ok} ok, {len(self.failures)} failed, {self.retries} retried on a closed keep-alive connection"
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise_failure = expect
+    raise_failure(False, f"{what} within {timeout} s")
+
+
+def main(argv):
+    binary, against = server_choice(argv)
+    servers = []
+
+    def body(cases, workdir):
+        env = clean_env()
+        server = start(against, binary, "echo:application", APPS_DIR,
+                       ["--workers", "2", "--graceful-timeout", "10", "--timeout", "30"], env, workdir)
+        servers.append(server)
+
+        def workers(count):
+            return wait_for(lambda: len(server.children()) == count and server.children(), 10,
+                            f"{count} workers in the process tree (now {server.children()})")
+
+        def hup_reload():
+            before = workers(2)
+            load = Load(server.port)
+            time.sleep(0.5)
+            server.send(signal.SIGHUP)
+            wait_for(lambda: len(server.children()) == 2 and not set(server.children()) & set(before), 15,
+                     f"two new workers replace {before} after HUP (now {server.children()})")
+            time.sleep(0.5)
+            load.stop()
+            expect(not load.failures, f"no failed request across HUP: {load.summary()}: {load.failures[:5]}")
+            expect(load.ok > 20, f"the load went on during the reload: {load.summary()}")
+            server.expect_alive()
+        cases.run("HUP reload under load: no failed request", hup_reload)
+
+        def kill_worker():
+            before = workers(2)
+            os.kill(before[0], signal.SIGKILL)
+            wait_for(lambda: len(server.children()) == 2 and before[0] not in server.children(), 10,
+                     f"worker {before[0]} killed with SIGKILL is replaced (now {server.children()})")
+            for _ in range(4):
+                response = get(server.port, "/pid")
+                expect(response is not None and response.status == 200, f"served after the respawn: {response}")
+        cases.run("SIGKILL of a worker: respawned", kill_worker)
+
+        def ttin_ttou():
+            workers(2)
+            server.send(signal.SIGTTIN)
+            workers(3)
+            server.send(signal.SIGTTOU)
+            workers(2)
+        cases.run("TTIN and TTOU change the worker count", ttin_ttou)
+
+        def term_drain():
+            workers(2)
+            load = Load(server.port)
+            slow = {}
+
+            def slow_request():
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=15)
+                try:
+                    conn.request("GET", "/sleep?s=1.5")
+                    response = conn.getresponse()
+                    slow["status"], slow["body"] = response.status, response.read()
+                except OSError as error:
+                    slow["error"] = repr(error)
+            slow_thread = threading.Thread(target=slow_request, daemon=True)
+            slow_thread.start()
+            time.sleep(0.5)
+            load.stopping.set()  # in-flight requests must finish; new ones would be refused, rightly
+            server.send(signal.SIGTERM)
+            load.stop()
+            slow_thread.join(timeout=15)
+            expect(slow.get("status") == 200 and slow.get("body") == b"slept",
+                   f"the request in flight at TERM completes: {slow}")
+            expect(not load.failures, f"no failed request at TERM: {load.summary()}: {load.failures[:5]}")
+            code = server.stop(timeout=12)
+            expect(code == 0, f"the master exits 0 after TERM, not {code}")
+        cases.run("TERM drain: in-flight requests complete", term_drain)
+
+        timeout_server = start(against, binary, "echo:application", APPS_DIR, ["--workers", "1", "--timeout", "1"],
+                               env, workdir)
+        servers.append(timeout_server)
+
+        def worker_timeout():
+            first = get(timeout_server.port, "/pid").body
+            started = time.monotonic()
+            try:
+                response = get(timeout_server.port, "/sleep?s=20", timeout=15)
+            except (ConnectionResetError, TimeoutError) as error:
+                response = error
+            elapsed = time.monotonic() - started
+            expect(elapsed < 8, f"a request stuck past --timeout 1 ends within seconds, not {elapsed:.1f} s")
+            expect(response is None or not hasattr(response, "status") or response.status >= 500,
+                   f"no success for the killed request: {response}")
+            # A traceback or a faulthandler dump: either way the app's frame reads 'File ".../echo.py", line N'.
+            log = wait_for(lambda: 'echo.py", line' in timeout_server.error_log() and timeout_server.error_log(), 5,
+                           "the error log shows the stuck request's Python stack (the frame in echo.py)")
+            expect("GET /sleep?s=20" in log, "the error log names the stuck request's line 'GET /sleep?s=20'")
+            second = wait_for(lambda: (get(timeout_server.port, "/pid") or None), 10, "a new worker answers")
+            expect(second.status == 200 and second.body != first, f"a new worker (pid {second.body} != {first})")
+        cases.run("--timeout kills a stuck worker and logs its request and stack", worker_timeout)
+
+        # gunicorn re-imports the app in every new worker unless preloaded: too slow for a 20 s test otherwise.
+        recycle_server = start(against, binary, "echo:application", APPS_DIR,
+                               ["--workers", "2", "--max-requests", "20", "--max-requests-jitter", "5"]
+                               + (["--preload"] if against == "gunicorn" else []), env, workdir)
+        servers.append(recycle_server)
+
+        def max_requests():
+            load = Load(recycle_server.port, fresh=2)  # a worker must recycle under keep-alive clients too
+            wait_for(lambda: load.ok >= 300 or load.failures, 30, "300 requests through --max-requests 20")
+            load.stop()
+            expect(not load.failures, f"no failed request while workers recycle: {load.summary()}: {load.failures[:5]}")
+            expect(len(load.bodies) >= 6, f"workers were recycled: {len(load.bodies)} distinct pids answered")
+        cases.run("--max-requests recycles workers with no failed request", max_requests)
+
+    run_suite(f"serve_process against {against}", body, servers)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

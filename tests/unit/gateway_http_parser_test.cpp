@@ -1,0 +1,250 @@
+// Request parser: the request model (target split, percent-decoding, headers, keep-alive), pipelining at every
+// split point, chunked bodies with trailers, spilling to a temp file, 100-continue and the timeout probes.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "gateway/http/request_target.hpp"
+#include "gateway_http_support.hpp"
+
+using namespace deployctl::gateway::http;
+using deployctl::gateway::http::testing::Outcome;
+using deployctl::gateway::http::testing::parse_all;
+
+TEST_SUITE("gateway http parser") {
+  TEST_CASE("a simple GET gives method, target, path, query, version and headers in order") {
+    const auto outcome = parse_all("GET /a/b?x=1&y=2 HTTP/1.1\r\nHost: example.com\r\nX-One: 1\r\nx-two:  2  \r\n\r\n");
+    REQUIRE(outcome.requests.size() == 1);
+    const auto& r = outcome.requests[0];
+    CHECK(r.method == "GET");
+    CHECK(r.target == "/a/b?x=1&y=2");
+    CHECK(r.path == "/a/b");
+    CHECK(r.query == "x=1&y=2");
+    CHECK(r.http_minor == 1);
+    REQUIRE(r.headers.size() == 3);
+    CHECK(r.headers[0] == std::pair<std::string, std::string>{"Host", "example.com"});
+    CHECK(r.headers[1] == std::pair<std::string, std::string>{"X-One", "1"});
+    CHECK(r.headers[2] == std::pair<std::string, std::string>{"x-two", "2"});  // name as sent, OWS trimmed
+    CHECK_FALSE(r.content_length.has_value());
+    CHECK(r.body.empty());
+    CHECK(r.keep_alive);
+  }
+
+  TEST_CASE("the path is percent-decoded to raw bytes and the query stays raw") {
+    const auto outcome = parse_all("GET /caf%C3%A9/a%2Fb/%zz%4?q=%20a%2B#frag HTTP/1.1\r\nHost: h\r\n\r\n");
+    REQUIRE(outcome.requests.size() == 1);
+    CHECK(outcome.requests[0].path == "/caf\xC3\xA9/a/b/%zz%4");
+    CHECK(outcome.requests[0].query == "q=%20a%2B");
+  }
+
+  TEST_CASE("long targets and absolute-form targets keep valid views") {
+    // Longer than the head buffer's initial capacity: decoding the path must not leave views dangling.
+    std::string long_path = "/";
+    for (int i = 0; i < 3000; ++i) long_path += "%41";
+    Limits unlimited_line;
+    unlimited_line.request_line = 0;
+    const auto outcome = parse_all("GET " + long_path + "?q=%41 HTTP/1.1\r\nHost: h\r\nX-A: b\r\n\r\n"
+                                   "GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n"
+                                   "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
+                                   0, unlimited_line);
+    REQUIRE(outcome.requests.size() == 3);
+    CHECK(outcome.requests[0].path == "/" + std::string(3000, 'A'));
+    CHECK(outcome.requests[0].query == "q=%41");
+    CHECK(outcome.requests[0].headers.back().second == "b");
+    CHECK(outcome.requests[1].path == "/");
+    CHECK(outcome.requests[1].target == "http://example.com");
+    CHECK(outcome.requests[1].query.empty());
+    CHECK(outcome.requests[2].path == "*");
+  }
+
+  TEST_CASE("request targets in absolute and asterisk form") {
+    CHECK(split_target("http://example.com/p/q?x=1").path == "/p/q");
+    CHECK(split_target("http://example.com/p/q?x=1").query == "x=1");
+    CHECK(split_target("http://example.com").path == "/");
+    CHECK(split_target("*").path == "*");
+    CHECK(split_target("/a#b?c").path == "/a");
+    CHECK(split_target("/a#b?c").query.empty());
+  }
+
+  TEST_CASE("header names with an underscore are dropped, not rejected") {
+    const auto outcome =
+        parse_all("GET / HTTP/1.1\r\nHost: h\r\nX_Forwarded_For: 6.6.6.6\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n");
+    REQUIRE(outcome.requests.size() == 1);
+    REQUIRE(outcome.requests[0].headers.size() == 2);
+    CHECK(outcome.requests[0].headers[1].first == "X-Forwarded-For");
+    CHECK(outcome.requests[0].headers[1].second == "1.2.3.4");
+  }
+
+  TEST_CASE("header lookup is case-insensitive and finds the first") {
+    RequestParser parser;
+    REQUIRE(parser.feed("GET / HTTP/1.1\r\nHost: h\r\nCookie: a=1\r\ncookie: b=2\r\n\r\n") ==
+            ParseStatus::request_ready);
+    CHECK(parser.request().header("COOKIE") == "a=1");
+    CHECK_FALSE(parser.request().header("Accept").has_value());
+    CHECK_FALSE(parser.request().is_head());
+  }
+
+  TEST_CASE("keep-alive follows the version and the Connection header") {
+    const auto keep = [](std::string_view head) {
+      const auto outcome = parse_all(std::string(head) + "\r\n");
+      REQUIRE(outcome.requests.size() == 1);
+      return outcome.requests[0].keep_alive;
+    };
+    CHECK(keep("GET / HTTP/1.1\r\nHost: h\r\n"));
+    CHECK_FALSE(keep("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"));
+    CHECK_FALSE(keep("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade-Insecure, CLOSE\r\n"));
+    CHECK_FALSE(keep("GET / HTTP/1.0\r\n"));
+    CHECK(keep("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n"));
+    CHECK_FALSE(keep("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n"));
+  }
+
+  TEST_CASE("a POST body with Content-Length") {
+    const auto outcome = parse_all("POST /f HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello");
+    REQUIRE(outcome.requests.size() == 1);
+    CHECK(outcome.requests[0].content_length == 5u);
+    CHECK(outcome.requests[0].body == "hello");
+    CHECK_FALSE(outcome.requests[0].chunked);
+  }
+
+  TEST_CASE("a chunked body is de-chunked, extensions and trailers are dropped, the length is set") {
+    const std::string input =
+        "POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n";
+    for (std::size_t step : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{7}}) {
+      CAPTURE(step);
+      const auto outcome = parse_all(input, step);
+      REQUIRE(outcome.requests.size() == 1);
+      const auto& r = outcome.requests[0];
+      CHECK(r.chunked);
+      CHECK(r.body == "hello, world");
+      CHECK(r.content_length == 12u);
+      CHECK(r.headers.size() == 2);  // Host and Transfer-Encoding; the trailer is not a header
+    }
+  }
+
+  TEST_CASE("pipelined requests come out in order at every split point, byte by byte too") {
+    const std::string input =
+        "GET /one HTTP/1.1\r\nHost: h\r\n\r\n"
+        "POST /two?x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+        "PUT /three HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n0\r\n\r\n"
+        "HEAD /four HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+        "GET /ignored-after-close HTTP/1.1\r\nHost: h\r\n\r\n";
+    const Outcome whole = parse_all(input);
+    REQUIRE(whole.requests.size() == 4);
+    CHECK(whole.requests[0].path == "/one");
+    CHECK(whole.requests[1].body == "abc");
+    CHECK(whole.requests[2].body == "xy");
+    CHECK(whole.requests[3].method == "HEAD");
+    CHECK_FALSE(whole.requests[3].keep_alive);
+    for (std::size_t step = 1; step <= input.size(); ++step) {
+      CAPTURE(step);
+      const Outcome split = parse_all(input, step);
+      CHECK_FALSE(split.rejected_status.has_value());
+      CHECK(split.requests == whole.requests);
+    }
+  }
+
+  TEST_CASE("bytes fed while a request is ready wait for next()") {
+    RequestParser parser;
+    REQUIRE(parser.feed("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HT") == ParseStatus::request_ready);
+    CHECK(parser.buffered_bytes() == 9);
+    CHECK(parser.feed("TP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::request_ready);
+    CHECK(parser.request().path == "/a");  // still the first one: its views are intact
+    REQUIRE(parser.next() == ParseStatus::request_ready);
+    CHECK(parser.request().path == "/b");
+    CHECK(parser.next() == ParseStatus::need_more);
+    CHECK(parser.buffered_bytes() == 0);
+  }
+
+  TEST_CASE("a large body spills to an unlinked temp file and the file is reused") {
+    Limits limits;
+    limits.body_in_memory = 16;
+    const std::string big(1000, 'z');
+    const std::string input = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n" + big +
+                              "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + big +
+                              "\r\n0\r\n\r\nPOST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nsmol";
+    for (std::size_t step : {std::size_t{0}, std::size_t{1}, std::size_t{100}}) {
+      CAPTURE(step);
+      const auto outcome = parse_all(input, step, limits);
+      REQUIRE(outcome.requests.size() == 3);
+      CHECK(outcome.requests[0].body_in_file);
+      CHECK(outcome.requests[0].body == big);
+      CHECK(outcome.requests[1].body_in_file);
+      CHECK(outcome.requests[1].body == big);
+      CHECK(outcome.requests[1].content_length == 1000u);
+      CHECK_FALSE(outcome.requests[2].body_in_file);
+      CHECK(outcome.requests[2].body == "smol");
+    }
+    RequestParser parser(limits);
+    REQUIRE(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n" + big) ==
+            ParseStatus::request_ready);
+    const int fd = parser.request().body.fd;
+    REQUIRE(fd >= 0);
+    CHECK(parser.request().body.size == 1000u);
+    CHECK(parser.request().body.memory.empty());
+  }
+
+  TEST_CASE("Expect 100-continue pauses after the head when a body is expected") {
+    RequestParser parser;
+    REQUIRE(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n") ==
+            ParseStatus::continue_expected);
+    CHECK(parser.request().expect_continue);
+    CHECK(parser.request().content_length == 4u);
+    CHECK(parser.request().path == "/");
+    CHECK(parser.next() == ParseStatus::need_more);
+    CHECK(parser.body_in_progress());
+    CHECK(parser.feed("da") == ParseStatus::need_more);
+    CHECK(parser.body_bytes() == 2u);
+    REQUIRE(parser.feed("ta") == ParseStatus::request_ready);
+    CHECK(parser.request().body.memory == "data");
+    CHECK_FALSE(parser.body_in_progress());
+
+    SUBCASE("the body may already be there, sent without waiting") {
+      const auto outcome =
+          parse_all("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok"
+                    "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+      CHECK(outcome.continues == 1);
+      REQUIRE(outcome.requests.size() == 2);
+      CHECK(outcome.requests[0].body == "ok");
+    }
+    SUBCASE("no pause without a body, nor on HTTP/1.0") {
+      auto outcome = parse_all("GET / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n");
+      CHECK(outcome.continues == 0);
+      CHECK(outcome.requests.size() == 1);
+      outcome = parse_all("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx");
+      CHECK(outcome.continues == 0);
+      REQUIRE(outcome.requests.size() == 1);
+      CHECK_FALSE(outcome.requests[0].expect_continue);
+    }
+  }
+
+  TEST_CASE("the head-read and body probes for slowloris timeouts") {
+    RequestParser parser;
+    CHECK_FALSE(parser.head_in_progress());
+    CHECK(parser.feed("GET / HT") == ParseStatus::need_more);
+    CHECK(parser.head_in_progress());
+    CHECK(parser.head_bytes() == 8u);
+    CHECK(parser.feed("TP/1.1\r\nHost: h\r\n") == ParseStatus::need_more);
+    CHECK(parser.head_bytes() == 25u);
+    CHECK(parser.feed("\r\n") == ParseStatus::request_ready);
+    CHECK_FALSE(parser.head_in_progress());
+    CHECK(parser.next() == ParseStatus::need_more);
+    CHECK_FALSE(parser.head_in_progress());
+    CHECK(parser.finish() == ParseStatus::need_more);  // a clean close between requests
+  }
+
+  TEST_CASE("a connection closed mid-request is a 400") {
+    RequestParser parser;
+    CHECK(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nabc") == ParseStatus::need_more);
+    CHECK(parser.finish() == ParseStatus::rejected);
+    CHECK(parser.rejection().status == 400);
+    CHECK(parser.feed("more") == ParseStatus::rejected);
+  }
+
+  TEST_CASE("reset makes a used parser fresh") {
+    RequestParser parser;
+    CHECK(parser.feed("BOGUS\r\n\r\n") == ParseStatus::rejected);
+    parser.reset();
+    CHECK(parser.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::request_ready);
+  }
+}

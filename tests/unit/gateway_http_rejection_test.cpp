@@ -1,0 +1,135 @@
+// Request parser: every rejection of issue #3 and every limit, with its status, whole and fed byte by byte.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "gateway_http_support.hpp"
+
+using namespace deployctl::gateway::http;
+using deployctl::gateway::http::testing::parse_all;
+
+namespace {
+
+// The status the input is rejected with, checked to be the same whole and byte by byte; 0 if accepted.
+int rejected_with(std::string_view input, Limits limits = {}) {
+  const auto whole = parse_all(input, 0, limits);
+  const auto bytewise = parse_all(input, 1, limits);
+  CHECK(whole.rejected_status == bytewise.rejected_status);
+  if (whole.rejected_status) CHECK_FALSE(whole.rejected_reason.empty());
+  return whole.rejected_status.value_or(0);
+}
+
+}  // namespace
+
+TEST_SUITE("gateway http rejection") {
+  TEST_CASE("duplicated or conflicting Content-Length") {
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1, 1\r\n\r\nx") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n") == 400);
+  }
+
+  TEST_CASE("Transfer-Encoding together with Content-Length, in either order") {
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "0\r\n\r\n") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+                        "0\r\n\r\n") == 400);
+  }
+
+  TEST_CASE("Transfer-Encoding on HTTP/1.0") {
+    CHECK(rejected_with("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400);
+  }
+
+  TEST_CASE("chunked not the last coding is 400, an unknown coding before chunked is 501") {
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+                        "Transfer-Encoding: gzip\r\n\r\n0\r\n\r\n") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n") ==
+          400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n") == 501);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n") == 0);
+  }
+
+  TEST_CASE("obs-fold, bare CR and CR, LF or NUL in header values") {
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-A: one\r\n two\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-A: one\r\n\ttwo\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-A:\r\n two\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-A: one \r\n  two\r\n\r\n") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: a\r\n b\r\n\r\n") ==
+          400);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\rb\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\rX-A: b\r\n\r\n") == 400);
+    CHECK(rejected_with(std::string_view("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\0b\r\n\r\n", 37)) == 400);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\nX-B: b\r\n\r\n") == 400);
+    CHECK(rejected_with("GET /\r HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
+  }
+
+  TEST_CASE("a missing or duplicated Host on HTTP/1.1") {
+    CHECK(rejected_with("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/1.0\r\n\r\n") == 0);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost:\r\n\r\n") == 0);  // empty authority is allowed
+  }
+
+  TEST_CASE("malformed request lines and versions") {
+    CHECK(rejected_with("BREW / HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/2.0\r\nHost: h\r\n\r\n") == 400);
+    CHECK(rejected_with("GET / HTTP/0.9\r\nHost: h\r\n\r\n") == 400);
+    CHECK(rejected_with("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03") == 400);  // TLS to a plain port
+  }
+
+  TEST_CASE("the request line limit answers 400 as gunicorn does, or 414 when configured") {
+    Limits limits;
+    limits.request_line = 64;
+    // "GET " + target + " HTTP/1.1" is 13 bytes plus the target
+    const std::string fits = "GET /" + std::string(50, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n";
+    CHECK(rejected_with(fits, limits) == 0);
+    const std::string too_long = "GET /" + std::string(51, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n";
+    CHECK(rejected_with(too_long, limits) == 400);
+    limits.request_line_status = 414;
+    CHECK(rejected_with(too_long, limits) == 414);
+    limits.request_line = 0;  // unlimited
+    CHECK(rejected_with("GET /" + std::string(10000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n", limits) == 0);
+  }
+
+  TEST_CASE("too many headers and too large a header are 431") {
+    Limits limits;
+    limits.header_count = 3;
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n", limits) == 0);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", limits) == 431);
+    // dropped underscore headers count too: they were sent
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nA_1: 1\r\nB_2: 2\r\nC_3: 3\r\n\r\n", limits) == 431);
+    limits = Limits{};
+    limits.header_field_size = 20;
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-Name: 0123456789abc\r\n\r\n", limits) == 0);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\nX-Name: 0123456789abcde\r\n\r\n", limits) == 431);
+    CHECK(rejected_with("GET / HTTP/1.1\r\nHost: h\r\n" + std::string(30, 'N') + ": v\r\n\r\n", limits) == 431);
+  }
+
+  TEST_CASE("a trailer flood is limited like headers") {
+    Limits limits;
+    limits.header_count = 3;
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "0\r\nT1: 1\r\nT2: 2\r\n\r\n",
+                        limits) == 431);
+  }
+
+  TEST_CASE("a body over the limit is 413, a declared one before any body byte") {
+    Limits limits;
+    limits.body = 10;
+    RequestParser parser(limits);
+    CHECK(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n") == ParseStatus::rejected);
+    CHECK(parser.rejection().status == 413);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789", limits) == 0);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "6\r\n012345\r\n5\r\n67890\r\n0\r\n\r\n",
+                        limits) == 413);
+  }
+
+  TEST_CASE("a bad chunk size is 400") {
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") == 400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "ffffffffffffffffff\r\n") == 400);
+  }
+}

@@ -1,0 +1,246 @@
+// The repository checks on repositories built in the test: a key committed and later removed (GIT002), tracked env
+// files and keys (GIT001), .gitignore coverage (GIT003), the project's place in a larger repository, --new-since.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "checks/check_project.hpp"
+#include "checks/git/history_scan.hpp"
+#include "checks/git/repository_checks.hpp"
+#include "git_support.hpp"
+
+using namespace deployctl;
+using namespace deployctl::checks;
+
+namespace {
+
+// 2026-11-20 12:00:00 UTC and a day later.
+constexpr std::time_t day_one = 1795176000;
+constexpr std::time_t day_two = day_one + 86400;
+
+// A 50-character key (a test value; it is what must never appear in any message).
+const std::string committed_key = "x7#k2!p9q@w4e$r8t%y1u^i6o&p3a*s5d(f0g)h-j=k+l_z;cv";
+
+std::vector<Finding> repository_findings(const std::filesystem::path& dir, bool all_paths = false) {
+  auto findings = git::check_repository(dir, {all_paths, ""});
+  REQUIRE_MESSAGE(findings.has_value(), findings.error().message);
+  return std::move(*findings);
+}
+
+std::vector<Finding> of_rule(const std::vector<Finding>& findings, std::string_view rule) {
+  std::vector<Finding> kept;
+  std::ranges::copy_if(findings, std::back_inserter(kept), [&](const Finding& f) { return f.rule == rule; });
+  return kept;
+}
+
+const std::string complete_gitignore = ".env\n.env.*\n!.env.example\n*.log\nmedia/\n";
+
+}  // namespace
+
+TEST_SUITE("git_history") {
+  TEST_CASE("git history: a key committed and later removed is reported with its commit and date - never its value") {
+    testing::GitProject project;
+    project.put(".gitignore", complete_gitignore);
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\nDEBUG = False\n");
+    const std::string first = project.commit("settings", day_one);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\nDEBUG = False\n");
+    project.commit("read the key from the environment", day_two);
+
+    const std::vector<Finding> findings = repository_findings(project.root());
+    const auto history = of_rule(findings, "GIT002");
+    REQUIRE(history.size() == 1);
+    const Finding& finding = history.front();
+    CHECK(finding.where.file == "mysite/settings.py");
+    CHECK(finding.setting == std::optional<std::string>("SECRET_KEY"));
+    CHECK(finding.severity == Severity::error);
+    CHECK(finding.message.find(first.substr(0, 7)) != std::string::npos);
+    CHECK(finding.message.find("2026-11-20") != std::string::npos);
+    CHECK(finding.message.find("a 50-character literal") != std::string::npos);
+    CHECK(finding.message.find("Rotate") != std::string::npos);
+    for (const Finding& any : findings) CHECK(any.message.find(committed_key) == std::string::npos);
+    CHECK(findings.size() == 1);  // complete .gitignore, nothing sensitive tracked
+  }
+
+  TEST_CASE("git history: a secret still in a tracked file is left to the static rules") {
+    testing::GitProject project;
+    project.put(".gitignore", complete_gitignore);
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("settings", day_one);
+    project.put("mysite/settings.py", "DEBUG = False\nSECRET_KEY = '" + committed_key + "'\n");
+    project.commit("debug off", day_two);
+    CHECK(of_rule(repository_findings(project.root()), "GIT002").empty());
+  }
+
+  TEST_CASE("git history: database passwords - env defaults and URL credentials in settings-like paths") {
+    testing::GitProject project;
+    project.put(".gitignore", complete_gitignore);
+    project.put("config/settings/base.py",
+                "import os\n"
+                "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'PASSWORD': 'hunter2-db'}}\n"
+                "EMAIL_HOST_PASSWORD = os.environ.get('EMAIL_HOST_PASSWORD', 'mail-pass-1')\n"
+                "CACHE_URL = 'redis://cache:redis-pass-1@cache:6379/0'\n"
+                "PASSWORD_HASHERS = ['django.contrib.auth.hashers.Argon2PasswordHasher']\n");
+    project.put("deploy/production.env", "DATABASE_URL=postgres://app:url-pass-1@db/app\nDEBUG=0\n");
+    project.put("docs/notes.py", "API_TOKEN = 'not-a-settings-path'\n");
+    project.commit("config", day_one);
+    project.put("config/settings/base.py", "import os\n");
+    project.put("docs/notes.py", "\n");
+    std::filesystem::remove(project.root() / "deploy/production.env");
+    project.stage("deploy/production.env");
+    project.commit("clean up", day_two);
+
+    const auto history = of_rule(repository_findings(project.root()), "GIT002");
+    std::vector<std::string> names;
+    for (const Finding& finding : history) names.push_back(finding.message.substr(0, finding.message.find(" (")));
+    std::ranges::sort(names);
+    CHECK(names == std::vector<std::string>{"EMAIL_HOST_PASSWORD", "PASSWORD", "a URL's password",
+                                            "a URL's password in DATABASE_URL"});
+    // --all-paths also reads docs/notes.py.
+    CHECK(of_rule(repository_findings(project.root(), true), "GIT002").size() == 5);
+  }
+
+  TEST_CASE("git history: each blob is read once however many commits contain it") {
+    testing::GitProject project;
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("one", day_one);
+    for (int i = 0; i < 5; ++i) {
+      project.put("README.md", "revision " + std::to_string(i) + "\n");
+      project.commit("readme " + std::to_string(i), day_one + 60 * (i + 1));
+    }
+    auto opened = git::open_project_repository(project.root());
+    REQUIRE(opened.has_value());
+    REQUIRE(opened->has_value());
+    auto head = git::resolve_commit((*opened)->repository.get(), "HEAD");
+    REQUIRE(head.has_value());
+    git::HistoryScanStats stats;
+    auto secrets = git::scan_history(**opened, *git_commit_id(head->get()), false, &stats);
+    REQUIRE(secrets.has_value());
+    CHECK(stats.commits == 6);
+    CHECK(stats.blobs == 1);
+    CHECK(secrets->size() == 1);
+  }
+}
+
+TEST_SUITE("git_tracked") {
+  TEST_CASE("git tracked: env files and private keys in the index are reported - templates and certificates are not") {
+    testing::GitProject project;
+    project.put(".gitignore", complete_gitignore);
+    project.put(".env", "SECRET_KEY=abc\n");
+    project.put(".env.example", "SECRET_KEY=\n");
+    project.put("deploy/id_rsa", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n");
+    project.put("certs/site.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    project.put("certs/site-key.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    const auto tracked = of_rule(repository_findings(project.root()), "GIT001");  // the index: nothing committed yet
+    std::vector<std::string> files;
+    for (const Finding& finding : tracked) files.push_back(finding.where.file);
+    std::ranges::sort(files);
+    CHECK(files == std::vector<std::string>{".env", "certs/site-key.pem", "deploy/id_rsa"});
+    for (const Finding& finding : tracked) {
+      CHECK(finding.where.whole_file);
+      CHECK(finding.message.find("abc") == std::string::npos);
+    }
+  }
+
+  TEST_CASE("git tracked: --no-git is the default of the library and the CLI turns the checks on") {
+    testing::GitProject project;
+    project.django("DEBUG = False\n");
+    project.put(".env", "SECRET_KEY=abc\n");
+    CheckOptions options;
+    options.project_dir = project.root();
+    auto without = check_project(options);
+    REQUIRE(without.has_value());
+    CHECK(std::ranges::none_of(without->findings, [](const Finding& f) { return f.rule.starts_with("GIT"); }));
+    options.repository_checks = true;
+    auto with = check_project(options);
+    REQUIRE(with.has_value());
+    CHECK(std::ranges::any_of(with->findings, [](const Finding& f) { return f.rule == "GIT001"; }));
+    options.rules.ignore = {"GIT"};
+    auto ignored = check_project(options);
+    REQUIRE(ignored.has_value());
+    CHECK(std::ranges::none_of(ignored->findings, [](const Finding& f) { return f.rule.starts_with("GIT"); }));
+  }
+
+  TEST_CASE("git tracked: only the project dir's part of a larger repository is looked at") {
+    testing::GitProject project;
+    project.put("other/.env", "TOKEN=abc\n");
+    project.put("apps/site/.env", "TOKEN=abc\n");
+    project.put("apps/site/.gitignore", complete_gitignore);
+    const auto findings = repository_findings(project.root() / "apps/site");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings.front().rule == "GIT001");
+    CHECK(findings.front().where.file == ".env");
+  }
+
+  TEST_CASE("git tracked: a directory outside any repository has no repository findings") {
+    testing::TempProject plain;
+    plain.write("mysite/settings.py", "DEBUG = False\n");
+    // GIT_CEILING_DIRECTORIES keeps the search inside the temp dir, wherever TMPDIR is.
+    ::setenv("GIT_CEILING_DIRECTORIES", plain.root().parent_path().c_str(), 1);
+    const auto findings = repository_findings(plain.root());
+    ::unsetenv("GIT_CEILING_DIRECTORIES");
+    CHECK(findings.empty());
+  }
+}
+
+TEST_SUITE("git_ignore") {
+  TEST_CASE("git ignore: one finding per category the ignore rules miss") {
+    testing::GitProject project;
+    project.write(".gitignore", ".env\n__pycache__/\n");
+    const auto gaps = of_rule(repository_findings(project.root()), "GIT003");
+    REQUIRE(gaps.size() == 2);
+    CHECK(gaps[0].message.starts_with("log files are not ignored"));
+    CHECK(gaps[1].message.starts_with("media uploads are not ignored"));
+    CHECK(gaps[0].where.file == ".gitignore");
+    CHECK(gaps[0].severity == Severity::warning);
+  }
+
+  TEST_CASE("git ignore: a complete .gitignore - in the project or above it - gives none") {
+    testing::GitProject project;
+    project.write(".gitignore", complete_gitignore);
+    CHECK(of_rule(repository_findings(project.root()), "GIT003").empty());
+    std::filesystem::create_directories(project.root() / "apps/site");
+    CHECK(of_rule(repository_findings(project.root() / "apps/site"), "GIT003").empty());
+  }
+}
+
+TEST_SUITE("git_new_since") {
+  TEST_CASE("git new-since: a finding REF had is dropped - a new one is kept - even when the old one moved") {
+    testing::GitProject project;
+    project.put(".gitignore", ".env\n");  // GIT003 findings are old: .gitignore unchanged since REF
+    project.put("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n");
+    project.put("mysite/__init__.py", "");
+    project.put("mysite/settings.py", "DEBUG = True\n");
+    const std::string base = project.commit("start", day_one);
+    project.put("mysite/settings.py", "# production settings\n\nDEBUG = True\nALLOWED_HOSTS = ['*']\n");
+    project.commit("hosts", day_two);
+
+    CheckOptions options;
+    options.project_dir = project.root();
+    options.repository_checks = true;
+    options.rules.select = {"DJ018", "HOST001", "GIT"};
+    auto all = check_project(options);
+    REQUIRE(all.has_value());
+    CHECK(std::ranges::any_of(all->findings, [](const Finding& f) { return f.rule == "DJ018"; }));
+    CHECK(std::ranges::any_of(all->findings, [](const Finding& f) { return f.rule == "GIT003"; }));
+
+    options.new_since = base.substr(0, 10);
+    auto fresh = check_project(options);
+    REQUIRE_MESSAGE(fresh.has_value(), fresh.error().message);
+    REQUIRE(fresh->findings.size() == 1);
+    CHECK(fresh->findings.front().rule == "HOST001");
+    CHECK(fresh->summary.error + fresh->summary.warning + fresh->summary.info == 1);
+  }
+
+  TEST_CASE("git new-since: an unknown revision is an error naming it") {
+    testing::GitProject project;
+    project.django("DEBUG = False\n");
+    project.stage("manage.py");
+    project.commit("start", day_one);
+    CheckOptions options;
+    options.project_dir = project.root();
+    options.new_since = "no-such-branch";
+    auto result = check_project(options);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().message.find("unknown git revision 'no-such-branch'") != std::string::npos);
+  }
+}
