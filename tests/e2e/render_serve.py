@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-# The rendered nginx site and gunicorn.conf.py work together: real nginx, unprivileged on a free high port with
-# its own prefix in a temp dir, in front of gunicorn serving a copy of the example project (development
-# settings, Debian's Django); a page and a collected static file are fetched through nginx.
-# (gunicorn, not `deployctl serve`: serve has no CLI yet.)
+# The rendered nginx site works in front of the app server: real nginx, unprivileged on a free high port with
+# its own prefix in a temp dir, in front of `deployctl serve` (the default server of the rendered units)
+# serving a copy of the example project (development settings, Debian's Django); a page and a collected
+# static file are fetched through nginx. gunicorn.conf.py is validated by render_validate.py.
 import http.client
 import os
 import shutil
@@ -83,13 +83,13 @@ def main(binary):
                ["deploy.tls=none", "deploy.domains=127.0.0.1", f"deploy.http-port={nginx_port}", "deploy.ipv6=false",
                 "deploy.listen-address=127.0.0.1", f"deploy.bind=127.0.0.1:{app_port}", f"deploy.app-dir={project}",
                 f"deploy.log-dir={tmp}"], project=project)
-        render(binary, ["gunicorn"], out, [f"deploy.bind=127.0.0.1:{app_port}", f"deploy.app-dir={project}",
-                                           "deploy.workers=1", "deploy.server=gunicorn"], project=project)
         conf = os.path.join(tmp, "nginx.conf")
         with open(conf, "w", encoding="utf-8") as f:
             f.write(WRAPPER.format(tmp=tmp, site=os.path.join(out, "nginx", "mysite.conf")))
-        app = subprocess.Popen(["/usr/bin/gunicorn", "-c", os.path.join(out, "gunicorn", "gunicorn.conf.py")],
-                               cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        app = subprocess.Popen([os.path.abspath(binary), "serve", "--chdir", project, "--bind",
+                                f"127.0.0.1:{app_port}", "--workers", "1", "--graceful-timeout", "5"],
+                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
         nginx = subprocess.Popen(["nginx", "-p", tmp, "-e", os.path.join(tmp, "error.log"), "-c", conf],
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # Every rendered config passes its own tool: nginx -t for each nginx variant (TLS letsencrypt/custom/none and
 # the bootstrap site, unix/TCP/multi-host upstream, with and without media), systemd-analyze verify and
-# security (exposure <= 2.0), gunicorn --check-config, logrotate -d and bash -n.
+# security (exposure <= 2.0) for the app server, backup, celery and uvicorn units, gunicorn --check-config,
+# logrotate -d, bash -n, and the CI pipelines parsed as YAML.
 import os
 import re
 import shutil
@@ -119,6 +120,36 @@ def check_units(binary, tmp):
         common.expect(code == 0, f"bash -n rejects the backup script:\n{output}")
         common.expect(os.stat(os.path.join(out, "backup", "mysite-backup")).st_mode & 0o777 == 0o755,
                       "the backup script is not 0755")
+    check_venv_units(binary, tmp)
+
+
+def check_venv_units(binary, tmp):
+    # The celery units and the uvicorn service run programs from the project's virtualenv, which Debian does
+    # not install system-wide (no /usr/bin/celery or /usr/bin/uvicorn). systemd-analyze verify only needs the
+    # ExecStart program to exist and be executable, so a stand-in virtualenv with stub programs is enough here.
+    venv = os.path.join(tmp, "venv")
+    os.makedirs(os.path.join(venv, "bin"), exist_ok=True)
+    for program in ("celery", "uvicorn"):
+        stub = os.path.join(venv, "bin", program)
+        with open(stub, "w", encoding="utf-8") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(stub, 0o755)
+    out = os.path.join(tmp, "units-venv")
+    render(binary, ["celery"], out, [f"deploy.venv={venv}"])
+    render(binary, ["systemd"], os.path.join(out, "uvicorn"), [f"deploy.venv={venv}", "deploy.server=uvicorn"])
+    units = [os.path.join(out, "systemd", name) for name in sorted(os.listdir(os.path.join(out, "systemd")))]
+    units += [os.path.join(out, "uvicorn", "systemd", name)
+              for name in sorted(os.listdir(os.path.join(out, "uvicorn", "systemd")))]
+    common.expect(any(name.endswith("-celery-worker.service") for name in units) and
+                  any(name.endswith("-celery-beat.service") for name in units), f"celery units missing: {units}")
+    code, output = run_tool(["systemd-analyze", "verify", "--man=no", *units])
+    common.expect(code == 0 and not output.strip(), f"systemd-analyze verify (celery, uvicorn):\n{output}")
+    for unit in units:
+        if not unit.endswith(".service"):
+            continue
+        code, output = run_tool(["systemd-analyze", "security", "--offline=yes", unit])
+        level = exposure(output)
+        common.expect(level is not None and level <= 2.0, f"{unit}: exposure {level}, expected <= 2.0\n{output}")
 
 
 def check_gunicorn(binary, tmp):
@@ -155,6 +186,24 @@ def check_env(binary, tmp):
     common.expect(re.search(r"^DJANGO_SECRET_KEY=$", text, re.M), "DJANGO_SECRET_KEY is not marked to be set")
 
 
+def check_ci(binary, tmp):
+    # The pipelines must parse as YAML and run `deployctl check`; GitHub's and GitLab's own validators need
+    # their services, so the structure they require is asserted here.
+    import yaml
+    out = os.path.join(tmp, "ci")
+    render(binary, ["ci-github", "ci-gitlab"], out)
+    with open(os.path.join(out, "ci", "github", "deployctl.yml"), encoding="utf-8") as f:
+        github = yaml.safe_load(f)
+    triggers = github.get("on", github.get(True))  # YAML 1.1 reads the key `on` as true
+    common.expect(isinstance(triggers, dict) and "pull_request" in triggers, f"GitHub triggers: {triggers}")
+    runs = [step.get("run", "") for job in github["jobs"].values() for step in job.get("steps", [])]
+    common.expect(any("deployctl check" in run for run in runs), f"no GitHub step runs deployctl check: {runs}")
+    with open(os.path.join(out, "ci", "gitlab", ".gitlab-ci.yml"), encoding="utf-8") as f:
+        gitlab = yaml.safe_load(f)
+    scripts = [line for job in gitlab.values() if isinstance(job, dict) for line in job.get("script", [])]
+    common.expect(any("deployctl check" in line for line in scripts), f"no GitLab job runs deployctl check: {scripts}")
+
+
 def main(binary):
     for tool in ("nginx", "systemd-analyze", "gunicorn", "logrotate", "openssl"):
         if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
@@ -166,6 +215,7 @@ def main(binary):
         check_gunicorn(binary, tmp)
         check_logrotate(binary, tmp)
         check_env(binary, tmp)
+        check_ci(binary, tmp)
     print("ok")
 
 
