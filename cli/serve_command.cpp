@@ -263,6 +263,10 @@ int run_serve(const ServeFlags& flags, const Io& io) {
   const std::optional<ProjectConfig> config = value_or_throw(find_project_config(flags.chdir));
   Plan planned = plan(flags, config);
   ServeOptions& o = planned.options;
+  // Said out loud rather than ignored: someone who asks for threads is counting on concurrency in a worker.
+  if (o.threads > 1)
+    io.err << "deployctl: warning: serve: --threads " << o.threads
+           << " is not supported yet: each worker answers one request at a time. Use --workers for concurrency.\n";
 
   // One interpreter for both uses: started for serving (site-packages) before the checks' parser needs it, which
   // then finds it running and reuses it.

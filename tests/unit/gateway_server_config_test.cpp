@@ -60,6 +60,16 @@ TEST_SUITE("gateway_server config") {
     CHECK(has_line(flags.out, "static = []"));
   }
 
+  TEST_CASE("--threads above 1 is accepted for gunicorn compatibility but said to be unsupported") {
+    TempProject project;
+    const auto threaded = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--threads", "4",
+                                         "--print-config"});
+    REQUIRE_MESSAGE(threaded.exit_code == 0, threaded.err);
+    CHECK(threaded.err.find("--threads 4 is not supported yet") != std::string::npos);
+    const auto single = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--print-config"});
+    CHECK(single.err.find("--threads") == std::string::npos);
+  }
+
   TEST_CASE("the example project's app and static files are found without importing it") {
     const std::string mysite = std::string(DEPLOYCTL_SOURCE_DIR) + "/share/examples/mysite";
     const auto result = run_deployctl({"serve", "--chdir", mysite, "--print-config"});
