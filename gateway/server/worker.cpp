@@ -46,6 +46,7 @@ struct Connection {
   std::int64_t last_activity_ms = 0;
   std::int64_t head_started_ms = 0;
   std::int64_t body_started_ms = 0;
+  std::int64_t lingering_until_ms = 0;  // non-zero: our FIN is sent, the client's bytes are read and dropped
 
   explicit Connection(const http::Limits& limits) : parser(limits) {}
 };
@@ -95,6 +96,7 @@ class Worker {
   void answer(Connection& connection);
   void flush(Connection& connection);
   void close_connection(Connection& connection);
+  void close_idle(Connection& connection, std::int64_t now);
   void reject(Connection& connection, int status);
   void sweep(std::int64_t now);
   void on_signal();
@@ -322,7 +324,36 @@ void Worker::read_from(Connection& connection) {
   process(connection);
 }
 
+// Closing an idle keep-alive connection races with a request the client may be sending on it. A request that
+// already arrived is answered (with Connection: close when draining). Otherwise our FIN goes first and what the
+// client still sends is read and dropped until it closes (or a second passes): a plain close() with unread bytes
+// would make the kernel send a reset, which the client cannot tell from a crash, instead of the clean end of a
+// keep-alive connection that HTTP clients retry on.
+void Worker::close_idle(Connection& connection, std::int64_t now) {
+  char buffer[65536];
+  const ssize_t got = ::recv(connection.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  if (got > 0) {
+    connection.last_activity_ms = now;
+    connection.parser.feed({buffer, static_cast<std::size_t>(got)});
+    process(connection);
+    return;
+  }
+  if (got == 0 || ::shutdown(connection.fd, SHUT_WR) != 0) {
+    close_connection(connection);
+    return;
+  }
+  connection.lingering_until_ms = now + 1000;
+}
+
 void Worker::on_event(Connection& connection, std::uint32_t events) {
+  if (connection.lingering_until_ms != 0) {
+    char buffer[65536];
+    ssize_t got = 0;
+    while ((got = ::recv(connection.fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
+    }
+    if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) close_connection(connection);
+    return;
+  }
   if (connection.waiting_to_write) {
     if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
       close_connection(connection);
@@ -340,6 +371,10 @@ void Worker::sweep(std::int64_t now) {
   for (auto& slot : connections_) {
     if (!slot) continue;
     Connection& connection = *slot;
+    if (connection.lingering_until_ms != 0) {
+      if (now > connection.lingering_until_ms) close_connection(connection);
+      continue;
+    }
     if (connection.waiting_to_write) continue;
     if (connection.parser.head_in_progress()) {
       if (connection.head_started_ms == 0) connection.head_started_ms = now;
@@ -361,7 +396,7 @@ void Worker::sweep(std::int64_t now) {
       continue;
     }
     connection.body_started_ms = 0;
-    if (draining_ || retiring_ || now - connection.last_activity_ms > idle_ms) close_connection(connection);
+    if (draining_ || retiring_ || now - connection.last_activity_ms > idle_ms) close_idle(connection, now);
   }
 }
 
