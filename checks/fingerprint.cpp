@@ -9,6 +9,7 @@
 #include <map>
 #include <tuple>
 
+#include "checks/source_line_index.hpp"
 #include "checks/source_lines.hpp"
 
 namespace deployctl::checks {
@@ -102,28 +103,6 @@ std::string normalised_line(const SourceLine& line, bool mask_literals) {
   return normalise(code, literals);
 }
 
-// The scanned lines of each source file, computed once per file.
-class LineIndex {
- public:
-  explicit LineIndex(std::span<const settings::SourceFile> sources) : sources_(sources) {}
-
-  const SourceLine* line(const std::string& file, int number) {
-    if (number < 1) return nullptr;
-    auto it = scanned_.find(file);
-    if (it == scanned_.end()) {
-      const auto source = std::ranges::find(sources_, file, &settings::SourceFile::path);
-      if (source == sources_.end()) return nullptr;
-      it = scanned_.emplace(file, scan_source_lines(source->text)).first;
-    }
-    const auto index = static_cast<std::size_t>(number - 1);
-    return index < it->second.size() ? &it->second[index] : nullptr;
-  }
-
- private:
-  std::span<const settings::SourceFile> sources_;
-  std::map<std::string, std::vector<SourceLine>, std::less<>> scanned_;
-};
-
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
@@ -166,7 +145,7 @@ std::string normalised_snippet(std::string_view line, bool mask_literals) {
 
 std::vector<Fingerprint> fingerprint_findings(std::span<const Finding> findings,
                                               std::span<const settings::SourceFile> sources) {
-  LineIndex lines(sources);
+  SourceLineIndex lines(sources);
   std::map<std::tuple<std::string, std::string, std::string, std::string>, int> seen;
   std::vector<Fingerprint> fingerprints;
   fingerprints.reserve(findings.size());

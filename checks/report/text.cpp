@@ -2,12 +2,12 @@
 // carets under the span, a help line, and one summary line at the end.
 #include <algorithm>
 #include <cctype>
-#include <map>
 #include <ostream>
 #include <string>
 
 #include "checks/fingerprint.hpp"
 #include "checks/report/report.hpp"
+#include "checks/source_line_index.hpp"
 #include "checks/source_lines.hpp"
 #include "core/files.hpp"
 
@@ -191,27 +191,6 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-class SourceIndex {
- public:
-  explicit SourceIndex(std::span<const settings::SourceFile> sources) : sources_(sources) {}
-
-  const SourceLine* line(const std::string& file, int number) {
-    if (number < 1) return nullptr;
-    auto it = scanned_.find(file);
-    if (it == scanned_.end()) {
-      const auto source = std::ranges::find_if(sources_, [&](const settings::SourceFile& s) { return s.path == file; });
-      if (source == sources_.end()) return nullptr;
-      it = scanned_.emplace(file, scan_source_lines(source->text)).first;
-    }
-    const auto index = static_cast<std::size_t>(number - 1);
-    return index < it->second.size() ? &it->second[index] : nullptr;
-  }
-
- private:
-  std::span<const settings::SourceFile> sources_;
-  std::map<std::string, std::vector<SourceLine>, std::less<>> scanned_;
-};
-
 std::string shown_path(const Report& report, const std::string& file) {
   if (report.project_dir.empty()) return file;
   std::error_code ec;
@@ -236,7 +215,7 @@ void write_header(std::ostream& out, const Report& report, const Finding& findin
 }
 
 // The snippet: gutter, source line, carets. Nothing when the line is not available.
-bool write_snippet(std::ostream& out, const Finding& finding, SourceIndex& sources, const Style& style,
+bool write_snippet(std::ostream& out, const Finding& finding, SourceLineIndex& sources, const Style& style,
                    std::string& gutter) {
   const SourceLine* line = sources.line(finding.where.file, finding.where.line);
   if (line == nullptr || finding.where.column < 1 || finding.where.whole_file) return false;
@@ -291,7 +270,7 @@ std::string summary_line(const Summary& summary) {
 
 void write_text(std::ostream& out, const Report& report, const ReportOptions& options) {
   const Style style{options.color};
-  SourceIndex sources(report.sources);
+  SourceLineIndex sources(report.sources);
   if (options.statistics) {
     write_statistics(out, report, options);
     if (!report.findings.empty() && !options.quiet) out << '\n';
