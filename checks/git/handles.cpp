@@ -1,15 +1,10 @@
-// libgit2's initialisation and error text, shared by the repository checks, the history scan and --new-since.
+// libgit2's error text and object ids as text, shared by the repository checks, the history scan and --new-since.
 #include "checks/git/handles.hpp"
 
 namespace deployctl::checks::git {
 
-void ensure_libgit2() {
-  static const int initialised = git_libgit2_init();
-  (void)initialised;
-}
-
 std::string last_error_message() {
-  const git_error* error = git_error_last();
+  const git_error* error = libgit2().error_last();
   return error && error->message ? std::string(error->message) : std::string("unknown libgit2 error");
 }
 
@@ -19,7 +14,7 @@ std::string oid_key(const git_oid& oid) {
 
 std::string short_id(const git_oid& oid) {
   char text[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(text, sizeof text, &oid);
+  libgit2().oid_tostr(text, sizeof text, &oid);
   return std::string(text, 7);
 }
 

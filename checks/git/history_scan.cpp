@@ -16,7 +16,7 @@ namespace deployctl::checks::git {
 namespace {
 
 std::string commit_date(const git_commit* commit) {
-  const std::time_t seconds = static_cast<std::time_t>(git_commit_time(commit));
+  const std::time_t seconds = static_cast<std::time_t>(libgit2().commit_time(commit));
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[16] = {};
@@ -38,18 +38,18 @@ class TreeWalker {
       : project_(project), all_paths_(all_paths), visit_(std::move(visit)) {}
 
   Result<void> walk(const git_tree* tree, const std::string& directory) {
-    const std::size_t count = git_tree_entrycount(tree);
+    const std::size_t count = libgit2().tree_entrycount(tree);
     for (std::size_t i = 0; i < count; ++i) {
-      const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
-      const std::string path = directory.empty() ? std::string(git_tree_entry_name(entry))
-                                                 : directory + "/" + git_tree_entry_name(entry);
-      const git_oid* id = git_tree_entry_id(entry);
-      const git_object_t type = git_tree_entry_type(entry);
+      const git_tree_entry* entry = libgit2().tree_entry_byindex(tree, i);
+      const std::string path = directory.empty() ? std::string(libgit2().tree_entry_name(entry))
+                                                 : directory + "/" + libgit2().tree_entry_name(entry);
+      const git_oid* id = libgit2().tree_entry_id(entry);
+      const git_object_t type = libgit2().tree_entry_type(entry);
       if (type == GIT_OBJECT_TREE) {
         if (!on_prefix_path(path, project_.prefix)) continue;
         if (!seen_trees_.insert(oid_key(*id) + path).second) continue;
         git_tree* raw = nullptr;
-        if (git_tree_lookup(&raw, project_.repository.get(), id) < 0)
+        if (libgit2().tree_lookup(&raw, project_.repository.get(), id) < 0)
           return fail("cannot read git tree " + path + ": " + last_error_message());
         TreePtr subtree(raw);
         if (auto walked = walk(subtree.get(), path); !walked) return walked;
@@ -79,17 +79,17 @@ class TreeWalker {
 // The secrets of one blob; nothing for binary, oversized or unreadable blobs (they hold no settings we parse).
 std::vector<SecretLiteral> blob_secrets(git_repository* repository, const git_oid& id, const std::string& path) {
   git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, repository, &id) < 0) return {};
+  if (libgit2().blob_lookup(&raw, repository, &id) < 0) return {};
   BlobPtr blob(raw);
-  const auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-  if (size > max_source_file_bytes || git_blob_is_binary(blob.get())) return {};
-  const std::string_view text(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+  const auto size = static_cast<std::size_t>(libgit2().blob_rawsize(blob.get()));
+  if (size > max_source_file_bytes || libgit2().blob_is_binary(blob.get())) return {};
+  const std::string_view text(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size);
   return find_secret_literals(text, path);
 }
 
 Result<TreePtr> commit_tree(const git_commit* commit) {
   git_tree* raw = nullptr;
-  if (git_commit_tree(&raw, commit) < 0) return fail("cannot read a commit's tree: " + last_error_message());
+  if (libgit2().commit_tree(&raw, commit) < 0) return fail("cannot read a commit's tree: " + last_error_message());
   return TreePtr(raw);
 }
 
@@ -99,10 +99,10 @@ Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project
                                                 HistoryScanStats* stats) {
   git_repository* repository = project.repository.get();
   git_revwalk* raw_walk = nullptr;
-  if (git_revwalk_new(&raw_walk, repository) < 0) return fail("cannot walk the git history: " + last_error_message());
+  if (libgit2().revwalk_new(&raw_walk, repository) < 0) return fail("cannot walk the git history: " + last_error_message());
   RevwalkPtr walk(raw_walk);
-  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-  if (git_revwalk_push(walk.get(), &start) < 0) return fail("cannot walk the git history: " + last_error_message());
+  libgit2().revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+  if (libgit2().revwalk_push(walk.get(), &start) < 0) return fail("cannot walk the git history: " + last_error_message());
 
   std::vector<HistorySecret> secrets;
   std::unordered_set<std::string> seen_blobs;
@@ -116,7 +116,7 @@ Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project
     for (SecretLiteral& literal : blob_secrets(repository, blob, path)) {
       if (!seen_secrets.insert(literal.digest).second) continue;
       if (current_id.empty()) {
-        current_id = short_id(*git_commit_id(current));
+        current_id = short_id(*libgit2().commit_id(current));
         current_date = commit_date(current);
       }
       secrets.push_back({std::move(literal), path, current_id, current_date});
@@ -124,9 +124,9 @@ Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project
   });
 
   git_oid id;
-  while (git_revwalk_next(&id, walk.get()) == 0) {
+  while (libgit2().revwalk_next(&id, walk.get()) == 0) {
     git_commit* raw_commit = nullptr;
-    if (git_commit_lookup(&raw_commit, repository, &id) < 0)
+    if (libgit2().commit_lookup(&raw_commit, repository, &id) < 0)
       return fail("cannot read git commit " + short_id(id) + ": " + last_error_message());
     CommitPtr commit(raw_commit);
     if (stats) ++stats->commits;
@@ -152,13 +152,13 @@ Result<std::vector<SecretLiteral>> tree_secrets(const ProjectRepository& project
 
 Result<std::vector<TrackedFile>> index_files(const ProjectRepository& project) {
   git_index* raw = nullptr;
-  if (git_repository_index(&raw, project.repository.get()) < 0)
+  if (libgit2().repository_index(&raw, project.repository.get()) < 0)
     return fail("cannot read the git index: " + last_error_message());
   IndexPtr index(raw);
   std::vector<TrackedFile> files;
-  const std::size_t count = git_index_entrycount(index.get());
+  const std::size_t count = libgit2().index_entrycount(index.get());
   for (std::size_t i = 0; i < count; ++i) {
-    const git_index_entry* entry = git_index_get_byindex(index.get(), i);
+    const git_index_entry* entry = libgit2().index_get_byindex(index.get(), i);
     if (entry == nullptr || entry->path == nullptr) continue;
     if (const auto path = project.project_path(entry->path)) files.push_back({*path, entry->id});
   }

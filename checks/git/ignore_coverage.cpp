@@ -21,7 +21,7 @@ Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project) {
   for (const auto& [what, probe, patterns] : probes) {
     const std::string path = project.prefix + std::string(probe);
     int ignored = 0;
-    if (git_ignore_path_is_ignored(&ignored, project.repository.get(), path.c_str()) < 0)
+    if (libgit2().ignore_path_is_ignored(&ignored, project.repository.get(), path.c_str()) < 0)
       return fail("cannot read the git ignore rules: " + last_error_message());
     if (!ignored) gaps.push_back({std::string(what), std::string(probe), std::string(patterns)});
   }

@@ -13,18 +13,18 @@ std::optional<std::string> ProjectRepository::project_path(std::string_view repo
 }
 
 Result<std::optional<ProjectRepository>> open_project_repository(const fs::path& project_dir) {
-  ensure_libgit2();
+  if (auto loaded = load_libgit2(); !loaded) return std::unexpected(loaded.error());
   std::error_code ec;
   const fs::path start = fs::weakly_canonical(fs::absolute(project_dir, ec), ec);
   const char* ceilings = std::getenv("GIT_CEILING_DIRECTORIES");
   git_repository* raw = nullptr;
-  const int status = git_repository_open_ext(&raw, start.c_str(), 0, ceilings);
+  const int status = libgit2().repository_open_ext(&raw, start.c_str(), 0, ceilings);
   RepositoryPtr repository(raw);
   if (status == GIT_ENOTFOUND) return std::optional<ProjectRepository>();
   if (status < 0)
     return fail("cannot open the git repository that contains " + start.string() + ": " + last_error_message() +
                 "; fix the repository, or pass --no-git to skip the repository checks");
-  const char* workdir = git_repository_workdir(repository.get());
+  const char* workdir = libgit2().repository_workdir(repository.get());
   if (workdir == nullptr) return std::optional<ProjectRepository>();
 
   ProjectRepository found;
@@ -38,12 +38,12 @@ Result<std::optional<ProjectRepository>> open_project_repository(const fs::path&
 
 Result<CommitPtr> resolve_commit(git_repository* repository, const std::string& revision) {
   git_object* raw = nullptr;
-  if (git_revparse_single(&raw, repository, revision.c_str()) < 0)
+  if (libgit2().revparse_single(&raw, repository, revision.c_str()) < 0)
     return fail("unknown git revision '" + revision + "': " + last_error_message() +
                 "; give a branch, tag or commit id of this repository, e.g. --new-since origin/main");
   ObjectPtr object(raw);
   git_object* peeled = nullptr;
-  if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0)
+  if (libgit2().object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0)
     return fail("git revision '" + revision + "' does not name a commit: " + last_error_message());
   return CommitPtr(reinterpret_cast<git_commit*>(peeled));
 }

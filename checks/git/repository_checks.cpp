@@ -25,10 +25,10 @@ void report(std::vector<Finding>& out, std::string_view rule_id, std::string mes
 
 bool blob_holds_private_key(git_repository* repository, const git_oid& id) {
   git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, repository, &id) < 0) return false;
+  if (libgit2().blob_lookup(&raw, repository, &id) < 0) return false;
   BlobPtr blob(raw);
-  const auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-  return pem_holds_private_key(std::string_view(static_cast<const char*>(git_blob_rawcontent(blob.get())), size));
+  const auto size = static_cast<std::size_t>(libgit2().blob_rawsize(blob.get()));
+  return pem_holds_private_key(std::string_view(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size));
 }
 
 void report_tracked(const ProjectRepository& project, const std::vector<TrackedFile>& files, std::vector<Finding>& out) {
@@ -84,10 +84,10 @@ void report_history(const std::vector<HistorySecret>& secrets, const std::unorde
 
 Result<CommitPtr> head_commit(git_repository* repository) {
   git_reference* raw = nullptr;
-  const int status = git_repository_head(&raw, repository);
+  const int status = libgit2().repository_head(&raw, repository);
   if (status == GIT_EUNBORNBRANCH || status == GIT_ENOTFOUND) return CommitPtr();
   if (status < 0) return fail("cannot read the git HEAD: " + last_error_message());
-  git_reference_free(raw);
+  libgit2().reference_free(raw);
   return resolve_commit(repository, "HEAD");
 }
 
@@ -123,7 +123,7 @@ Result<std::vector<Finding>> check_repository(const std::filesystem::path& proje
   report_tracked(project, tracked, findings);
   if (!start) return findings;  // a repository without commits has no history yet
 
-  auto secrets = scan_history(project, *git_commit_id(start.get()), options.all_paths);
+  auto secrets = scan_history(project, *libgit2().commit_id(start.get()), options.all_paths);
   if (!secrets) return std::unexpected(secrets.error());
   std::unordered_set<std::uint64_t> present;
   if (options.revision.empty()) {

@@ -26,24 +26,6 @@ std::string upper(std::string_view text) {
 
 std::uint64_t digest_of(std::string_view value) { return std::hash<std::string_view>{}(value); }
 
-// "postgres://user:secret@host/db" -> "secret"; nothing when the URL carries no password.
-std::optional<std::string_view> url_password(std::string_view text) {
-  const std::size_t scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
-  for (const char c : text.substr(0, scheme_end))
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
-          c == '.'))
-      return std::nullopt;
-  const std::string_view rest = text.substr(scheme_end + 3);
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  const std::size_t at = authority.rfind('@');
-  if (at == std::string_view::npos) return std::nullopt;
-  const std::string_view user_info = authority.substr(0, at);
-  const std::size_t colon = user_info.find(':');
-  if (colon == std::string_view::npos || colon + 1 == user_info.size()) return std::nullopt;
-  return user_info.substr(colon + 1);
-}
-
 const std::string* string_constant(const ExprPtr& expr) {
   const Constant* constant = as<Constant>(expr);
   return constant ? std::get_if<std::string>(&constant->value) : nullptr;
@@ -132,7 +114,8 @@ class PythonScan {
 
   void node(const Constant& constant, const Expr& expr) {
     if (const std::string* text = std::get_if<std::string>(&constant.value))
-      if (const auto password = url_password(*text)) add("a URL's password", *password, expr.position);
+      if (const auto url = rules::own::url_credentials(*text))
+        add("a URL's password", url->password, expr.position);
   }
   void node(const DictExpr& dict, const Expr&) {
     for (std::size_t i = 0; i < dict.keys.size() && i < dict.values.size(); ++i) {
@@ -192,9 +175,9 @@ std::vector<SecretLiteral> scan_env_text(std::string_view text, std::string_view
     if (entry.value.empty()) continue;
     if (is_secret_name(entry.name))
       found.push_back({entry.name, rules::own::sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value)});
-    else if (const auto password = url_password(entry.value))
-      found.push_back({"a URL's password in " + entry.name, rules::own::sized(*password, "literal"), entry.line, 1,
-                       digest_of(*password)});
+    else if (const auto url = rules::own::url_credentials(entry.value))
+      found.push_back({"a URL's password in " + entry.name, rules::own::sized(url->password, "literal"), entry.line,
+                       1, digest_of(url->password)});
   }
   return found;
 }

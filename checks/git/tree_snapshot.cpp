@@ -27,13 +27,13 @@ bool analysis_input(std::string_view path) {
 
 Result<void> write_blob(git_repository* repository, const git_oid& id, const fs::path& target) {
   git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, repository, &id) < 0) return fail("cannot read a git blob: " + last_error_message());
+  if (libgit2().blob_lookup(&raw, repository, &id) < 0) return fail("cannot read a git blob: " + last_error_message());
   BlobPtr blob(raw);
-  const auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-  if (size > max_source_file_bytes || git_blob_is_binary(blob.get())) return {};
+  const auto size = static_cast<std::size_t>(libgit2().blob_rawsize(blob.get()));
+  if (size > max_source_file_bytes || libgit2().blob_is_binary(blob.get())) return {};
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
-  return write_file_atomically(target, std::string_view(static_cast<const char*>(git_blob_rawcontent(blob.get())), size),
+  return write_file_atomically(target, std::string_view(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size),
                                fs::perms::owner_read | fs::perms::owner_write);
 }
 
@@ -86,7 +86,7 @@ Result<bool> gitignore_changed_since(const fs::path& project_dir, const std::str
   auto commit = resolve_commit(project.repository.get(), revision);
   if (!commit) return std::unexpected(commit.error());
   git_tree* raw_tree = nullptr;
-  if (git_commit_tree(&raw_tree, commit->get()) < 0) return fail("cannot read a commit's tree: " + last_error_message());
+  if (libgit2().commit_tree(&raw_tree, commit->get()) < 0) return fail("cannot read a commit's tree: " + last_error_message());
   TreePtr tree(raw_tree);
 
   // "", "sub/", "sub/dir/": every directory from the root down to the project dir.
@@ -97,17 +97,17 @@ Result<bool> gitignore_changed_since(const fs::path& project_dir, const std::str
   for (const std::string& directory : directories) {
     const std::string path = directory + ".gitignore";
     git_tree_entry* raw_entry = nullptr;
-    const bool at_revision = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str()) == 0;
-    const git_oid then = at_revision ? *git_tree_entry_id(raw_entry) : git_oid{};
-    if (raw_entry) git_tree_entry_free(raw_entry);
+    const bool at_revision = libgit2().tree_entry_bypath(&raw_entry, tree.get(), path.c_str()) == 0;
+    const git_oid then = at_revision ? *libgit2().tree_entry_id(raw_entry) : git_oid{};
+    if (raw_entry) libgit2().tree_entry_free(raw_entry);
     const fs::path file = project.workdir / path;
     std::error_code ec;
     const bool now = fs::is_regular_file(file, ec);
     if (now != at_revision) return true;
     if (!now) continue;
     git_oid current;
-    if (git_odb_hashfile(&current, file.c_str(), GIT_OBJECT_BLOB) < 0) return true;
-    if (!git_oid_equal(&current, &then)) return true;
+    if (libgit2().odb_hashfile(&current, file.c_str(), GIT_OBJECT_BLOB) < 0) return true;
+    if (!libgit2().oid_equal(&current, &then)) return true;
   }
   return false;
 }

@@ -20,30 +20,9 @@ constexpr std::array<std::string_view, 17> database_schemes = {
     "postgres", "postgresql", "pgsql",  "psql",      "postgis",     "mysql",       "mysql2",    "mysqlgis",
     "mysql-connector", "oracle", "oraclegis", "mssql", "mssqlms", "redshift", "cockroach", "timescale", "timescalegis"};
 
-struct UrlParts {
-  std::string scheme;    // lower case
-  std::string password;  // the text between ':' and '@' of the authority, percent-encoded as written
-};
-
-// "postgres://user:secret@host:5432/db" -> {"postgres", "secret"}; nullopt when there is no password.
-std::optional<UrlParts> url_with_password(std::string_view url) {
-  const std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
-  std::string scheme(url.substr(0, scheme_end));
-  std::ranges::transform(scheme, scheme.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  const std::string_view rest = url.substr(scheme_end + 3);
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  const std::size_t at = authority.rfind('@');
-  if (at == std::string_view::npos) return std::nullopt;
-  const std::string_view user_info = authority.substr(0, at);
-  const std::size_t colon = user_info.find(':');
-  if (colon == std::string_view::npos || colon + 1 == user_info.size()) return std::nullopt;
-  return UrlParts{std::move(scheme), std::string(user_info.substr(colon + 1))};
-}
-
-bool is_database_read(const settings::EnvRead& read, const UrlParts& url) {
+bool is_database_read(const settings::EnvRead& read, std::string_view scheme) {
   if (own::is_database_url_read(read)) return true;
-  if (std::ranges::find(database_schemes, url.scheme) != database_schemes.end()) return true;
+  if (std::ranges::find(database_schemes, scheme) != database_schemes.end()) return true;
   return read.variable.find("DATABASE") != std::string::npos || read.variable.find("DB") != std::string::npos;
 }
 
@@ -51,8 +30,12 @@ void check(const settings::SettingsModel& model, FindingSink& sink) {
   std::set<std::tuple<std::string, int, int>> reported;  // a module evaluated twice records its reads twice
   for (const settings::EnvRead& read : model.env_reads) {
     if (!read.default_value || !read.default_value->is_string() || read.default_value->env) continue;
-    const auto url = url_with_password(read.default_value->text);
-    if (!url || !is_database_read(read, *url)) continue;
+    const auto url = own::url_credentials(read.default_value->text);
+    if (!url) continue;
+    std::string scheme(url->scheme);
+    std::ranges::transform(scheme, scheme.begin(),
+                           [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    if (!is_database_read(read, scheme)) continue;
     if (!reported.emplace(read.where.file, read.where.position.line, read.where.position.column).second) continue;
     sink.report("the database URL used when " + read.variable + " is unset (the default of " +
                     own::describe_read(read) + ") carries " + own::sized(url->password, "password") +

@@ -114,6 +114,24 @@ bool is_raw_env_string(const settings::Value& value) {
   return true;
 }
 
+std::optional<UrlCredentials> url_credentials(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
+  const std::string_view scheme = url.substr(0, scheme_end);
+  for (const char c : scheme)  // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+          c == '.'))
+      return std::nullopt;
+  const std::string_view rest = url.substr(scheme_end + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  const std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view user_info = authority.substr(0, at);
+  const std::size_t colon = user_info.find(':');
+  if (colon == std::string_view::npos || colon + 1 == user_info.size()) return std::nullopt;
+  return UrlCredentials{scheme, user_info.substr(colon + 1)};
+}
+
 bool is_database_url_read(const settings::EnvRead& read) {
   const std::string_view reader = read.reader;
   if (reader.starts_with("dj_database_url.") || reader.ends_with(".db") || reader.ends_with(".db_url")) return true;

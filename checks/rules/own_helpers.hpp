@@ -34,6 +34,14 @@ const settings::EnvRead* env_source(const settings::Value& value);
 // Such a value is true for every non-empty text, "False" and "0" included.
 bool is_raw_env_string(const settings::Value& value);
 
+// The parts of a URL that carries a password in its authority, "postgres://user:secret@host/db" ->
+// {"postgres", "secret"} (scheme as written, password percent-encoded as written); nullopt without a password.
+struct UrlCredentials {
+  std::string_view scheme;
+  std::string_view password;
+};
+std::optional<UrlCredentials> url_credentials(std::string_view url);
+
 // Whether the read parses a database URL (env.db, env.db_url, dj_database_url.config, cast=db_url).
 bool is_database_url_read(const settings::EnvRead& read);
 

@@ -54,6 +54,22 @@ try:
     os.remove(os.path.join(repo, "deployctl.toml"))
     common.expect(rules(check_json(repo, "--select", "GIT002")[1]) == ["GIT002"], "--select GIT002 keeps it")
 
+    # libgit2 (and its TLS and Kerberos dependencies) is loaded only by runs that open a repository: the dynamic
+    # loader's own trace (LD_DEBUG=files) lists every library a run loads.
+    def loads_libgit2(*args):
+        traced = common.run(binary, list(args), env=dict(common.clean_env(), LD_DEBUG="files"))
+        return "libgit2.so" in traced.err
+    common.expect(not loads_libgit2("--version"), "--version does not load libgit2")
+    common.expect(not loads_libgit2("check", repo, "--no-git"), "check --no-git does not load libgit2")
+    common.expect(loads_libgit2("check", repo), "the repository checks load libgit2")
+    # libgit2's start-up reaches deployctl's mbedtls_x509_crt_parse_file (which skips the CA bundle during that
+    # call, checks/git/libgit2_api.cpp), not mbedTLS's: the loader reports each symbol binding with LD_DEBUG.
+    bound = common.run(binary, ["check", repo], env=dict(common.clean_env(), LD_DEBUG="bindings"))
+    libgit2_binding = [line for line in bound.err.splitlines()
+                       if "libgit2.so" in line and "`mbedtls_x509_crt_parse_file'" in line]
+    common.expect(len(libgit2_binding) == 1 and "deployctl [0]" in libgit2_binding[0],
+                  "libgit2 binds mbedtls_x509_crt_parse_file to the executable's definition")
+
     # GIT001 (index) and GIT003 (.gitignore without logs and media).
     repo = g.new_repo()
     repos.append(repo)
