@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # deployctl serve against Debian's uWSGI and gunicorn, side by side in one run: one worker pinned to core 0,
 # wrk with keep-alive pinned to core 1, for a plain Django view of the example project (/api/health/) and a
-# plain WSGI hello-world; requests/s, p99 latency and the worker's RSS after the run; plus the in-process rate
-# of the same Django view called with no server. Prints a markdown table; never part of the test suite.
+# plain WSGI hello-world; requests/s, p99 latency, ratios to uWSGI and to the in-process rate, and the worker's
+# RSS and PSS after the run; plus the in-process rate of the same Django view called with no server, in the
+# same environment (serve_lib.sh). Prints a markdown table; never part of the test suite.
 # BENCH_SERVE_DURATION (s, default 10), BENCH_SERVE_CONNECTIONS (default 16), BENCH_SERVE_SERVERS
 # (default deployctl,uwsgi,gunicorn). Exit 0 targets met, 1 a target missed, 2 could not measure.
 set -uo pipefail
@@ -33,18 +34,8 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$work"' EXIT
 
-# The example project, migrated in a copy (its LOGGING writes logs/ relative to the working directory).
-project="$work/mysite"
-cp -r "$repo_root/share/examples/mysite" "$project"
-rm -f "$project/db.sqlite3"
-mkdir -p "$project/logs"
-export DJANGO_SECRET_KEY="bench-not-a-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1 DJANGO_SETTINGS_MODULE=mysite.settings.production
-export DATABASE_URL="sqlite:///$project/db.sqlite3" DJANGO_LOG_LEVEL=WARNING
-(cd "$project" && "$PYTHON" manage.py migrate --noinput >"$work/migrate.log" 2>&1) ||
-  { echo "bench: migrate failed:" >&2; cat "$work/migrate.log" >&2; exit 2; }
-
-free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$bench_dir/serve_lib.sh"
+serve_prepare_project
 
 # start_server SERVER APPDIR MODULE:CALLABLE PORT: in its own process group (set -m), on core 0.
 start_server() {
@@ -75,13 +66,15 @@ wait_ready() {
   return 1
 }
 
-# The worker: the master's only child, or the process itself when it has none.
-worker_rss_kib() {
+# The worker: the master's only child, or the process itself when it has none. Its memory after the load, from
+# /proc/PID/smaps_rollup: RSS, and PSS (shared pages divided among the processes that share them, so the pages the
+# worker still shares copy-on-write with its master count by half).
+worker_memory_kib() {
   local worker children
   children="$(cat /proc/"$server_pid"/task/*/children 2>/dev/null)"
   worker="${children%% *}"
   [[ -n "$worker" ]] || worker="$server_pid"
-  awk '/^VmRSS:/ {print $2}' "/proc/$worker/status" 2>/dev/null
+  awk '/^Rss:/ {rss = $2} /^Pss:/ {pss = $2} END {print rss, pss}' "/proc/$worker/smaps_rollup" 2>/dev/null
 }
 
 # p99 from wrk --latency, in ms.
@@ -90,7 +83,7 @@ to_ms() {
                          else if (v ~ /s$/) printf "%.2f", v * 1000; else print v }'
 }
 
-declare -A rate p99 rss errors
+declare -A rate p99 rss pss errors
 measure() {
   local server="$1" name="$2" dir="$3" app="$4" path="$5" port url out
   port="$(free_port)"
@@ -102,7 +95,7 @@ measure() {
   rate[$server,$name]="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   p99[$server,$name]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   errors[$server,$name]="$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")"
-  rss[$server,$name]="$(worker_rss_kib)"
+  read -r "rss[$server,$name]" "pss[$server,$name]" <<<"$(worker_memory_kib)"
   stop_server
 }
 
@@ -118,19 +111,22 @@ inprocess="$(cd "$project" && PYTHONPATH="$project" taskset -c 0 "$PYTHON" "$ben
 echo "deployctl serve vs uWSGI vs gunicorn: 1 worker on core 0, wrk -t1 -c$connections -d${duration}s on core 1"
 echo "($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $DEPLOYCTL)"
 echo
-echo "| app | server | requests/s | p99 latency | worker RSS | wrk errors |"
-echo "|---|---|---:|---:|---:|---|"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo "| app | server | requests/s | p99 latency | / uWSGI | / in-process | worker RSS | worker PSS | wrk errors |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
 for name in django hello; do
   for server in "${server_list[@]}"; do
     [[ -n "$server" ]] || continue
-    echo "| $name | $server | ${rate[$server,$name]:-} | ${p99[$server,$name]:-} ms | ${rss[$server,$name]:-} KiB |" \
-         "${errors[$server,$name]:-} |"
+    versus_inprocess=""
+    [[ "$name" == django ]] && versus_inprocess="$(ratio "${rate[$server,$name]:-}" "$inprocess")"
+    echo "| $name | $server | ${rate[$server,$name]:-} | ${p99[$server,$name]:-} ms |" \
+         "$(ratio "${rate[$server,$name]:-}" "${rate[uwsgi,$name]:-}") | $versus_inprocess |" \
+         "${rss[$server,$name]:-} KiB | ${pss[$server,$name]:-} KiB | ${errors[$server,$name]:-} |"
   done
 done
-echo "| django | in-process, no server | $inprocess | | | |"
+echo "| django | in-process, no server | $inprocess | | | 1.00 | | | |"
 echo
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 status=0
 target() {  # target DESCRIPTION VALUE MINIMUM
   local verdict="met"
@@ -144,6 +140,8 @@ if [[ ",$servers," == *,deployctl,* ]]; then
   target "hello-world, deployctl / uWSGI requests/s" "$(ratio "${rate[deployctl,hello]:-}" "${rate[uwsgi,hello]:-}")" 4
   target "Django worker RSS, gunicorn / deployctl (at least 1: no more than gunicorn's)" \
     "$(ratio "${rss[gunicorn,django]:-}" "${rss[deployctl,django]:-}")" 1
+  target "Django worker PSS, gunicorn / deployctl (at least 1: no more than gunicorn's)" \
+    "$(ratio "${pss[gunicorn,django]:-}" "${pss[deployctl,django]:-}")" 1
 else
   echo "- deployctl serve not measured: no target checked"
   status=2

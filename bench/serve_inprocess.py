@@ -1,5 +1,6 @@
 # The ceiling for any server (bench/serve.sh): the example's Django view called in-process as a WSGI app, with a
 # prepared environ and no socket at all. Prints calls per second. Run from the project dir with its env set.
+# `PATH --calls=N`: a fixed number of calls after the warm-up, for instruction counts (bench/serve_instructions.sh).
 import io
 import sys
 import time
@@ -34,6 +35,11 @@ def main(path, seconds):
     template = environ_for(path)
     for _ in range(200):  # warm-up: imports, URL resolver caches
         call(template)
+    if seconds.startswith("--calls="):
+        for _ in range(int(seconds[len("--calls="):])):
+            call(template)
+        return
+    seconds = float(seconds)
     calls, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
         for _ in range(100):
@@ -43,4 +49,4 @@ def main(path, seconds):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]))
+    main(sys.argv[1], sys.argv[2])

@@ -36,6 +36,8 @@ struct ServeFlags {
   double graceful_timeout = 30;
   double keep_alive = 2;
   double header_timeout = 10;
+  double min_body_rate = 1024;
+  int worker_connections = 1000;
   std::int64_t max_requests = 0;
   std::int64_t max_requests_jitter = 0;
   std::int64_t limit_request_line = 4094;
@@ -140,6 +142,7 @@ Plan plan(const ServeFlags& flags, const std::optional<ProjectConfig>& config) {
   if (o.workers > 255) reject("--workers", "at most 255 workers");
   o.threads = merged(flags, "threads", flags.threads, keys.threads);
   require_at_least("--threads", o.threads, 1);
+  if (o.threads > 256) reject("--threads", "at most 256 threads per worker");
   o.timeout = merged(flags, "timeout", flags.timeout, keys.timeout);
   require_at_least("--timeout", o.timeout, 0);
   o.graceful_timeout = merged(flags, "graceful-timeout", flags.graceful_timeout, keys.graceful_timeout);
@@ -147,7 +150,12 @@ Plan plan(const ServeFlags& flags, const std::optional<ProjectConfig>& config) {
   o.keep_alive = merged(flags, "keep-alive", flags.keep_alive, keys.keep_alive);
   require_at_least("--keep-alive", o.keep_alive, 0);
   o.header_timeout = merged(flags, "header-timeout", flags.header_timeout, keys.header_timeout);
-  require_at_least("--header-timeout", o.header_timeout, 0);
+  // 0 would answer every request 408 at once, and no limit would let slowloris hold the worker: at least 1 s.
+  require_at_least("--header-timeout", o.header_timeout, 1);
+  o.min_body_rate = merged(flags, "min-body-rate", flags.min_body_rate, keys.min_body_rate);
+  require_at_least("--min-body-rate", o.min_body_rate, 0);
+  o.worker_connections = merged(flags, "worker-connections", flags.worker_connections, keys.worker_connections);
+  require_at_least("--worker-connections", o.worker_connections, 1);
   o.max_requests = merged(flags, "max-requests", flags.max_requests, keys.max_requests);
   require_at_least("--max-requests", static_cast<double>(o.max_requests), 0);
   o.max_requests_jitter = merged(flags, "max-requests-jitter", flags.max_requests_jitter, keys.max_requests_jitter);
@@ -235,6 +243,8 @@ void print_config(const Plan& plan, std::ostream& out) {
   out << "graceful-timeout = " << number(o.graceful_timeout) << "\n";
   out << "keep-alive = " << number(o.keep_alive) << "\n";
   out << "header-timeout = " << number(o.header_timeout) << "\n";
+  out << "min-body-rate = " << number(o.min_body_rate) << "\n";
+  out << "worker-connections = " << o.worker_connections << "\n";
   out << "max-requests = " << o.max_requests << "\n";
   out << "max-requests-jitter = " << o.max_requests_jitter << "\n";
   out << "limit-request-line = " << o.limits.request_line << "\n";
@@ -259,15 +269,12 @@ void print_config(const Plan& plan, std::ostream& out) {
 }
 
 int run_serve(const ServeFlags& flags, const Io& io) {
+  // Sockets from systemd or from the master a reload replaces: out of the environment before Python copies it.
+  const gateway::server::Handover handover = gateway::server::take_handover();
   if (!fs::is_directory(flags.chdir)) reject("--chdir", "'" + flags.chdir + "' is not a directory");
   const std::optional<ProjectConfig> config = value_or_throw(find_project_config(flags.chdir));
   Plan planned = plan(flags, config);
   ServeOptions& o = planned.options;
-  // Said out loud rather than ignored: someone who asks for threads is counting on concurrency in a worker.
-  if (o.threads > 1)
-    io.err << "deployctl: warning: serve: --threads " << o.threads
-           << " is not supported yet: each worker answers one request at a time. Use --workers for concurrency.\n";
-
   // One interpreter for both uses: started for serving (site-packages) before the checks' parser needs it, which
   // then finds it running and reuses it.
   value_or_throw(gateway::wsgi::start_python());
@@ -319,7 +326,7 @@ int run_serve(const ServeFlags& flags, const Io& io) {
     return static_cast<int>(ExitCode::ok);
   }
   io.out.flush();
-  return gateway::server::serve(o);
+  return gateway::server::serve(o, handover);
 }
 
 }  // namespace
@@ -335,8 +342,8 @@ Action declare_serve_command(CLI::App& app, const Io& io) {
                       ->type_name("ADDR");
   given["workers"] = app.add_option("-w,--workers", flags->workers, "Worker processes (default: 2 x cores + 1, up to 12)")
                          ->type_name("N");
-  given["threads"] = app.add_option("--threads", flags->threads, "Accepted for gunicorn compatibility; workers "
-                                                                 "answer one request at a time")
+  given["threads"] = app.add_option("--threads", flags->threads, "Threads per worker, each answering one request "
+                                                                 "at a time, as gunicorn's gthread (default 1)")
                          ->type_name("N");
   given["timeout"] = app.add_option("-t,--timeout", flags->timeout, "Kill a worker stuck on one request this long, "
                                                                     "after logging its stack (default 30; 0 never)")
@@ -350,9 +357,19 @@ Action declare_serve_command(CLI::App& app, const Io& io) {
           ->type_name("S");
   given["header-timeout"] =
       app.add_option("--header-timeout", flags->header_timeout,
-                     "Seconds a request head (and each 1 KiB/s of body) may take to arrive: slow clients get 408 "
-                     "(default 10)")
+                     "Seconds a request head may take to arrive, and the grace before --min-body-rate applies: "
+                     "slow clients get 408 (default 10)")
           ->type_name("S");
+  given["min-body-rate"] =
+      app.add_option("--min-body-rate", flags->min_body_rate,
+                     "Slowest request body accepted, in bytes per second averaged from its start; slower ones get "
+                     "408 (default 1024; 0 no minimum)")
+          ->type_name("BYTES_PER_S");
+  given["worker-connections"] =
+      app.add_option("--worker-connections", flags->worker_connections,
+                     "Most connections a worker holds open; past it the worker stops accepting and the kernel's "
+                     "backlog keeps the rest waiting (default 1000)")
+          ->type_name("N");
   given["max-requests"] =
       app.add_option("--max-requests", flags->max_requests, "Recycle a worker after this many requests (0: never)")
           ->type_name("N");
@@ -403,6 +420,7 @@ Action declare_serve_command(CLI::App& app, const Io& io) {
                                                             "changes");
   app.add_flag("--print-config", flags->print_config, "Print the effective settings and exit");
   for (const char* single : {"chdir", "workers", "threads", "timeout", "graceful-timeout", "keep-alive", "header-timeout",
+                             "min-body-rate", "worker-connections",
                              "max-requests", "max-requests-jitter", "limit-request-line", "limit-request-fields",
                              "limit-request-field_size", "limit-request-body", "forwarded-allow-ips",
                              "access-logfile", "access-logformat", "error-logfile", "log-level", "metrics-bind", "pid",
@@ -411,6 +429,7 @@ Action declare_serve_command(CLI::App& app, const Io& io) {
   app.footer(
       "Flags override the [serve] table of deployctl.toml, whose keys are the flags' names.\n"
       "Signals: TERM graceful stop, INT/QUIT fast stop, HUP reload (new workers first), TTIN/TTOU one worker more/less.\n"
+      "systemd: LISTEN_FDS sockets replace --bind; NOTIFY_SOCKET gets READY=1, RELOADING=1 and STOPPING=1.\n"
       "Exit status: 0 after a clean stop, 2 when deployctl could not serve.");
   return [flags, &io] { return run_serve(*flags, io); };
 }

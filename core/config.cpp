@@ -119,7 +119,7 @@ const std::array<KeySpec<RenderConfig>, 1> render_keys = {{
     {"templates", "--templates", &RenderConfig::templates, {}, false},
 }};
 constexpr std::array<std::string_view, 5> log_level_names = {"debug", "info", "warning", "error", "critical"};
-const std::array<KeySpec<ServeConfig>, 27> serve_keys = {{
+const std::array<KeySpec<ServeConfig>, 29> serve_keys = {{
     {"app", "APP", &ServeConfig::app, {}, false},
     {"chdir", "--chdir", &ServeConfig::chdir, {}, false},
     {"bind", "--bind", &ServeConfig::bind, {}, false},
@@ -147,6 +147,8 @@ const std::array<KeySpec<ServeConfig>, 27> serve_keys = {{
     {"umask", "--umask", &ServeConfig::umask, {}, false},
     {"reload", "--reload", &ServeConfig::reload, {}, false},
     {"header-timeout", "--header-timeout", &ServeConfig::header_timeout, {}, false},
+    {"min-body-rate", "--min-body-rate", &ServeConfig::min_body_rate, {}, false},
+    {"worker-connections", "--worker-connections", &ServeConfig::worker_connections, {}, false},
 }};
 
 // ---- loading -------------------------------------------------------------------------------------

@@ -97,6 +97,8 @@ struct ServeConfig {
   std::optional<ConfigString> umask;                      // --umask (octal text, e.g. "007")
   std::optional<ConfigBool> reload;                       // --reload
   std::optional<ConfigInteger> header_timeout;            // --header-timeout
+  std::optional<ConfigInteger> min_body_rate;             // --min-body-rate (bytes per second)
+  std::optional<ConfigInteger> worker_connections;        // --worker-connections
 };
 
 // [deploy]: what `deployctl render` knows about the host (app name, domains, user, paths, ...). Every key can

@@ -514,4 +514,18 @@ std::uint64_t RequestParser::body_bytes() const noexcept { return state_->body.s
 std::size_t RequestParser::buffered_bytes() const noexcept { return state_->pending.size() - state_->pending_at; }
 const Limits& RequestParser::limits() const noexcept { return state_->limits; }
 
+RequestParser::PartialLine RequestParser::partial_request_line() const noexcept {
+  const State& s = *state_;
+  PartialLine line;
+  if (s.method.offset + s.method.length > s.head.size() || s.target.offset + s.target.length > s.head.size())
+    return line;
+  line.method = s.text(s.method);
+  line.target = s.text(s.target);
+  // A header line, a body or a head being judged (in_head is off from on_headers_complete) all come after the
+  // complete request line.
+  const bool line_complete = s.header_lines > 0 || s.in_body || !s.in_head || !s.request.method.empty();
+  if (line_complete && s.parser.http_major == 1 && s.parser.http_minor <= 1) line.http_minor = s.parser.http_minor;
+  return line;
+}
+
 }  // namespace deployctl::gateway::http

@@ -93,6 +93,16 @@ class RequestParser {
   // Bytes received and not parsed yet (pipelined requests waiting behind the current one).
   std::size_t buffered_bytes() const noexcept;
 
+  // The current request line as far as it arrived, for the access-log line of a refused or timed-out request:
+  // the method and target bytes received (possibly cut, never validated: escape before printing), and the minor
+  // version once the line is complete (-1 before, or for a version other than 1.0/1.1).
+  struct PartialLine {
+    std::string_view method;
+    std::string_view target;
+    int http_minor = -1;
+  };
+  PartialLine partial_request_line() const noexcept;
+
   const Limits& limits() const noexcept;
 
   struct State;  // the llhttp state and buffers (request_parser.cpp); public only for the C callbacks

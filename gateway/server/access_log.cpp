@@ -29,12 +29,18 @@ std::string clf_time(std::chrono::system_clock::time_point when) {
   return {text, size};
 }
 
+// "-" when nothing of the line arrived (a request refused or timed out that early), as nginx logs it.
 std::string request_line(const AccessRecord& record) {
+  if (record.method.empty() && record.target.empty()) return "-";
   std::string line(record.method);
   line += ' ';
   line += record.target;
-  line += record.http_minor == 0 ? " HTTP/1.0" : " HTTP/1.1";
+  if (record.http_minor >= 0) line += record.http_minor == 0 ? " HTTP/1.0" : " HTTP/1.1";
   return line;
+}
+
+std::string_view protocol(const AccessRecord& record) {
+  return record.http_minor < 0 ? "-" : record.http_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
 }
 
 std::string atom_value(const AccessRecord& record, std::string_view atom) {
@@ -51,7 +57,7 @@ std::string atom_value(const AccessRecord& record, std::string_view atom) {
       case 'm': return std::string(record.method);
       case 'U': return std::string(record.path);
       case 'q': return std::string(record.query);
-      case 'H': return record.http_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+      case 'H': return std::string(protocol(record));
       case 's': return std::to_string(record.status);
       case 'B': return std::to_string(record.bytes);
       case 'b': return record.bytes == 0 ? "-" : std::to_string(record.bytes);
@@ -90,6 +96,22 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 }  // namespace
+
+std::string escape_for_log(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f && c != '"' && c != '\\') {
+      out += c;
+    } else {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
+      out += escaped;
+    }
+  }
+  return out;
+}
 
 AccessLogFormat::AccessLogFormat(std::string_view format, bool json) : json_(json) {
   std::string literal;

@@ -57,6 +57,29 @@ Result<Listener> describe_fd(int fd) {
   return listener;
 }
 
+// A socket file left by a server that was killed (nothing accepts on it any more) is removed so that the next
+// start can bind; a live one, or a path that is not a socket, is refused rather than stolen or destroyed.
+std::expected<void, ListenError> clear_stale_socket(const std::string& path) {
+  struct stat existing{};
+  if (::lstat(path.c_str(), &existing) != 0) return {};
+  if (!S_ISSOCK(existing.st_mode))
+    return std::unexpected(ListenError{ListenProblem::in_use, "cannot listen on unix:" + path +
+                                                                  ": the path exists and is not a socket"});
+  const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (probe < 0) return {};
+  sockaddr_un local{};
+  local.sun_family = AF_UNIX;
+  std::memcpy(local.sun_path, path.c_str(), path.size() + 1);
+  const bool answered = ::connect(probe, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0 ||
+                        errno == EAGAIN;  // EAGAIN: alive, its backlog is full
+  ::close(probe);
+  if (answered)
+    return std::unexpected(ListenError{ListenProblem::in_use, "cannot listen on unix:" + path +
+                                                                  ": another server is listening on it"});
+  ::unlink(path.c_str());
+  return {};
+}
+
 void make_nonblocking(int fd) {
   const int flags = ::fcntl(fd, F_GETFL);
   if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
@@ -119,6 +142,7 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
     auto adopted = adopt_listener(address.fd);
     if (!adopted) return failure(ListenProblem::bad_address, "fd://" + std::to_string(address.fd) + ": " +
                                                                  adopted.error().message);
+    adopted->source = "fd://" + std::to_string(address.fd);
     return *adopted;
   }
   if (address.kind == BindAddress::Kind::unix_socket) {
@@ -127,8 +151,10 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
     sockaddr_un local{};
     local.sun_family = AF_UNIX;
     std::memcpy(local.sun_path, address.path.c_str(), address.path.size() + 1);
-    struct stat existing{};
-    if (::lstat(address.path.c_str(), &existing) == 0 && S_ISSOCK(existing.st_mode)) ::unlink(address.path.c_str());
+    if (auto cleared = clear_stale_socket(address.path); !cleared) {
+      ::close(fd);
+      return std::unexpected(cleared.error());
+    }
     const mode_t previous = umask_for_unix >= 0 ? ::umask(static_cast<mode_t>(umask_for_unix)) : 0;
     const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&local), sizeof local);
     const int bind_errno = errno;
@@ -141,6 +167,8 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
       return failure(problem, "cannot listen on unix:" + address.path + ": " + std::strerror(bind_errno));
     }
     auto listener = describe_fd(fd);
+    listener->source = "unix:" + address.path;
+    listener->owned_path = true;
     return *listener;
   }
 
@@ -168,6 +196,7 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
     if (::bind(fd, candidate->ai_addr, candidate->ai_addrlen) == 0 && ::listen(fd, 2048) == 0) {
       ::freeaddrinfo(found);
       auto listener = describe_fd(fd);
+      listener->source = shown;
       return *listener;
     }
     last_errno = errno;
@@ -198,16 +227,10 @@ Result<Listener> adopt_listener(int fd) {
   return describe_fd(fd);
 }
 
-std::vector<int> systemd_listen_fds() {
-  std::vector<int> fds;
-  const char* count_text = std::getenv("LISTEN_FDS");
-  if (count_text == nullptr) return fds;
-  if (const char* pid_text = std::getenv("LISTEN_PID")) {
-    if (std::atol(pid_text) != static_cast<long>(::getpid())) return fds;
-  }
-  const int count = std::atoi(count_text);
-  for (int i = 0; i < count && i < 64; ++i) fds.push_back(3 + i);
-  return fds;
+void close_listener(const Listener& listener) {
+  ::close(listener.fd);
+  if (listener.owned_path && listener.unix_socket && !listener.server_name.empty())
+    ::unlink(listener.server_name.c_str());
 }
 
 }  // namespace deployctl::gateway::server

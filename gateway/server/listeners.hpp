@@ -29,6 +29,9 @@ struct Listener {
   std::string url;          // for the readiness line: "http://127.0.0.1:8000", "unix:/run/app.sock"
   std::string server_name;  // SERVER_NAME
   std::string server_port;  // SERVER_PORT ("" for unix sockets)
+  std::string source;       // the --bind text it was opened for ("systemd" for LISTEN_FDS): a reload keeps it
+                            // when the new config still has this text, so even port 0 keeps its port
+  bool owned_path = false;  // a unix socket file this server created: removed on a clean stop
 };
 
 // Why opening failed, for distinct messages (all exit 2).
@@ -38,11 +41,14 @@ struct ListenError {
   std::string message;
 };
 
-// Binds and listens (backlog 2048); `umask` applies to unix sockets (nullopt: the process umask).
+// Binds and listens (backlog 2048); `umask_for_unix` applies to unix sockets (-1: the process umask). An existing
+// unix socket file is replaced only when nothing answers on it (left by a server that was killed); a live one is
+// `in_use`.
 std::expected<Listener, ListenError> open_listener(const BindAddress& address, int umask_for_unix = -1);
-// Describes an already listening socket (fd://N, LISTEN_FDS, an fd kept across a reload re-exec).
+// Describes an already listening socket (fd://N, LISTEN_FDS, an fd kept across a reload re-exec); listens on a
+// bound stream socket that does not yet.
 Result<Listener> adopt_listener(int fd);
-// systemd socket activation: the fds from LISTEN_FDS when LISTEN_PID is ours (or unset), else none.
-std::vector<int> systemd_listen_fds();
+// Closes a listener this process no longer serves on, removing its socket file when it created it.
+void close_listener(const Listener& listener);
 
 }  // namespace deployctl::gateway::server

@@ -24,6 +24,8 @@
 #include <sstream>
 
 #include "gateway/server/error_log.hpp"
+#include "gateway/server/handover.hpp"
+#include "gateway/server/metrics_endpoint.hpp"
 #include "gateway/server/sd_notify.hpp"
 #include "gateway/server/worker.hpp"
 #include "gateway/wsgi/runtime.hpp"
@@ -105,6 +107,7 @@ class Master {
   MasterSetup& setup_;
   const ServeOptions& options_;
   SharedState* shared_ = nullptr;
+  int shared_fd_ = -1;  // the memfd behind shared_, handed to a reload's re-exec
   int signal_fd_ = -1;
   int target_workers_ = 1;
   std::vector<WorkerProcess> workers_;
@@ -144,7 +147,8 @@ bool Master::spawn() {
     if (::getppid() == 1) ::_exit(0);
     wsgi::python_after_fork_child();
     ::close(signal_fd_);
-    if (setup_.metrics_fd >= 0) ::close(setup_.metrics_fd);
+    if (setup_.metrics) ::close(setup_.metrics->fd);
+    if (shared_fd_ >= 0) ::close(shared_fd_);
     slot.pid.store(::getpid());
     wsgi::WsgiApp::register_stack_dump(stack_dump_signal, ErrorLog::instance().fd());
     sigset_t dump;
@@ -190,7 +194,15 @@ void Master::reap() {
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid <= 0) return;
-    if (old_workers_.erase(pid) > 0) continue;
+    if (old_workers_.erase(pid) > 0) {
+      // A reload's predecessor: its slot (in the mapping this master inherited) is free again.
+      for (WorkerSlot& slot : shared_->slots) {
+        if (slot.pid.load() != pid) continue;
+        slot.request_started_ms.store(0);
+        slot.pid.store(0);
+      }
+      continue;
+    }
     const auto it = std::ranges::find(workers_, pid, &WorkerProcess::pid);
     if (it == workers_.end()) continue;
     const WorkerProcess worker = *it;
@@ -263,27 +275,36 @@ void Master::check_workers(std::int64_t now) {
 }
 
 void Master::serve_metrics() {
-  const int fd = ::accept4(setup_.metrics_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  const int fd = ::accept4(setup_.metrics->fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd < 0) return;
-  // Read the request head (one short request; anything slower than 1s is dropped), answer, close.
+  // One short request per connection; a client slower than a second is dropped, so the master never waits long.
+  const std::int64_t deadline = monotonic_ms() + 1000;
   char buffer[4096];
   std::string head;
   pollfd entry{fd, POLLIN, 0};
-  while (head.find("\r\n\r\n") == std::string::npos && head.size() < sizeof buffer && ::poll(&entry, 1, 1000) > 0) {
+  while (head.find("\r\n\r\n") == std::string::npos && head.find("\n\n") == std::string::npos &&
+         head.size() < sizeof buffer) {
+    const std::int64_t left = deadline - monotonic_ms();
+    if (left <= 0 || ::poll(&entry, 1, static_cast<int>(left)) <= 0) break;
     const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
     if (got <= 0) break;
     head.append(buffer, static_cast<std::size_t>(got));
   }
-  const std::string body = render_metrics(*shared_);
-  std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-                         "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-  if (!head.starts_with("HEAD ")) response += body;
-  std::string_view rest = response;
+  const MetricsAnswer answer = answer_metrics_request(head, [this] { return render_metrics(*shared_); });
+  std::string_view rest = answer.bytes;
+  entry.events = POLLOUT;
   while (!rest.empty()) {
     const ssize_t sent = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
-    if (sent <= 0) break;
-    rest.remove_prefix(static_cast<std::size_t>(sent));
+    if (sent > 0) {
+      rest.remove_prefix(static_cast<std::size_t>(sent));
+      continue;
+    }
+    const std::int64_t left = deadline - monotonic_ms();
+    if (sent < 0 && (errno == EAGAIN || errno == EINTR) && left > 0 && ::poll(&entry, 1, static_cast<int>(left)) > 0)
+      continue;
+    break;
   }
+  ::shutdown(fd, SHUT_WR);
   ::close(fd);
 }
 
@@ -305,11 +326,11 @@ void Master::announce() {
   const std::string count = std::to_string(running_count());
   for (const Listener& listener : setup_.listeners)
     ErrorLog::instance().write_raw("deployctl serve: listening on " + listener.url + " (" + count + " workers)\n");
-  sd_notify("READY=1");
+  notify_ready();
 }
 
 void Master::reload() {
-  sd_notify("RELOADING=1");
+  notify_reloading();
   log_info("Reloading: test-importing the app");
   std::vector<std::string> args = read_cmdline();
   if (args.empty()) {
@@ -335,25 +356,20 @@ void Master::reload() {
   }
   if (checker < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     log_error("Reload aborted: the new code does not load (see above); the old workers keep serving");
-    sd_notify("READY=1");
+    notify_ready();
     return;
   }
-  std::string fds;
-  for (const Listener& listener : setup_.listeners) {
-    ::fcntl(listener.fd, F_SETFD, 0);
-    fds += (fds.empty() ? "" : ",") + std::to_string(listener.fd);
-  }
-  std::string pids;
-  for (const WorkerProcess& worker : workers_) pids += (pids.empty() ? "" : ",") + std::to_string(worker.pid);
-  for (const auto& [pid, deadline] : old_workers_) pids += (pids.empty() ? "" : ",") + std::to_string(pid);
-  ::setenv("DEPLOYCTL_SERVE_FDS", fds.c_str(), 1);
-  ::setenv("DEPLOYCTL_SERVE_OLD_WORKERS", pids.c_str(), 1);
-  if (setup_.metrics_fd >= 0) {
-    ::fcntl(setup_.metrics_fd, F_SETFD, 0);
-    ::setenv("DEPLOYCTL_SERVE_METRICS_FD", std::to_string(setup_.metrics_fd).c_str(), 1);
-  }
-  ::unsetenv("LISTEN_FDS");
-  ::unsetenv("LISTEN_PID");
+  // The sockets, the workers (which stay children of this pid) and the counters survive the exec.
+  Handover handover;
+  handover.reload = true;
+  for (const Listener& listener : setup_.listeners)
+    handover.listeners.push_back({listener.fd, listener.source, listener.owned_path, {}});
+  if (setup_.metrics)
+    handover.metrics.push_back({setup_.metrics->fd, setup_.metrics->source, setup_.metrics->owned_path, {}});
+  for (const WorkerProcess& worker : workers_) handover.old_workers.push_back(worker.pid);
+  for (const auto& [pid, deadline] : old_workers_) handover.old_workers.push_back(pid);
+  handover.shared_state_fd = shared_fd_;
+  put_handover(handover);
   if (::chdir(setup_.original_cwd.c_str()) != 0) log_warning("cannot return to the original directory");
   log_info("Reloading: re-executing the master with the new code");
   std::fflush(nullptr);
@@ -364,7 +380,7 @@ void Master::reload() {
 }
 
 int Master::stop(bool graceful) {
-  sd_notify("STOPPING=1");
+  notify_stopping();
   log_info(graceful ? "Handling signal: term" : "Handling signal: int");
   for (WorkerProcess& worker : workers_)
     stop_worker(worker, graceful ? SIGTERM : SIGINT, graceful ? options_.graceful_timeout : 1.0);
@@ -385,15 +401,18 @@ int Master::stop(bool graceful) {
       for (const auto& [pid, unused] : old_workers_) ::kill(pid, SIGKILL);
     ::usleep(10000);
   }
+  // Socket files this server created go; inherited ones (fd://, systemd) belong to whoever made them.
   for (const Listener& listener : setup_.listeners) {
-    if (listener.unix_socket && !listener.server_name.empty()) ::unlink(listener.server_name.c_str());
+    if (listener.owned_path && listener.unix_socket) ::unlink(listener.server_name.c_str());
   }
+  if (setup_.metrics) close_listener(*setup_.metrics);
   log_info("Shutting down: Master");
   return 0;
 }
 
 int Master::run() {
-  shared_ = create_shared_state();
+  shared_fd_ = setup_.shared_state_fd;
+  shared_ = attach_shared_state(shared_fd_);
   if (shared_ == nullptr) {
     log_error(std::string("cannot map the workers' shared memory: ") + std::strerror(errno));
     return 2;
@@ -412,7 +431,9 @@ int Master::run() {
   for (const pid_t pid : setup_.old_workers) old_workers_[pid] = 0;
 
   target_workers_ = std::max(1, options_.workers);
-  log_info("Using worker: sync (deployctl epoll)");
+  log_info(options_.threads > 1
+               ? "Using worker: gthread (deployctl epoll, " + std::to_string(options_.threads) + " threads)"
+               : std::string("Using worker: sync (deployctl epoll)"));
   std::vector<pid_t> first;
   for (int i = 0; i < target_workers_; ++i) {
     if (!spawn()) return 2;
@@ -429,7 +450,7 @@ int Master::run() {
   if (options_.reload) source_stamp_ = newest_source(options_.chdir);
 
   std::vector<pollfd> watched = {{signal_fd_, POLLIN, 0}};
-  if (setup_.metrics_fd >= 0) watched.push_back({setup_.metrics_fd, POLLIN, 0});
+  if (setup_.metrics) watched.push_back({setup_.metrics->fd, POLLIN, 0});
   for (;;) {
     for (pollfd& entry : watched) entry.revents = 0;
     // A replacement on its way is checked often, so that the worker it replaces drains soon after it is up.

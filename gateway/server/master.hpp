@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <vector>
 
 #include "gateway/server/access_log.hpp"
@@ -17,13 +18,14 @@ namespace deployctl::gateway::server {
 struct MasterSetup {
   const ServeOptions* options = nullptr;
   std::vector<Listener> listeners;
-  int metrics_fd = -1;
+  std::optional<Listener> metrics;  // --metrics-bind
   wsgi::WsgiApp* app = nullptr;
   const static_files::StaticFiles* statics = nullptr;
   int access_log_fd = -1;
   const AccessLogFormat* access_format = nullptr;
   const ForwardedTrust* trust = nullptr;
   std::vector<pid_t> old_workers;  // a reload's predecessors, stopped once the new workers are up
+  int shared_state_fd = -1;        // the counters kept across a reload (-1: new ones)
   std::string original_cwd;        // for the re-exec of a reload
 };
 

@@ -57,7 +57,7 @@ Outcome RequestHandler::handle(const http::Request& request, const Peer& peer, b
   view.remote_port = peer.port;
   view.server = {peer.server_name, peer.server_port};
   ForwardedClient forwarded;
-  if (peer.unix_socket || trust_.trusts(peer.address)) {
+  if (peer.trusted) {
     forwarded = forwarded_client(request.headers, trust_);
     if (!forwarded.remote_addr.empty()) view.remote_addr = forwarded.remote_addr;
     view.https = forwarded.scheme_set && forwarded.https;

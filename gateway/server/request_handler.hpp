@@ -21,6 +21,7 @@ struct Peer {
   std::string_view address;  // "127.0.0.1"; "" for a unix socket peer
   std::string_view port;
   bool unix_socket = false;
+  bool trusted = false;  // a unix peer or one --forwarded-allow-ips lists (worked out once per connection)
   std::string_view server_name;  // the listener's, for SERVER_NAME / SERVER_PORT
   std::string_view server_port;
 };

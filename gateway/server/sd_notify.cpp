@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -12,20 +13,36 @@
 
 namespace deployctl::gateway::server {
 
-void sd_notify(std::string_view state) {
+bool sd_notify(std::string_view state) {
   const char* path = std::getenv("NOTIFY_SOCKET");
-  if (path == nullptr || path[0] == '\0') return;
+  if (path == nullptr || path[0] == '\0') return false;
   const std::size_t size = std::strlen(path);
   sockaddr_un address{};
-  if (size >= sizeof address.sun_path) return;
+  if (size >= sizeof address.sun_path) return false;
   address.sun_family = AF_UNIX;
   std::memcpy(address.sun_path, path, size);
   if (address.sun_path[0] == '@') address.sun_path[0] = '\0';
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
+  if (fd < 0) return false;
+  // The abstract name's length is exact (no terminating NUL); a path's NUL is not needed either.
   const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + size);
-  ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&address), length);
+  const ssize_t sent =
+      ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&address), length);
   ::close(fd);
+  return sent == static_cast<ssize_t>(state.size());
 }
+
+void notify_ready() {
+  sd_notify("READY=1\nMAINPID=" + std::to_string(::getpid()) + "\nSTATUS=serving");
+}
+
+void notify_reloading() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  const long long microseconds = static_cast<long long>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+  sd_notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(microseconds) + "\nSTATUS=reloading");
+}
+
+void notify_stopping() { sd_notify("STOPPING=1\nSTATUS=stopping"); }
 
 }  // namespace deployctl::gateway::server

@@ -1,5 +1,5 @@
 // The order of startup is the contract's: logs, app import, static mounts, listeners, pid file, workers, and the
-// readiness line last. A re-exec for a reload finds its sockets and old workers in DEPLOYCTL_SERVE_* variables.
+// readiness line last. A re-exec for a reload is handed its sockets, old workers and counters (handover.hpp).
 #include "gateway/server/serve.hpp"
 
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "gateway/server/bind_set.hpp"
 #include "gateway/server/master.hpp"
 #include "gateway/wsgi/runtime.hpp"
 
@@ -20,20 +21,6 @@ namespace {
 
 constexpr int tool_failure = 2;
 
-std::vector<int> numbers_from_env(const char* name) {
-  std::vector<int> numbers;
-  const char* text = std::getenv(name);
-  if (text == nullptr) return numbers;
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    const std::string item(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    if (!item.empty()) numbers.push_back(std::atoi(item.c_str()));
-  }
-  return numbers;
-}
-
 int open_log_file(const std::string& path, int fallback) {
   if (path.empty() || path == "-") return fallback;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -42,7 +29,7 @@ int open_log_file(const std::string& path, int fallback) {
 
 }  // namespace
 
-int serve(const ServeOptions& options) {
+int serve(const ServeOptions& options, const Handover& handover) {
   ErrorLog& error_log = ErrorLog::instance();
   error_log.set_level(options.log_level);
   const int error_fd = open_log_file(options.error_logfile, 2);
@@ -70,6 +57,7 @@ int serve(const ServeOptions& options) {
   load.python_path = options.python_path;
   load.django_settings_module = options.django_settings_module;
   load.multiprocess = options.workers > 1;
+  load.multithread = options.threads > 1;
   auto app = wsgi::WsgiApp::load(options.app, load);
   if (!app) {
     log_error(app.error().message);
@@ -95,56 +83,16 @@ int serve(const ServeOptions& options) {
   MasterSetup setup;
   setup.options = &options;
   setup.original_cwd = original_cwd;
-  const std::vector<int> inherited = numbers_from_env("DEPLOYCTL_SERVE_FDS");
-  std::vector<int> adopted = inherited;
-  if (adopted.empty()) adopted = systemd_listen_fds();
-  if (!adopted.empty()) {
-    for (const int fd : adopted) {
-      auto listener = adopt_listener(fd);
-      if (!listener) {
-        log_error(listener.error().message);
-        return tool_failure;
-      }
-      setup.listeners.push_back(*listener);
-    }
-  } else {
-    for (const std::string& bind : options.binds) {
-      auto address = parse_bind(bind);
-      if (!address) {
-        log_error(address.error().message);
-        return tool_failure;
-      }
-      auto listener = open_listener(*address, options.umask);
-      if (!listener) {
-        log_error(listener.error().message);
-        return tool_failure;
-      }
-      setup.listeners.push_back(*listener);
-    }
+  auto binds = open_binds(options, handover);
+  if (!binds) {
+    log_error(binds.error().message);
+    return tool_failure;
   }
-  ::unsetenv("DEPLOYCTL_SERVE_FDS");
-  for (const int pid : numbers_from_env("DEPLOYCTL_SERVE_OLD_WORKERS")) setup.old_workers.push_back(pid);
-  ::unsetenv("DEPLOYCTL_SERVE_OLD_WORKERS");
-
-  if (const std::vector<int> metrics = numbers_from_env("DEPLOYCTL_SERVE_METRICS_FD"); !metrics.empty()) {
-    setup.metrics_fd = metrics.front();
-    ::fcntl(setup.metrics_fd, F_SETFD, FD_CLOEXEC);
-    ::unsetenv("DEPLOYCTL_SERVE_METRICS_FD");
-  } else if (!options.metrics_bind.empty()) {
-    auto address = parse_bind(options.metrics_bind);
-    if (!address) {
-      log_error("--metrics-bind: " + address.error().message);
-      return tool_failure;
-    }
-    auto listener = open_listener(*address, options.umask);
-    if (!listener) {
-      log_error("--metrics-bind: " + listener.error().message);
-      return tool_failure;
-    }
-    setup.metrics_fd = listener->fd;
-    ::fcntl(setup.metrics_fd, F_SETFL, ::fcntl(setup.metrics_fd, F_GETFL) & ~O_NONBLOCK);
-    ErrorLog::instance().log(LogLevel::info, "metrics on " + listener->url + "/metrics");
-  }
+  setup.listeners = std::move(binds->listeners);
+  setup.metrics = binds->metrics;
+  if (setup.metrics) ErrorLog::instance().log(LogLevel::info, "metrics on " + setup.metrics->url + "/metrics");
+  setup.old_workers.assign(handover.old_workers.begin(), handover.old_workers.end());
+  setup.shared_state_fd = handover.shared_state_fd;
 
   const int access_fd = options.access_logfile.empty() ? -1 : open_log_file(options.access_logfile, 1);
   if (!options.access_logfile.empty() && access_fd < 0) {
@@ -165,7 +113,7 @@ int serve(const ServeOptions& options) {
     }
     ::close(fd);
   }
-  if (inherited.empty()) log_info("Starting deployctl serve (pid " + std::to_string(::getpid()) + ")");
+  if (!handover.reload) log_info("Starting deployctl serve (pid " + std::to_string(::getpid()) + ")");
 
   setup.app = app->get();
   setup.statics = statics ? &*statics : nullptr;

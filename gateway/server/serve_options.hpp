@@ -22,7 +22,7 @@ struct ServeOptions {
   std::optional<std::string> django_settings_module;  // from the project's entry point, when unset in the env
   std::vector<std::string> binds = {"127.0.0.1:8000"};
   int workers = 1;
-  int threads = 1;              // accepted for gunicorn compatibility; each worker runs one request at a time
+  int threads = 1;              // per worker; above 1 the app runs on a pool of threads (gunicorn's gthread)
   double timeout = 30;          // seconds a request may run before its worker is killed (0: never)
   double graceful_timeout = 30;
   double keep_alive = 2;        // idle seconds between requests on one connection

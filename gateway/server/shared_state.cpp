@@ -1,18 +1,72 @@
 // The shared mapping and the metrics rendered from it. Counters are relaxed atomics: exact totals, no ordering.
 #include "gateway/server/shared_state.hpp"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <new>
 
 namespace deployctl::gateway::server {
 
+namespace {
+
+// Changes with the struct's size; the constant tells a stray mapping from ours.
+constexpr std::uint64_t layout_stamp = 0x6470'6c79'0000'0000ull | sizeof(SharedState);
+
+void count_status(WorkerSlot& slot, int status) {
+  const int status_class = status / 100;
+  slot.responses_by_class[status_class >= 1 && status_class <= 5 ? static_cast<std::size_t>(status_class) : 0]
+      .fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
 SharedState* create_shared_state() {
   void* memory = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return nullptr;
-  return new (memory) SharedState();
+  auto* state = new (memory) SharedState();
+  state->layout = layout_stamp;
+  return state;
+}
+
+SharedState* attach_shared_state(int& fd) {
+  if (fd >= 0) {
+    struct stat status{};
+    void* memory = ::fstat(fd, &status) == 0 && status.st_size == static_cast<off_t>(sizeof(SharedState))
+                       ? ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+                       : MAP_FAILED;
+    if (memory != MAP_FAILED) {
+      auto* state = static_cast<SharedState*>(memory);
+      if (state->layout == layout_stamp) {
+        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        return state;
+      }
+      ::munmap(memory, sizeof(SharedState));
+    }
+    ::close(fd);
+    fd = -1;
+  }
+  fd = ::memfd_create("deployctl-serve-state", MFD_CLOEXEC);
+  if (fd < 0) return nullptr;
+  if (::ftruncate(fd, static_cast<off_t>(sizeof(SharedState))) != 0) {
+    ::close(fd);
+    fd = -1;
+    return nullptr;
+  }
+  void* memory = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (memory == MAP_FAILED) {
+    ::close(fd);
+    fd = -1;
+    return nullptr;
+  }
+  auto* state = new (memory) SharedState();
+  state->layout = layout_stamp;
+  return state;
 }
 
 std::int64_t monotonic_ms() {
@@ -21,10 +75,10 @@ std::int64_t monotonic_ms() {
   return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
 }
 
+void record_rejection(WorkerSlot& slot, int status) { count_status(slot, status); }
+
 void record_request(WorkerSlot& slot, int status, std::int64_t duration_us) {
-  const int status_class = status / 100;
-  slot.responses_by_class[status_class >= 1 && status_class <= 5 ? static_cast<std::size_t>(status_class) : 0]
-      .fetch_add(1, std::memory_order_relaxed);
+  count_status(slot, status);
   const double seconds = static_cast<double>(duration_us) / 1e6;
   std::size_t bucket = 0;
   while (bucket < latency_bounds.size() && seconds > latency_bounds[bucket]) ++bucket;
@@ -44,7 +98,8 @@ std::string render_metrics(const SharedState& state) {
     sum_us += slot.latency_sum_us.load();
     if (slot.pid.load() != 0) {
       ++workers;
-      if (slot.request_started_ms.load() != 0) ++in_flight;
+      if (slot.request_started_ms.load() != 0)
+        in_flight += static_cast<std::uint64_t>(std::max<std::int64_t>(1, slot.requests_in_flight.load()));
     }
   }
   std::string text;

@@ -22,6 +22,8 @@ struct WorkerSlot {
   std::atomic<std::int64_t> heartbeat_ms{0};        // monotonic, each loop turn
   std::atomic<std::int64_t> request_started_ms{0};  // monotonic; 0 while no request is in hand
   char request_line[256] = {};                      // the request in hand, for the timeout log
+  // --threads N: requests the worker's threads have in hand (request_started_ms is then the oldest one's).
+  std::atomic<std::int64_t> requests_in_flight{0};
   // Cumulative counters (never reset, even when the slot is reused).
   std::array<std::atomic<std::uint64_t>, 6> responses_by_class{};  // [status / 100], 0 for anything else
   std::array<std::atomic<std::uint64_t>, latency_bounds.size() + 1> latency_buckets{};
@@ -29,6 +31,7 @@ struct WorkerSlot {
 };
 
 struct SharedState {
+  std::uint64_t layout = 0;  // a stamp of this build's layout: a reload re-exec checks it before re-using the map
   std::array<WorkerSlot, max_worker_slots> slots;
   std::atomic<std::uint64_t> worker_restarts{0};
   std::atomic<std::uint64_t> worker_timeouts{0};
@@ -37,10 +40,19 @@ struct SharedState {
 // The mapping (zeroed), or null when mmap fails.
 SharedState* create_shared_state();
 
+// The master's mapping for its whole lifetime, reloads included: it lives in a memfd whose descriptor is handed
+// to the re-executed master, which maps the same counters, so that a HUP resets none of them (and the old
+// workers, still draining, keep counting into their slots). `fd` < 0: a new one, `fd` set to it. An inherited fd
+// that does not hold this build's layout is replaced by a new mapping. Null when it cannot be mapped.
+SharedState* attach_shared_state(int& fd);
+
 std::int64_t monotonic_ms();
 
 // Records one finished request in a worker's slot.
 void record_request(WorkerSlot& slot, int status, std::int64_t duration_us);
+// Records a response to a request refused before it was complete (400, 408, 413, 431...): counted by status,
+// outside the latency histogram, which times complete requests.
+void record_rejection(WorkerSlot& slot, int status);
 
 // The Prometheus text exposition of every slot's counters summed, plus in-flight and worker counts.
 std::string render_metrics(const SharedState& state);

@@ -1,7 +1,9 @@
-// The per-worker event loop. Connections are read and written without blocking; a request is answered
-// synchronously (the app holds the worker meanwhile, as in gunicorn's sync worker), and only a response too big
-// for the output buffer waits on its socket. Bytes pipelined behind a request wait in the parser until its
-// response is out.
+// The per-worker event loop. Connections are read and written without blocking. With --threads 1 a request is
+// answered synchronously (the app holds the worker meanwhile, as in gunicorn's sync worker); with --threads N it
+// is handed to a pool thread, which owns the connection (its buffers and its socket, left out of epoll) until it
+// hands it back through the pool's eventfd, as in gunicorn's gthread worker. Either way only a response too big
+// for the output buffer waits on its socket, and bytes pipelined behind a request wait in the parser until its
+// response is out: one request per connection at a time keeps the responses in order.
 #include "gateway/server/worker.hpp"
 
 #include <arpa/inet.h>
@@ -13,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -21,8 +24,11 @@
 
 #include "gateway/server/error_log.hpp"
 #include "gateway/http/response_head.hpp"
+#include "gateway/server/in_flight.hpp"
 #include "gateway/server/request_handler.hpp"
 #include "gateway/server/response_writer.hpp"
+#include "gateway/server/thread_pool.hpp"
+#include "gateway/wsgi/python_thread.hpp"
 #include "gateway/wsgi/runtime.hpp"
 
 namespace deployctl::gateway::server {
@@ -31,6 +37,21 @@ namespace {
 
 constexpr std::uint64_t listener_tag = 1ull << 62;
 constexpr std::uint64_t signal_tag = 1ull << 61;
+constexpr std::uint64_t pool_tag = 1ull << 60;
+
+class Worker;
+struct Connection;
+
+// A request handed to a pool thread, and what the thread brings back for the loop to log and count.
+struct RequestJob final : PoolJob {
+  Worker* worker = nullptr;
+  Connection* connection = nullptr;
+  Outcome outcome;
+  std::chrono::system_clock::time_point wall_start;
+  std::int64_t duration_us = 0;
+
+  void run(std::size_t thread) override;
+};
 
 struct Connection {
   int fd = -1;
@@ -41,12 +62,15 @@ struct Connection {
   std::string peer_address;
   std::string peer_port;
   bool unix_socket = false;
+  bool trusted = false;  // its X-Forwarded-* / Forwarded headers count (Peer::trusted)
   bool close_after_flush = false;
   bool waiting_to_write = false;
   std::int64_t last_activity_ms = 0;
   std::int64_t head_started_ms = 0;
   std::int64_t body_started_ms = 0;
   std::int64_t lingering_until_ms = 0;  // non-zero: our FIN is sent, the client's bytes are read and dropped
+  bool in_pool = false;  // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
+  RequestJob job;
 
   explicit Connection(const http::Limits& limits) : parser(limits) {}
 };
@@ -87,8 +111,24 @@ class Worker {
   }
 
   int run();
+  void run_on_thread(RequestJob& job, std::size_t thread);
+  bool threads_returned() const { return threads_returned_; }
 
  private:
+  // What each pool thread answers with: the handler keeps per-request state, the app per-request objects.
+  struct ThreadContext {
+    ThreadContext(std::unique_ptr<wsgi::WsgiApp> own_app, wsgi::WsgiApp* app, const WorkerSetup& setup)
+        : sibling(std::move(own_app)), handler(app, setup.statics, *setup.trust, true) {}
+    std::unique_ptr<wsgi::WsgiApp> sibling;  // null for the first thread, which uses the worker's app
+    RequestHandler handler;
+  };
+
+  bool start_threads();
+  void hand_to_thread(Connection& connection);
+  void on_requests_done();
+  void account(Connection& connection, const Outcome& outcome, std::chrono::system_clock::time_point wall_start,
+               std::int64_t duration_us);
+  void stop_accepting_for_good();
   void accept_connections(std::size_t listener_index);
   void on_event(Connection& connection, std::uint32_t events);
   void read_from(Connection& connection);
@@ -98,6 +138,7 @@ class Worker {
   void close_connection(Connection& connection);
   void close_idle(Connection& connection, std::int64_t now);
   void reject(Connection& connection, int status);
+  void log_rejection(const Connection& connection, int status);
   void sweep(std::int64_t now);
   void on_signal();
   void begin_drain();
@@ -118,7 +159,16 @@ class Worker {
   std::int64_t requests_handled_ = 0;
   std::int64_t request_budget_ = 0;  // 0: no --max-requests
   std::string access_line_;
+  // --threads N > 1 only.
+  std::vector<std::unique_ptr<ThreadContext>> thread_contexts_;
+  std::unique_ptr<InFlightBoard> in_flight_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::vector<PoolJob*> finished_jobs_;
+  std::atomic<bool> closing_{false};  // draining_ || retiring_, for the threads: answer with Connection: close
+  bool threads_returned_ = true;
 };
+
+void RequestJob::run(std::size_t thread) { worker->run_on_thread(*this, thread); }
 
 void Worker::watch(Connection& connection, std::uint32_t events) {
   epoll_event event{};
@@ -146,9 +196,12 @@ void Worker::accept_connections(std::size_t listener_index) {
     auto connection = std::make_unique<Connection>(options_.limits);
     connection->fd = fd;
     connection->listener = listener_index;
+    connection->job.worker = this;
+    connection->job.connection = connection.get();
     connection->last_activity_ms = monotonic_ms();
     peer_strings(address, *connection);
     if (listener.unix_socket) connection->unix_socket = true;
+    connection->trusted = connection->unix_socket || setup_.trust->trusts(connection->peer_address);
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
     event.data.u64 = static_cast<std::uint64_t>(fd);
@@ -184,9 +237,30 @@ void Worker::close_connection(Connection& connection) {
 }
 
 void Worker::reject(Connection& connection, int status) {
+  log_rejection(connection, status);
   http::append_error_response(connection.out, status);
   connection.close_after_flush = true;
   flush(connection);
+}
+
+// A refused request (parser or timeout) is counted and gets its access-log line as nginx gives it one: the
+// status, and the request line as far as it arrived ("-" when none of it did), escaped.
+void Worker::log_rejection(const Connection& connection, int status) {
+  record_rejection(*setup_.slot, status);
+  if (setup_.access_log_fd < 0) return;
+  const http::RequestParser::PartialLine line = connection.parser.partial_request_line();
+  const std::string method = escape_for_log(line.method);
+  const std::string target = escape_for_log(line.target);
+  AccessRecord record;
+  record.remote_addr = connection.unix_socket ? std::string_view("unix") : std::string_view(connection.peer_address);
+  record.method = method;
+  record.target = target;
+  record.http_minor = line.http_minor;
+  record.status = status;
+  record.start = std::chrono::system_clock::now();
+  access_line_.clear();
+  setup_.access_format->render(record, access_line_);
+  [[maybe_unused]] const ssize_t ignored = ::write(setup_.access_log_fd, access_line_.data(), access_line_.size());
 }
 
 void Worker::flush(Connection& connection) {
@@ -236,14 +310,22 @@ void Worker::answer(Connection& connection) {
   slot.request_started_ms.store(monotonic_ms());
 
   const Listener& listener = (*setup_.listeners)[connection.listener];
-  const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, listener.server_name,
-                  listener.server_port};
+  const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, connection.trusted,
+                  listener.server_name, listener.server_port};
   SocketTransport transport(connection.fd, transport_stall_s_);
   const Outcome outcome = handler_.handle(request, peer, draining_ || retiring_, connection.out, transport);
 
   slot.request_started_ms.store(0);
   const auto duration_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  account(connection, outcome, wall_start, duration_us);
+}
+
+// After a response, on the loop: metrics, the access log line, keep-alive, and --max-requests.
+void Worker::account(Connection& connection, const Outcome& outcome, std::chrono::system_clock::time_point wall_start,
+                     std::int64_t duration_us) {
+  const http::Request& request = connection.parser.request();
+  WorkerSlot& slot = *setup_.slot;
   record_request(slot, outcome.status, duration_us);
   if (setup_.access_log_fd >= 0) {
     AccessRecord record;
@@ -270,8 +352,61 @@ void Worker::answer(Connection& connection) {
     ::kill(::getppid(), SIGUSR1);  // wakes the master to start the replacement now
     // The other workers (and soon the replacement) take new connections; this one closes its own.
     retiring_ = true;
-    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, each.fd, nullptr);
-    accepting_paused_ = true;
+    stop_accepting_for_good();
+  }
+}
+
+void Worker::stop_accepting_for_good() {
+  closing_.store(true);
+  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, each.fd, nullptr);
+  accepting_paused_ = true;
+}
+
+// On a pool thread, which owns `job.connection` until the loop takes the job back.
+void Worker::run_on_thread(RequestJob& job, std::size_t thread) {
+  Connection& connection = *job.connection;
+  const http::Request& request = connection.parser.request();
+  job.wall_start = std::chrono::system_clock::now();
+  const auto start = std::chrono::steady_clock::now();
+  in_flight_->begin(thread, monotonic_ms(), request);
+  const Listener& listener = (*setup_.listeners)[connection.listener];
+  const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, connection.trusted,
+                  listener.server_name, listener.server_port};
+  SocketTransport transport(connection.fd, transport_stall_s_);
+  job.outcome = thread_contexts_[thread]->handler.handle(request, peer, closing_.load(), connection.out, transport);
+  in_flight_->end(thread);
+  job.duration_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+void Worker::hand_to_thread(Connection& connection) {
+  // What was answered before on this connection goes out first: this request may take a while.
+  if (!connection.out.empty()) {
+    const auto index = static_cast<std::size_t>(connection.fd);
+    flush(connection);
+    if (!connections_[index] || connection.waiting_to_write) return;  // closed, or flush() calls process() again
+  }
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, connection.fd, nullptr);
+  connection.in_pool = true;
+  pool_->submit(connection.job);
+}
+
+void Worker::on_requests_done() {
+  finished_jobs_.clear();
+  pool_->take_finished(finished_jobs_);
+  const std::int64_t now = monotonic_ms();
+  for (PoolJob* finished : finished_jobs_) {
+    auto& job = static_cast<RequestJob&>(*finished);
+    Connection& connection = *job.connection;
+    connection.in_pool = false;
+    connection.last_activity_ms = now;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP;
+    event.data.u64 = static_cast<std::uint64_t>(connection.fd);
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, connection.fd, &event);
+    account(connection, job.outcome, job.wall_start, job.duration_us);
+    if (!connection.close_after_flush) connection.parser.next();
+    process(connection);  // the response's tail, then requests pipelined behind it
   }
 }
 
@@ -286,11 +421,14 @@ void Worker::process(Connection& connection) {
     if (status == http::ParseStatus::rejected) {
       const http::Rejection& rejection = connection.parser.rejection();
       log_debug("rejected a request from " + connection.peer_address + ": " + std::string(rejection.reason));
-      http::append_error_response(connection.out, rejection.status);
-      connection.close_after_flush = true;
-      break;
+      reject(connection, rejection.status);  // flushes, and may close the connection: nothing more to do here
+      return;
     }
     if (status != http::ParseStatus::request_ready) break;
+    if (pool_) {
+      hand_to_thread(connection);
+      return;
+    }
     answer(connection);
     if (connection.close_after_flush) break;
     status = connection.parser.next();
@@ -346,6 +484,7 @@ void Worker::close_idle(Connection& connection, std::int64_t now) {
 }
 
 void Worker::on_event(Connection& connection, std::uint32_t events) {
+  if (connection.in_pool) return;
   if (connection.lingering_until_ms != 0) {
     char buffer[65536];
     ssize_t got = 0;
@@ -371,6 +510,7 @@ void Worker::sweep(std::int64_t now) {
   for (auto& slot : connections_) {
     if (!slot) continue;
     Connection& connection = *slot;
+    if (connection.in_pool) continue;  // its thread owns it; --timeout watches the request
     if (connection.lingering_until_ms != 0) {
       if (now > connection.lingering_until_ms) close_connection(connection);
       continue;
@@ -403,8 +543,7 @@ void Worker::sweep(std::int64_t now) {
 void Worker::begin_drain() {
   if (draining_) return;
   draining_ = true;
-  for (const Listener& listener : *setup_.listeners) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, listener.fd, nullptr);
-  accepting_paused_ = true;
+  stop_accepting_for_good();
   sweep(monotonic_ms());  // idle keep-alive connections go at once
 }
 
@@ -447,6 +586,8 @@ int Worker::run() {
     ::epoll_ctl(epoll_, EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
   }
   WorkerSlot& slot = *setup_.slot;
+  slot.requests_in_flight.store(0);
+  if (options_.threads > 1 && !start_threads()) return 1;
   slot.heartbeat_ms.store(monotonic_ms());
   slot.ready.store(1);
 
@@ -459,6 +600,8 @@ int Worker::run() {
       const std::uint64_t tag = events[i].data.u64;
       if (tag == signal_tag) {
         on_signal();
+      } else if (tag == pool_tag) {
+        on_requests_done();
       } else if ((tag & listener_tag) != 0) {
         if (!draining_ && !retiring_) accept_connections(static_cast<std::size_t>(tag & ~listener_tag));
       } else if (tag < connections_.size() && connections_[tag]) {
@@ -473,15 +616,55 @@ int Worker::run() {
     }
     if (draining_ && open_connections_ == 0) break;
   }
+  // After a drain every thread is idle; after a fast stop some may still be inside the app.
+  if (pool_) threads_returned_ = pool_->stop(stop_now_ ? 0 : 1000);
   wsgi::acquire_gil();
   return 0;
+}
+
+// With the GIL held, before the loop: each thread gets its own handler and app objects, then starts.
+bool Worker::start_threads() {
+  const auto count = static_cast<std::size_t>(options_.threads);
+  for (std::size_t index = 0; index < count; ++index) {
+    std::unique_ptr<wsgi::WsgiApp> own;
+    if (index > 0 && setup_.app != nullptr) {
+      own = setup_.app->sibling();
+      if (!own) return false;
+    }
+    wsgi::WsgiApp* app = own ? own.get() : setup_.app;
+    thread_contexts_.push_back(std::make_unique<ThreadContext>(std::move(own), app, setup_));
+  }
+  in_flight_ = std::make_unique<InFlightBoard>(*setup_.slot, count);
+  try {
+    pool_ = std::make_unique<ThreadPool>();
+  } catch (const Failure& error) {
+    log_error(error.what());
+    return false;
+  }
+  if (auto started = pool_->start(count, "deployctl-thread", wsgi::start_python_thread); !started) {
+    log_error(started.error().message);
+    threads_returned_ = pool_->stop(1000);
+    return false;
+  }
+  threads_returned_ = false;
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = pool_tag;
+  if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, pool_->ready_fd(), &event) != 0) {
+    log_error(std::string("cannot watch the thread pool: ") + std::strerror(errno));
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
 
 int run_worker(const WorkerSetup& setup) {
-  Worker worker(setup);
-  return worker.run();
+  auto worker = std::make_unique<Worker>(setup);
+  const int status = worker->run();
+  // Threads still inside a request (a fast stop) use the worker until the process exits: leave it alive.
+  if (!worker->threads_returned()) static_cast<void>(worker.release());
+  return status;
 }
 
 }  // namespace deployctl::gateway::server

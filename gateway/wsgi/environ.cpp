@@ -161,14 +161,22 @@ EnvironBuilder::EnvironBuilder(const EnvironConstants& constants) {
   PyObject* dict = template_.get();
   const bool ok = PyDict_SetItem(dict, k.wsgi_version, version.get()) == 0 &&
                   PyDict_SetItem(dict, k.script_name, k.empty) == 0 &&
-                  PyDict_SetItem(dict, k.wsgi_multithread, Py_False) == 0 &&
+                  PyDict_SetItem(dict, k.wsgi_multithread, constants.multithread ? Py_True : Py_False) == 0 &&
                   PyDict_SetItem(dict, k.wsgi_multiprocess, constants.multiprocess ? Py_True : Py_False) == 0 &&
                   PyDict_SetItem(dict, k.wsgi_run_once, Py_False) == 0 &&
                   PyDict_SetItem(dict, k.wsgi_input_terminated, Py_True) == 0 &&
                   (constants.errors == nullptr || PyDict_SetItem(dict, k.wsgi_errors, constants.errors) == 0) &&
                   (constants.file_wrapper == nullptr ||
                    PyDict_SetItem(dict, k.wsgi_file_wrapper, constants.file_wrapper) == 0);
-  if (!ok) throw Failure("embedded Python: cannot build the environ template: " + take_python_error());
+  // The keys build() sets on every request, as placeholders: the per-request copy then starts with them in its
+  // hash table, and only the HTTP_* headers add entries (without them the copy grew, and rehashed, twice).
+  const bool placeholders = ok && [&] {
+    for (PyObject* key : {k.request_method, k.path_info, k.query_string, k.server_protocol, k.server_name,
+                          k.server_port, k.remote_addr, k.remote_port, k.wsgi_url_scheme, k.wsgi_input})
+      if (PyDict_SetItem(dict, key, Py_None) != 0) return false;
+    return true;
+  }();
+  if (!placeholders) throw Failure("embedded Python: cannot build the environ template: " + take_python_error());
 }
 
 PyObject* EnvironBuilder::server_value(std::string_view text, PyRef& cached_object, std::string& cached_text) {

@@ -11,6 +11,7 @@ namespace deployctl::gateway::wsgi {
 
 struct EnvironConstants {
   bool multiprocess = true;   // more than one worker
+  bool multithread = false;   // more than one thread per worker (--threads)
   PyObject* errors = nullptr;        // wsgi.errors (borrowed, kept alive by the owner)
   PyObject* file_wrapper = nullptr;  // wsgi.file_wrapper type (borrowed)
 };

@@ -7,7 +7,8 @@ namespace deployctl::gateway::wsgi {
 
 namespace {
 
-PyThreadState* saved_state = nullptr;  // the main thread's state while the event loop runs without the GIL
+// Each thread's own state while it runs without the GIL (the event loop; with --threads, each pool thread).
+thread_local PyThreadState* saved_state = nullptr;
 
 Result<void> add_site_directories() {
   PyRef site(PyImport_ImportModule("site"));

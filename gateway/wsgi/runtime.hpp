@@ -22,7 +22,8 @@ void python_after_fork_parent();
 // The pending Python exception as traceback text, cleared; "" when none is pending. Needs the GIL.
 std::string take_python_error();
 
-// A worker's event loop runs with the GIL released and takes it once per request.
+// A worker's event loop runs with the GIL released and takes it once per request. Per thread: a pool thread
+// (--threads) releases and takes it for itself.
 void release_gil();
 void acquire_gil();
 

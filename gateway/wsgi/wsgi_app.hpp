@@ -26,6 +26,7 @@ struct LoadOptions {
   std::filesystem::path python_path;                  // when set: also on sys.path, before chdir (a src/ layout)
   std::optional<std::string> django_settings_module;  // set in os.environ when it is unset there
   bool multiprocess = true;                           // wsgi.multiprocess
+  bool multithread = false;                           // wsgi.multithread
 };
 
 // Why loading failed: each problem has its own message (the import's traceback goes to stderr first).
@@ -46,6 +47,10 @@ class WsgiApp {
   // Runs one request: environ, start_response, the result's iteration, and close() (always). Every outcome
   // reaches the sink: the app's response, a 500 (begin_error) or an aborted end. Needs the GIL.
   void handle(const RequestView& request, ResponseSink& sink);
+
+  // Another handle on the same app for another thread (--threads): the objects handle() reuses across requests
+  // are per handle, so each thread needs its own. Needs the GIL; null with a Python error logged on failure.
+  std::unique_ptr<WsgiApp> sibling() const;
 
   // The request line and Python stack of a stuck request are dumped to the error log on this signal
   // (faulthandler.register), in workers.

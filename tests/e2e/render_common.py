@@ -24,3 +24,22 @@ def run_tool(args, cwd=None, env=None, timeout=60):
     import subprocess
     completed = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     return completed.returncode, completed.stdout + completed.stderr
+
+
+# The nginx main config the tests wrap a rendered site in: everything nginx writes goes under `tmp`, so it runs
+# unprivileged; `foreground` adds "daemon off;" for tests that start nginx rather than only test the config.
+def nginx_wrapper(tmp, site, foreground=False):
+    return ("daemon off;\n" if foreground else "") + f"""pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {tmp}/access.log;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {site};
+}}
+"""

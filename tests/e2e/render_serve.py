@@ -15,24 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
-from render_common import MYSITE, render, run_tool  # noqa: E402
-
-WRAPPER = """daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{}}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {site};
-}}
-"""
-
+from render_common import MYSITE, nginx_wrapper, render, run_tool  # noqa: E402
 
 def free_port():
     with socket.socket() as s:
@@ -85,7 +68,7 @@ def main(binary):
                 f"deploy.log-dir={tmp}"], project=project)
         conf = os.path.join(tmp, "nginx.conf")
         with open(conf, "w", encoding="utf-8") as f:
-            f.write(WRAPPER.format(tmp=tmp, site=os.path.join(out, "nginx", "mysite.conf")))
+            f.write(nginx_wrapper(tmp, os.path.join(out, "nginx", "mysite.conf"), foreground=True))
         app = subprocess.Popen([os.path.abspath(binary), "serve", "--chdir", project, "--bind",
                                 f"127.0.0.1:{app_port}", "--workers", "1", "--graceful-timeout", "5"],
                                cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

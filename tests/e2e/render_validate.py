@@ -11,23 +11,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
-from render_common import MYSITE, render, run_tool  # noqa: E402
-
-WRAPPER = """pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{}}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {site};
-}}
-"""
-
+from render_common import MYSITE, nginx_wrapper, render, run_tool  # noqa: E402
 
 def make_certificate(tmp):
     cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
@@ -46,7 +30,7 @@ def make_certificate(tmp):
 def nginx_test(site, tmp, label):
     conf = os.path.join(tmp, "nginx.conf")
     with open(conf, "w", encoding="utf-8") as f:
-        f.write(WRAPPER.format(tmp=tmp, site=site))
+        f.write(nginx_wrapper(tmp, site))
     code, output = run_tool(["nginx", "-t", "-p", tmp, "-e", os.path.join(tmp, "error.log"), "-c", conf])
     if code != 0 or "test is successful" not in output:
         with open(site, encoding="utf-8") as f:

@@ -47,6 +47,17 @@ def expect(condition, message):
         raise Failure(message)
 
 
+def wait_for(condition, timeout, what):
+    """Polls `condition` until it returns something true (and returns that) or fails with "<what> within N s"."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise Failure(f"{what} within {timeout} s")
+
+
 def expect_equal(actual, expected, what):
     if actual != expected:
         raise Failure(f"{what}: expected {expected!r}, got {actual!r}")

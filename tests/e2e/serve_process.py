@@ -11,7 +11,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import APPS_DIR, clean_env, expect, get, run_suite, server_choice, start  # noqa: E402
+from serve_common import APPS_DIR, clean_env, expect, get, run_suite, server_choice, start, wait_for  # noqa: E402
 
 
 class Load:
@@ -86,17 +86,6 @@ class Load:
 
     def summary(self):
         return f"{self.ok} ok, {len(self.failures)} failed, {self.retries} retried on a closed keep-alive connection"
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise_failure = expect
-    raise_failure(False, f"{what} within {timeout} s")
 
 
 def main(argv):

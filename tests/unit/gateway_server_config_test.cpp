@@ -60,14 +60,17 @@ TEST_SUITE("gateway_server config") {
     CHECK(has_line(flags.out, "static = []"));
   }
 
-  TEST_CASE("--threads above 1 is accepted for gunicorn compatibility but said to be unsupported") {
+  TEST_CASE("--threads is taken as given, with no warning, and bounded") {
     TempProject project;
     const auto threaded = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--threads", "4",
                                          "--print-config"});
     REQUIRE_MESSAGE(threaded.exit_code == 0, threaded.err);
-    CHECK(threaded.err.find("--threads 4 is not supported yet") != std::string::npos);
+    CHECK(has_line(threaded.out, "threads = 4"));
+    CHECK(threaded.err.find("--threads") == std::string::npos);
     const auto single = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--print-config"});
-    CHECK(single.err.find("--threads") == std::string::npos);
+    CHECK(has_line(single.out, "threads = 1"));
+    expect_failure({"serve", "a:b", "--chdir", project.path(), "--threads", "0", "--print-config"}, "--threads");
+    expect_failure({"serve", "a:b", "--chdir", project.path(), "--threads", "257", "--print-config"}, "--threads");
   }
 
   TEST_CASE("the example project's app and static files are found without importing it") {
@@ -83,6 +86,8 @@ TEST_SUITE("gateway_server config") {
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--log-level", "loud", "--print-config"},
                    "--log-level");
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--umask", "9", "--print-config"}, "--umask");
+    expect_failure({"serve", "a:b", "--chdir", project.path(), "--header-timeout", "0", "--print-config"},
+                   "--header-timeout");
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--static", "nodir", "--print-config"}, "--static");
     expect_failure({"serve", "not valid", "--chdir", project.path(), "--print-config"}, "module:callable");
     expect_failure({"serve", "--chdir", project.path() + "/missing", "--print-config"}, "--chdir");

@@ -44,7 +44,9 @@ class WsgiFixture {
 
   // The serialized response(s) to `raw` request bytes, from peer 192.0.2.7:5555 on 127.0.0.1:8000.
   std::string respond(std::string_view raw, std::string_view peer_address = "192.0.2.7") {
-    const gateway::server::Peer peer{peer_address, "5555", false, "127.0.0.1", "8000"};
+    // As the worker decides once per connection: --forwarded-allow-ips is 127.0.0.1,::1 here.
+    const bool trusted = peer_address == "127.0.0.1" || peer_address == "::1";
+    const gateway::server::Peer peer{peer_address, "5555", false, trusted, "127.0.0.1", "8000"};
     return gateway::server::respond_in_process(*handler_, raw, peer);
   }
   std::string get(const std::string& target) { return respond("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n"); }
