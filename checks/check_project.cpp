@@ -106,6 +106,9 @@ Result<CheckResult> check_project(const CheckOptions& options) {
   if (auto valid = validate_filter(options.rules); !valid) return std::unexpected(valid.error());
   if (auto valid = validate_project_dir(options.project_dir); !valid) return std::unexpected(valid.error());
 
+  // The repository's part that needs no Python runs meanwhile (a future's destructor waits for it on every return).
+  PendingRepositoryScan repository = start_repository_scan(options);
+
   // --settings, then the config, then what the project's wsgi.py, asgi.py or manage.py set.
   auto settings_module = settings::discover_settings_module(options.project_dir, options.settings_module,
                                                             options.config_settings, options.config_name);
@@ -119,7 +122,7 @@ Result<CheckResult> check_project(const CheckOptions& options) {
 
   // Beyond the settings: the repository (GIT rules) and, with --django, Django's own checks.
   std::vector<std::string> warnings;
-  auto extra = beyond_settings_findings(options, *model, settings_module->module, *environment, warnings);
+  auto extra = beyond_settings_findings(options, repository, *model, settings_module->module, *environment, warnings);
   if (!extra) return std::unexpected(extra.error());
   auto result = check_model(std::move(*model), options.rules, std::move(*extra));
   if (!result) return result;

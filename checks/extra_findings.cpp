@@ -10,15 +10,26 @@
 
 namespace deployctl::checks {
 
-Result<std::vector<Finding>> beyond_settings_findings(const CheckOptions& options, const settings::SettingsModel& model,
+PendingRepositoryScan start_repository_scan(const CheckOptions& options) {
+  if (!options.repository_checks) return {};
+  // Two cores are the norm; loading libgit2 and reading the index cost about as much as the settings analysis.
+  return std::async(std::launch::async, [project_dir = options.project_dir, all_paths = options.all_paths] {
+    return git::RepositoryScan::start(project_dir, {all_paths, ""});
+  });
+}
+
+Result<std::vector<Finding>> beyond_settings_findings(const CheckOptions& options, PendingRepositoryScan& repository,
+                                                      const settings::SettingsModel& model,
                                                       std::string_view settings_module,
                                                       const settings::Environment& environment,
                                                       std::vector<std::string>& warnings) {
   std::vector<Finding> extra;
-  if (options.repository_checks) {
-    auto repository = git::check_repository(options.project_dir, {options.all_paths, ""});
-    if (!repository) return std::unexpected(repository.error());
-    extra = std::move(*repository);
+  if (repository.valid()) {
+    auto scan = repository.get();
+    if (!scan) return std::unexpected(scan.error());
+    auto findings = scan->finish();
+    if (!findings) return std::unexpected(findings.error());
+    extra = std::move(*findings);
   }
   if (options.django_runtime) {
     django_runtime::RuntimeRequest request;

@@ -2,6 +2,12 @@
 find_package(CLI11 REQUIRED CONFIG)
 find_package(nlohmann_json 3.11 REQUIRED CONFIG)
 find_package(tomlplusplus 3 REQUIRED CONFIG)
+# toml++ compiled into core/config.cpp (header-only mode) instead of linking libtomlplusplus.so: the shared library
+# drags libstdc++.so into every run, and the loader's relocations of both cost more than the one file it parses.
+add_library(deployctl_toml INTERFACE)
+get_target_property(deployctl_toml_include_dirs tomlplusplus::tomlplusplus INTERFACE_INCLUDE_DIRECTORIES)
+target_include_directories(deployctl_toml SYSTEM INTERFACE ${deployctl_toml_include_dirs})
+target_compile_definitions(deployctl_toml INTERFACE TOML_HEADER_ONLY=1)
 find_package(doctest REQUIRED CONFIG)
 
 # Debian's CPython 3.11, never an interpreter that happens to be first on PATH (pyenv and the like):
@@ -9,31 +15,45 @@ find_package(doctest REQUIRED CONFIG)
 set(Python3_EXECUTABLE /usr/bin/python3 CACHE FILEPATH "Debian's python3 (has Django and libpython3.11)")
 set(Python3_FIND_STRATEGY LOCATION)
 set(Python3_FIND_VIRTUALENV STANDARD)
-# CPython linked statically, as Debian links /usr/bin/python3 itself: its non-PIC libpython3.11.a runs Python code
-# in about 12% fewer instructions than libpython3.11.so, whose every internal call and global goes through the
-# PLT/GOT. That is the app's code in `deployctl serve` (bench/RESULTS.md). The executable is then not PIE (neither
-# is /usr/bin/python3) and exports the C API for the extension modules Python loads (lib-dynload, _sqlite3, ...).
-# Sanitizer and fuzz builds keep libpython3.11.so: what they instrument is our code, and they are not shipped.
+# CPython is always linked statically, for two reasons. checks/python/parser.cpp reads the parser's C-level tree
+# through CPython's internal API (_PyParser_ASTFromString), which libpython3.11.so does not export; going through
+# ast.AST objects instead cost every `deployctl check` run the _ast module's ~120 classes. And Debian links
+# /usr/bin/python3 the same way: its non-PIC libpython3.11.a runs Python code in about 12% fewer instructions than
+# libpython3.11.so, whose every internal call and global goes through the PLT/GOT, and that is the app's code under
+# `deployctl serve` (bench/RESULTS.md). The executable is then not PIE (neither is /usr/bin/python3). Sanitizer and
+# fuzz builds take Debian's libpython3.11-pic.a instead and stay PIE: what they instrument is our code.
+# Either way the executable exports the C API to the extension modules Python loads (lib-dynload, _sqlite3, ...).
 if(DEPLOYCTL_SANITIZE OR DEPLOYCTL_FUZZ)
-  set(deployctl_static_python_default OFF)
+  set(deployctl_pie_default ON)
 else()
-  set(deployctl_static_python_default ON)
+  set(deployctl_pie_default OFF)
 endif()
-option(DEPLOYCTL_STATIC_PYTHON "link CPython statically (faster app code under deployctl serve)"
-  ${deployctl_static_python_default})
-set(Python3_USE_STATIC_LIBS ${DEPLOYCTL_STATIC_PYTHON})
+option(DEPLOYCTL_PIE "a position-independent executable, on CPython's -pic archive (a little slower Python)"
+  ${deployctl_pie_default})
+set(Python3_USE_STATIC_LIBS ON)
 find_package(Python3 3.11 EXACT REQUIRED COMPONENTS Interpreter Development.Embed)
 if(NOT Python3_EXECUTABLE STREQUAL "/usr/bin/python3")
   message(FATAL_ERROR "deployctl builds against Debian's /usr/bin/python3, found ${Python3_EXECUTABLE}")
 endif()
-if(DEPLOYCTL_STATIC_PYTHON)
-  # Every member, not only those deployctl calls: extension modules need the whole C API.
-  file(WRITE ${CMAKE_BINARY_DIR}/python-exports.list "{ Py*; _Py*; };\n")
-  set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_OPTIONS -no-pie
-    "LINKER:--whole-archive,${Python3_LIBRARIES},--no-whole-archive"
-    "LINKER:--dynamic-list=${CMAKE_BINARY_DIR}/python-exports.list")
-  set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_LIBRARIES expat z m)
+if(DEPLOYCTL_PIE)
+  execute_process(COMMAND ${Python3_EXECUTABLE} -c "import sysconfig; print(sysconfig.get_config_var('LIBPL'))"
+    OUTPUT_VARIABLE deployctl_python_libpl OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
+  set(deployctl_python_archive ${deployctl_python_libpl}/libpython3.11-pic.a)
+  if(NOT EXISTS ${deployctl_python_archive})
+    message(FATAL_ERROR "${deployctl_python_archive} not found: run scripts/install-deps (libpython3.11-dev)")
+  endif()
+  set(deployctl_python_pie_option)
+else()
+  set(deployctl_python_archive ${Python3_LIBRARIES})
+  set(deployctl_python_pie_option -no-pie)
 endif()
+# Every member, not only those deployctl calls: extension modules need the whole C API.
+file(WRITE ${CMAKE_BINARY_DIR}/python-exports.list "{ Py*; _Py*; };\n")
+set_property(TARGET Python3::Python PROPERTY IMPORTED_LOCATION ${deployctl_python_archive})
+set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_OPTIONS ${deployctl_python_pie_option}
+  "LINKER:--whole-archive,${deployctl_python_archive},--no-whole-archive"
+  "LINKER:--dynamic-list=${CMAKE_BINARY_DIR}/python-exports.list")
+set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_LIBRARIES expat z m)
 
 # libgit2 (repository checks and history scanning of `deployctl check`): Debian ships a pkg-config file only.
 find_package(PkgConfig REQUIRED)

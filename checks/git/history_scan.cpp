@@ -1,6 +1,6 @@
 // Walks the history oldest first. A subtree whose id was already walked at the same path has nothing new, so each
-// commit costs only what it changed; a blob whose id was already read is skipped, so each version of each file
-// is parsed once however many commits contain it.
+// commit costs only what it changed; a blob whose id was already seen is skipped, so each version of each file
+// is parsed once however many commits contain it. The walk reads no blob: parsing them is the second step.
 #include "checks/git/history_scan.hpp"
 
 #include <ctime>
@@ -95,8 +95,8 @@ Result<TreePtr> commit_tree(const git_commit* commit) {
 
 }  // namespace
 
-Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
-                                                HistoryScanStats* stats) {
+Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
+                                              HistoryScanStats* stats) {
   git_repository* repository = project.repository.get();
   git_revwalk* raw_walk = nullptr;
   if (libgit2().revwalk_new(&raw_walk, repository) < 0) return fail("cannot walk the git history: " + last_error_message());
@@ -104,23 +104,19 @@ Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project
   libgit2().revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
   if (libgit2().revwalk_push(walk.get(), &start) < 0) return fail("cannot walk the git history: " + last_error_message());
 
-  std::vector<HistorySecret> secrets;
+  std::vector<HistoryBlob> blobs;
   std::unordered_set<std::string> seen_blobs;
-  std::unordered_set<std::uint64_t> seen_secrets;
   const git_commit* current = nullptr;
   std::string current_id;
   std::string current_date;
   TreeWalker walker(project, all_paths, [&](const git_oid& blob, const std::string& path) {
     if (!seen_blobs.insert(oid_key(blob)).second) return;
     if (stats) ++stats->blobs;
-    for (SecretLiteral& literal : blob_secrets(repository, blob, path)) {
-      if (!seen_secrets.insert(literal.digest).second) continue;
-      if (current_id.empty()) {
-        current_id = short_id(*libgit2().commit_id(current));
-        current_date = commit_date(current);
-      }
-      secrets.push_back({std::move(literal), path, current_id, current_date});
+    if (current_id.empty()) {
+      current_id = short_id(*libgit2().commit_id(current));
+      current_date = commit_date(current);
     }
+    blobs.push_back({blob, path, current_id, current_date});
   });
 
   git_oid id;
@@ -136,7 +132,24 @@ Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project
     current_id.clear();
     if (auto walked = walker.walk(tree->get(), ""); !walked) return std::unexpected(walked.error());
   }
+  return blobs;
+}
+
+std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs) {
+  std::vector<HistorySecret> secrets;
+  std::unordered_set<std::uint64_t> seen_secrets;
+  for (const HistoryBlob& blob : blobs)
+    for (SecretLiteral& literal : blob_secrets(project.repository.get(), blob.blob, blob.path))
+      if (seen_secrets.insert(literal.digest).second)
+        secrets.push_back({std::move(literal), blob.path, blob.commit, blob.date});
   return secrets;
+}
+
+Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
+                                                HistoryScanStats* stats) {
+  auto blobs = walk_history(project, start, all_paths, stats);
+  if (!blobs) return std::unexpected(blobs.error());
+  return history_secrets(project, *blobs);
 }
 
 Result<std::vector<SecretLiteral>> tree_secrets(const ProjectRepository& project, git_commit* commit, bool all_paths) {

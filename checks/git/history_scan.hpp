@@ -21,12 +21,29 @@ struct HistorySecret {
 
 struct HistoryScanStats {
   std::size_t commits = 0;
-  std::size_t blobs = 0;  // distinct blobs read
+  std::size_t blobs = 0;  // distinct blobs listed (and parsed)
 };
 
-// Scans the history reachable from `start` under the project's prefix. `all_paths` reads every text file
-// instead of the settings-like ones (sensitive_paths.hpp). Secrets are returned once each, by digest, in the
-// order they entered the history.
+// A version of a file as the history first brought it in: its blob, its path relative to the project dir, and
+// the short id and date (YYYY-MM-DD, UTC) of the first commit (oldest first) whose tree has it.
+struct HistoryBlob {
+  git_oid blob;
+  std::string path;
+  std::string commit;
+  std::string date;
+};
+
+// Walks the history reachable from `start` under the project's prefix and lists each distinct blob once, in the
+// order the blobs entered the history. `all_paths` lists every file instead of the settings-like ones
+// (sensitive_paths.hpp). Needs no Python: it may run on a thread of its own.
+Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
+                                              HistoryScanStats* stats = nullptr);
+
+// The secrets of those blobs, once each by digest, in the order they entered the history. Parses Python with
+// the embedded interpreter, so it runs on the thread that analyses the settings.
+std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs);
+
+// Both steps on the calling thread.
 Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
                                                 HistoryScanStats* stats = nullptr);
 

@@ -2,6 +2,7 @@
 // the history, and turn what was found into findings under the GIT rules' metadata.
 #include "checks/git/repository_checks.hpp"
 
+#include <optional>
 #include <unordered_set>
 
 #include "checks/git/history_scan.hpp"
@@ -93,48 +94,79 @@ Result<CommitPtr> head_commit(git_repository* repository) {
 
 }  // namespace
 
-Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
-                                              const RepositoryCheckOptions& options) {
+struct RepositoryScan::State {
+  RepositoryCheckOptions options;
+  std::optional<ProjectRepository> project;  // empty: not in a repository
+  CommitPtr start;                           // empty: no commits yet
+  std::vector<TrackedFile> tracked;
+  std::vector<HistoryBlob> history;
+  std::vector<Finding> findings;  // GIT001 and GIT003, which need no parsing
+};
+
+RepositoryScan::RepositoryScan(std::unique_ptr<State> state) : state_(std::move(state)) {}
+RepositoryScan::RepositoryScan(RepositoryScan&&) noexcept = default;
+RepositoryScan& RepositoryScan::operator=(RepositoryScan&&) noexcept = default;
+RepositoryScan::~RepositoryScan() = default;
+
+Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& project_dir,
+                                             const RepositoryCheckOptions& options) {
+  auto state = std::make_unique<State>();
+  state->options = options;
   auto opened = open_project_repository(project_dir);
   if (!opened) return std::unexpected(opened.error());
-  std::vector<Finding> findings;
-  if (!*opened) return findings;
-  const ProjectRepository& project = **opened;
+  if (!*opened) return RepositoryScan(std::move(state));
+  state->project = std::move(**opened);
+  const ProjectRepository& project = *state->project;
   git_repository* repository = project.repository.get();
 
-  CommitPtr start;
-  std::vector<TrackedFile> tracked;
   if (options.revision.empty()) {
     auto head = head_commit(repository);
     if (!head) return std::unexpected(head.error());
-    start = std::move(*head);
+    state->start = std::move(*head);
     auto files = index_files(project);
     if (!files) return std::unexpected(files.error());
-    tracked = std::move(*files);
-    if (auto reported = report_ignore_gaps(project, findings); !reported) return std::unexpected(reported.error());
+    state->tracked = std::move(*files);
+    if (auto reported = report_ignore_gaps(project, state->findings); !reported)
+      return std::unexpected(reported.error());
   } else {
     auto commit = resolve_commit(repository, options.revision);
     if (!commit) return std::unexpected(commit.error());
-    start = std::move(*commit);
-    auto files = tree_files(project, start.get());
+    state->start = std::move(*commit);
+    auto files = tree_files(project, state->start.get());
     if (!files) return std::unexpected(files.error());
-    tracked = std::move(*files);
+    state->tracked = std::move(*files);
   }
-  report_tracked(project, tracked, findings);
-  if (!start) return findings;  // a repository without commits has no history yet
+  report_tracked(project, state->tracked, state->findings);
+  if (!state->start) return RepositoryScan(std::move(state));  // a repository without commits has no history yet
 
-  auto secrets = scan_history(project, *libgit2().commit_id(start.get()), options.all_paths);
-  if (!secrets) return std::unexpected(secrets.error());
+  auto history = walk_history(project, *libgit2().commit_id(state->start.get()), options.all_paths);
+  if (!history) return std::unexpected(history.error());
+  state->history = std::move(*history);
+  return RepositoryScan(std::move(state));
+}
+
+Result<std::vector<Finding>> RepositoryScan::finish() {
+  State& state = *state_;
+  if (!state.project || !state.start) return std::move(state.findings);
+  const ProjectRepository& project = *state.project;
+  const std::vector<HistorySecret> secrets = history_secrets(project, state.history);
   std::unordered_set<std::uint64_t> present;
-  if (options.revision.empty()) {
-    present = working_tree_secrets(project, tracked, options.all_paths);
+  if (state.options.revision.empty()) {
+    present = working_tree_secrets(project, state.tracked, state.options.all_paths);
   } else {
-    auto at_revision = tree_secrets(project, start.get(), options.all_paths);
+    auto at_revision = tree_secrets(project, state.start.get(), state.options.all_paths);
     if (!at_revision) return std::unexpected(at_revision.error());
     for (const SecretLiteral& literal : *at_revision) present.insert(literal.digest);
   }
-  report_history(*secrets, present, findings);
-  return findings;
+  report_history(secrets, present, state.findings);
+  return std::move(state.findings);
+}
+
+Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
+                                              const RepositoryCheckOptions& options) {
+  auto scan = RepositoryScan::start(project_dir, options);
+  if (!scan) return std::unexpected(scan.error());
+  return scan->finish();
 }
 
 }  // namespace deployctl::checks::git

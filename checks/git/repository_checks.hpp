@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,27 @@ struct RepositoryCheckOptions {
   std::string revision;
 };
 
-// Nothing when the project dir is not inside a git repository.
+// The repository checks in two steps, so that the slow part can run beside the settings analysis: start()
+// loads libgit2, reads the index, probes the ignore rules and walks the history, and needs no Python, so it may
+// run on a thread of its own; finish() parses the files found (the embedded interpreter belongs to the thread
+// that analyses the settings) and returns the findings.
+class RepositoryScan {
+ public:
+  // Nothing to report when the project dir is not inside a git repository.
+  static Result<RepositoryScan> start(const std::filesystem::path& project_dir, const RepositoryCheckOptions& options);
+  Result<std::vector<Finding>> finish();
+
+  RepositoryScan(RepositoryScan&&) noexcept;
+  RepositoryScan& operator=(RepositoryScan&&) noexcept;
+  ~RepositoryScan();
+
+ private:
+  struct State;
+  explicit RepositoryScan(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// Both steps on the calling thread. Nothing when the project dir is not inside a git repository.
 Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
                                               const RepositoryCheckOptions& options);
 

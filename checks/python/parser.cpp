@@ -1,9 +1,17 @@
-// The bridge from CPython's ast objects to our model (ast.hpp). CPython parses (PyCF_ONLY_AST: no
-// bytecode, nothing executed); this file only walks the resulting objects once and copies what we model.
+// The bridge from CPython's parser to our model (ast.hpp). CPython's PEG parser builds its C-level tree in an
+// arena (nothing compiled, nothing executed); this file walks that tree once and copies what we model. Reading
+// the C tree, not ast.AST objects, spares every run the _ast module's ~120 classes and one Python object per node.
 #include "checks/python/py_ref.hpp"  // Python.h first, as CPython requires
+
+// CPython's internal parser API: reachable because CPython is linked statically (cmake/Dependencies.cmake).
+#define Py_BUILD_CORE 1
+#include <internal/pycore_ast.h>
+#include <internal/pycore_parser.h>
+#undef Py_BUILD_CORE
+
 #include "checks/python/parser.hpp"
 
-#include <array>
+#include <functional>
 #include <unordered_map>
 
 #include "checks/python/interpreter.hpp"
@@ -16,82 +24,32 @@ namespace {
 // nest like that, and an unbounded walk could exhaust the stack.
 constexpr int max_depth = 200;
 
-enum class NodeType {
-  // expressions
-  Constant, Name, Attribute, Subscript, Slice, Call, BinOp, UnaryOp, BoolOp, Compare, IfExp, List, Tuple, Set,
-  Dict, FormattedValue, JoinedStr, ListComp, SetComp, GeneratorExp, DictComp, Starred, NamedExpr, Lambda,
-  // statements
-  Assign, AugAssign, AnnAssign, Expr, If, Try, TryStar, Import, ImportFrom, FunctionDef, AsyncFunctionDef,
-  ClassDef, For, AsyncFor, While, With, AsyncWith, Delete, Pass, Global,
-  // operators
-  Add, Sub, Mult, MatMult, Div, Mod, Pow, LShift, RShift, BitOr, BitXor, BitAnd, FloorDiv,
-  Invert, Not, UAdd, USub, And, Or, Eq, NotEq, Lt, LtE, Gt, GtE, Is, IsNot, In, NotIn,
-  Other
-};
-
-constexpr std::pair<const char*, NodeType> node_type_names[] = {
-    {"Constant", NodeType::Constant}, {"Name", NodeType::Name}, {"Attribute", NodeType::Attribute},
-    {"Subscript", NodeType::Subscript}, {"Slice", NodeType::Slice}, {"Call", NodeType::Call},
-    {"BinOp", NodeType::BinOp}, {"UnaryOp", NodeType::UnaryOp}, {"BoolOp", NodeType::BoolOp},
-    {"Compare", NodeType::Compare}, {"IfExp", NodeType::IfExp}, {"List", NodeType::List},
-    {"Tuple", NodeType::Tuple}, {"Set", NodeType::Set}, {"Dict", NodeType::Dict},
-    {"FormattedValue", NodeType::FormattedValue}, {"JoinedStr", NodeType::JoinedStr},
-    {"ListComp", NodeType::ListComp}, {"SetComp", NodeType::SetComp}, {"GeneratorExp", NodeType::GeneratorExp},
-    {"DictComp", NodeType::DictComp}, {"Starred", NodeType::Starred}, {"NamedExpr", NodeType::NamedExpr},
-    {"Lambda", NodeType::Lambda}, {"Assign", NodeType::Assign}, {"AugAssign", NodeType::AugAssign},
-    {"AnnAssign", NodeType::AnnAssign}, {"Expr", NodeType::Expr}, {"If", NodeType::If}, {"Try", NodeType::Try},
-    {"TryStar", NodeType::TryStar}, {"Import", NodeType::Import}, {"ImportFrom", NodeType::ImportFrom},
-    {"FunctionDef", NodeType::FunctionDef}, {"AsyncFunctionDef", NodeType::AsyncFunctionDef},
-    {"ClassDef", NodeType::ClassDef}, {"For", NodeType::For}, {"AsyncFor", NodeType::AsyncFor},
-    {"While", NodeType::While}, {"With", NodeType::With}, {"AsyncWith", NodeType::AsyncWith},
-    {"Delete", NodeType::Delete}, {"Pass", NodeType::Pass}, {"Global", NodeType::Global},
-    {"Add", NodeType::Add}, {"Sub", NodeType::Sub}, {"Mult", NodeType::Mult}, {"MatMult", NodeType::MatMult},
-    {"Div", NodeType::Div}, {"Mod", NodeType::Mod}, {"Pow", NodeType::Pow}, {"LShift", NodeType::LShift},
-    {"RShift", NodeType::RShift}, {"BitOr", NodeType::BitOr}, {"BitXor", NodeType::BitXor},
-    {"BitAnd", NodeType::BitAnd}, {"FloorDiv", NodeType::FloorDiv}, {"Invert", NodeType::Invert},
-    {"Not", NodeType::Not}, {"UAdd", NodeType::UAdd}, {"USub", NodeType::USub}, {"And", NodeType::And},
-    {"Or", NodeType::Or}, {"Eq", NodeType::Eq}, {"NotEq", NodeType::NotEq}, {"Lt", NodeType::Lt},
-    {"LtE", NodeType::LtE}, {"Gt", NodeType::Gt}, {"GtE", NodeType::GtE}, {"Is", NodeType::Is},
-    {"IsNot", NodeType::IsNot}, {"In", NodeType::In}, {"NotIn", NodeType::NotIn},
-};
-
-// The _ast classes, looked up once, so that a node's type is a pointer comparison, not a string lookup.
-class NodeTypes {
+// Owns the arena the C tree lives in; freeing it releases the tree and the constants it holds.
+class Arena {
  public:
-  NodeTypes() {
-    PyRef ast_module(PyImport_ImportModule("_ast"));
-    if (!ast_module) throw_python_error("cannot import _ast");
-    for (const auto& [name, type] : node_type_names) {
-      PyRef cls(PyObject_GetAttrString(ast_module.get(), name));
-      if (!cls) {
-        PyErr_Clear();  // an optional node kind this Python does not have
-        continue;
-      }
-      types_.emplace(cls.get(), type);
-    }
+  Arena() : arena_(_PyArena_New()) {
+    if (!arena_) throw_python_error("cannot allocate a parser arena");
   }
-  NodeType of(PyObject* object) const {
-    const auto it = types_.find(reinterpret_cast<PyObject*>(Py_TYPE(object)));
-    return it == types_.end() ? NodeType::Other : it->second;
-  }
+  ~Arena() { _PyArena_Free(arena_); }
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  PyArena* get() const { return arena_; }
 
  private:
-  std::unordered_map<PyObject*, NodeType> types_;  // the classes live as long as the interpreter
+  PyArena* arena_;
 };
 
 // Converts CPython's UTF-8 byte offsets to code point columns.
 class ColumnMap {
  public:
-  explicit ColumnMap(std::string_view source) {
+  explicit ColumnMap(std::string_view source) : source_(source) {
     line_starts_.push_back(0);
     for (std::size_t i = 0; i < source.size(); ++i)
       if (source[i] == '\n') line_starts_.push_back(i + 1);
-    source_ = source;
   }
   // 1-based line, 0-based byte offset -> 1-based code point column.
-  int column(int line, long byte_offset) const {
-    if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size() || byte_offset < 0)
-      return static_cast<int>(byte_offset) + 1;
+  int column(int line, int byte_offset) const {
+    if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size() || byte_offset < 0) return byte_offset + 1;
     const std::size_t start = line_starts_[static_cast<std::size_t>(line) - 1];
     const std::size_t end = std::min(source_.size(), start + static_cast<std::size_t>(byte_offset));
     int column = 1;
@@ -105,22 +63,129 @@ class ColumnMap {
   std::vector<std::size_t> line_starts_;
 };
 
+// The names CPython's ast module gives the node kinds we keep only as OtherExpr / OtherStmt.
+const char* expr_kind_name(_expr_kind kind) {
+  switch (kind) {
+    case Await_kind: return "Await";
+    case Yield_kind: return "Yield";
+    case YieldFrom_kind: return "YieldFrom";
+    default: return "expr";
+  }
+}
+
+const char* stmt_kind_name(_stmt_kind kind) {
+  switch (kind) {
+    case Return_kind: return "Return";
+    case Match_kind: return "Match";
+    case Raise_kind: return "Raise";
+    case Assert_kind: return "Assert";
+    case Nonlocal_kind: return "Nonlocal";
+    case Break_kind: return "Break";
+    case Continue_kind: return "Continue";
+    default: return "stmt";
+  }
+}
+
+BinaryOperator binary_operator(operator_ty op) {
+  switch (op) {
+    case Sub: return BinaryOperator::sub;
+    case Mult: return BinaryOperator::mult;
+    case MatMult: return BinaryOperator::mat_mult;
+    case Div: return BinaryOperator::div;
+    case Mod: return BinaryOperator::mod;
+    case Pow: return BinaryOperator::pow;
+    case LShift: return BinaryOperator::lshift;
+    case RShift: return BinaryOperator::rshift;
+    case BitOr: return BinaryOperator::bit_or;
+    case BitXor: return BinaryOperator::bit_xor;
+    case BitAnd: return BinaryOperator::bit_and;
+    case FloorDiv: return BinaryOperator::floor_div;
+    default: return BinaryOperator::add;
+  }
+}
+
+UnaryOperator unary_operator(unaryop_ty op) {
+  switch (op) {
+    case Not: return UnaryOperator::logical_not;
+    case USub: return UnaryOperator::minus;
+    case UAdd: return UnaryOperator::plus;
+    default: return UnaryOperator::invert;
+  }
+}
+
+CompareOperator compare_operator(int op) {
+  switch (op) {
+    case NotEq: return CompareOperator::not_eq_;
+    case Lt: return CompareOperator::lt;
+    case LtE: return CompareOperator::lt_e;
+    case Gt: return CompareOperator::gt;
+    case GtE: return CompareOperator::gt_e;
+    case Is: return CompareOperator::is;
+    case IsNot: return CompareOperator::is_not;
+    case In: return CompareOperator::in;
+    case NotIn: return CompareOperator::not_in;
+    default: return CompareOperator::eq;
+  }
+}
+
+std::string utf8(PyObject* unicode) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(unicode, &size);
+  if (!data) {
+    // Lone surrogates ("\udc80") cannot be UTF-8: keep them as escapes, the evaluator only compares text.
+    PyErr_Clear();
+    PyRef escaped(PyUnicode_AsEncodedString(unicode, "utf-8", "backslashreplace"));
+    if (!escaped) {
+      PyErr_Clear();
+      return {};
+    }
+    return std::string(PyBytes_AS_STRING(escaped.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(escaped.get())));
+  }
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+std::optional<std::string> identifier_text(PyObject* identifier) {
+  if (identifier == nullptr || !PyUnicode_Check(identifier)) return std::nullopt;
+  return utf8(identifier);
+}
+
+ConstantValue constant(PyObject* value) {
+  if (value == Py_None) return NoneLiteral{};
+  if (value == Py_Ellipsis) return EllipsisLiteral{};
+  if (PyBool_Check(value)) return value == Py_True;
+  if (PyLong_Check(value)) {
+    int overflow = 0;
+    const long long n = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow == 0 && !(n == -1 && PyErr_Occurred())) return static_cast<std::int64_t>(n);
+    PyErr_Clear();
+    // Digits of a huge literal: the evaluator treats it as unknown, so its text is only informative.
+    PyRef text(PyObject_Str(value));
+    if (!text) {
+      PyErr_Clear();
+      return BigInt{};
+    }
+    return BigInt{utf8(text.get())};
+  }
+  if (PyFloat_Check(value)) return PyFloat_AS_DOUBLE(value);
+  if (PyUnicode_Check(value)) return utf8(value);
+  if (PyBytes_Check(value))
+    return Bytes{std::string(PyBytes_AS_STRING(value), static_cast<std::size_t>(PyBytes_GET_SIZE(value)))};
+  return EllipsisLiteral{};  // complex numbers: nothing in settings depends on them
+}
+
 class Converter {
  public:
-  Converter(const NodeTypes& types, const ColumnMap& columns) : types_(types), columns_(columns) {}
+  explicit Converter(const ColumnMap& columns) : columns_(columns) {}
 
-  Block block(PyObject* node, const char* field) {
+  Block block(const asdl_stmt_seq* statements) {
     Block out;
-    PyRef list(attribute(node, field));
-    if (!list || !PyList_Check(list.get())) return out;
-    const Py_ssize_t n = PyList_GET_SIZE(list.get());
+    const Py_ssize_t n = statements ? asdl_seq_LEN(statements) : 0;
     out.reserve(static_cast<std::size_t>(n));
-    for (Py_ssize_t i = 0; i < n; ++i) out.push_back(stmt(PyList_GET_ITEM(list.get(), i)));
+    for (Py_ssize_t i = 0; i < n; ++i) out.push_back(stmt(asdl_seq_GET(statements, i)));
     return out;
   }
 
  private:
-  const NodeTypes& types_;
   const ColumnMap& columns_;
   int depth_ = 0;
 
@@ -132,307 +197,182 @@ class Converter {
     DepthGuard& operator=(const DepthGuard&) = delete;
   };
 
-  // Field names as interned str objects, made once per name: PyObject_GetAttrString would build and hash a
-  // new str for every field of every node. Keyed by the literal's address; the interpreter is never finalised.
-  static PyObject* field_key(const char* field) {
-    static std::unordered_map<const char*, PyObject*> keys;
-    auto [entry, inserted] = keys.try_emplace(field, nullptr);
-    if (inserted) entry->second = PyUnicode_InternFromString(field);
-    return entry->second;
-  }
-
-  static PyObject* attribute(PyObject* node, const char* field) {
-    PyObject* key = field_key(field);
-    PyObject* value = key ? PyObject_GetAttr(node, key) : PyObject_GetAttrString(node, field);
-    if (!value) PyErr_Clear();
-    return value;
-  }
-
-  static long integer_field(PyObject* node, const char* field) {
-    PyRef value(attribute(node, field));
-    if (!value || value.get() == Py_None) return -1;
-    const long result = PyLong_AsLong(value.get());
-    if (result == -1 && PyErr_Occurred()) PyErr_Clear();
-    return result;
-  }
-
-  static std::optional<std::string> string_field(PyObject* node, const char* field) {
-    PyRef value(attribute(node, field));
-    if (!value || !PyUnicode_Check(value.get())) return std::nullopt;
-    return utf8(value.get());
-  }
-
-  static std::string utf8(PyObject* unicode) {
-    Py_ssize_t size = 0;
-    const char* data = PyUnicode_AsUTF8AndSize(unicode, &size);
-    if (!data) {
-      // Lone surrogates ("\udc80") cannot be UTF-8: keep them as escapes, the evaluator only compares text.
-      PyErr_Clear();
-      PyRef escaped(PyUnicode_AsEncodedString(unicode, "utf-8", "backslashreplace"));
-      if (!escaped) {
-        PyErr_Clear();
-        return {};
-      }
-      return std::string(PyBytes_AS_STRING(escaped.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(escaped.get())));
-    }
-    return std::string(data, static_cast<std::size_t>(size));
-  }
-
-  Position position(PyObject* node) const {
+  // Every positioned node of CPython's tree has these four fields.
+  template <typename Node>
+  Position position(const Node& node) const {
     Position p;
-    p.line = static_cast<int>(integer_field(node, "lineno"));
-    p.end_line = static_cast<int>(integer_field(node, "end_lineno"));
-    p.column = columns_.column(p.line, integer_field(node, "col_offset"));
-    p.end_column = columns_.column(p.end_line, integer_field(node, "end_col_offset"));
+    p.line = node.lineno;
+    p.end_line = node.end_lineno;
+    p.column = columns_.column(node.lineno, node.col_offset);
+    p.end_column = columns_.column(node.end_lineno, node.end_col_offset);
     if (p.line < 0) p = Position{};
     return p;
   }
 
-  std::vector<ExprPtr> exprs(PyObject* node, const char* field) {
+  std::vector<ExprPtr> exprs(const asdl_expr_seq* sequence) {
     std::vector<ExprPtr> out;
-    PyRef list(attribute(node, field));
-    if (!list || !PyList_Check(list.get())) return out;
-    const Py_ssize_t n = PyList_GET_SIZE(list.get());
+    const Py_ssize_t n = sequence ? asdl_seq_LEN(sequence) : 0;
     out.reserve(static_cast<std::size_t>(n));
-    for (Py_ssize_t i = 0; i < n; ++i) {
-      PyObject* item = PyList_GET_ITEM(list.get(), i);
-      out.push_back(item == Py_None ? nullptr : expr(item));
-    }
+    for (Py_ssize_t i = 0; i < n; ++i) out.push_back(expr(asdl_seq_GET(sequence, i)));  // null: a `**` dict key
     return out;
   }
 
-  ExprPtr child(PyObject* node, const char* field) {
-    PyRef value(attribute(node, field));
-    if (!value || value.get() == Py_None) return nullptr;
-    return expr(value.get());
-  }
-
-  NodeType op(PyObject* node, const char* field) const {
-    PyRef value(attribute(node, field));
-    return value ? types_.of(value.get()) : NodeType::Other;
-  }
-
-  static BinaryOperator binary_operator(NodeType t) {
-    switch (t) {
-      case NodeType::Sub: return BinaryOperator::sub;
-      case NodeType::Mult: return BinaryOperator::mult;
-      case NodeType::MatMult: return BinaryOperator::mat_mult;
-      case NodeType::Div: return BinaryOperator::div;
-      case NodeType::Mod: return BinaryOperator::mod;
-      case NodeType::Pow: return BinaryOperator::pow;
-      case NodeType::LShift: return BinaryOperator::lshift;
-      case NodeType::RShift: return BinaryOperator::rshift;
-      case NodeType::BitOr: return BinaryOperator::bit_or;
-      case NodeType::BitXor: return BinaryOperator::bit_xor;
-      case NodeType::BitAnd: return BinaryOperator::bit_and;
-      case NodeType::FloorDiv: return BinaryOperator::floor_div;
-      default: return BinaryOperator::add;
-    }
-  }
-
-  static CompareOperator compare_operator(NodeType t) {
-    switch (t) {
-      case NodeType::NotEq: return CompareOperator::not_eq_;
-      case NodeType::Lt: return CompareOperator::lt;
-      case NodeType::LtE: return CompareOperator::lt_e;
-      case NodeType::Gt: return CompareOperator::gt;
-      case NodeType::GtE: return CompareOperator::gt_e;
-      case NodeType::Is: return CompareOperator::is;
-      case NodeType::IsNot: return CompareOperator::is_not;
-      case NodeType::In: return CompareOperator::in;
-      case NodeType::NotIn: return CompareOperator::not_in;
-      default: return CompareOperator::eq;
-    }
-  }
-
-  ConstantValue constant(PyObject* value) const {
-    if (value == Py_None) return NoneLiteral{};
-    if (value == Py_Ellipsis) return EllipsisLiteral{};
-    if (PyBool_Check(value)) return value == Py_True;
-    if (PyLong_Check(value)) {
-      int overflow = 0;
-      const long long n = PyLong_AsLongLongAndOverflow(value, &overflow);
-      if (overflow == 0 && !(n == -1 && PyErr_Occurred())) return static_cast<std::int64_t>(n);
-      PyErr_Clear();
-      // Digits of a huge literal: the evaluator treats it as unknown, so its text is only informative.
-      PyRef text(PyObject_Str(value));
-      if (!text) {
-        PyErr_Clear();
-        return BigInt{};
-      }
-      return BigInt{utf8(text.get())};
-    }
-    if (PyFloat_Check(value)) return PyFloat_AS_DOUBLE(value);
-    if (PyUnicode_Check(value)) return utf8(value);
-    if (PyBytes_Check(value))
-      return Bytes{std::string(PyBytes_AS_STRING(value), static_cast<std::size_t>(PyBytes_GET_SIZE(value)))};
-    return EllipsisLiteral{};  // complex numbers: nothing in settings depends on them
-  }
-
-  std::vector<Comprehension> generators(PyObject* node) {
+  std::vector<Comprehension> generators(const asdl_comprehension_seq* sequence) {
     std::vector<Comprehension> out;
-    PyRef list(attribute(node, "generators"));
-    if (!list || !PyList_Check(list.get())) return out;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list.get()); ++i) {
-      PyObject* g = PyList_GET_ITEM(list.get(), i);
-      out.push_back(Comprehension{child(g, "target"), child(g, "iter"), exprs(g, "ifs"), integer_field(g, "is_async") == 1});
+    const Py_ssize_t n = sequence ? asdl_seq_LEN(sequence) : 0;
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      const comprehension_ty g = asdl_seq_GET(sequence, i);
+      out.push_back(Comprehension{expr(g->target), expr(g->iter), exprs(g->ifs), g->is_async == 1});
     }
     return out;
   }
 
-  std::vector<Alias> aliases(PyObject* node) {
+  std::vector<Alias> aliases(const asdl_alias_seq* sequence) {
     std::vector<Alias> out;
-    PyRef list(attribute(node, "names"));
-    if (!list || !PyList_Check(list.get())) return out;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list.get()); ++i) {
-      PyObject* a = PyList_GET_ITEM(list.get(), i);
-      out.push_back(Alias{string_field(a, "name").value_or(""), string_field(a, "asname"), position(a)});
+    const Py_ssize_t n = sequence ? asdl_seq_LEN(sequence) : 0;
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      const alias_ty a = asdl_seq_GET(sequence, i);
+      out.push_back(Alias{identifier_text(a->name).value_or(""), identifier_text(a->asname), position(*a)});
     }
     return out;
   }
 
-  ExprNode expr_node(PyObject* node, NodeType type) {
-    switch (type) {
-      case NodeType::Constant: {
-        PyRef value(attribute(node, "value"));
-        return Constant{value ? constant(value.get()) : ConstantValue{NoneLiteral{}}};
-      }
-      case NodeType::Name: return Name{string_field(node, "id").value_or("")};
-      case NodeType::Attribute: return Attribute{child(node, "value"), string_field(node, "attr").value_or("")};
-      case NodeType::Subscript: return Subscript{child(node, "value"), child(node, "slice")};
-      case NodeType::Slice: return Slice{child(node, "lower"), child(node, "upper"), child(node, "step")};
-      case NodeType::Call: {
-        Call call{child(node, "func"), exprs(node, "args"), {}};
-        PyRef list(attribute(node, "keywords"));
-        if (list && PyList_Check(list.get())) {
-          for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list.get()); ++i) {
-            PyObject* k = PyList_GET_ITEM(list.get(), i);
-            call.keywords.push_back(Keyword{string_field(k, "arg"), child(k, "value"), position(k)});
-          }
+  ExprNode expr_node(const _expr& node) {
+    const auto& v = node.v;
+    switch (node.kind) {
+      case Constant_kind: return Constant{v.Constant.value ? constant(v.Constant.value) : ConstantValue{NoneLiteral{}}};
+      case Name_kind: return Name{identifier_text(v.Name.id).value_or("")};
+      case Attribute_kind: return Attribute{expr(v.Attribute.value), identifier_text(v.Attribute.attr).value_or("")};
+      case Subscript_kind: return Subscript{expr(v.Subscript.value), expr(v.Subscript.slice)};
+      case Slice_kind: return Slice{expr(v.Slice.lower), expr(v.Slice.upper), expr(v.Slice.step)};
+      case Call_kind: {
+        Call call{expr(v.Call.func), exprs(v.Call.args), {}};
+        const Py_ssize_t n = v.Call.keywords ? asdl_seq_LEN(v.Call.keywords) : 0;
+        for (Py_ssize_t i = 0; i < n; ++i) {
+          const keyword_ty k = asdl_seq_GET(v.Call.keywords, i);
+          call.keywords.push_back(Keyword{identifier_text(k->arg), expr(k->value), position(*k)});
         }
         return call;
       }
-      case NodeType::BinOp:
-        return BinOp{child(node, "left"), binary_operator(op(node, "op")), child(node, "right")};
-      case NodeType::UnaryOp: {
-        const NodeType t = op(node, "op");
-        const UnaryOperator u = t == NodeType::Not    ? UnaryOperator::logical_not
-                                : t == NodeType::USub ? UnaryOperator::minus
-                                : t == NodeType::UAdd ? UnaryOperator::plus
-                                                      : UnaryOperator::invert;
-        return UnaryOp{u, child(node, "operand")};
-      }
-      case NodeType::BoolOp:
-        return BoolOp{op(node, "op") == NodeType::Or ? BoolOperator::logical_or : BoolOperator::logical_and,
-                      exprs(node, "values")};
-      case NodeType::Compare: {
-        Compare compare{child(node, "left"), {}, exprs(node, "comparators")};
-        PyRef list(attribute(node, "ops"));
-        if (list && PyList_Check(list.get()))
-          for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list.get()); ++i)
-            compare.ops.push_back(compare_operator(types_.of(PyList_GET_ITEM(list.get(), i))));
+      case BinOp_kind: return BinOp{expr(v.BinOp.left), binary_operator(v.BinOp.op), expr(v.BinOp.right)};
+      case UnaryOp_kind: return UnaryOp{unary_operator(v.UnaryOp.op), expr(v.UnaryOp.operand)};
+      case BoolOp_kind:
+        return BoolOp{v.BoolOp.op == Or ? BoolOperator::logical_or : BoolOperator::logical_and, exprs(v.BoolOp.values)};
+      case Compare_kind: {
+        Compare compare{expr(v.Compare.left), {}, exprs(v.Compare.comparators)};
+        const Py_ssize_t n = v.Compare.ops ? asdl_seq_LEN(v.Compare.ops) : 0;
+        for (Py_ssize_t i = 0; i < n; ++i) compare.ops.push_back(compare_operator(asdl_seq_GET(v.Compare.ops, i)));
         return compare;
       }
-      case NodeType::IfExp: return IfExp{child(node, "test"), child(node, "body"), child(node, "orelse")};
-      case NodeType::List: return ListExpr{exprs(node, "elts")};
-      case NodeType::Tuple: return TupleExpr{exprs(node, "elts")};
-      case NodeType::Set: return SetExpr{exprs(node, "elts")};
-      case NodeType::Dict: return DictExpr{exprs(node, "keys"), exprs(node, "values")};
-      case NodeType::FormattedValue:
-        return FormattedValue{child(node, "value"), static_cast<int>(integer_field(node, "conversion")),
-                              child(node, "format_spec")};
-      case NodeType::JoinedStr: return JoinedStr{exprs(node, "values")};
-      case NodeType::ListComp: return Comp{ComprehensionKind::list, child(node, "elt"), generators(node)};
-      case NodeType::SetComp: return Comp{ComprehensionKind::set, child(node, "elt"), generators(node)};
-      case NodeType::GeneratorExp: return Comp{ComprehensionKind::generator, child(node, "elt"), generators(node)};
-      case NodeType::DictComp: return DictComp{child(node, "key"), child(node, "value"), generators(node)};
-      case NodeType::Starred: return Starred{child(node, "value")};
-      case NodeType::NamedExpr: return NamedExpr{child(node, "target"), child(node, "value")};
-      case NodeType::Lambda: return Lambda{};
-      default: return OtherExpr{Py_TYPE(node)->tp_name};
+      case IfExp_kind: return IfExp{expr(v.IfExp.test), expr(v.IfExp.body), expr(v.IfExp.orelse)};
+      case List_kind: return ListExpr{exprs(v.List.elts)};
+      case Tuple_kind: return TupleExpr{exprs(v.Tuple.elts)};
+      case Set_kind: return SetExpr{exprs(v.Set.elts)};
+      case Dict_kind: return DictExpr{exprs(v.Dict.keys), exprs(v.Dict.values)};
+      case FormattedValue_kind:
+        return FormattedValue{expr(v.FormattedValue.value), v.FormattedValue.conversion,
+                              expr(v.FormattedValue.format_spec)};
+      case JoinedStr_kind: return JoinedStr{exprs(v.JoinedStr.values)};
+      case ListComp_kind:
+        return Comp{ComprehensionKind::list, expr(v.ListComp.elt), generators(v.ListComp.generators)};
+      case SetComp_kind: return Comp{ComprehensionKind::set, expr(v.SetComp.elt), generators(v.SetComp.generators)};
+      case GeneratorExp_kind:
+        return Comp{ComprehensionKind::generator, expr(v.GeneratorExp.elt), generators(v.GeneratorExp.generators)};
+      case DictComp_kind:
+        return DictComp{expr(v.DictComp.key), expr(v.DictComp.value), generators(v.DictComp.generators)};
+      case Starred_kind: return Starred{expr(v.Starred.value)};
+      case NamedExpr_kind: return NamedExpr{expr(v.NamedExpr.target), expr(v.NamedExpr.value)};
+      case Lambda_kind: return Lambda{};
+      default: return OtherExpr{expr_kind_name(node.kind)};
     }
   }
 
-  ExprPtr expr(PyObject* node) {
+  ExprPtr expr(const _expr* node) {
+    if (node == nullptr) return nullptr;
     DepthGuard guard(depth_);
     auto out = std::make_shared<Expr>();
-    out->position = position(node);
+    out->position = position(*node);
     if (depth_ > max_depth) {
       out->node = OtherExpr{"too deeply nested"};
       return out;
     }
-    out->node = expr_node(node, types_.of(node));
+    out->node = expr_node(*node);
     return out;
   }
 
-  StmtNode stmt_node(PyObject* node, NodeType type) {
-    switch (type) {
-      case NodeType::Assign: return Assign{exprs(node, "targets"), child(node, "value")};
-      case NodeType::AugAssign:
-        return AugAssign{child(node, "target"), binary_operator(op(node, "op")), child(node, "value")};
-      case NodeType::AnnAssign: return AnnAssign{child(node, "target"), child(node, "annotation"), child(node, "value")};
-      case NodeType::Expr: return ExprStmt{child(node, "value")};
-      case NodeType::If: return If{child(node, "test"), block(node, "body"), block(node, "orelse")};
-      case NodeType::Try:
-      case NodeType::TryStar: {
-        Try t{block(node, "body"), {}, block(node, "orelse"), block(node, "finalbody")};
-        PyRef list(attribute(node, "handlers"));
-        if (list && PyList_Check(list.get())) {
-          for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list.get()); ++i) {
-            PyObject* h = PyList_GET_ITEM(list.get(), i);
-            t.handlers.push_back(ExceptHandler{child(h, "type"), string_field(h, "name"), block(h, "body"), position(h)});
-          }
-        }
-        return t;
-      }
-      case NodeType::Import: return Import{aliases(node)};
-      case NodeType::ImportFrom:
-        return ImportFrom{string_field(node, "module"), aliases(node), static_cast<int>(integer_field(node, "level"))};
-      case NodeType::FunctionDef:
-      case NodeType::AsyncFunctionDef: return FunctionDef{string_field(node, "name").value_or(""), block(node, "body")};
-      case NodeType::ClassDef: return ClassDef{string_field(node, "name").value_or(""), block(node, "body")};
-      case NodeType::For:
-      case NodeType::AsyncFor:
-        return For{child(node, "target"), child(node, "iter"), block(node, "body"), block(node, "orelse")};
-      case NodeType::While: return While{child(node, "test"), block(node, "body"), block(node, "orelse")};
-      case NodeType::With:
-      case NodeType::AsyncWith: {
-        With with{{}, block(node, "body")};
-        PyRef list(attribute(node, "items"));
-        if (list && PyList_Check(list.get()))
-          for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list.get()); ++i) {
-            PyObject* item = PyList_GET_ITEM(list.get(), i);
-            with.items.push_back(WithItem{child(item, "context_expr"), child(item, "optional_vars")});
-          }
-        return with;
-      }
-      case NodeType::Delete: return Delete{exprs(node, "targets")};
-      case NodeType::Pass: return Pass{};
-      case NodeType::Global: {
+  StmtNode stmt_node(const _stmt& node) {
+    const auto& v = node.v;
+    switch (node.kind) {
+      case Assign_kind: return Assign{exprs(v.Assign.targets), expr(v.Assign.value)};
+      case AugAssign_kind:
+        return AugAssign{expr(v.AugAssign.target), binary_operator(v.AugAssign.op), expr(v.AugAssign.value)};
+      case AnnAssign_kind:
+        return AnnAssign{expr(v.AnnAssign.target), expr(v.AnnAssign.annotation), expr(v.AnnAssign.value)};
+      case Expr_kind: return ExprStmt{expr(v.Expr.value)};
+      case If_kind: return If{expr(v.If.test), block(v.If.body), block(v.If.orelse)};
+      case Try_kind: return try_statement(v.Try.body, v.Try.handlers, v.Try.orelse, v.Try.finalbody);
+      case TryStar_kind: return try_statement(v.TryStar.body, v.TryStar.handlers, v.TryStar.orelse, v.TryStar.finalbody);
+      case Import_kind: return Import{aliases(v.Import.names)};
+      case ImportFrom_kind:
+        return ImportFrom{identifier_text(v.ImportFrom.module), aliases(v.ImportFrom.names), v.ImportFrom.level};
+      case FunctionDef_kind:
+        return FunctionDef{identifier_text(v.FunctionDef.name).value_or(""), block(v.FunctionDef.body)};
+      case AsyncFunctionDef_kind:
+        return FunctionDef{identifier_text(v.AsyncFunctionDef.name).value_or(""), block(v.AsyncFunctionDef.body)};
+      case ClassDef_kind: return ClassDef{identifier_text(v.ClassDef.name).value_or(""), block(v.ClassDef.body)};
+      case For_kind: return For{expr(v.For.target), expr(v.For.iter), block(v.For.body), block(v.For.orelse)};
+      case AsyncFor_kind:
+        return For{expr(v.AsyncFor.target), expr(v.AsyncFor.iter), block(v.AsyncFor.body), block(v.AsyncFor.orelse)};
+      case While_kind: return While{expr(v.While.test), block(v.While.body), block(v.While.orelse)};
+      case With_kind: return with_statement(v.With.items, v.With.body);
+      case AsyncWith_kind: return with_statement(v.AsyncWith.items, v.AsyncWith.body);
+      case Delete_kind: return Delete{exprs(v.Delete.targets)};
+      case Pass_kind: return Pass{};
+      case Global_kind: {
         Global global;
-        PyRef list(attribute(node, "names"));
-        if (list && PyList_Check(list.get()))
-          for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list.get()); ++i) {
-            PyObject* name = PyList_GET_ITEM(list.get(), i);
-            if (PyUnicode_Check(name)) global.names.push_back(utf8(name));
-          }
+        const Py_ssize_t n = v.Global.names ? asdl_seq_LEN(v.Global.names) : 0;
+        for (Py_ssize_t i = 0; i < n; ++i)
+          if (auto name = identifier_text(asdl_seq_GET(v.Global.names, i))) global.names.push_back(std::move(*name));
         return global;
       }
-      default: return OtherStmt{Py_TYPE(node)->tp_name};
+      default: return OtherStmt{stmt_kind_name(node.kind)};
     }
   }
 
-  StmtPtr stmt(PyObject* node) {
+  Try try_statement(const asdl_stmt_seq* body, const asdl_excepthandler_seq* handlers, const asdl_stmt_seq* orelse,
+                    const asdl_stmt_seq* finalbody) {
+    Try out{block(body), {}, block(orelse), block(finalbody)};
+    const Py_ssize_t n = handlers ? asdl_seq_LEN(handlers) : 0;
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      const excepthandler_ty h = asdl_seq_GET(handlers, i);
+      const auto& handler = h->v.ExceptHandler;
+      out.handlers.push_back(
+          ExceptHandler{expr(handler.type), identifier_text(handler.name), block(handler.body), position(*h)});
+    }
+    return out;
+  }
+
+  With with_statement(const asdl_withitem_seq* items, const asdl_stmt_seq* body) {
+    With out{{}, block(body)};
+    const Py_ssize_t n = items ? asdl_seq_LEN(items) : 0;
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      const withitem_ty item = asdl_seq_GET(items, i);
+      out.items.push_back(WithItem{expr(item->context_expr), expr(item->optional_vars)});
+    }
+    return out;
+  }
+
+  StmtPtr stmt(const _stmt* node) {
     DepthGuard guard(depth_);
     auto out = std::make_shared<Stmt>();
-    out->position = position(node);
-    out->node = depth_ > max_depth ? StmtNode{OtherStmt{"too deeply nested"}} : stmt_node(node, types_.of(node));
+    out->position = position(*node);
+    out->node = depth_ > max_depth ? StmtNode{OtherStmt{"too deeply nested"}} : stmt_node(*node);
     return out;
   }
 };
 
 // CPython's SyntaxError (also IndentationError, TabError) and the ValueError/RecursionError/MemoryError the
-// compiler raises for pathological input, as a SyntaxError of ours.
+// parser raises for pathological input, as a SyntaxError of ours.
 SyntaxError fetch_syntax_error() {
   PyObject* type = nullptr;
   PyObject* value = nullptr;
@@ -472,24 +412,59 @@ SyntaxError fetch_syntax_error() {
   return error;
 }
 
+// What the parser made of sources seen before in this process, by their text: the history scan and the
+// working-tree secret scan read the same files the evaluator already parsed. Bounded, so that a long history
+// of distinct versions cannot grow it without end; the trees are immutable and shared.
+class ParseMemo {
+ public:
+  const ParseResult* find(std::string_view source) const {
+    const auto found = results_.find(source);
+    return found == results_.end() ? nullptr : &found->second;
+  }
+  void remember(std::string_view source, const ParseResult& result) {
+    if (results_.size() >= max_entries || source.size() > max_source_bytes) return;
+    results_.emplace(std::string(source), result);
+  }
+
+ private:
+  static constexpr std::size_t max_entries = 256;
+  static constexpr std::size_t max_source_bytes = 256 * 1024;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, ParseResult, Hash, std::equal_to<>> results_;
+};
+
+ParseResult parse_uncached(std::string_view source, const std::string& filename) {
+  if (parsing_may_import(source, filename)) ensure_full_interpreter();
+  else ensure_interpreter();
+  if (source.find('\0') != std::string_view::npos)
+    return SyntaxError{"source contains NUL bytes", 0, 0};
+  const ColumnMap columns(source);
+  const std::string text(source);  // CPython wants a NUL-terminated buffer
+  PyRef name(PyUnicode_DecodeFSDefaultAndSize(filename.data(), static_cast<Py_ssize_t>(filename.size())));
+  if (!name) throw_python_error("cannot make a str of the file name " + filename);
+  // The flags compile(..., PyCF_ONLY_AST) passes: the same parser, the same tree as ast.parse gives.
+  PyCompilerFlags flags = _PyCompilerFlags_INIT;
+  flags.cf_flags = PyCF_ONLY_AST;
+  const Arena arena;
+  const mod_ty tree = _PyParser_ASTFromString(text.c_str(), name.get(), Py_file_input, &flags, arena.get());
+  if (tree == nullptr) return fetch_syntax_error();
+  Converter converter(columns);
+  Module module{tree->kind == Module_kind ? converter.block(tree->v.Module.body) : Block{}};
+  PyErr_Clear();
+  return module;
+}
+
 }  // namespace
 
 ParseResult parse_module(std::string_view source, const std::string& filename) {
-  if (parsing_may_import(source, filename)) ensure_full_interpreter();
-  else ensure_interpreter();
-  static const NodeTypes types;
-  const ColumnMap columns(source);
-  if (source.find('\0') != std::string_view::npos)
-    return SyntaxError{"source contains NUL bytes", 0, 0};
-  const std::string text(source);  // CPython wants a NUL-terminated buffer
-  PyCompilerFlags flags = _PyCompilerFlags_INIT;
-  flags.cf_flags = PyCF_ONLY_AST;
-  PyRef tree(Py_CompileStringExFlags(text.c_str(), filename.c_str(), Py_file_input, &flags, -1));
-  if (!tree) return fetch_syntax_error();
-  Converter converter(types, columns);
-  Module module{converter.block(tree.get(), "body")};
-  PyErr_Clear();
-  return module;
+  static ParseMemo memo;
+  if (const ParseResult* known = memo.find(source)) return *known;
+  ParseResult result = parse_uncached(source, filename);
+  memo.remember(source, result);
+  return result;
 }
 
 }  // namespace deployctl::checks::python

@@ -18,7 +18,8 @@ struct SyntaxError {
 
 using ParseResult = std::variant<Module, SyntaxError>;
 
-// `filename` is used only in messages. Thread-compatible, not thread-safe (one interpreter per process).
+// `filename` is used only in messages. The same text is parsed once per process (the result is remembered, up
+// to a bound). Thread-compatible, not thread-safe (one interpreter per process).
 ParseResult parse_module(std::string_view source, const std::string& filename);
 
 }  // namespace deployctl::checks::python
