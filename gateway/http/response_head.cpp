@@ -10,17 +10,17 @@ namespace deployctl::gateway::http {
 
 namespace {
 
-// RFC 9110 tchar.
-bool is_token_char(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+// RFC 9110 tchar, as a table: every byte of every response header name goes through it.
+constexpr std::array<bool, 256> token_chars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (const char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool is_token_char(char c) noexcept { return token_chars[static_cast<unsigned char>(c)]; }
 
 bool has_forbidden_byte(std::string_view text) noexcept {
   for (const char c : text)
@@ -42,11 +42,30 @@ bool has_close_token(std::string_view value) noexcept {
   return false;
 }
 
-bool is_hop_by_hop(std::string_view name) noexcept {
-  return equals_ignore_case(name, "connection") || equals_ignore_case(name, "keep-alive") ||
-         equals_ignore_case(name, "transfer-encoding") || equals_ignore_case(name, "te") ||
-         equals_ignore_case(name, "trailer") || equals_ignore_case(name, "upgrade") ||
-         equals_ignore_case(name, "proxy-connection");
+// The response header names the head builder treats specially, told apart by length first: this runs for every
+// header of every response.
+enum class HeaderKind { other, content_length, connection, date, server, hop_by_hop };
+
+HeaderKind classify(std::string_view name) noexcept {
+  const auto is = [&](std::string_view known) { return equals_ignore_case(name, known); };
+  switch (name.size()) {
+    case 2: return is("te") ? HeaderKind::hop_by_hop : HeaderKind::other;
+    case 4: return is("date") ? HeaderKind::date : HeaderKind::other;
+    case 6: return is("server") ? HeaderKind::server : HeaderKind::other;
+    case 7: return is("trailer") || is("upgrade") ? HeaderKind::hop_by_hop : HeaderKind::other;
+    case 10:
+      if (is("connection")) return HeaderKind::connection;
+      return is("keep-alive") ? HeaderKind::hop_by_hop : HeaderKind::other;
+    case 14: return is("content-length") ? HeaderKind::content_length : HeaderKind::other;
+    case 16: return is("proxy-connection") ? HeaderKind::hop_by_hop : HeaderKind::other;
+    case 17: return is("transfer-encoding") ? HeaderKind::hop_by_hop : HeaderKind::other;
+    default: return HeaderKind::other;
+  }
+}
+
+// Hop-by-hop headers describe one connection; ours is not the app's to describe.
+bool is_hop_by_hop(HeaderKind kind) noexcept {
+  return kind == HeaderKind::connection || kind == HeaderKind::hop_by_hop;
 }
 
 std::optional<std::uint64_t> parse_decimal(std::string_view text) noexcept {
@@ -227,18 +246,22 @@ Result<ResponseFraming> append_response_head(std::string& out, std::string_view 
       if (!is_token_char(c)) return fail("invalid character in a response header name from the application");
     if (has_forbidden_byte(header.value))
       return fail("CR, LF or NUL in the value of response header '" + std::string(header.name) + "'");
-    if (equals_ignore_case(header.name, "content-length")) {
-      const auto length = parse_decimal(header.value);
-      if (!length) return fail("invalid Content-Length in the application's response headers");
-      if (framing.content_length && *framing.content_length != *length)
-        return fail("conflicting Content-Length headers in the application's response");
-      framing.content_length = length;
-    } else if (equals_ignore_case(header.name, "connection")) {
-      if (has_close_token(header.value)) app_close = true;
-    } else if (equals_ignore_case(header.name, "date")) {
-      has_date = true;
-    } else if (equals_ignore_case(header.name, "server")) {
-      has_server = true;
+    switch (classify(header.name)) {
+      case HeaderKind::content_length: {
+        const auto length = parse_decimal(header.value);
+        if (!length) return fail("invalid Content-Length in the application's response headers");
+        if (framing.content_length && *framing.content_length != *length)
+          return fail("conflicting Content-Length headers in the application's response");
+        framing.content_length = length;
+        break;
+      }
+      case HeaderKind::connection:
+        if (has_close_token(header.value)) app_close = true;
+        break;
+      case HeaderKind::date: has_date = true; break;
+      case HeaderKind::server: has_server = true; break;
+      case HeaderKind::hop_by_hop:
+      case HeaderKind::other: break;
     }
   }
 
@@ -266,7 +289,7 @@ Result<ResponseFraming> append_response_head(std::string& out, std::string_view 
   out.append(status_line);
   out.append("\r\n");
   for (const auto& header : headers)
-    if (!is_hop_by_hop(header.name)) append_header(out, header.name, header.value);
+    if (!is_hop_by_hop(classify(header.name))) append_header(out, header.name, header.value);
   if (add_length) {
     out.append("Content-Length: ");
     append_decimal(out, *framing.content_length);

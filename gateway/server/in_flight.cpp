@@ -18,6 +18,22 @@ std::string request_line_text(std::string_view method, std::string_view target, 
   return line;
 }
 
+void publish_request_line(WorkerSlot& slot, std::string_view method, std::string_view target, int http_minor) {
+  constexpr std::string_view versions[] = {" HTTP/1.0", " HTTP/1.1"};
+  const std::string_view version = versions[http_minor == 0 ? 0 : 1];
+  char* out = slot.request_line;
+  const std::size_t capacity = sizeof slot.request_line - 1;
+  method = method.substr(0, capacity - version.size() - 1);
+  target = target.substr(0, std::min<std::size_t>(200, capacity - version.size() - 1 - method.size()));
+  std::memcpy(out, method.data(), method.size());
+  out += method.size();
+  *out++ = ' ';
+  std::memcpy(out, target.data(), target.size());
+  out += target.size();
+  std::memcpy(out, version.data(), version.size());
+  out[version.size()] = '\0';
+}
+
 InFlightBoard::InFlightBoard(WorkerSlot& slot, std::size_t threads) : slot_(slot), entries_(threads) {
   order_.reserve(threads);
   slot_.requests_in_flight.store(0);

@@ -37,6 +37,10 @@ class InFlightBoard {
   std::vector<const Entry*> order_;
 };
 
+// A single-threaded worker's one request, written into the slot's line for the timeout report (the target cut
+// to 200 bytes) without formatting or allocating: it runs on every request.
+void publish_request_line(WorkerSlot& slot, std::string_view method, std::string_view target, int http_minor);
+
 // "GET /path HTTP/1.1" for the timeout report, the target cut to `target_limit` bytes.
 std::string request_line_text(std::string_view method, std::string_view target, int http_minor,
                               std::size_t target_limit);

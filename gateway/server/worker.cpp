@@ -303,10 +303,7 @@ void Worker::answer(Connection& connection) {
   const auto wall_start = std::chrono::system_clock::now();
   const auto start = std::chrono::steady_clock::now();
   // The request line for the master's timeout report, then the start mark it watches.
-  std::snprintf(slot.request_line, sizeof slot.request_line, "%.*s %.*s HTTP/1.%d",
-                static_cast<int>(request.method.size()), request.method.data(),
-                static_cast<int>(std::min<std::size_t>(request.target.size(), 200)), request.target.data(),
-                request.http_minor);
+  publish_request_line(slot, request.method, request.target, request.http_minor);
   slot.request_started_ms.store(monotonic_ms());
 
   const Listener& listener = (*setup_.listeners)[connection.listener];

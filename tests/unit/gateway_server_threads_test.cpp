@@ -231,6 +231,22 @@ TEST_SUITE("gateway_server threads in-flight board") {
     CHECK(line.rfind("GET /aaa", 0) == 0);
   }
 
+  TEST_CASE("publish_request_line writes a single-threaded worker's request, the target cut at 200 bytes") {
+    server::WorkerSlot slot;
+    server::publish_request_line(slot, "POST", "/upload?id=7", 0);
+    CHECK(std::string(slot.request_line) == "POST /upload?id=7 HTTP/1.0");
+    server::publish_request_line(slot, "GET", "/", 1);
+    CHECK(std::string(slot.request_line) == "GET / HTTP/1.1");  // nothing left of the longer line before
+    const std::string long_target = "/" + std::string(400, 'b');
+    server::publish_request_line(slot, "GET", long_target, 1);
+    CHECK(std::string(slot.request_line) == "GET " + long_target.substr(0, 200) + " HTTP/1.1");
+    const std::string long_method(300, 'M');  // the parser caps it far lower; the slot must hold anyway
+    server::publish_request_line(slot, long_method, "/", 1);
+    const std::string line(slot.request_line);
+    CHECK(line.size() == sizeof slot.request_line - 1);
+    CHECK(line.ends_with(" HTTP/1.1"));
+  }
+
   TEST_CASE("request_line_text cuts only the target") {
     CHECK(server::request_line_text("GET", "/abcdef", 1, 3) == "GET /ab HTTP/1.1");
     CHECK(server::request_line_text("HEAD", "/", 0, 100) == "HEAD / HTTP/1.0");
