@@ -33,7 +33,7 @@ $(SAN_BUILD)/CMakeCache.txt: | deps
 
 test-sanitize: deps $(SAN_BUILD)/CMakeCache.txt
 	cmake --build $(SAN_BUILD) -j $(JOBS)
-	ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -L "unit|fuzz"
+	ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
 
 $(FUZZ_BUILD)/CMakeCache.txt: | deps
 	CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPLOYCTL_FUZZ=ON -DDEPLOYCTL_WERROR=OFF $(CMAKE_FLAGS)

@@ -46,6 +46,12 @@ bool has_coding_cookie(std::string_view source) {
 
 void ensure_interpreter() {
   if (Py_IsInitialized()) return;
+#ifdef DEPLOYCTL_PYTHON_MALLOC
+  PyPreConfig preconfig;  // sanitizer builds (cmake/Sanitizers.cmake)
+  PyPreConfig_InitIsolatedConfig(&preconfig);
+  preconfig.allocator = PYMEM_ALLOCATOR_MALLOC;
+  if (const PyStatus status = Py_PreInitialize(&preconfig); PyStatus_Exception(status)) fail_start(status);
+#endif
   PyConfig config;
   PyConfig_InitIsolatedConfig(&config);
   // The parser needs only the core; `site` would scan dist-packages and cost milliseconds on every run.

@@ -65,6 +65,7 @@ struct Connection {
   bool trusted = false;  // its X-Forwarded-* / Forwarded headers count (Peer::trusted)
   bool close_after_flush = false;
   bool waiting_to_write = false;
+  bool flush_pending = false;  // answered during this round of events; sent when the round ends
   std::int64_t last_activity_ms = 0;
   std::int64_t head_started_ms = 0;
   std::int64_t body_started_ms = 0;
@@ -135,6 +136,8 @@ class Worker {
   void process(Connection& connection);
   void answer(Connection& connection);
   void flush(Connection& connection);
+  void flush_soon(Connection& connection);
+  void flush_answered();
   void close_connection(Connection& connection);
   void close_idle(Connection& connection, std::int64_t now);
   void reject(Connection& connection, int status);
@@ -159,6 +162,10 @@ class Worker {
   std::int64_t requests_handled_ = 0;
   std::int64_t request_budget_ = 0;  // 0: no --max-requests
   std::string access_line_;
+  // The connections answered during one round of epoll events, sent together at its end: the client wakes once
+  // for the batch instead of once per response (on loopback, a send wakes the reader's CPU).
+  bool in_event_round_ = false;
+  std::vector<int> flush_pending_;
   // --threads N > 1 only.
   std::vector<std::unique_ptr<ThreadContext>> thread_contexts_;
   std::unique_ptr<InFlightBoard> in_flight_;
@@ -435,7 +442,29 @@ void Worker::process(Connection& connection) {
       return;
     }
   }
-  flush(connection);
+  flush_soon(connection);
+}
+
+void Worker::flush_soon(Connection& connection) {
+  if (!in_event_round_) {
+    flush(connection);
+    return;
+  }
+  if (connection.flush_pending) return;
+  connection.flush_pending = true;
+  flush_pending_.push_back(connection.fd);
+}
+
+void Worker::flush_answered() {
+  for (const int fd : flush_pending_) {
+    const auto index = static_cast<std::size_t>(fd);
+    // Closed meanwhile (its fd maybe reused by a new connection, whose flag is clear): nothing to send.
+    if (index >= connections_.size() || !connections_[index] || !connections_[index]->flush_pending) continue;
+    Connection& connection = *connections_[index];
+    connection.flush_pending = false;
+    flush(connection);
+  }
+  flush_pending_.clear();
 }
 
 void Worker::read_from(Connection& connection) {
@@ -512,7 +541,7 @@ void Worker::sweep(std::int64_t now) {
       if (now > connection.lingering_until_ms) close_connection(connection);
       continue;
     }
-    if (connection.waiting_to_write) continue;
+    if (connection.waiting_to_write || connection.flush_pending) continue;  // an answer still has to go out
     if (connection.parser.head_in_progress()) {
       if (connection.head_started_ms == 0) connection.head_started_ms = now;
       if (now - connection.head_started_ms > header_ms) {
@@ -593,6 +622,7 @@ int Worker::run() {
   epoll_event events[128];
   while (!stop_now_) {
     const int count = ::epoll_wait(epoll_, events, 128, 250);
+    in_event_round_ = true;
     for (int i = 0; i < count && !stop_now_; ++i) {
       const std::uint64_t tag = events[i].data.u64;
       if (tag == signal_tag) {
@@ -605,6 +635,8 @@ int Worker::run() {
         on_event(*connections_[tag], events[i].events);
       }
     }
+    in_event_round_ = false;
+    flush_answered();
     const std::int64_t now = monotonic_ms();
     slot.heartbeat_ms.store(now);
     if (now >= next_sweep) {

@@ -32,6 +32,14 @@ Result<void> start_python() {
                   (main_phase.err_msg != nullptr ? main_phase.err_msg : "unknown reason"));
     return add_site_directories();
   }
+#ifdef DEPLOYCTL_PYTHON_MALLOC
+  PyPreConfig preconfig;  // sanitizer builds (cmake/Sanitizers.cmake)
+  PyPreConfig_InitPythonConfig(&preconfig);
+  preconfig.allocator = PYMEM_ALLOCATOR_MALLOC;
+  if (const PyStatus pre = Py_PreInitialize(&preconfig); PyStatus_Exception(pre))
+    return fail(std::string("cannot start the embedded Python interpreter: ") +
+                (pre.err_msg != nullptr ? pre.err_msg : "unknown reason"));
+#endif
   PyConfig config;
   PyConfig_InitPythonConfig(&config);
   config.install_signal_handlers = 0;
