@@ -115,21 +115,32 @@ done
 
 # Per round and measurement: "$round $server $app $rate $p99_ms $errors", in $work/samples.
 : >"$work/samples"
+# One measurement: wrk against SERVER's APP, or the in-process loop for "in-process".
+measure() {
+  local server="$1" app="$2" url out rate p99 errors
+  if [[ "$server" == in-process ]]; then
+    rate="$(cd "$project" && PYTHONPATH="$project" taskset -c 0 "$PYTHON" "$bench_dir/serve_inprocess.py" \
+      /api/health/ "$duration")"
+    echo "$round in-process django ${rate:-0} 0 -" >>"$work/samples"
+    return
+  fi
+  url="http://127.0.0.1:${port[$server,$app]}$(app_path "$app")"
+  out="$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency "$url" 2>&1)"
+  rate="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
+  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  errors="$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); gsub(/ /, "_"); printf "%s;", $0}' <<<"$out")"
+  echo "$round $server $app ${rate:-0} ${p99:-0} ${errors:--}" >>"$work/samples"
+}
+
+# Within a round, deployctl's Django run sits between uWSGI's and the in-process loop: the two ratios the
+# targets name are taken from neighbouring measurements.
+order=()
+for server in uwsgi deployctl in-process gunicorn; do
+  [[ "$server" == in-process || ",$servers," == *,$server,* ]] && order+=("$server django")
+done
+for server in "${server_list[@]}"; do [[ -n "$server" ]] && order+=("$server hello"); done
 for round in $(seq "$rounds"); do
-  for app in "${apps[@]}"; do
-    for server in "${server_list[@]}"; do
-      [[ -n "$server" ]] || continue
-      url="http://127.0.0.1:${port[$server,$app]}$(app_path "$app")"
-      out="$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency "$url" 2>&1)"
-      rate="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
-      p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
-      errors="$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); gsub(/ /, "_"); printf "%s;", $0}' <<<"$out")"
-      echo "$round $server $app ${rate:-0} ${p99:-0} ${errors:--}" >>"$work/samples"
-    done
-  done
-  inprocess="$(cd "$project" && PYTHONPATH="$project" taskset -c 0 "$PYTHON" "$bench_dir/serve_inprocess.py" \
-    /api/health/ "$duration")"
-  echo "$round in-process django ${inprocess:-0} 0 -" >>"$work/samples"
+  for entry in "${order[@]}"; do measure $entry; done
 done
 declare -A rss pss
 for server in "${server_list[@]}"; do
