@@ -390,6 +390,7 @@ void Worker::hand_to_thread(Connection& connection) {
     flush(connection);
     if (!connections_[index] || connection.waiting_to_write) return;  // closed, or flush() calls process() again
   }
+  connection.flush_pending = false;  // nothing left to send, and the thread owns the buffers from here on
   ::epoll_ctl(epoll_, EPOLL_CTL_DEL, connection.fd, nullptr);
   connection.in_pool = true;
   pool_->submit(connection.job);
@@ -462,6 +463,7 @@ void Worker::flush_answered() {
     if (index >= connections_.size() || !connections_[index] || !connections_[index]->flush_pending) continue;
     Connection& connection = *connections_[index];
     connection.flush_pending = false;
+    if (connection.in_pool) continue;  // a thread owns its buffers (hand_to_thread sent what was pending)
     flush(connection);
   }
   flush_pending_.clear();
