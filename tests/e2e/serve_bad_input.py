@@ -3,6 +3,7 @@
 # app module that cannot be imported (its traceback printed), a missing attribute, a callable that is not
 # callable, a port in use, a privileged port without the right to bind it. And --reload, the development mode:
 # a changed source file restarts the server on its own.
+import contextlib
 import os
 import shutil
 import socket
@@ -23,6 +24,15 @@ APPS = {
         "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
         "    return [b'v1']\n"),
 }
+
+
+@contextlib.contextmanager
+def occupied_port():
+    """A port some other program listens on, for as long as the block runs."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
 
 
 def refused(binary, app, cwd, bind, env=None, prefix=()):
@@ -52,10 +62,7 @@ def main(argv):
 
         def import_error_before_binding():
             # The port is taken: had deployctl bound before importing, it would report the port, not the import.
-            with socket.socket() as taken:
-                taken.bind(("127.0.0.1", 0))
-                taken.listen()
-                port = taken.getsockname()[1]
+            with occupied_port() as port:
                 code, log = refused(binary, "broken:application", apps, f"127.0.0.1:{port}")
             expect_equal(code, 2, "exit code of an app that cannot be imported")
             expect("Traceback (most recent call last)" in log and "broken.py\", line 1" in log,
@@ -75,10 +82,7 @@ def main(argv):
             expect("'notcallable:application' is not callable (it is str)" in log, f"the message: {log[-600:]}")
 
         def port_in_use():
-            with socket.socket() as taken:
-                taken.bind(("127.0.0.1", 0))
-                taken.listen()
-                port = taken.getsockname()[1]
+            with occupied_port() as port:
                 code, log = refused(binary, "versioned:application", apps, f"127.0.0.1:{port}")
             expect_equal(code, 2, "exit code of a port in use")
             expect(f"cannot listen on 127.0.0.1:{port}: the address is already in use" in log,
