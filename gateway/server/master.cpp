@@ -280,17 +280,16 @@ void Master::serve_metrics() {
   // One short request per connection; a client slower than a second is dropped, so the master never waits long.
   const std::int64_t deadline = monotonic_ms() + 1000;
   char buffer[4096];
-  std::string head;
+  MetricsRequest request;
   pollfd entry{fd, POLLIN, 0};
-  while (head.find("\r\n\r\n") == std::string::npos && head.find("\n\n") == std::string::npos &&
-         head.size() < sizeof buffer) {
+  for (bool decided = false; !decided;) {
     const std::int64_t left = deadline - monotonic_ms();
     if (left <= 0 || ::poll(&entry, 1, static_cast<int>(left)) <= 0) break;
     const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
     if (got <= 0) break;
-    head.append(buffer, static_cast<std::size_t>(got));
+    decided = request.feed({buffer, static_cast<std::size_t>(got)});
   }
-  const MetricsAnswer answer = answer_metrics_request(head, [this] { return render_metrics(*shared_); });
+  const MetricsAnswer answer = request.answer([this] { return render_metrics(*shared_); });
   std::string_view rest = answer.bytes;
   entry.events = POLLOUT;
   while (!rest.empty()) {

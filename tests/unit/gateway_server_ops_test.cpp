@@ -54,26 +54,54 @@ TEST_SUITE("gateway_server ops metrics endpoint") {
   TEST_CASE("GET and HEAD /metrics are answered with the exposition") {
     const auto get = ask("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
     CHECK(get.status == 200);
+    CHECK(get.bytes.starts_with("HTTP/1.1 200 OK\r\n"));
     CHECK(get.bytes.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n") != std::string::npos);
     CHECK(get.bytes.ends_with("\r\n\r\ndeployctl_workers 1\n"));
     CHECK(ask("GET /metrics?x=1 HTTP/1.0\r\n\r\n").status == 200);
-    const auto head = ask("HEAD /metrics HTTP/1.1\r\n\r\n");
+    CHECK(ask("GET /%6detrics HTTP/1.1\r\nHost: x\r\n\r\n").status == 200);  // the path as decoded
+    const auto head = ask("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
     CHECK(head.status == 200);
     CHECK(head.bytes.find("Content-Length: 20\r\n") != std::string::npos);
     CHECK(head.bytes.ends_with("\r\n\r\n"));
   }
 
-  TEST_CASE("other paths are 404, other methods 405, non-HTTP 400") {
-    CHECK(ask("GET / HTTP/1.1\r\n\r\n").status == 404);
-    CHECK(ask("GET /metricsx HTTP/1.1\r\n\r\n").status == 404);
-    CHECK(ask("DELETE /other HTTP/1.1\r\n\r\n").status == 404);
-    const auto post = ask("POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+  TEST_CASE("other paths are 404, other methods 405") {
+    CHECK(ask("GET / HTTP/1.1\r\nHost: x\r\n\r\n").status == 404);
+    CHECK(ask("GET /metricsx HTTP/1.1\r\nHost: x\r\n\r\n").status == 404);
+    CHECK(ask("DELETE /other HTTP/1.1\r\nHost: x\r\n\r\n").status == 404);
+    const auto head_elsewhere = ask("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(head_elsewhere.status == 404);
+    CHECK(head_elsewhere.bytes.ends_with("\r\n\r\n"));
+    const auto post = ask("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
     CHECK(post.status == 405);
+    CHECK(post.bytes.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"));
     CHECK(post.bytes.find("Allow: GET, HEAD\r\n") != std::string::npos);
-    CHECK(ask("").status == 400);
-    CHECK(ask("GET /metrics").status == 400);
-    CHECK(ask("\x16\x03\x01\x02\x00\n").status == 400);
+  }
+
+  TEST_CASE("what the gateway's parser refuses is refused here too, with its status") {
+    CHECK(ask("").status == 400);                        // nothing arrived before the deadline
+    CHECK(ask("GET /metrics").status == 400);            // cut
+    CHECK(ask("\x16\x03\x01\x02\x00\n").status == 400);  // TLS spoken to a plain port
     CHECK(ask("GET /metrics SPDY/3\r\n\r\n").status == 400);
+    CHECK(ask("GET /metrics HTTP/1.1\r\n\r\n").status == 400);  // HTTP/1.1 without Host
+    CHECK(ask("GET /metrics HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n").status == 400);
+    CHECK(ask("GET /metrics HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n").status == 400);  // obs-fold
+    std::string flood = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 60; ++i) flood += "X-" + std::to_string(i) + ": 1\r\n";
+    const auto refused = ask(flood + "\r\n");
+    CHECK(refused.status == 431);
+    CHECK(refused.bytes.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+    CHECK(ask("GET /" + std::string(2000, 'm') + " HTTP/1.1\r\nHost: x\r\n\r\n").status == 400);
+    CHECK(ask("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 99999\r\n\r\n").status == 413);
+  }
+
+  TEST_CASE("a request arriving in pieces is decided once it is complete, not before") {
+    server::MetricsRequest request;
+    CHECK_FALSE(request.feed("GET /met"));
+    CHECK_FALSE(request.feed("rics HTTP/1.1\r\nHo"));
+    CHECK(request.answer([] { return std::string(); }).status == 400);  // the client stopped here
+    CHECK(request.feed("st: x\r\n\r\n"));
+    CHECK(request.answer([] { return std::string("up 1\n"); }).status == 200);
   }
 }
 
