@@ -240,6 +240,7 @@ Result<ResponseFraming> append_response_head(std::string& out, std::string_view 
   bool app_close = false;
   bool has_date = false;
   bool has_server = false;
+  bool has_hop_by_hop = false;  // rare (Django never sends one): then the output pass need not classify again
   for (const auto& header : headers) {
     if (header.name.empty()) return fail("empty response header name from the application");
     for (const char c : header.name)
@@ -256,11 +257,12 @@ Result<ResponseFraming> append_response_head(std::string& out, std::string_view 
         break;
       }
       case HeaderKind::connection:
+        has_hop_by_hop = true;
         if (has_close_token(header.value)) app_close = true;
         break;
       case HeaderKind::date: has_date = true; break;
       case HeaderKind::server: has_server = true; break;
-      case HeaderKind::hop_by_hop:
+      case HeaderKind::hop_by_hop: has_hop_by_hop = true; break;
       case HeaderKind::other: break;
     }
   }
@@ -289,7 +291,7 @@ Result<ResponseFraming> append_response_head(std::string& out, std::string_view 
   out.append(status_line);
   out.append("\r\n");
   for (const auto& header : headers)
-    if (!is_hop_by_hop(classify(header.name))) append_header(out, header.name, header.value);
+    if (!has_hop_by_hop || !is_hop_by_hop(classify(header.name))) append_header(out, header.name, header.value);
   if (add_length) {
     out.append("Content-Length: ");
     append_decimal(out, *framing.content_length);
