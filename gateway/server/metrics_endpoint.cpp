@@ -19,20 +19,25 @@ http::Limits metrics_limits() {
   return limits;
 }
 
-std::string response(int status, std::string_view type, std::string_view body, bool send_body,
-                     std::string_view extra_header = {}) {
-  std::string bytes = "HTTP/1.1 " + std::to_string(status) + " " + std::string(http::reason_phrase(status));
-  bytes += "\r\nContent-Type: ";
-  bytes += type;
-  bytes += "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  bytes += extra_header;
-  bytes += "Connection: close\r\n\r\n";
-  if (send_body) bytes += body;
+// A response of ours with headers of our choosing, through the same head builder as the app's responses
+// (Date, framing, Connection: close). Our fixed headers cannot fail its validation.
+std::string response(std::string_view status_line, std::string_view type, std::string_view body, bool head_request,
+                     std::string_view allow = {}) {
+  const std::string length = std::to_string(body.size());
+  const http::Header headers[] = {{"Content-Type", type}, {"Content-Length", length}, {"Allow", allow}};
+  http::ResponseContext context;
+  context.head_request = head_request;
+  context.keep_alive = false;
+  std::string bytes;
+  (void)http::append_response_head(bytes, status_line, std::span(headers, allow.empty() ? 2 : 3), context);
+  if (!head_request) bytes += body;
   return bytes;
 }
 
-std::string plain_response(int status, bool send_body, std::string_view extra_header = {}) {
-  return response(status, "text/plain", std::string(http::reason_phrase(status)) + "\n", send_body, extra_header);
+std::string error_response(int status, bool head_request = false) {
+  std::string bytes;
+  http::append_error_response(bytes, status, head_request);
+  return bytes;
 }
 
 }  // namespace
@@ -46,20 +51,21 @@ bool MetricsRequest::feed(std::string_view bytes) {
 MetricsAnswer MetricsRequest::answer(const std::function<std::string()>& render) const {
   switch (parser_.status()) {
     case http::ParseStatus::need_more:
-      return {400, plain_response(400, true)};
+      return {400, error_response(400)};
     case http::ParseStatus::rejected: {
       const int status = parser_.rejection().status;
-      return {status, plain_response(status, true)};
+      return {status, error_response(status)};
     }
     case http::ParseStatus::continue_expected:  // never sent a 100: the answer is final either way
     case http::ParseStatus::request_ready:
       break;
   }
   const http::Request& request = parser_.request();
-  if (request.path != "/metrics") return {404, plain_response(404, !request.is_head())};
+  if (request.path != "/metrics") return {404, error_response(404, request.is_head())};
   if (request.method != "GET" && !request.is_head())
-    return {405, plain_response(405, true, "Allow: GET, HEAD\r\n")};
-  return {200, response(200, exposition_type, render(), !request.is_head())};
+    return {405, response("405 Method Not Allowed", "text/plain; charset=utf-8", "Method Not Allowed\n", false,
+                          "GET, HEAD")};
+  return {200, response("200 OK", exposition_type, render(), request.is_head())};
 }
 
 MetricsAnswer answer_metrics_request(std::string_view bytes, const std::function<std::string()>& render) {
