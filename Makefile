@@ -6,43 +6,69 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-sanitize update-golden fuzz bench clean
+.PHONY: all deps deps-test build demo test test-sanitize update-golden fuzz bench clean FORCE
 
 all: build
 
 deps:
-	@scripts/install-deps
+	@scripts/install-deps build
 
-$(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPLOYCTL_WERROR=ON $(CMAKE_FLAGS)
+deps-test:
+	@scripts/install-deps test
+
+# A build directory is configured again whenever the arguments it would be configured with change (a new
+# CMAKE_FLAGS, say): each build keeps the arguments it was last configured with in .configure-args, rewritten
+# only when they differ, and a changed file starts a fresh configuration (cached values of dropped flags go too).
+RELEASE_ARGS  = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPLOYCTL_WERROR=ON $(CMAKE_FLAGS)
+SANITIZE_ARGS = -DCMAKE_BUILD_TYPE=Debug -DDEPLOYCTL_SANITIZE=ON -DDEPLOYCTL_WERROR=ON $(CMAKE_FLAGS)
+FUZZ_ARGS     = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPLOYCTL_FUZZ=ON -DDEPLOYCTL_WERROR=OFF $(CMAKE_FLAGS)
+define remember_args
+	@mkdir -p $(dir $@)
+	@echo '$(2)' | cmp -s - $@ || echo '$(2)' > $@
+endef
+define configure
+	rm -f $(dir $@)CMakeCache.txt
+	$(1) cmake -S . -B $(dir $@) $(2)
+endef
+
+$(BUILD)/.configure-args: FORCE
+	$(call remember_args,,$(RELEASE_ARGS))
+$(BUILD)/CMakeCache.txt: $(BUILD)/.configure-args | deps
+	$(call configure,,$(RELEASE_ARGS))
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
-	@echo '$$ deployctl check share/examples/mysite'
-	@$(BUILD)/deployctl check share/examples/mysite; status=$$?; \
-	  echo "(exit $$status: 0 clean, 1 findings, 2 the tool could not run)"; [ $$status -le 1 ]
+# check, render and serve on the example project, each with a one-line caption (scripts/demo). Only the binary is
+# built: the unit tests come with `make test`.
+demo: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target deployctl
+	@scripts/demo $(BUILD)/deployctl
 
 # The sanitizer build is its own target: a second full build would take the suite past ~30 minutes on 2 cores.
-test: build
+test: deps-test build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-$(SAN_BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDEPLOYCTL_SANITIZE=ON -DDEPLOYCTL_WERROR=ON $(CMAKE_FLAGS)
+$(SAN_BUILD)/.configure-args: FORCE
+	$(call remember_args,,$(SANITIZE_ARGS))
+$(SAN_BUILD)/CMakeCache.txt: $(SAN_BUILD)/.configure-args | deps
+	$(call configure,,$(SANITIZE_ARGS))
 
-test-sanitize: deps $(SAN_BUILD)/CMakeCache.txt
+test-sanitize: deps-test $(SAN_BUILD)/CMakeCache.txt
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
 
-$(FUZZ_BUILD)/CMakeCache.txt: | deps
-	CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEPLOYCTL_FUZZ=ON -DDEPLOYCTL_WERROR=OFF $(CMAKE_FLAGS)
+$(FUZZ_BUILD)/.configure-args: FORCE
+	$(call remember_args,,$(FUZZ_ARGS))
+$(FUZZ_BUILD)/CMakeCache.txt: $(FUZZ_BUILD)/.configure-args | deps
+	@scripts/install-deps fuzz
+	$(call configure,CC=clang-19 CXX=clang++-19,$(FUZZ_ARGS))
 
 # Runs each fuzz target for FUZZ_SECONDS from tests/fuzz/corpus/<target>. New inputs go to $(FUZZ_BUILD)/corpus
 # and only a smallest set adding new edges is merged back, so the committed corpus stays small; crashes land in $(FUZZ_BUILD).
 # clang-19, not Debian's default clang 14: clang 14 cannot compile libstdc++ 12's <expected>.
 FUZZ_SECONDS ?= 60
-fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+fuzz: $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	@for t in $(FUZZ_BUILD)/tests/fuzz/fuzz_*; do \
 	  name=$$(basename $$t); mkdir -p tests/fuzz/corpus/$$name $(FUZZ_BUILD)/corpus/$$name; \
@@ -50,11 +76,13 @@ fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
 	    $(FUZZ_BUILD)/corpus/$$name tests/fuzz/corpus/$$name || exit 1; \
 	  $$t -set_cover_merge=1 -use_counters=0 tests/fuzz/corpus/$$name $(FUZZ_BUILD)/corpus/$$name || exit 1; done
 
-# After an intended change of output: rewrites tests/e2e/golden/* and share/docs/rules.md; review the diff.
-update-golden: build
+# After an intended change of output: rewrites tests/e2e/golden/*, share/docs/rules.md and share/docs/configuration.md;
+# review the diff.
+update-golden: deps-test build
 	UPDATE_GOLDEN=1 ctest --test-dir $(BUILD) -L golden
 
 bench: build
+	@scripts/install-deps bench
 	bench/run
 
 clean:

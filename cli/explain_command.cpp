@@ -7,6 +7,8 @@
 
 #include "checks/rules/registry.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "core/options.hpp"
 #include "cli/rule_docs.hpp"
 #include "core/error.hpp"
 #include "core/suggest.hpp"
@@ -41,9 +43,9 @@ int run_explain(const ExplainFlags& flags, const Io& io) {
 }  // namespace
 
 Action declare_explain_command(CLI::App& app, const Io& io) {
-  auto flags = std::make_shared<ExplainFlags>();
-  app.add_option("ID", flags->rule_id, "The rule id, e.g. DJ018 ('deployctl rules' lists them)")->required();
-  return [flags, &io] { return run_explain(*flags, io); };
+  auto given = std::make_shared<ExplainConfig>();
+  declare_options(app, explain_options(), *given);
+  return [given, &io] { return run_explain({given->id ? given->id->value : std::string()}, io); };
 }
 
 }  // namespace deployctl::cli

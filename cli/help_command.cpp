@@ -1,10 +1,14 @@
-// `deployctl help [COMMAND]`: the top-level help, or one command's options.
+// `deployctl help [COMMAND]`: the top-level help, one command's options, or `help config`: the reference of
+// deployctl.toml and every option (share/docs/configuration.md), made from the option tables.
 #include <CLI/CLI.hpp>
 
 #include <memory>
 #include <ostream>
 
 #include "cli/command.hpp"
+#include "cli/configuration_docs.hpp"
+#include "cli/options.hpp"
+#include "core/options.hpp"
 #include "core/error.hpp"
 #include "core/suggest.hpp"
 
@@ -21,6 +25,10 @@ int run_help(const HelpFlags& flags, const Io& io) {
     io.out << top_level_help();
     return static_cast<int>(ExitCode::ok);
   }
+  if (flags.command == "config") {
+    io.out << configuration_reference();
+    return static_cast<int>(ExitCode::ok);
+  }
   const Command* command = find_command(flags.command);
   if (command == nullptr)
     throw Failure("unknown command '" + flags.command + "'." + did_you_mean(flags.command, command_names()) +
@@ -32,9 +40,9 @@ int run_help(const HelpFlags& flags, const Io& io) {
 }  // namespace
 
 Action declare_help_command(CLI::App& app, const Io& io) {
-  auto flags = std::make_shared<HelpFlags>();
-  app.add_option("COMMAND", flags->command, "The command to describe; without it, the list of commands");
-  return [flags, &io] { return run_help(*flags, io); };
+  auto given = std::make_shared<HelpConfig>();
+  declare_options(app, help_options(), *given);
+  return [given, &io] { return run_help({given->command ? given->command->value : std::string()}, io); };
 }
 
 }  // namespace deployctl::cli

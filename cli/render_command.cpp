@@ -10,7 +10,9 @@
 
 #include "checks/check_project.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 #include "core/config.hpp"
+#include "core/options.hpp"
 #include "core/files.hpp"
 #include "core/suggest.hpp"
 #include "generators/deploy_overrides.hpp"
@@ -246,30 +248,30 @@ int run_render(const RenderFlags& flags, const Io& io) {
   return write_all(files, flags.out, io);
 }
 
+// The command body reads plain values; the table's members say whether each was given.
+RenderFlags flags_of(const RenderConfig& given) {
+  const auto text = [](const std::optional<ConfigString>& value) { return value ? value->value : std::string(); };
+  const auto texts = [](const std::optional<std::vector<ConfigString>>& values) {
+    std::vector<std::string> out;
+    if (values)
+      for (const ConfigString& value : *values) out.push_back(value.value);
+    return out;
+  };
+  const auto on = [](const std::optional<ConfigBool>& value) { return value && value->value; };
+  return {texts(given.targets), text(given.config), texts(given.sets), text(given.out), text(given.templates),
+          on(given.check), on(given.diff), on(given.list), on(given.eject)};
+}
+
 }  // namespace
 
 Action declare_render_command(CLI::App& app, const Io& io) {
-  auto flags = std::make_shared<RenderFlags>();
-  app.add_option("TARGET", flags->positionals,
-                 "What to render (see --list), then optionally the Django project's directory (default: the current "
-                 "one)");
-  app.add_option("--config", flags->config, "Read this deployctl.toml (default: found from the project upwards)")
-      ->type_name("FILE");
-  app.add_option("--set", flags->sets, "Override a [deploy] key, e.g. --set deploy.domains=example.com (repeatable)")
-      ->type_name("KEY=VALUE");
-  app.add_option("--out", flags->out, "Write the files under DIR (atomically, with their modes) and say what changed")
-      ->type_name("DIR");
-  app.add_flag("--check", flags->check, "Exit 1 when the files in --out differ from what would be rendered");
-  app.add_flag("--diff", flags->diff, "Print a unified diff between the files in --out and the rendered ones");
-  app.add_flag("--list", flags->list, "List the targets, one per line");
-  app.add_option("--templates", flags->templates, "Use the templates in DIR instead of the built-in ones")
-      ->type_name("DIR");
-  app.add_flag("--eject", flags->eject, "Write the target's built-in templates into --templates DIR to edit them");
+  auto given = std::make_shared<RenderConfig>();
+  declare_options(app, render_options(), *given);
   app.footer(
       "Values come from --set, then the [deploy] table of deployctl.toml, then the settings (ALLOWED_HOSTS, "
       "STATIC_ROOT, ...).\nA value that is not known statically is an error naming the key to set.\nExit status: 0 "
       "ok, 1 --check/--diff found differences, 2 deployctl could not render.");
-  return [flags, &io] { return run_render(*flags, io); };
+  return [given, &io] { return run_render(flags_of(*given), io); };
 }
 
 }  // namespace deployctl::cli

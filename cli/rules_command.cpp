@@ -5,6 +5,8 @@
 
 #include "checks/rules/registry.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "core/options.hpp"
 #include "cli/rule_docs.hpp"
 #include "core/error.hpp"
 #include "core/suggest.hpp"
@@ -29,11 +31,14 @@ int run_rules(const RulesFlags& flags, const Io& io) {
 }  // namespace
 
 Action declare_rules_command(CLI::App& app, const Io& io) {
-  auto flags = std::make_shared<RulesFlags>();
-  app.add_option("--format", flags->format, "Output format: text (default), json or markdown")->type_name("FORMAT")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  auto given = std::make_shared<RulesConfig>();
+  declare_options(app, rules_options(), *given);
   app.footer("'deployctl rules --format markdown' is share/docs/rules.md; 'deployctl explain ID' shows one rule.");
-  return [flags, &io] { return run_rules(*flags, io); };
+  return [given, &io] {
+    RulesConfig values = *given;
+    apply_defaults(rules_options(), values);
+    return run_rules({values.format->value}, io);
+  };
 }
 
 }  // namespace deployctl::cli

@@ -82,5 +82,5 @@ endif()
 add_library(llhttp STATIC
   ${DEPLOYCTL_LLHTTP_SOURCE_DIR}/api.c ${DEPLOYCTL_LLHTTP_SOURCE_DIR}/http.c ${DEPLOYCTL_LLHTTP_SOURCE_DIR}/llhttp.c)
 target_include_directories(llhttp SYSTEM PUBLIC ${DEPLOYCTL_LLHTTP_INCLUDE_DIR})
-target_link_libraries(llhttp PRIVATE deployctl_sanitizers)
+target_link_libraries(llhttp PRIVATE deployctl_sanitizers deployctl_hardening)
 set_target_properties(llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON)

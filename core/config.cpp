@@ -1,5 +1,5 @@
-// Loads deployctl.toml through one schema: a table per subcommand, a row per key naming the flag it mirrors.
-// Adding a table ([deploy], [render], ...) is a struct in config.hpp, a key table here and one line in schema().
+// Loads deployctl.toml through the commands' option tables (core/options/): a TOML table per command, a key per
+// row that has one. Adding a table is a struct in config.hpp, an option table and one line in schema().
 #include "core/config.hpp"
 
 #include <toml++/toml.h>
@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "core/files.hpp"
+#include "core/options.hpp"
 #include "core/suggest.hpp"
 
 namespace deployctl {
@@ -20,7 +21,13 @@ namespace deployctl {
 namespace fs = std::filesystem;
 
 std::string ConfigPosition::to_string() const {
+  if (!flag.empty()) return flag;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string ConfigPosition::describe(std::string_view key) const {
+  if (!flag.empty()) return flag;
+  return to_string() + ": " + std::string(key);
 }
 
 std::string ProjectConfig::description() const {
@@ -31,125 +38,6 @@ namespace {
 
 constexpr std::string_view config_file_name = "deployctl.toml";
 constexpr std::string_view pyproject_file_name = "pyproject.toml";
-constexpr std::array<std::string_view, 3> severity_names = {"error", "warning", "info"};
-
-// ---- the schema ----------------------------------------------------------------------------------
-
-template <typename Section>
-using Field = std::variant<std::optional<ConfigString> Section::*,               // a string
-                           std::optional<std::vector<ConfigString>> Section::*,  // an array of strings
-                           std::optional<std::vector<ConfigEntry>> Section::*,   // a table of strings
-                           std::optional<ConfigInteger> Section::*,              // an integer
-                           std::optional<ConfigBool> Section::*>;                // a boolean
-
-template <typename Section>
-struct KeySpec {
-  std::string_view name;  // the TOML key, spelled like the flag without its dashes
-  std::string_view flag;  // the CLI flag it mirrors, for messages
-  Field<Section> field;
-  std::span<const std::string_view> choices;  // allowed string values (table values for tables); empty: any
-  bool relative_paths = false;                // the string or array items are paths relative to the config's directory
-};
-
-const std::array<KeySpec<CheckConfig>, 19> check_keys = {{
-    {"settings", "--settings", &CheckConfig::settings, {}, false},
-    {"env-file", "--env-file", &CheckConfig::env_files, {}, true},
-    {"env", "--env", &CheckConfig::env, {}, false},
-    {"select", "--select", &CheckConfig::select, {}, false},
-    {"ignore", "--ignore", &CheckConfig::ignore, {}, false},
-    {"fail-on", "--fail-on", &CheckConfig::fail_on, severity_names, false},
-    {"format", "--format", &CheckConfig::format, {}, false},
-    {"severity", "--severity", &CheckConfig::severity, severity_names, false},
-    {"output", "--output", &CheckConfig::output, {}, true},
-    {"statistics", "--statistics", &CheckConfig::statistics, {}, false},
-    {"quiet", "--quiet", &CheckConfig::quiet, {}, false},
-    {"exit-zero", "--exit-zero", &CheckConfig::exit_zero, {}, false},
-    {"show-source", "--show-source", &CheckConfig::show_source, {}, false},
-    {"baseline", "--baseline", &CheckConfig::baseline, {}, true},
-    {"write-baseline", "--write-baseline", &CheckConfig::write_baseline, {}, true},
-    {"no-git", "--no-git", &CheckConfig::no_git, {}, false},
-    {"all-paths", "--all-paths", &CheckConfig::all_paths, {}, false},
-    {"new-since", "--new-since", &CheckConfig::new_since, {}, false},
-    {"django", "--django", &CheckConfig::django, {}, false},
-}};
-
-// [deploy], [render] and [serve]: one row per key, added with the flag or value it mirrors.
-constexpr std::array<std::string_view, 4> server_kinds = {"serve", "gunicorn", "uvicorn", "daphne"};
-constexpr std::array<std::string_view, 3> tls_modes = {"letsencrypt", "custom", "none"};
-constexpr std::array<std::string_view, 3> hsts_owners = {"django", "nginx", "off"};
-constexpr std::array<std::string_view, 2> db_engines = {"postgresql", "sqlite"};
-const std::array<KeySpec<DeployConfig>, 35> deploy_keys = {{
-    {"app", "--set deploy.app", &DeployConfig::app, {}, false},
-    {"domains", "--set deploy.domains", &DeployConfig::domains, {}, false},
-    {"user", "--set deploy.user", &DeployConfig::user, {}, false},
-    {"group", "--set deploy.group", &DeployConfig::group, {}, false},
-    {"app-dir", "--set deploy.app-dir", &DeployConfig::app_dir, {}, false},
-    {"venv", "--set deploy.venv", &DeployConfig::venv, {}, false},
-    {"env-file", "--set deploy.env-file", &DeployConfig::env_file, {}, false},
-    {"server", "--set deploy.server", &DeployConfig::server, server_kinds, false},
-    {"app-module", "--set deploy.app-module", &DeployConfig::app_module, {}, false},
-    {"bind", "--set deploy.bind", &DeployConfig::bind, {}, false},
-    {"upstream-hosts", "--set deploy.upstream-hosts", &DeployConfig::upstream_hosts, {}, false},
-    {"workers", "--set deploy.workers", &DeployConfig::workers, {}, false},
-    {"timeout", "--set deploy.timeout", &DeployConfig::timeout, {}, false},
-    {"graceful-timeout", "--set deploy.graceful-timeout", &DeployConfig::graceful_timeout, {}, false},
-    {"tls", "--set deploy.tls", &DeployConfig::tls, tls_modes, false},
-    {"certificate", "--set deploy.certificate", &DeployConfig::certificate, {}, false},
-    {"certificate-key", "--set deploy.certificate-key", &DeployConfig::certificate_key, {}, false},
-    {"dhparam", "--set deploy.dhparam", &DeployConfig::dhparam, {}, false},
-    {"max-body-size", "--set deploy.max-body-size", &DeployConfig::max_body_size, {}, false},
-    {"static-root", "--set deploy.static-root", &DeployConfig::static_root, {}, false},
-    {"static-url", "--set deploy.static-url", &DeployConfig::static_url, {}, false},
-    {"media-root", "--set deploy.media-root", &DeployConfig::media_root, {}, false},
-    {"media-url", "--set deploy.media-url", &DeployConfig::media_url, {}, false},
-    {"hsts", "--set deploy.hsts", &DeployConfig::hsts, hsts_owners, false},
-    {"acme-root", "--set deploy.acme-root", &DeployConfig::acme_root, {}, false},
-    {"log-dir", "--set deploy.log-dir", &DeployConfig::log_dir, {}, false},
-    {"listen-address", "--set deploy.listen-address", &DeployConfig::listen_address, {}, false},
-    {"http-port", "--set deploy.http-port", &DeployConfig::http_port, {}, false},
-    {"https-port", "--set deploy.https-port", &DeployConfig::https_port, {}, false},
-    {"ipv6", "--set deploy.ipv6", &DeployConfig::ipv6, {}, false},
-    {"db-engine", "--set deploy.db-engine", &DeployConfig::db_engine, db_engines, false},
-    {"db-name", "--set deploy.db-name", &DeployConfig::db_name, {}, false},
-    {"backup-dir", "--set deploy.backup-dir", &DeployConfig::backup_dir, {}, false},
-    {"backup-keep-days", "--set deploy.backup-keep-days", &DeployConfig::backup_keep_days, {}, false},
-    {"deployctl", "--set deploy.deployctl", &DeployConfig::deployctl, {}, false},
-}};
-const std::array<KeySpec<RenderConfig>, 1> render_keys = {{
-    {"templates", "--templates", &RenderConfig::templates, {}, false},
-}};
-constexpr std::array<std::string_view, 5> log_level_names = {"debug", "info", "warning", "error", "critical"};
-const std::array<KeySpec<ServeConfig>, 29> serve_keys = {{
-    {"app", "APP", &ServeConfig::app, {}, false},
-    {"chdir", "--chdir", &ServeConfig::chdir, {}, false},
-    {"bind", "--bind", &ServeConfig::bind, {}, false},
-    {"workers", "--workers", &ServeConfig::workers, {}, false},
-    {"threads", "--threads", &ServeConfig::threads, {}, false},
-    {"timeout", "--timeout", &ServeConfig::timeout, {}, false},
-    {"graceful-timeout", "--graceful-timeout", &ServeConfig::graceful_timeout, {}, false},
-    {"keep-alive", "--keep-alive", &ServeConfig::keep_alive, {}, false},
-    {"max-requests", "--max-requests", &ServeConfig::max_requests, {}, false},
-    {"max-requests-jitter", "--max-requests-jitter", &ServeConfig::max_requests_jitter, {}, false},
-    {"limit-request-line", "--limit-request-line", &ServeConfig::limit_request_line, {}, false},
-    {"limit-request-fields", "--limit-request-fields", &ServeConfig::limit_request_fields, {}, false},
-    {"limit-request-field_size", "--limit-request-field_size", &ServeConfig::limit_request_field_size, {}, false},
-    {"limit-request-body", "--limit-request-body", &ServeConfig::limit_request_body, {}, false},
-    {"forwarded-allow-ips", "--forwarded-allow-ips", &ServeConfig::forwarded_allow_ips, {}, false},
-    {"static", "--static", &ServeConfig::statics, {}, false},
-    {"no-static", "--no-static", &ServeConfig::no_static, {}, false},
-    {"access-logfile", "--access-logfile", &ServeConfig::access_logfile, {}, false},
-    {"access-logformat", "--access-logformat", &ServeConfig::access_logformat, {}, false},
-    {"access-log-json", "--access-log-json", &ServeConfig::access_log_json, {}, false},
-    {"error-logfile", "--error-logfile", &ServeConfig::error_logfile, {}, false},
-    {"log-level", "--log-level", &ServeConfig::log_level, log_level_names, false},
-    {"metrics-bind", "--metrics-bind", &ServeConfig::metrics_bind, {}, false},
-    {"pid", "--pid", &ServeConfig::pid, {}, false},
-    {"umask", "--umask", &ServeConfig::umask, {}, false},
-    {"reload", "--reload", &ServeConfig::reload, {}, false},
-    {"header-timeout", "--header-timeout", &ServeConfig::header_timeout, {}, false},
-    {"min-body-rate", "--min-body-rate", &ServeConfig::min_body_rate, {}, false},
-    {"worker-connections", "--worker-connections", &ServeConfig::worker_connections, {}, false},
-}};
 
 // ---- loading -------------------------------------------------------------------------------------
 
@@ -178,7 +66,7 @@ struct Context {
   Problems* problems;
 
   ConfigPosition at(const toml::source_region& region) const {
-    return {file, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+    return {file, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column), {}};
   }
 };
 
@@ -239,23 +127,40 @@ std::optional<ConfigString> read_string(const toml::node& node, std::string_view
   return ConfigString{value, where};
 }
 
+// A relative path in the config is relative to the config file's directory.
+std::string anchored(const Context& context, ConfigPaths paths, const std::string& value) {
+  if (paths == ConfigPaths::whole) return (context.directory / value).lexically_normal().string();
+  const std::size_t equals = value.find('=');
+  if (paths == ConfigPaths::after_equals && equals != std::string::npos &&
+      fs::path(value.substr(equals + 1)).is_relative())
+    return value.substr(0, equals + 1) + (context.directory / value.substr(equals + 1)).lexically_normal().string();
+  return value;
+}
+
 template <typename Section>
-void read_key(const toml::node& node, const KeySpec<Section>& key, const std::string& table, const Context& context,
-              Section& section) {
-  const std::string what = "'" + std::string(key.name) + "' in [" + table + "] (" + std::string(key.flag) + ")";
+void read_key(const toml::node& node, const Option<Section>& key, std::string_view command, const std::string& table,
+              const Context& context, Section& section) {
+  const std::string what = "'" + std::string(key.name) + "' in [" + table + "] (" + option_flag(key, command) + ")";
   const auto where = context.at(node.source());
   std::visit(
       [&]<typename Member>(Member member) {
         using Stored = typename std::remove_reference_t<decltype(section.*member)>::value_type;
         if constexpr (std::is_same_v<Stored, ConfigString>) {
           section.*member = read_string(node, what, key.choices, context);
-          if (key.relative_paths && section.*member)
-            (section.*member)->value = (context.directory / (section.*member)->value).lexically_normal().string();
+          if (section.*member) (section.*member)->value = anchored(context, key.paths, (section.*member)->value);
         } else if constexpr (std::is_same_v<Stored, ConfigInteger>) {
           if (const auto* integer = node.as_integer()) {
             section.*member = ConfigInteger{integer->get(), where};
           } else {
             context.problems->add(where, what + " must be an integer, found " + std::string(type_name(node)));
+          }
+        } else if constexpr (std::is_same_v<Stored, ConfigNumber>) {
+          if (const auto* integer = node.as_integer()) {
+            section.*member = ConfigNumber{static_cast<double>(integer->get()), where};
+          } else if (const auto* number = node.as_floating_point()) {
+            section.*member = ConfigNumber{number->get(), where};
+          } else {
+            context.problems->add(where, what + " must be a number, found " + std::string(type_name(node)));
           }
         } else if constexpr (std::is_same_v<Stored, ConfigBool>) {
           if (const auto* boolean = node.as_boolean()) {
@@ -274,7 +179,7 @@ void read_key(const toml::node& node, const KeySpec<Section>& key, const std::st
             const std::string item_what = "item " + std::to_string(i + 1) + " of " + what;
             auto item = read_string(*array->get(i), item_what, key.choices, context);
             if (!item) continue;
-            if (key.relative_paths) item->value = (context.directory / item->value).lexically_normal().string();
+            item->value = anchored(context, key.paths, item->value);
             items.push_back(std::move(*item));
           }
           section.*member = std::move(items);
@@ -298,25 +203,33 @@ void read_key(const toml::node& node, const KeySpec<Section>& key, const std::st
           section.*member = std::move(entries);
         }
       },
-      key.field);
+      key.member);
 }
 
-template <typename Section, std::size_t N>
-void read_section(const toml::table& table, std::string_view name, const std::array<KeySpec<Section>, N>& keys,
+template <typename Section>
+bool is_key(const Option<Section>& row) {
+  return (row.uses & use_key) != 0;
+}
+
+template <typename Section>
+void read_section(const toml::table& table, std::string_view name, std::span<const Option<Section>> rows,
                   const Context& context, Section& section) {
   const std::string full_name = context.table_prefix + std::string(name);
   std::vector<std::string> key_names;
-  for (const auto& key : keys) key_names.emplace_back(key.name);
+  for (const auto& row : rows)
+    if (is_key(row)) key_names.emplace_back(row.name);
   for (const auto& [toml_key, node] : table) {
-    const auto key = std::ranges::find(keys, toml_key.str(), &KeySpec<Section>::name);
-    if (key == keys.end()) {
+    const auto key = std::ranges::find_if(rows, [&](const Option<Section>& row) {
+      return is_key(row) && row.name == toml_key.str();
+    });
+    if (key == rows.end()) {
       const auto suggestion = did_you_mean(toml_key.str(), key_names);
       context.problems->add(context.at(toml_key.source()),
                             "unknown key '" + std::string(toml_key.str()) + "' in [" + full_name + "]." +
                                 (suggestion.empty() ? " Known keys: " + join(key_names) + "." : suggestion));
       continue;
     }
-    read_key(node, *key, full_name, context, section);
+    read_key(node, *key, name, full_name, context, section);
   }
 }
 
@@ -326,13 +239,13 @@ struct TableSpec {
   std::function<void(const toml::table&, const Context&, ProjectConfig&)> read;
 };
 
-template <typename Section, std::size_t N>
-TableSpec table_spec(std::string_view name, Section ProjectConfig::*section,
-                     const std::array<KeySpec<Section>, N>& keys) {
+template <typename Section>
+TableSpec table_spec(std::string_view name, Section ProjectConfig::*section, std::span<const Option<Section>> rows) {
   TableSpec spec{name, {}, {}};
-  for (const auto& key : keys) spec.keys.emplace_back(key.name);
-  spec.read = [name, section, &keys](const toml::table& table, const Context& context, ProjectConfig& config) {
-    read_section(table, name, keys, context, config.*section);
+  for (const auto& row : rows)
+    if (is_key(row)) spec.keys.emplace_back(row.name);
+  spec.read = [name, section, rows](const toml::table& table, const Context& context, ProjectConfig& config) {
+    read_section(table, name, rows, context, config.*section);
   };
   return spec;
 }
@@ -340,10 +253,10 @@ TableSpec table_spec(std::string_view name, Section ProjectConfig::*section,
 // One entry per top-level table, in the order `deployctl help` lists the subcommands.
 const std::vector<TableSpec>& schema() {
   static const std::vector<TableSpec> tables = {
-      table_spec("check", &ProjectConfig::check, check_keys),
-      table_spec("deploy", &ProjectConfig::deploy, deploy_keys),
-      table_spec("render", &ProjectConfig::render, render_keys),
-      table_spec("serve", &ProjectConfig::serve, serve_keys),
+      table_spec("check", &ProjectConfig::check, check_options()),
+      table_spec("deploy", &ProjectConfig::deploy, deploy_options()),
+      table_spec("render", &ProjectConfig::render, render_options()),
+      table_spec("serve", &ProjectConfig::serve, serve_options()),
   };
   return tables;
 }

@@ -6,19 +6,23 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
 
 namespace deployctl {
 
-// Where a value was written, for messages: "deployctl.toml:7:10".
+// Where a value came from, for messages: "deployctl.toml:7:10", or the command-line flag that gave it.
 struct ConfigPosition {
   std::string file;  // as printed in messages: relative to the working directory when under it
   int line = 0;      // 1-based
   int column = 0;    // 1-based
+  std::string flag;  // set instead when the value came from the command line ("--workers", "APP")
 
-  std::string to_string() const;
+  std::string to_string() const;  // "deployctl.toml:7:10", or the flag
+  // What a message about the value of `key` starts with: "--select" or "deployctl.toml:4:10: select".
+  std::string describe(std::string_view key) const;
 };
 
 // A string from the config together with where it was written, so later layers (the CLI validating rule ids,
@@ -28,9 +32,14 @@ struct ConfigString {
   ConfigPosition where;
 };
 
-// An integer or a boolean from the config, with where it was written.
+// An integer, a number (an integer or a float in TOML) or a boolean, with where it was written.
 struct ConfigInteger {
   std::int64_t value = 0;
+  ConfigPosition where;
+};
+
+struct ConfigNumber {
+  double value = 0;
   ConfigPosition where;
 };
 
@@ -45,8 +54,13 @@ struct ConfigEntry {
   ConfigString value;
 };
 
-// [check]: the flags of `deployctl check`. Each member is nullopt when the key is absent.
+// The options of each command, from its flags or its deployctl.toml table, one member per row of the command's
+// option table (core/options/): each member is nullopt when neither the command line nor the file gave it (the
+// row's default then applies where the command asks for it). Members a command line alone gives are marked so.
+
+// [check]: `deployctl check`.
 struct CheckConfig {
+  std::optional<ConfigString> project_dir;             // PROJECT_DIR (command line only)
   std::optional<ConfigString> settings;                // --settings
   std::optional<std::vector<ConfigString>> env_files;  // --env-file, made absolute against the config's directory
   std::optional<std::vector<ConfigString>> env;        // --env KEY=VALUE (not split or validated here)
@@ -68,16 +82,19 @@ struct CheckConfig {
   std::optional<ConfigBool> django;                    // --django: merge Django's runtime checks
 };
 
-// [serve]: the flags of `deployctl serve` (gateway), one member per flag; durations are whole seconds.
+// [serve]: `deployctl serve` (gateway); durations in seconds.
 struct ServeConfig {
   std::optional<ConfigString> app;                        // APP (module:callable)
   std::optional<ConfigString> chdir;                      // --chdir
   std::optional<std::vector<ConfigString>> bind;          // --bind (repeatable)
   std::optional<ConfigInteger> workers;                   // --workers
   std::optional<ConfigInteger> threads;                   // --threads
-  std::optional<ConfigInteger> timeout;                   // --timeout
-  std::optional<ConfigInteger> graceful_timeout;          // --graceful-timeout
-  std::optional<ConfigInteger> keep_alive;                // --keep-alive
+  std::optional<ConfigNumber> timeout;                    // --timeout
+  std::optional<ConfigNumber> graceful_timeout;           // --graceful-timeout
+  std::optional<ConfigNumber> keep_alive;                 // --keep-alive
+  std::optional<ConfigNumber> header_timeout;             // --header-timeout
+  std::optional<ConfigNumber> min_body_rate;              // --min-body-rate (bytes per second)
+  std::optional<ConfigInteger> worker_connections;        // --worker-connections
   std::optional<ConfigInteger> max_requests;              // --max-requests
   std::optional<ConfigInteger> max_requests_jitter;       // --max-requests-jitter
   std::optional<ConfigInteger> limit_request_line;        // --limit-request-line
@@ -96,13 +113,11 @@ struct ServeConfig {
   std::optional<ConfigString> pid;                        // --pid
   std::optional<ConfigString> umask;                      // --umask (octal text, e.g. "007")
   std::optional<ConfigBool> reload;                       // --reload
-  std::optional<ConfigInteger> header_timeout;            // --header-timeout
-  std::optional<ConfigInteger> min_body_rate;             // --min-body-rate (bytes per second)
-  std::optional<ConfigInteger> worker_connections;        // --worker-connections
+  std::optional<ConfigBool> print_config;                 // --print-config (command line only)
 };
 
 // [deploy]: what `deployctl render` knows about the host (app name, domains, user, paths, ...). Every key can
-// also be given as `deployctl render --set deploy.KEY=VALUE`; generators/deploy_fields.cpp lists the same keys.
+// also be given as `deployctl render --set deploy.KEY=VALUE`.
 struct DeployConfig {
   std::optional<ConfigString> app;                            // the app's name: units, sockets, log files
   std::optional<std::vector<ConfigString>> domains;           // server names; the first is canonical
@@ -141,9 +156,28 @@ struct DeployConfig {
   std::optional<ConfigString> deployctl;                      // the deployctl binary the units run
 };
 
-// [render]: the flags of `deployctl render`.
+// [render]: `deployctl render`.
 struct RenderConfig {
-  std::optional<ConfigString> templates;  // --templates: a directory of override templates
+  std::optional<std::vector<ConfigString>> targets;  // TARGET... [PROJECT_DIR] (command line only)
+  std::optional<ConfigString> config;                // --config FILE (command line only)
+  std::optional<std::vector<ConfigString>> sets;     // --set KEY=VALUE (command line only)
+  std::optional<ConfigString> out;                   // --out DIR (command line only)
+  std::optional<ConfigString> templates;             // --templates: a directory of override templates
+  std::optional<ConfigBool> check;                   // --check (command line only)
+  std::optional<ConfigBool> diff;                    // --diff (command line only)
+  std::optional<ConfigBool> list;                    // --list (command line only)
+  std::optional<ConfigBool> eject;                   // --eject (command line only)
+};
+
+// The commands without a table: their options are command-line only.
+struct RulesConfig {
+  std::optional<ConfigString> format;  // --format
+};
+struct ExplainConfig {
+  std::optional<ConfigString> id;  // ID
+};
+struct HelpConfig {
+  std::optional<ConfigString> command;  // COMMAND
 };
 
 struct ProjectConfig {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/option_values.hpp"
+#include "core/options.hpp"
 #include "core/version.hpp"
 
 namespace deployctl::generators {
@@ -13,10 +15,6 @@ namespace fs = std::filesystem;
 
 std::string text_or(const std::optional<ConfigString>& value, std::string fallback) {
   return value ? value->value : std::move(fallback);
-}
-
-std::int64_t int_or(const std::optional<ConfigInteger>& value, std::int64_t fallback) {
-  return value ? value->value : fallback;
 }
 
 std::string with_slash(std::string path) {
@@ -201,7 +199,8 @@ void DeployValues::require(std::string_view key, std::string_view target, Target
 }
 
 DeployValues resolve_deploy_values(const RenderInputs& inputs) {
-  const auto& d = inputs.deploy;
+  DeployConfig d = inputs.deploy;
+  apply_defaults(deploy_options(), d);  // the fixed defaults of core/options/deploy_options.cpp
   const auto& f = inputs.facts;
   DeployValues v;
   v.app = text_or(d.app, f.project_package);
@@ -226,8 +225,8 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
   v.app_dir = text_or(d.app_dir, "/srv/" + v.app);
   v.venv = text_or(d.venv, v.app_dir + "/venv");
   v.env_file = text_or(d.env_file, "/etc/" + v.app + "/env");
-  v.server = text_or(d.server, "serve");
-  v.deployctl = text_or(d.deployctl, "/usr/local/bin/deployctl");
+  v.server = d.server->value;
+  v.deployctl = d.deployctl->value;
   resolve_app_module(inputs, v);
 
   v.bind = text_or(d.bind, "unix:/run/" + v.app + ".sock");
@@ -239,10 +238,10 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
     v.upstream_servers.push_back(v.bind);
   }
   if (d.workers) v.workers = d.workers->value;
-  v.timeout = int_or(d.timeout, 30);
-  v.graceful_timeout = int_or(d.graceful_timeout, 30);
+  v.timeout = d.timeout->value;
+  v.graceful_timeout = d.graceful_timeout->value;
 
-  v.tls = text_or(d.tls, "letsencrypt");
+  v.tls = d.tls->value;
   const std::string canonical = v.domains.empty() ? "" : v.domains.front();
   if (v.tls == "letsencrypt") {
     v.certificate = text_or(d.certificate, "/etc/letsencrypt/live/" + canonical + "/fullchain.pem");
@@ -255,13 +254,13 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
       v.unknown.emplace_back("certificate-key", "tls is custom, so the private key path is needed");
   }
   v.dhparam = text_or(d.dhparam, "");
-  v.max_body_size = text_or(d.max_body_size, "10m");
-  v.acme_root = text_or(d.acme_root, "/var/www/letsencrypt");
-  v.log_dir = text_or(d.log_dir, "/var/log/nginx");
+  v.max_body_size = d.max_body_size->value;
+  v.acme_root = d.acme_root->value;
+  v.log_dir = d.log_dir->value;
   v.listen_address = text_or(d.listen_address, "");
-  v.http_port = int_or(d.http_port, 80);
-  v.https_port = int_or(d.https_port, 443);
-  v.ipv6 = d.ipv6 ? d.ipv6->value : true;
+  v.http_port = d.http_port->value;
+  v.https_port = d.https_port->value;
+  v.ipv6 = d.ipv6->value;
 
   resolve_locations(inputs, v);
   resolve_headers(inputs, v);
@@ -275,7 +274,7 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
 
   resolve_database(inputs, v);
   v.backup_dir = text_or(d.backup_dir, "/var/backups/" + v.app);
-  v.backup_keep_days = int_or(d.backup_keep_days, 14);
+  v.backup_keep_days = d.backup_keep_days->value;
 
   if (v.media_files) v.read_write_paths.push_back("-" + v.media_files->root);
   for (const auto& file : v.log_files) {

@@ -18,7 +18,7 @@
 
 #include "checks/django_runtime/runtime_script.hpp"
 #include "checks/git/secret_literals.hpp"
-#include "checks/python/interpreter.hpp"
+#include "python/interpreter.hpp"
 
 extern char** environ;
 
@@ -59,7 +59,7 @@ std::vector<std::string> hidden_values(const settings::Environment& environment)
                             {"hide", hidden_values(request.environment)}};
   try {
     if (Py_IsInitialized()) PyOS_AfterFork_Child();
-    python::ensure_full_interpreter();
+    value_or_throw(::deployctl::python::ensure_full_interpreter());
     PyObject* globals = PyDict_New();
     if (globals == nullptr) ::_exit(3);
     PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins());

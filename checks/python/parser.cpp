@@ -1,7 +1,7 @@
 // The bridge from CPython's parser to our model (ast.hpp). CPython's PEG parser builds its C-level tree in an
 // arena (nothing compiled, nothing executed); this file walks that tree once and copies what we model. Reading
 // the C tree, not ast.AST objects, spares every run the _ast module's ~120 classes and one Python object per node.
-#include "checks/python/py_ref.hpp"  // Python.h first, as CPython requires
+#include "python/py_ref.hpp"  // Python.h first, as CPython requires
 
 // CPython's internal parser API: reachable because CPython is linked statically (cmake/Dependencies.cmake).
 #define Py_BUILD_CORE 1
@@ -14,9 +14,14 @@
 #include <functional>
 #include <unordered_map>
 
-#include "checks/python/interpreter.hpp"
+#include "python/errors.hpp"
+#include "python/interpreter.hpp"
 
 namespace deployctl::checks::python {
+
+// The interpreter layer (python/) is ::deployctl::python; this namespace is the bridge from its parser.
+namespace embedded = ::deployctl::python;
+using embedded::PyRef;
 
 namespace {
 
@@ -28,7 +33,7 @@ constexpr int max_depth = 200;
 class Arena {
  public:
   Arena() : arena_(_PyArena_New()) {
-    if (!arena_) throw_python_error("cannot allocate a parser arena");
+    if (!arena_) embedded::throw_error("cannot allocate a parser arena");
   }
   ~Arena() { _PyArena_Free(arena_); }
   Arena(const Arena&) = delete;
@@ -437,14 +442,14 @@ class ParseMemo {
 };
 
 ParseResult parse_uncached(std::string_view source, const std::string& filename) {
-  if (parsing_may_import(source, filename)) ensure_full_interpreter();
-  else ensure_interpreter();
+  value_or_throw(embedded::parsing_may_import(source, filename) ? embedded::ensure_full_interpreter()
+                                                               : embedded::ensure_parser_core());
   if (source.find('\0') != std::string_view::npos)
     return SyntaxError{"source contains NUL bytes", 0, 0};
   const ColumnMap columns(source);
   const std::string text(source);  // CPython wants a NUL-terminated buffer
   PyRef name(PyUnicode_DecodeFSDefaultAndSize(filename.data(), static_cast<Py_ssize_t>(filename.size())));
-  if (!name) throw_python_error("cannot make a str of the file name " + filename);
+  if (!name) embedded::throw_error("cannot make a str of the file name " + filename);
   // The flags compile(..., PyCF_ONLY_AST) passes: the same parser, the same tree as ast.parse gives.
   PyCompilerFlags flags = _PyCompilerFlags_INIT;
   flags.cf_flags = PyCF_ONLY_AST;

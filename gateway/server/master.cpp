@@ -28,7 +28,9 @@
 #include "gateway/server/metrics_endpoint.hpp"
 #include "gateway/server/sd_notify.hpp"
 #include "gateway/server/worker.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
+#include "python/interpreter.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -139,13 +141,13 @@ bool Master::spawn() {
   slot.heartbeat_ms.store(monotonic_ms());
   slot.pid.store(-1);  // reserved until the pid is known
 
-  wsgi::python_before_fork();
+  python::before_fork();
   const pid_t pid = ::fork();
   if (pid == 0) {
     // A master killed outright (SIGKILL) must not leave workers serving on their own.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() == 1) ::_exit(0);
-    wsgi::python_after_fork_child();
+    python::after_fork_child();
     ::close(signal_fd_);
     if (setup_.metrics) ::close(setup_.metrics->fd);
     if (shared_fd_ >= 0) ::close(shared_fd_);
@@ -170,7 +172,7 @@ bool Master::spawn() {
     std::fflush(nullptr);
     ::_exit(status);  // no Python finalization: the master owns the interpreter's shared state
   }
-  wsgi::python_after_fork_parent();
+  python::after_fork_parent();
   if (pid < 0) {
     slot.pid.store(0);
     log_error(std::string("cannot fork a worker: ") + std::strerror(errno));

@@ -3,7 +3,9 @@
 #include "gateway/server/request_handler.hpp"
 
 #include "gateway/server/response_writer.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
+#include "python/interpreter.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -64,9 +66,9 @@ Outcome RequestHandler::handle(const http::Request& request, const Peer& peer, b
   }
 
   ResponseWriter writer(request, keep_alive, true, out, transport);
-  if (gil_between_requests_) wsgi::acquire_gil();
+  if (gil_between_requests_) python::acquire_gil();
   app_->handle(view, writer);
-  if (gil_between_requests_) wsgi::release_gil();
+  if (gil_between_requests_) python::release_gil();
   return {writer.status(), writer.body_bytes(), writer.keep_alive() && !writer.failed(), true};
 }
 

@@ -3,7 +3,9 @@
 #include "gateway/server/response_writer.hpp"
 
 #include "gateway/server/error_log.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
+#include "python/interpreter.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -43,7 +45,7 @@ bool ResponseWriter::transport_write(std::string_view data) {
   if (failed_) return false;
   bool ok = false;
   if (python_) {
-    wsgi::GilReleased released;
+    python::GilReleased released;
     ok = transport_.write(data);
   } else {
     ok = transport_.write(data);
@@ -56,7 +58,7 @@ bool ResponseWriter::transport_file(int fd, std::uint64_t offset, std::uint64_t 
   if (failed_) return false;
   bool ok = false;
   if (python_) {
-    wsgi::GilReleased released;
+    python::GilReleased released;
     ok = transport_.send_file(fd, offset, count);
   } else {
     ok = transport_.send_file(fd, offset, count);

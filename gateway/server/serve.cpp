@@ -13,7 +13,9 @@
 
 #include "gateway/server/bind_set.hpp"
 #include "gateway/server/master.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
+#include "python/interpreter.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -40,7 +42,7 @@ int serve(const ServeOptions& options, const Handover& handover) {
   }
   error_log.set_fd(error_fd);
 
-  if (auto started = wsgi::start_python(); !started) {
+  if (auto started = python::start_for_serving(); !started) {
     log_error(started.error().message);
     return tool_failure;
   }

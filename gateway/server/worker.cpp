@@ -28,8 +28,10 @@
 #include "gateway/server/request_handler.hpp"
 #include "gateway/server/response_writer.hpp"
 #include "gateway/server/thread_pool.hpp"
-#include "gateway/wsgi/python_thread.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/thread.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
+#include "python/interpreter.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -619,7 +621,7 @@ int Worker::run() {
   slot.heartbeat_ms.store(monotonic_ms());
   slot.ready.store(1);
 
-  wsgi::release_gil();
+  python::release_gil();
   std::int64_t next_sweep = monotonic_ms() + 250;
   epoll_event events[128];
   while (!stop_now_) {
@@ -649,7 +651,7 @@ int Worker::run() {
   }
   // After a drain every thread is idle; after a fast stop some may still be inside the app.
   if (pool_) threads_returned_ = pool_->stop(stop_now_ ? 0 : 1000);
-  wsgi::acquire_gil();
+  python::acquire_gil();
   return 0;
 }
 
@@ -672,7 +674,7 @@ bool Worker::start_threads() {
     log_error(error.what());
     return false;
   }
-  if (auto started = pool_->start(count, "deployctl-thread", wsgi::start_python_thread); !started) {
+  if (auto started = pool_->start(count, "deployctl-thread", python::start_python_thread); !started) {
     log_error(started.error().message);
     threads_returned_ = pool_->stop(1000);
     return false;

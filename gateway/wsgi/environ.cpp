@@ -8,9 +8,12 @@
 #include <strings.h>
 
 #include "core/error.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
 
 namespace deployctl::gateway::wsgi {
+
+using python::PyRef;
 
 namespace {
 
@@ -176,7 +179,7 @@ EnvironBuilder::EnvironBuilder(const EnvironConstants& constants) {
       if (PyDict_SetItem(dict, key, Py_None) != 0) return false;
     return true;
   }();
-  if (!placeholders) throw Failure("embedded Python: cannot build the environ template: " + take_python_error());
+  if (!placeholders) throw Failure("embedded Python: cannot build the environ template: " + python::take_error());
 }
 
 PyObject* EnvironBuilder::server_value(std::string_view text, PyRef& cached_object, std::string& cached_text) {

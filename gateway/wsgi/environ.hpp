@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "gateway/wsgi/py_ref.hpp"
+#include "python/py_ref.hpp"
 #include "gateway/wsgi/request_view.hpp"
 
 namespace deployctl::gateway::wsgi {
@@ -25,12 +25,12 @@ class EnvironBuilder {
   PyObject* build(const RequestView& request, PyObject* input);
 
  private:
-  PyObject* server_value(std::string_view text, PyRef& cached_object, std::string& cached_text);
+  PyObject* server_value(std::string_view text, python::PyRef& cached_object, std::string& cached_text);
 
-  PyRef template_;
+  python::PyRef template_;
   // SERVER_NAME / SERVER_PORT differ per listener only: the last one seen is kept.
   std::string server_name_text_, server_port_text_;
-  PyRef server_name_, server_port_;
+  python::PyRef server_name_, server_port_;
 };
 
 }  // namespace deployctl::gateway::wsgi

@@ -5,6 +5,8 @@
 
 namespace deployctl::gateway::wsgi {
 
+using python::PyRef;
+
 namespace {
 
 struct ErrorStreamObject {

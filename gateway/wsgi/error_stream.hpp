@@ -1,7 +1,7 @@
 // wsgi.errors: a text stream whose writes go to the server's error log.
 #pragma once
 
-#include "gateway/wsgi/py_ref.hpp"
+#include "python/py_ref.hpp"
 
 namespace deployctl::gateway::wsgi {
 

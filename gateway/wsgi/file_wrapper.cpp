@@ -7,6 +7,8 @@
 
 namespace deployctl::gateway::wsgi {
 
+using python::PyRef;
+
 namespace {
 
 struct FileWrapperObject {

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "gateway/wsgi/py_ref.hpp"
+#include "python/py_ref.hpp"
 
 namespace deployctl::gateway::wsgi {
 

@@ -7,9 +7,14 @@
 #include <algorithm>
 #include <cstring>
 
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
 
 namespace deployctl::gateway::wsgi {
+
+using python::PyRef;
+using python::as_method;
+using python::GilReleased;
 
 namespace {
 

@@ -1,7 +1,7 @@
 // wsgi.input in C++: read, readline, readlines and iteration over the request body, from memory or a spilled file.
 #pragma once
 
-#include "gateway/wsgi/py_ref.hpp"
+#include "python/py_ref.hpp"
 #include "gateway/wsgi/request_view.hpp"
 
 namespace deployctl::gateway::wsgi {

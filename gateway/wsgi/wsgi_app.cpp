@@ -1,7 +1,7 @@
 // One request through the app, PEP 3333 to the letter: start_response (exc_info, write()), the result iterated
 // lazily with the head held back until the first non-empty chunk, a file_wrapper sent with sendfile, and close()
 // always called. The objects handed to the app are reused across requests when the app kept no reference.
-#include "gateway/wsgi/py_ref.hpp"  // Python.h first
+#include "python/py_ref.hpp"  // Python.h first
 
 #include "gateway/wsgi/wsgi_app.hpp"
 
@@ -14,9 +14,13 @@
 #include "gateway/wsgi/error_stream.hpp"
 #include "gateway/wsgi/file_wrapper.hpp"
 #include "gateway/wsgi/input_stream.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
 
 namespace deployctl::gateway::wsgi {
+
+using python::PyRef;
+using python::as_method;
 
 namespace {
 
@@ -321,7 +325,7 @@ void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
       Py_REFCNT(s.state.get()) > 3) {
     if (s.state) reinterpret_cast<StartResponseObject*>(s.state.get())->exchange = nullptr;
     if (!s.make_callables()) {
-      log_error("cannot prepare start_response: " + take_python_error());
+      log_error("cannot prepare start_response: " + python::take_error());
       sink.begin_error();
       sink.end(false);
       return;
@@ -345,21 +349,21 @@ void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
   } else {
     failed = true;
   }
-  if (failed) log_request_error(exchange, take_python_error());
+  if (failed) log_request_error(exchange, python::take_error());
   if (result) {
     // close() always, whatever happened: Django's request_finished signal hangs off it. A list or tuple has none;
     // for other results the lookup must not raise and format an AttributeError per request just to clear it.
     PyObject* close = nullptr;
     const bool may_close = !PyList_CheckExact(result.get()) && !PyTuple_CheckExact(result.get());
     if (may_close && _PyObject_LookupAttr(result.get(), s.close_name.get(), &close) < 0) {
-      log_request_error(exchange, take_python_error());
+      log_request_error(exchange, python::take_error());
       failed = true;
     }
     if (close != nullptr) {
       PyRef closed(PyObject_CallNoArgs(close));
       Py_DECREF(close);
       if (!closed) {
-        log_request_error(exchange, take_python_error());
+        log_request_error(exchange, python::take_error());
         failed = true;
       }
     }
@@ -380,7 +384,7 @@ std::expected<std::unique_ptr<WsgiApp>, LoadError> WsgiApp::load(const AppSpec& 
     return std::unexpected(LoadError{problem, std::move(message)});
   };
   const auto python_failure = [&](std::string what) {
-    return failure(LoadProblem::import_failed, what + ": " + take_python_error());
+    return failure(LoadProblem::import_failed, what + ": " + python::take_error());
   };
   PyObject* sys_path = PySys_GetObject("path");  // borrowed
   if (sys_path == nullptr || !PyList_Check(sys_path)) return python_failure("sys.path is missing");
@@ -401,7 +405,7 @@ std::expected<std::unique_ptr<WsgiApp>, LoadError> WsgiApp::load(const AppSpec& 
 
   PyRef object(PyImport_ImportModule(spec.module.c_str()));
   if (!object) {
-    const std::string traceback = take_python_error();
+    const std::string traceback = python::take_error();
     std::fputs(traceback.c_str(), stderr);
     std::fflush(stderr);
     std::string last_line = traceback;
@@ -448,7 +452,7 @@ std::expected<std::unique_ptr<WsgiApp>, LoadError> WsgiApp::load(const AppSpec& 
   // pages into the worker (12 MB more private memory per worker for the example project, bench/RESULTS.md).
   PyRef gc(PyImport_ImportModule("gc"));
   PyRef frozen(gc ? PyObject_CallMethod(gc.get(), "freeze", nullptr) : nullptr);
-  if (!frozen) log_warning("cannot freeze the app's objects out of the garbage collector: " + take_python_error());
+  if (!frozen) log_warning("cannot freeze the app's objects out of the garbage collector: " + python::take_error());
   return std::unique_ptr<WsgiApp>(new WsgiApp(std::move(impl)));
 }
 
@@ -462,7 +466,7 @@ std::unique_ptr<WsgiApp> WsgiApp::sibling() const {
   impl->state_type = impl_->state_type;
   impl->environ = std::make_unique<EnvironBuilder>(*impl_->environ);  // shares the template dict, read only
   if (!impl->make_callables()) {
-    log_error("cannot create the WSGI objects of a thread: " + take_python_error());
+    log_error("cannot create the WSGI objects of a thread: " + python::take_error());
     return nullptr;
   }
   return std::unique_ptr<WsgiApp>(new WsgiApp(std::move(impl)));
@@ -473,7 +477,7 @@ void WsgiApp::register_stack_dump(int signal_number, int fd) {
   PyRef done(faulthandler ? PyObject_CallMethod(faulthandler.get(), "register", "iiOO", signal_number, fd, Py_True,
                                                 Py_False)
                           : nullptr);
-  if (!done) log_warning("cannot register the stack dump of stuck requests: " + take_python_error());
+  if (!done) log_warning("cannot register the stack dump of stuck requests: " + python::take_error());
 }
 
 Result<AppSpec> parse_app_spec(std::string_view text) {

@@ -158,8 +158,8 @@ TEST_SUITE("config") {
     CHECK(error_of("[check]\nenv_file = []\n") ==
           "deployctl.toml:2:1: unknown key 'env_file' in [check]. Did you mean 'env-file'?");
     CHECK(error_of("[check]\nverbose = true\n") ==
-          "deployctl.toml:2:1: unknown key 'verbose' in [check]. Known keys: settings, env-file, env, select, "
-          "ignore, fail-on, format, severity, output, statistics, quiet, exit-zero, show-source, baseline, "
+          "deployctl.toml:2:1: unknown key 'verbose' in [check]. Known keys: settings, env-file, env, format, "
+          "fail-on, select, ignore, severity, output, statistics, quiet, exit-zero, show-source, baseline, "
           "write-baseline, no-git, all-paths, new-since, django.");
     CHECK(error_of("settings = \"a.b\"\n") == "deployctl.toml:1:1: 'settings' must be inside the [check] table");
   }

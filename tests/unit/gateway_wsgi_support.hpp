@@ -12,7 +12,9 @@
 #include <string>
 
 #include "gateway/server/request_handler.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
+#include "python/interpreter.hpp"
 #include "gateway/wsgi/wsgi_app.hpp"
 
 namespace deployctl::testing {
@@ -21,7 +23,7 @@ class WsgiFixture {
  public:
   // `source` defines `application` (or `callable`).
   explicit WsgiFixture(const std::string& source, const std::string& callable = "application") {
-    REQUIRE(gateway::wsgi::start_python().has_value());
+    REQUIRE(python::start_for_serving().has_value());
     std::string pattern = (std::filesystem::temp_directory_path() / "deployctl-wsgi-test-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     dir_ = pattern;

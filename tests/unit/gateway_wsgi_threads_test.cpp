@@ -15,12 +15,15 @@
 
 #include "gateway/server/request_handler.hpp"
 #include "gateway/server/thread_pool.hpp"
-#include "gateway/wsgi/python_thread.hpp"
-#include "gateway/wsgi/runtime.hpp"
+#include "python/thread.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
+#include "python/interpreter.hpp"
 #include "gateway/wsgi/wsgi_app.hpp"
 
 namespace server = deployctl::gateway::server;
 namespace wsgi = deployctl::gateway::wsgi;
+namespace python = deployctl::python;
 
 namespace {
 
@@ -55,7 +58,7 @@ std::string body_after_head(const std::string& response) {
 
 TEST_SUITE("gateway_wsgi threads") {
   TEST_CASE("three Python threads with their own app handles are inside the app at once") {
-    REQUIRE(wsgi::start_python().has_value());
+    REQUIRE(python::start_for_serving().has_value());
     std::string pattern = (std::filesystem::temp_directory_path() / "deployctl-threads-test-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     const std::filesystem::path dir = pattern;
@@ -79,10 +82,10 @@ TEST_SUITE("gateway_wsgi threads") {
       handlers.push_back(std::make_unique<server::RequestHandler>(each, nullptr, *trust, true));
 
     server::ThreadPool pool;
-    REQUIRE(pool.start(3, "t", wsgi::start_python_thread).has_value());
+    REQUIRE(pool.start(3, "t", python::start_python_thread).has_value());
     std::vector<Answer> jobs(3);
     std::vector<server::PoolJob*> done;
-    wsgi::release_gil();  // the threads need it; this thread waits like a worker's event loop
+    python::release_gil();  // the threads need it; this thread waits like a worker's event loop
     for (Answer& job : jobs) {
       job.handlers = &handlers;
       pool.submit(job);
@@ -93,7 +96,7 @@ TEST_SUITE("gateway_wsgi threads") {
       if (::poll(&entry, 1, 100) == 1) pool.take_finished(done);
     }
     const bool stopped = pool.stop(5000);
-    wsgi::acquire_gil();
+    python::acquire_gil();
     CHECK(stopped);
     REQUIRE(done.size() == jobs.size());
     std::set<std::string> bodies;

@@ -4,7 +4,7 @@
 // misreads shows up as a difference.
 #include <doctest/doctest.h>
 
-#include "checks/python/py_ref.hpp"  // Python.h first
+#include "python/py_ref.hpp"  // Python.h first
 
 #include <algorithm>
 #include <charconv>
@@ -13,10 +13,11 @@
 #include <optional>
 #include <sstream>
 
-#include "checks/python/interpreter.hpp"
+#include "python/interpreter.hpp"
 #include "checks/python/parser.hpp"
 
 using namespace deployctl::checks::python;
+using deployctl::python::PyRef;
 
 namespace {
 
@@ -390,7 +391,7 @@ def canonical(source_bytes):
 
 // Nothing when ast.parse refuses the source.
 std::optional<std::string> canonical_from_python(const std::string& source) {
-  ensure_full_interpreter();  // `import ast` needs the path-based importer
+  REQUIRE(deployctl::python::ensure_full_interpreter().has_value());  // `import ast` needs the path-based importer
   static PyObject* function = [] {
     PyRef globals(PyDict_New());
     PyDict_SetItemString(globals.get(), "__builtins__", PyEval_GetBuiltins());

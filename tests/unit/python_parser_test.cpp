@@ -1,10 +1,11 @@
 // The CPython ast bridge: every node kind the evaluator uses arrives with its fields and positions.
 #include <doctest/doctest.h>
 
-#include "checks/python/interpreter.hpp"
+#include "python/interpreter.hpp"
 #include "checks/python/parser.hpp"
 
 using namespace deployctl::checks::python;
+using deployctl::python::parsing_may_import;
 
 namespace {
 

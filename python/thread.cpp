@@ -1,12 +1,13 @@
 // The thread's target is a builtin holding the C++ body in a capsule; the body runs with the GIL released, as
 // the worker's own event loop does, and the thread ends back in Python once it returns.
-#include "gateway/wsgi/py_ref.hpp"  // Python.h first
+#include "python/py_ref.hpp"  // Python.h first
 
-#include "gateway/wsgi/python_thread.hpp"
+#include "python/thread.hpp"
 
-#include "gateway/wsgi/runtime.hpp"
+#include "python/errors.hpp"
+#include "python/gil.hpp"
 
-namespace deployctl::gateway::wsgi {
+namespace deployctl::python {
 
 namespace {
 
@@ -34,7 +35,7 @@ Result<void> start_python_thread(const std::string& name, std::function<void()> 
   PyRef capsule(PyCapsule_New(owned, capsule_name, destroy_body));
   if (!capsule) {
     delete owned;
-    return fail("cannot start a Python thread: " + take_python_error());
+    return fail("cannot start a Python thread: " + take_error());
   }
   PyRef target(PyCFunction_New(&run_body_def, nullptr));
   PyRef threading(PyImport_ImportModule("threading"));
@@ -44,11 +45,11 @@ Result<void> start_python_thread(const std::string& name, std::function<void()> 
   PyRef keywords(Py_BuildValue("{s:O,s:O,s:s,s:O}", "target", target.get(), "args", target_args.get(), "name",
                                name.c_str(), "daemon", Py_True));
   if (!target || !thread_type || !args || !target_args || !keywords)
-    return fail("cannot start a Python thread: " + take_python_error());
+    return fail("cannot start a Python thread: " + take_error());
   PyRef thread(PyObject_Call(thread_type.get(), args.get(), keywords.get()));
   PyRef started(thread ? PyObject_CallMethod(thread.get(), "start", nullptr) : nullptr);
-  if (!started) return fail("cannot start the Python thread " + name + ": " + take_python_error());
+  if (!started) return fail("cannot start the Python thread " + name + ": " + take_error());
   return {};
 }
 
-}  // namespace deployctl::gateway::wsgi
+}  // namespace deployctl::python

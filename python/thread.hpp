@@ -8,10 +8,10 @@
 
 #include "core/error.hpp"
 
-namespace deployctl::gateway::wsgi {
+namespace deployctl::python {
 
 // Starts a daemon threading.Thread named `name` that runs `body` without the GIL (the body takes it as it
-// needs, with acquire_gil/release_gil or GilReleased). Needs the GIL.
+// needs, with acquire_gil/release_gil or GilReleased from python/gil.hpp). Needs the GIL.
 Result<void> start_python_thread(const std::string& name, std::function<void()> body);
 
-}  // namespace deployctl::gateway::wsgi
+}  // namespace deployctl::python

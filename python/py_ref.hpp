@@ -1,4 +1,5 @@
-// An owning reference to a CPython object (the gateway's own: gateway/ never includes checks/).
+// An owning reference to a CPython object, so that no early return leaks one; the one reference type of the
+// project. Including it includes Python.h first, as CPython requires.
 #pragma once
 
 #define PY_SSIZE_T_CLEAN
@@ -6,24 +7,25 @@
 
 #include <utility>
 
-namespace deployctl::gateway::wsgi {
+namespace deployctl::python {
 
 class PyRef {
  public:
   PyRef() = default;
-  explicit PyRef(PyObject* object) : object_(object) {}  // steals the reference
+  explicit PyRef(PyObject* object) : object_(object) {}  // steals the reference (a new one, or null)
   ~PyRef() { Py_XDECREF(object_); }
   PyRef(const PyRef& other) : object_(other.object_) { Py_XINCREF(object_); }
   PyRef& operator=(const PyRef& other) {
     PyRef copy(other);
-    std::swap(object_, copy.object_);
+    swap(copy);
     return *this;
   }
   PyRef(PyRef&& other) noexcept : object_(std::exchange(other.object_, nullptr)) {}
   PyRef& operator=(PyRef&& other) noexcept {
-    std::swap(object_, other.object_);
+    swap(other);
     return *this;
   }
+  // A borrowed reference (PyList_GET_ITEM, PySys_GetObject...) made owning.
   static PyRef borrowed(PyObject* object) {
     Py_XINCREF(object);
     return PyRef(object);
@@ -38,10 +40,10 @@ class PyRef {
   PyObject* object_ = nullptr;
 };
 
-// Casts a METH_FASTCALL or METH_VARARGS|METH_KEYWORDS function to the PyCFunction the method table stores.
+// Casts a METH_FASTCALL or METH_VARARGS|METH_KEYWORDS function to the PyCFunction a method table stores.
 template <typename Function>
 PyCFunction as_method(Function function) {
   return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(function));
 }
 
-}  // namespace deployctl::gateway::wsgi
+}  // namespace deployctl::python
