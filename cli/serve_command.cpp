@@ -378,15 +378,17 @@ Action declare_serve_command(CLI::App& app, const Io& io) {
                                                                           "per worker")
           ->type_name("N");
   given["limit-request-line"] =
-      app.add_option("--limit-request-line", flags->limit_request_line, "Longest request line (default 4094; 0 no "
-                                                                        "limit)")
+      app.add_option("--limit-request-line", flags->limit_request_line,
+                     "Longest request line without its CRLF, as gunicorn counts it; longer is 414 (default 4094; 0 "
+                     "no limit)")
           ->type_name("N");
   given["limit-request-fields"] =
       app.add_option("--limit-request-fields", flags->limit_request_fields, "Most header fields (default 100)")
           ->type_name("N");
   given["limit-request-field_size"] =
       app.add_option("--limit-request-field_size", flags->limit_request_field_size,
-                     "Largest header field (default 8190)")
+                     "Longest header (or trailer) line: name, colon, value with its whitespace, and the CRLF, as "
+                     "gunicorn counts it; longer is 431 (default 8190; 0 no limit)")
           ->type_name("N");
   given["limit-request-body"] =
       app.add_option("--limit-request-body", flags->limit_request_body, "Largest request body (default 0: no limit)")

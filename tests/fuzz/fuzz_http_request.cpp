@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.body = 256;
   }
   limits.body_in_memory = (data[0] & 2) != 0 ? 8 : 4096;
-  if ((data[0] & 4) != 0) limits.request_line_status = 414;
+
   std::uint32_t state = 0x9E3779B9u ^ data[1];
   const std::string_view stream(reinterpret_cast<const char*>(data + 2), size - 2);
 
