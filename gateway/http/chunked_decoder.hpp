@@ -54,6 +54,7 @@ class ChunkedDecoder {
   const char* size_line_byte(const char* p);
   const char* trailer_byte(const char* p);
   const char* end_of_size(const char* p);
+  void end_of_size_line() noexcept;  // after its LF: the data, or the trailer section after the last chunk
 
   ChunkedLimits limits_;
   Where where_ = Where::size_start;

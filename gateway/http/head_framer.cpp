@@ -156,19 +156,28 @@ const char* HeadFramer::step(const char* p, const char* end) {
         ++fields_;
         if (limits_.field_count != 0 && fields_ > limits_.field_count) return fail(p, 431, "too many header fields");
         where_ = Where::field;
-        break;
+        [[fallthrough]];
       case Where::field: {
+        // The line so far ended in a CR at the end of the last slice: it must be followed by its LF.
+        if (line_bytes_ > 0 && last_ == '\r' && *p != '\n') return fail(p, 400, "bare CR in a header field line");
         const auto* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
         const char* line_end = lf != nullptr ? lf : end;
-        if (const char* over = field_line_overflow(p, line_end, lf != nullptr))
-          return fail(over, 431, "header field line too large");
+        // A CR anywhere but right before the LF is bare (llhttp's lenient mode takes one after "Name:" for a line
+        // end and swallows the next byte); it is proven bare by the byte after it.
+        const char* bare_cr = nullptr;
+        if (const auto* cr = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(line_end - p)));
+            cr != nullptr && cr + 1 < line_end)
+          bare_cr = cr + 1;
+        const char* over = field_line_overflow(p, line_end, lf != nullptr);
+        if (bare_cr != nullptr && (over == nullptr || bare_cr <= over))
+          return fail(bare_cr, 400, "bare CR in a header field line");
+        if (over != nullptr) return fail(over, 431, "header field line too large");
         const char before = lf == nullptr ? '\0' : (lf > p ? lf[-1] : last_);
         line_bytes_ += static_cast<std::size_t>(line_end - p);
         if (lf == nullptr) {
           last_ = end[-1];
           return end;
         }
-        // A bare CR inside the line is llhttp's to refuse (it is, in every position); a bare LF is ours.
         if (before != '\r') return fail(lf, 400, "bare LF ending a header field line");
         where_ = Where::field_start;
         line_bytes_ = 0;

@@ -171,6 +171,7 @@ struct RequestParser::State {
   // gateway_http_framing_test): "Host : h" would be a header "Host ". RFC 9112 §5.1: refuse it.
   int header_field_complete() {
     const auto name = text(current.name);
+    if (name.empty()) return reject(400, "empty header field name");  // the framer refuses it first; kept as a guard
     if (name.find(' ') != std::string_view::npos)
       return reject(400, "invalid header field name (whitespace in it or before ':')");
     current_dropped = name.find('_') != std::string_view::npos;

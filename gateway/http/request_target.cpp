@@ -23,11 +23,14 @@ bool is_digits(std::string_view text) noexcept {
   return true;
 }
 
+// Checked on every request (the Host header): one table test per byte, pct-encoding looked at only when present.
 bool is_reg_name(std::string_view name) noexcept {
   for (std::size_t i = 0; i < name.size(); ++i) {
     if (!reg_name_chars[static_cast<unsigned char>(name[i])]) return false;
-    if (name[i] == '%' && (i + 2 >= name.size() || hex_value(name[i + 1]) < 0 || hex_value(name[i + 2]) < 0))
-      return false;
+    if (name[i] == '%') {
+      if (i + 2 >= name.size() || hex_value(name[i + 1]) < 0 || hex_value(name[i + 2]) < 0) return false;
+      i += 2;
+    }
   }
   return true;
 }
@@ -90,7 +93,8 @@ bool is_valid_host(std::string_view host) noexcept {
     if (!after.empty() && after.front() != ':') return false;
     port = after.empty() ? after : after.substr(1);
   } else {
-    const auto colon = host.rfind(':');
+    // A reg-name has no ':', so the first one starts the port.
+    const auto colon = host.find(':');
     if (colon != std::string_view::npos) {
       port = host.substr(colon + 1);
       host = host.substr(0, colon);

@@ -62,6 +62,15 @@ TEST_SUITE("gateway http framing") {
     CHECK(parser.finish() == ParseStatus::need_more);
   }
 
+  TEST_CASE("a bare CR inside a field line, where llhttp's lenient mode would take it for a line end") {
+    // Found by the fuzzer: llhttp skipped the byte after a CR that follows "Name:", and read ": v" as a header with
+    // an empty name.
+    CHECK(refusal("GET / HTTP/1.1\r\nHost:\rX: v\r\n\r\n") == 400);
+    CHECK(refusal("GET / HTTP/1.1\r\nHost: \rt: v\r\n\r\n") == 400);
+    CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\r\r\n\r\n") == 400);
+    CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX-A: \r\r\n\r\n") == 400);
+  }
+
   TEST_CASE("whitespace: before the first header, obs-fold, before the colon, inside a name") {
     CHECK(refusal("GET / HTTP/1.1\r\n Host: h\r\n\r\n") == 400);
     CHECK(refusal("GET / HTTP/1.1\r\n\tHost: h\r\n\r\n") == 400);
