@@ -101,26 +101,31 @@ std::string host_of_node(std::string_view node) {
   return host;
 }
 
+// Calls `each` on every `separator`-separated item of `list`, trimmed of SP and HTAB (empty ones too).
+template <typename Each>
+void for_each_item(std::string_view list, char separator, Each&& each) {
+  while (!list.empty()) {
+    const std::size_t at = list.find(separator);
+    each(trim(list.substr(0, at)));
+    if (at == std::string_view::npos) break;
+    list.remove_prefix(at + 1);
+  }
+}
+
 void read_forwarded(std::string_view value, std::vector<ForwardedElement>& elements) {
-  while (!value.empty()) {
-    const std::size_t comma = value.find(',');
-    std::string_view element = value.substr(0, comma);
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+  for_each_item(value, ',', [&](std::string_view element) {
     ForwardedElement parsed;
-    while (!element.empty()) {
-      const std::size_t semicolon = element.find(';');
-      const std::string_view pair = trim(element.substr(0, semicolon));
-      element = semicolon == std::string_view::npos ? std::string_view() : element.substr(semicolon + 1);
+    for_each_item(element, ';', [&](std::string_view pair) {
       const std::size_t equals = pair.find('=');
-      if (equals == std::string_view::npos) continue;
+      if (equals == std::string_view::npos) return;
       const std::string_view key = trim(pair.substr(0, equals));
       std::string_view item = trim(pair.substr(equals + 1));
       if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
       if (http::equals_ignore_case(key, "for")) parsed.for_host = host_of_node(item);
       else if (http::equals_ignore_case(key, "proto")) parsed.proto = item;
-    }
+    });
     elements.push_back(std::move(parsed));
-  }
+  });
 }
 
 // The scheme sources seen so far: once one says https and another not, they contradict.
@@ -146,21 +151,13 @@ ForwardedClient forwarded_client(std::span<const http::Header> headers, const Fo
     if (http::equals_ignore_case(header.name, "forwarded")) {
       read_forwarded(header.value, elements);
     } else if (http::equals_ignore_case(header.name, "x-forwarded-for")) {
-      std::string_view list = header.value;
-      while (!list.empty()) {
-        const std::size_t comma = list.find(',');
-        const std::string_view hop = trim(list.substr(0, comma));
-        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      for_each_item(header.value, ',', [&](std::string_view hop) {
         if (!hop.empty()) hops.emplace_back(hop);
-      }
+      });
     } else if (http::equals_ignore_case(header.name, "x-forwarded-proto")) {
-      std::string_view list = header.value;
-      while (!list.empty()) {
-        const std::size_t comma = list.find(',');
-        const std::string_view item = trim(list.substr(0, comma));
-        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      for_each_item(header.value, ',', [&](std::string_view item) {
         if (!item.empty()) scheme.add(http::equals_ignore_case(item, "https"));
-      }
+      });
     } else if (http::equals_ignore_case(header.name, "x-forwarded-ssl")) {
       scheme.add(http::equals_ignore_case(trim(header.value), "on"));
     } else if (http::equals_ignore_case(header.name, "x-forwarded-protocol")) {

@@ -30,7 +30,7 @@ std::string body_of(std::string_view framed) {
 }  // namespace
 
 TEST_SUITE("gateway http chunked") {
-  TEST_CASE("sizes are hex, any case, leading zeros allowed; the last chunk is one or more zeros") {
+  TEST_CASE("sizes are hex, any case, leading zeros allowed, and the last chunk is one or more zeros") {
     CHECK(body_of("5\r\nhello\r\n0\r\n\r\n") == "hello");
     CHECK(body_of("A\r\n0123456789\r\na\r\nabcdefghij\r\n000\r\n\r\n") == "0123456789abcdefghij");
     CHECK(body_of("0005\r\nhello\r\n0\r\n\r\n") == "hello");
@@ -48,7 +48,7 @@ TEST_SUITE("gateway http chunked") {
     CHECK(refusal(chunked("ffffffffffffffff\r\n")) == 0);     // 16 digits fit; the body just never ends
   }
 
-  TEST_CASE("chunk extensions: tokens or quoted strings, with bad whitespace around ';' and '='") {
+  TEST_CASE("chunk extensions: tokens or quoted strings, with bad whitespace around the separators") {
     CHECK(body_of("5;name\r\nhello\r\n0\r\n\r\n") == "hello");
     CHECK(body_of("5;name=value;other=\"quoted ; \\\" value\"\r\nhello\r\n0;last\r\n\r\n") == "hello");
     CHECK(body_of("5 ;name\r\nhello\r\n0\r\n\r\n") == "hello");

@@ -32,7 +32,7 @@ constexpr const char* positions[] = {
 }  // namespace
 
 TEST_SUITE("gateway http framing") {
-  TEST_CASE("CRLF ends every line; a bare LF or a bare CR anywhere is 400 and nothing after it is parsed") {
+  TEST_CASE("CRLF ends every line: a bare LF or a bare CR anywhere is 400 and nothing after it is parsed") {
     for (int position = 0; position < 9; ++position) {
       CAPTURE(positions[position]);
       const auto crlf = parse_at_every_split(message_with(position, "\r\n"));
@@ -49,7 +49,7 @@ TEST_SUITE("gateway http framing") {
     }
   }
 
-  TEST_CASE("empty lines before a request line are skipped; lone CR or LF there are not empty lines") {
+  TEST_CASE("empty lines before a request line are skipped, but a lone CR or LF there is no empty line") {
     const auto outcome = parse_at_every_split("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n");
     REQUIRE(outcome.requests.size() == 2);
     CHECK(outcome.requests[1].target == "/b");
@@ -87,7 +87,7 @@ TEST_SUITE("gateway http framing") {
     CHECK(outcome.requests[0].headers[2].second.empty());
   }
 
-  TEST_CASE("field names are tokens, never empty; values hold no control bytes but HTAB") {
+  TEST_CASE("field names are tokens, never empty, and values hold no control bytes but HTAB") {
     CHECK(refusal("GET / HTTP/1.1\r\n: v\r\nHost: h\r\n\r\n") == 400);
     CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nNo-Colon\r\n\r\n") == 400);
     CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX(A): b\r\n\r\n") == 400);

@@ -66,7 +66,7 @@ TEST_SUITE("gateway http rejection") {
     CHECK(rejected_with("GET / HTTP/1.1\r\nHost:\r\n\r\n") == 0);  // empty authority is allowed
   }
 
-  TEST_CASE("malformed request lines; a major version other than 1 is 505") {
+  TEST_CASE("malformed request lines are 400, a major version other than 1 is 505") {
     CHECK(rejected_with("GET / HTTP/2.0\r\nHost: h\r\n\r\n") == 505);
     CHECK(rejected_with("GET / HTTP/0.9\r\nHost: h\r\n\r\n") == 505);
     CHECK(rejected_with("GET / HTTP/1.10\r\nHost: h\r\n\r\n") == 400);  // one digit each side
