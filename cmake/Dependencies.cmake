@@ -84,3 +84,5 @@ add_library(llhttp STATIC
 target_include_directories(llhttp SYSTEM PUBLIC ${DEPLOYCTL_LLHTTP_INCLUDE_DIR})
 target_link_libraries(llhttp PRIVATE deployctl_sanitizers deployctl_hardening)
 set_target_properties(llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON)
+# llhttp stays in its default (lenient) mode: gateway/http's head framer and chunked decoder check what that mode
+# leaves unchecked, and strict mode would refuse raw UTF-8 in request targets (ARCHITECTURE.md, gateway/http).

@@ -27,13 +27,15 @@ struct Body {
 // Lifetime: every view (strings, headers, body) points into the RequestParser that produced the request and
 // stays valid until that parser's next(), reset() or destruction. Copy what must outlive the request.
 struct Request {
-  std::string_view method;   // "GET", as sent (llhttp accepts only known methods, upper case)
+  std::string_view method;   // "GET", as sent: any token (RFC 9110 §9.1), not only the methods llhttp knows
   std::string_view target;   // the raw request-target: "/a%20b?x=1", "http://host/p?q" (absolute-form) or "*"
   std::string_view path;     // the target's path, percent-decoded to raw bytes (PATH_INFO before latin-1);
                              // no query, no fragment; for absolute-form the path after the authority ("/" if none)
   std::string_view query;    // raw bytes after the first '?', without it and without any fragment; "" if none
-  int http_minor = 1;        // HTTP/1.<minor>: 0 or 1 (other versions are rejected)
-  std::span<const Header> headers;  // in arrival order; names containing '_' were dropped
+  int http_minor = 1;        // HTTP/1.<minor>: 0 or 1 (1.2-1.9 are answered as 1.1; other majors are rejected)
+  // In arrival order; names containing '_' were dropped. With an absolute-form target the Host header's value is
+  // the target's authority (added as "Host" when the request had none): RFC 9112 §3.2.2.
+  std::span<const Header> headers;
   // CONTENT_LENGTH: the declared Content-Length, or for a chunked body the de-chunked size; nullopt when the
   // request has no body framing at all (then the body is empty).
   std::optional<std::uint64_t> content_length;

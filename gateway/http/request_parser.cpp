@@ -1,5 +1,7 @@
-// The request parser: llhttp callbacks copy the head into one reused buffer, enforce the limits and the
-// rejections of issue #3, and pause llhttp after each complete request so that pipelined bytes wait their turn.
+// The request parser: the head framer checks every head byte first, llhttp (given a method it knows in place of the
+// client's) parses what the framer let through, its callbacks copy the head into one reused buffer and judge the
+// fields, the chunked decoder frames chunked bodies, and llhttp pauses after each complete request so that
+// pipelined bytes wait their turn.
 #include "gateway/http/request_parser.hpp"
 
 #include <llhttp.h>
@@ -7,6 +9,9 @@
 #include <vector>
 
 #include "gateway/http/body_buffer.hpp"
+#include "gateway/http/char_classes.hpp"
+#include "gateway/http/chunked_decoder.hpp"
+#include "gateway/http/head_framer.hpp"
 #include "gateway/http/request_target.hpp"
 
 namespace deployctl::gateway::http {
@@ -52,11 +57,14 @@ std::string_view coding_name(std::string_view token) {
 }  // namespace
 
 struct RequestParser::State {
-  explicit State(Limits given) : limits(std::move(given)), body(limits.body_in_memory, limits.spill_directory) {
+  explicit State(Limits given)
+      : limits(std::move(given)),
+        body(limits.body_in_memory, limits.spill_directory),
+        framer(HeadLimits{limits.request_line, limits.header_field_size, limits.header_count, hard_head_limit}),
+        chunk_decoder(ChunkedLimits{limits.body, limits.header_field_size, limits.header_count}) {
     llhttp_settings_init(&settings);
     install_callbacks();
-    llhttp_init(&parser, HTTP_REQUEST, &settings);
-    parser.data = this;
+    init_llhttp();
     head.reserve(4096);
     header_spans.reserve(32);
     headers.reserve(32);
@@ -71,22 +79,26 @@ struct RequestParser::State {
   Rejection rejection;
   Request request;
   BodyBuffer body;
+  HeadFramer framer;
+  ChunkedDecoder chunk_decoder;
+  bool method_fed = false;       // llhttp has the request line up to the method (a method it knows)
+  bool in_chunked_body = false;  // llhttp stopped at the end of the head; the decoder frames the body
 
-  // Head bytes of the current request (method, target, header names and values), then the decoded path.
+  // Head bytes of the current request (target, header names and values), then the decoded path. The method is the
+  // framer's (llhttp never sees the client's).
   std::string head;
-  Span method, target, path;
+  Span target, path;
   std::vector<HeaderSpans> header_spans;
   std::vector<Header> headers;
   HeaderSpans current;           // the header being received
   bool current_dropped = false;  // its name has a '_'
-  std::size_t header_lines = 0;  // received, dropped ones included (the count limit applies to what was sent)
-  std::size_t request_line_bytes = 0;
-  bool in_trailers = false;
-  std::size_t trailer_field_bytes = 0;
 
   // What the headers said, gathered as they arrive and judged once the head is complete.
   int content_length_headers = 0;
   int host_headers = 0;
+  std::size_t host_index = 0;  // in header_spans
+  int content_type_headers = 0;
+  int authorization_headers = 0;
   bool transfer_encoding = false;
   bool te_last_chunked = false;
   int te_chunked = 0;
@@ -99,15 +111,17 @@ struct RequestParser::State {
   std::string pending;
   std::size_t pending_at = 0;
 
-  // For obs-fold detection: where the current llhttp_execute buffer starts, and the last byte other than SP or
-  // HTAB that llhttp consumed before it.
-  const char* exec_begin = nullptr;
-  char last_non_blank = '\0';
-
   bool in_head = false;
   std::size_t head_bytes = 0;
   bool in_body = false;
   bool done = false;  // a request that ends the connection was handed out: nothing after it is parsed
+
+  void init_llhttp() {
+    llhttp_init(&parser, HTTP_REQUEST, &settings);
+    parser.data = this;
+    // Any single-digit version passes llhttp, so that headers_complete() answers 1.x as 1.1 and others with 505.
+    parser.lenient_flags |= LENIENT_VERSION;
+  }
 
   int reject(int status_code, std::string_view reason) {
     if (status != ParseStatus::rejected) {
@@ -119,84 +133,56 @@ struct RequestParser::State {
 
   void start_message() {
     head.clear();
-    method = target = path = Span{};
+    target = path = Span{};
     header_spans.clear();
     headers.clear();
     current = HeaderSpans{};
     current_dropped = false;
-    header_lines = 0;
-    request_line_bytes = 0;
-    in_trailers = false;
-    trailer_field_bytes = 0;
     content_length_headers = 0;
     host_headers = 0;
+    content_type_headers = authorization_headers = 0;
     transfer_encoding = te_last_chunked = te_unknown_coding = false;
     te_chunked = 0;
     connection_close = connection_keep_alive = expect_continue = false;
     body.clear();
     request = Request{};
     in_body = false;
+    framer.start();
+    method_fed = in_chunked_body = false;
   }
 
   std::string_view text(Span span) const { return std::string_view(head).substr(span.offset, span.length); }
 
-  int append_request_line(Span& span, const char* at, std::size_t length) {
+  void append_target(const char* at, std::size_t length) {
+    if (target.length == 0) target.offset = head.size();
+    head.append(at, length);
+    target.length += length;
+  }
+
+  // The framer has bounded every line and the whole head before llhttp saw it: nothing to limit here.
+  void header_bytes(Span& span, const char* at, std::size_t length) {
+    if (length == 0) return;  // llhttp reports an empty value as an empty span after its line break
     if (span.length == 0) span.offset = head.size();
     head.append(at, length);
     span.length += length;
-    request_line_bytes += length;
-    // "METHOD SP target SP HTTP/x.y": the two spaces and "HTTP/" are not in the spans.
-    if (limits.request_line != 0 && request_line_bytes + 7 > limits.request_line)
-      return reject(limits.request_line_status == 414 ? 414 : 400, "request line too long");
-    if (head.size() > hard_head_limit) return reject(431, "request head too large");
-    return HPE_OK;
   }
 
-  // llhttp 8 accepts obs-fold (a value continued on a line starting with SP or HTAB) and hands the continuation
-  // over as more value bytes (from the blank or after it). Value bytes follow a line break (and blanks) only in
-  // that case: a value's first line follows its name and colon, and a split span continues a value byte.
-  bool starts_folded_line(const char* at) const {
-    const char* p = at;
-    while (p > exec_begin && (p[-1] == ' ' || p[-1] == '\t')) --p;
-    const char before = p > exec_begin ? p[-1] : last_non_blank;
-    return before == '\n';
-  }
-
-  int header_bytes(Span& span, const char* at, std::size_t length) {
-    if (length == 0) return HPE_OK;  // llhttp reports an empty value as an empty span after its line break
-    if (&span == &current.value && starts_folded_line(at)) return reject(400, "obs-fold (line folding) in a header");
-    if (in_trailers) {
-      // Trailers are checked against the limits but not kept (WSGI has no place for them).
-      trailer_field_bytes += length;
-      if (limits.header_field_size != 0 && trailer_field_bytes > limits.header_field_size)
-        return reject(431, "trailer field too large");
-      return HPE_OK;
-    }
-    if (span.length == 0) span.offset = head.size();
-    head.append(at, length);
-    span.length += length;
-    if (limits.header_field_size != 0 && current.name.length + current.value.length > limits.header_field_size)
-      return reject(431, "header field too large");
-    if (head.size() > hard_head_limit) return reject(431, "request head too large");
-    return HPE_OK;
-  }
-
+  // llhttp's lenient mode takes exactly one byte more than tchar in a name, SP (every byte is tried in
+  // gateway_http_framing_test): "Host : h" would be a header "Host ". RFC 9112 §5.1: refuse it.
   int header_field_complete() {
-    ++header_lines;
-    if (limits.header_count != 0 && header_lines > limits.header_count) return reject(431, "too many headers");
-    if (!in_trailers) current_dropped = text(current.name).find('_') != std::string_view::npos;
+    const auto name = text(current.name);
+    if (name.empty()) return reject(400, "empty header field name");  // the framer refuses it first; kept as a guard
+    if (name.find(' ') != std::string_view::npos)
+      return reject(400, "invalid header field name (whitespace in it or before ':')");
+    current_dropped = name.find('_') != std::string_view::npos;
     return HPE_OK;
   }
 
+  // llhttp has refused CR, LF, NUL and the other controls in the value, and the framer obs-fold: only the
+  // trailing whitespace is left to trim.
   int header_value_complete() {
-    if (in_trailers) {
-      trailer_field_bytes = 0;
-      return HPE_OK;
-    }
     auto value = text(current.value);
-    for (const char c : value)
-      if (c == '\r' || c == '\n' || c == '\0') return reject(400, "CR, LF or NUL in a header value (or obs-fold)");
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    while (!value.empty() && is_blank(value.back())) value.remove_suffix(1);
     current.value.length = value.size();
     const auto name = text(current.name);
     if (current_dropped) {
@@ -214,7 +200,11 @@ struct RequestParser::State {
     // Dispatch on the length first: most headers are none of these and cost one switch.
     switch (name.size()) {
       case 4:
-        if (equals_ignore_case(name, "host") && ++host_headers > 1) return reject(400, "duplicated Host");
+        if (equals_ignore_case(name, "host")) {
+          if (++host_headers > 1) return reject(400, "duplicated Host");
+          if (!is_valid_host(value)) return reject(400, "invalid Host");
+          host_index = header_spans.size();
+        }
         break;
       case 6:
         if (equals_ignore_case(name, "expect") && equals_ignore_case(value, "100-continue")) expect_continue = true;
@@ -226,6 +216,16 @@ struct RequestParser::State {
             if (equals_ignore_case(token, "keep-alive")) connection_keep_alive = true;
           });
         break;
+      // Content-Type and Authorization are singletons: two lines joined with ',' would be read by the app as one
+      // value no client meant (a multipart boundary, a credential), so both are refused.
+      case 12:
+        if (equals_ignore_case(name, "content-type") && ++content_type_headers > 1)
+          return reject(400, "duplicated Content-Type");
+        break;
+      case 13:
+        if (equals_ignore_case(name, "authorization") && ++authorization_headers > 1)
+          return reject(400, "duplicated Authorization");
+        break;
       case 14:
         if (equals_ignore_case(name, "content-length") && ++content_length_headers > 1)
           return reject(400, "duplicated Content-Length");
@@ -234,10 +234,10 @@ struct RequestParser::State {
         if (equals_ignore_case(name, "transfer-encoding")) {
           transfer_encoding = true;
           for_each_token(value, [this](std::string_view token) {
-            const bool chunked = equals_ignore_case(coding_name(token), "chunked");
-            te_chunked += chunked ? 1 : 0;
-            if (!chunked) te_unknown_coding = true;
-            te_last_chunked = chunked;
+            const bool is_chunked = equals_ignore_case(coding_name(token), "chunked");
+            te_chunked += is_chunked ? 1 : 0;
+            if (!is_chunked) te_unknown_coding = true;
+            te_last_chunked = is_chunked;
           });
         }
         break;
@@ -247,11 +247,32 @@ struct RequestParser::State {
     return HPE_OK;
   }
 
+  // RFC 9112 §3.2: origin-form for every method; absolute-form (http or https with a host, no userinfo); asterisk
+  // form only for OPTIONS; authority-form only for CONNECT (llhttp reads CONNECT's target itself).
+  int check_target_form(const TargetParts& parts) {
+    if (parser.method == HTTP_CONNECT) return HPE_OK;
+    switch (parts.form) {
+      case TargetForm::origin:
+        return HPE_OK;
+      case TargetForm::asterisk:
+        return framer.method() == "OPTIONS" ? HPE_OK : reject(400, "asterisk-form target on a method other than OPTIONS");
+      case TargetForm::absolute:
+        if (!equals_ignore_case(parts.scheme, "http") && !equals_ignore_case(parts.scheme, "https"))
+          return reject(400, "absolute-form target with a scheme other than http or https");
+        if (parts.authority.empty() || parts.authority.front() == ':' || !is_valid_host(parts.authority))
+          return reject(400, "absolute-form target without a valid host (or with userinfo)");
+        return HPE_OK;
+      case TargetForm::other:
+        break;
+    }
+    return reject(400, "invalid request target form");
+  }
+
   // Judges the complete head; returns an llhttp on_headers_complete answer.
   int headers_complete() {
     in_head = false;
-    const int minor = parser.http_minor;
-    if (parser.http_major != 1 || (minor != 0 && minor != 1)) return reject(400, "unsupported HTTP version");
+    if (parser.http_major != 1) return reject(505, "HTTP version not supported");
+    const int minor = parser.http_minor == 0 ? 0 : 1;  // RFC 9110 §2.5: 1.2-1.9 are processed as 1.1
     if (content_length_headers > 0 && transfer_encoding)
       return reject(400, "Transfer-Encoding together with Content-Length");
     if (transfer_encoding) {
@@ -261,14 +282,15 @@ struct RequestParser::State {
       if (te_unknown_coding) return reject(501, "transfer coding not implemented");
     }
     if (minor == 1 && host_headers == 0) return reject(400, "missing Host on HTTP/1.1");
-    const bool chunked = transfer_encoding;
-    if (!chunked && content_length_headers > 0 && limits.body != 0 && parser.content_length > limits.body)
+    const bool chunked_body = transfer_encoding;
+    if (!chunked_body && content_length_headers > 0 && limits.body != 0 && parser.content_length > limits.body)
       return reject(413, "declared Content-Length over the body limit");
-
-    // The head is complete and will not grow (trailers are not stored): views are safe from here on.
-    // The decoded path is appended to `head`, which the target's views point into: reserve first (decoding
-    // never lengthens), then take the views again, so nothing dangles if the buffer moves.
     const auto parts = split_target(text(target));
+    if (const int refused = check_target_form(parts); refused != HPE_OK) return refused;
+
+    // The head is complete and will not grow (trailers are not stored): views are safe from here on. Everything
+    // still to be appended (the decoded path; "Host" when an absolute-form target brings the only host) is
+    // appended after the spans into `head` are taken as offsets, so nothing dangles if the buffer moves.
     const auto offset_in_head = [this](std::string_view view) {
       return static_cast<std::size_t>(view.data() - head.data());
     };
@@ -276,12 +298,15 @@ struct RequestParser::State {
     // split_target gives a literal "/" for "http://host" (not in head); the decoded path of that is itself.
     const bool path_in_head = parts.path.data() >= head.data() && parts.path.data() < head.data() + head.size();
     const Span encoded_path = path_in_head ? Span{offset_in_head(parts.path), parts.path.size()} : Span{};
-    head.reserve(head.size() + parts.path.size());
+    const bool absolute = parts.form == TargetForm::absolute && parser.method != HTTP_CONNECT;
+    const Span authority = absolute ? Span{offset_in_head(parts.authority), parts.authority.size()} : Span{};
+    head.reserve(head.size() + parts.path.size() + 4);
+    if (absolute) use_target_authority(authority);
     path.offset = head.size();
-    append_percent_decoded(head, path_in_head ? text(encoded_path) : parts.path);
+    append_percent_decoded(head, path_in_head ? text(encoded_path) : std::string_view("/"));
     path.length = head.size() - path.offset;
     const std::string_view all(head);
-    request.method = all.substr(method.offset, method.length);
+    request.method = framer.method();
     request.target = all.substr(target.offset, target.length);
     request.path = all.substr(path.offset, path.length);
     request.query = all.substr(query.offset, query.length);
@@ -291,15 +316,19 @@ struct RequestParser::State {
       headers.push_back(Header{all.substr(spans.name.offset, spans.name.length),
                                all.substr(spans.value.offset, spans.value.length)});
     request.headers = headers;
-    request.chunked = chunked;
+    request.chunked = chunked_body;
     if (content_length_headers > 0) request.content_length = parser.content_length;
     request.keep_alive = minor == 1 ? !connection_close : (connection_keep_alive && !connection_close);
     if (parser.upgrade != 0 || parser.method == HTTP_CONNECT) request.keep_alive = false;
     request.expect_continue = minor == 1 && expect_continue;
-    in_trailers = true;  // any header callback from now on belongs to the trailers
 
-    const bool body_expected = chunked || (content_length_headers > 0 && parser.content_length > 0);
+    const bool body_expected = chunked_body || (content_length_headers > 0 && parser.content_length > 0);
     in_body = body_expected;
+    if (chunked_body) {
+      // The chunked decoder frames the body, not llhttp: llhttp ends the message with the head and stops there.
+      parser.flags |= F_SKIPBODY;
+      chunk_decoder.start(framer.field_lines());
+    }
     if (request.expect_continue && body_expected) {
       status = ParseStatus::continue_expected;
       return HPE_PAUSED;
@@ -307,11 +336,32 @@ struct RequestParser::State {
     return 0;
   }
 
+  // RFC 9112 §3.2.2: with an absolute-form target the host is the target's authority; a Host header is ignored
+  // (it was still checked). The app sees the authority as HTTP_HOST.
+  void use_target_authority(Span authority) {
+    if (host_headers > 0) {
+      header_spans[host_index].value = authority;
+      return;
+    }
+    const Span name{head.size(), 4};
+    head.append("Host");
+    header_spans.push_back(HeaderSpans{name, authority});
+  }
+
   int body_bytes(const char* at, std::size_t length) {
     if (limits.body != 0 && body.size() + length > limits.body) return reject(413, "request body over the limit");
     if (!body.append(std::string_view(at, length)))
       return reject(500, "could not write the request body to a temporary file");
     return HPE_OK;
+  }
+
+  // llhttp's end of a message; for a chunked one that is the end of the head, where the decoder takes over.
+  int llhttp_message_complete() {
+    if (request.chunked && !chunk_decoder.complete()) {
+      in_chunked_body = true;
+      return HPE_PAUSED;
+    }
+    return message_complete();
   }
 
   int message_complete() {
@@ -336,30 +386,23 @@ struct RequestParser::State {
   }
 
   void install_callbacks() {
-    settings.on_message_begin = [](llhttp_t* p) {
-      return guarded(p, [](State& s) {
-        s.start_message();
+    settings.on_url = [](llhttp_t* p, const char* at, std::size_t n) {
+      return guarded(p, [=](State& s) {
+        s.append_target(at, n);
         return 0;
       });
     };
-    settings.on_method = [](llhttp_t* p, const char* at, std::size_t n) {
-      return guarded(p, [=](State& s) { return s.append_request_line(s.method, at, n); });
-    };
-    settings.on_url = [](llhttp_t* p, const char* at, std::size_t n) {
-      return guarded(p, [=](State& s) { return s.append_request_line(s.target, at, n); });
-    };
-    settings.on_version = [](llhttp_t* p, const char*, std::size_t n) {
-      auto& s = of(p);
-      s.request_line_bytes += n;
-      if (s.limits.request_line != 0 && s.request_line_bytes + 7 > s.limits.request_line)
-        return s.reject(s.limits.request_line_status == 414 ? 414 : 400, "request line too long");
-      return 0;
-    };
     settings.on_header_field = [](llhttp_t* p, const char* at, std::size_t n) {
-      return guarded(p, [=](State& s) { return s.header_bytes(s.current.name, at, n); });
+      return guarded(p, [=](State& s) {
+        s.header_bytes(s.current.name, at, n);
+        return 0;
+      });
     };
     settings.on_header_value = [](llhttp_t* p, const char* at, std::size_t n) {
-      return guarded(p, [=](State& s) { return s.header_bytes(s.current.value, at, n); });
+      return guarded(p, [=](State& s) {
+        s.header_bytes(s.current.value, at, n);
+        return 0;
+      });
     };
     settings.on_header_field_complete = [](llhttp_t* p) {
       return guarded(p, [](State& s) { return s.header_field_complete(); });
@@ -374,53 +417,87 @@ struct RequestParser::State {
       return guarded(p, [=](State& s) { return s.body_bytes(at, n); });
     };
     settings.on_message_complete = [](llhttp_t* p) {
-      return guarded(p, [](State& s) { return s.message_complete(); });
+      return guarded(p, [](State& s) { return s.llhttp_message_complete(); });
     };
   }
 
-  // Runs llhttp over `data`; bytes left after a pause are kept in `pending` (which `data` may point into).
-  void execute(const char* data, std::size_t size, bool from_pending) {
-    exec_begin = data;
-    const llhttp_errno_t error = llhttp_execute(&parser, data, size);
-    remember_last_non_blank(data, error == HPE_OK ? data + size : llhttp_get_error_pos(&parser));
-    if (error == HPE_OK) {
-      if (from_pending) {
-        pending.clear();
-        pending_at = 0;
+  // Parses from `data` as far as the state allows (a request ready, a continue expected, a rejection, the end);
+  // returns how many bytes were consumed. The caller keeps the rest.
+  std::size_t consume(const char* data, std::size_t size) {
+    const char* p = data;
+    const char* const end = data + size;
+    while (p < end && status == ParseStatus::need_more && !done)
+      p = in_chunked_body ? decode_chunked(p, end) : parse_head_or_body(p, end);
+    return static_cast<std::size_t>(p - data);
+  }
+
+  // The framer scans first; llhttp gets the bytes it let through (everything up to the first invalid byte: llhttp
+  // may find an earlier fault of its own). So each verdict depends on the bytes, not on how they were split.
+  const char* parse_head_or_body(const char* p, const char* end) {
+    const char* scanned = framer.scan(p, end);
+    if (!method_fed) {
+      if (framer.failed()) {
+        reject(framer.error().status, framer.error().reason);
+        return scanned;
       }
-      return;
+      if (!framer.at_method_end()) return scanned;  // empty lines, or a method not complete yet
+      // Any token is a method (RFC 9110 §9.1), but llhttp knows a fixed list: it is given one it knows, and the
+      // client's stays with the framer. Only CONNECT changes how llhttp reads what follows.
+      const std::string_view stand_in = framer.method() == "CONNECT" ? "CONNECT" : "GET";
+      if (llhttp_execute(&parser, stand_in.data(), stand_in.size()) != HPE_OK) {
+        reject(500, "the HTTP parser refused a known method");
+        return scanned;
+      }
+      method_fed = true;
+      return scanned;  // the SP after the method: llhttp and the framer both go on from there
     }
-    if (error == HPE_PAUSED || error == HPE_PAUSED_UPGRADE) {
-      if (error == HPE_PAUSED_UPGRADE) {
-        // Upgrade/CONNECT: the request is handed out (keep_alive false); what follows is not HTTP/1.1.
-        done = true;
-        if (status != ParseStatus::request_ready) message_complete();
-      }
-      const auto consumed = static_cast<std::size_t>(llhttp_get_error_pos(&parser) - data);
-      if (from_pending) {
-        pending_at += consumed;
-      } else if (consumed < size) {
-        pending.assign(data + consumed, size - consumed);
-        pending_at = 0;
-      }
-      return;
-    }
-    if (status != ParseStatus::rejected) {
-      // llhttp's own refusals: malformed syntax, obs-fold, bare CR, invalid characters, bad chunk sizes...
+    const char* until = framer.failed() ? scanned : end;
+    const char* parsed = run_llhttp(p, until);
+    if (status == ParseStatus::need_more && framer.failed() && parsed == until)
+      reject(framer.error().status, framer.error().reason);
+    return parsed;
+  }
+
+  // Runs llhttp over [p, until); returns where it stopped.
+  const char* run_llhttp(const char* p, const char* until) {
+    const llhttp_errno_t error = llhttp_execute(&parser, p, static_cast<std::size_t>(until - p));
+    if (error == HPE_OK) return until;
+    const char* stopped = llhttp_get_error_pos(&parser);
+    if (error == HPE_PAUSED_UPGRADE) {
+      // Upgrade/CONNECT: the request is handed out (keep_alive false); what follows is not HTTP/1.1.
+      done = true;
+      if (status != ParseStatus::request_ready && !in_chunked_body) message_complete();
+    } else if (error != HPE_PAUSED && status != ParseStatus::rejected) {
+      // llhttp's own refusals: bad version syntax, invalid characters in names and values, bare CR, ...
       const char* reason = llhttp_get_error_reason(&parser);
       reject(400, reason != nullptr ? std::string_view(reason) : std::string_view("malformed request"));
     }
+    return stopped != nullptr ? stopped : until;
   }
 
-  void remember_last_non_blank(const char* begin, const char* end) {
-    if (end == nullptr || end < begin) return;
-    while (end > begin && (end[-1] == ' ' || end[-1] == '\t')) --end;
-    if (end > begin) last_non_blank = end[-1];
+  const char* decode_chunked(const char* p, const char* end) {
+    while (p < end) {
+      const auto step = chunk_decoder.step(p, end);
+      p = step.next;
+      if (!step.data.empty() && body_bytes(step.data.data(), step.data.size()) != HPE_OK) return p;
+      if (chunk_decoder.failed()) {
+        reject(chunk_decoder.error().status, chunk_decoder.error().reason);
+        return p;
+      }
+      if (chunk_decoder.complete()) {
+        in_chunked_body = false;
+        message_complete();
+        return p;
+      }
+    }
+    return p;
   }
 
   ParseStatus parse_pending() {
     while (status == ParseStatus::need_more && pending_at < pending.size() && !done) {
-      execute(pending.data() + pending_at, pending.size() - pending_at, true);
+      const std::size_t consumed = consume(pending.data() + pending_at, pending.size() - pending_at);
+      pending_at += consumed;
+      if (consumed == 0) break;
     }
     if (pending_at >= pending.size()) {
       pending.clear();
@@ -451,8 +528,11 @@ ParseStatus RequestParser::feed(std::string_view bytes) {
     s.pending.append(bytes);
     return s.parse_pending();
   }
-  s.execute(bytes.data(), bytes.size(), false);
-  if (s.status == ParseStatus::need_more && !s.pending.empty()) return s.parse_pending();
+  const std::size_t consumed = s.consume(bytes.data(), bytes.size());
+  if (consumed < bytes.size() && !s.done && s.status != ParseStatus::rejected) {
+    s.pending.assign(bytes.substr(consumed));
+    s.pending_at = 0;
+  }
   return s.status;
 }
 
@@ -486,14 +566,14 @@ ParseStatus RequestParser::next() {
 ParseStatus RequestParser::finish() {
   auto& s = *state_;
   if (s.status != ParseStatus::need_more || s.done) return s.status;
-  if (s.in_body || s.in_head) s.reject(400, "incomplete request");
+  // Empty lines alone between requests are no request: a clean close.
+  if (s.in_body || (s.in_head && s.framer.started())) s.reject(400, "incomplete request");
   return s.status;
 }
 
 void RequestParser::reset() {
   auto& s = *state_;
-  llhttp_init(&s.parser, HTTP_REQUEST, &s.settings);
-  s.parser.data = &s;
+  s.init_llhttp();
   s.start_message();
   s.status = ParseStatus::need_more;
   s.rejection = Rejection{};
@@ -517,14 +597,9 @@ const Limits& RequestParser::limits() const noexcept { return state_->limits; }
 RequestParser::PartialLine RequestParser::partial_request_line() const noexcept {
   const State& s = *state_;
   PartialLine line;
-  if (s.method.offset + s.method.length > s.head.size() || s.target.offset + s.target.length > s.head.size())
-    return line;
-  line.method = s.text(s.method);
-  line.target = s.text(s.target);
-  // A header line, a body or a head being judged (in_head is off from on_headers_complete) all come after the
-  // complete request line.
-  const bool line_complete = s.header_lines > 0 || s.in_body || !s.in_head || !s.request.method.empty();
-  if (line_complete && s.parser.http_major == 1 && s.parser.http_minor <= 1) line.http_minor = s.parser.http_minor;
+  line.method = s.framer.method();
+  if (s.target.offset + s.target.length <= s.head.size()) line.target = s.text(s.target);
+  if (s.framer.request_line_done() && s.parser.http_major == 1) line.http_minor = s.parser.http_minor == 0 ? 0 : 1;
   return line;
 }
 

@@ -1,5 +1,5 @@
-// Incremental HTTP/1.x request parser over llhttp with gunicorn's limits and the rejections of issue #3:
-// fed arbitrary byte slices, it hands out one complete request at a time and keeps pipelined bytes for later.
+// Incremental HTTP/1.x request parser over llhttp with gunicorn's limits and strict framing (RFC 9112): fed
+// arbitrary byte slices, it hands out one complete request at a time and keeps pipelined bytes for later.
 #pragma once
 
 #include <cstddef>
@@ -12,35 +12,42 @@
 
 namespace deployctl::gateway::http {
 
-// Limits as gunicorn names them; 0 means "no limit" for the four --limit-request-* values.
+// Limits as gunicorn names them and counts them; 0 means "no limit" for the four --limit-request-* values.
 struct Limits {
-  std::size_t request_line = 4094;       // --limit-request-line: bytes of "METHOD target HTTP/1.1"
-  std::size_t header_count = 100;        // --limit-request-fields
-  std::size_t header_field_size = 8190;  // --limit-request-field_size: bytes of one header's name + value
+  std::size_t request_line = 4094;       // --limit-request-line: bytes of "METHOD target HTTP/1.1", without CRLF
+  std::size_t header_count = 100;        // --limit-request-fields: header lines (and trailer lines after them)
+  std::size_t header_field_size = 8190;  // --limit-request-field_size: bytes of one field line, name to CRLF
+                                         // inclusive ("Name: value\r\n"), as gunicorn counts them
   std::uint64_t body = 0;                // --limit-request-body (413 past it; a declared length is checked first)
-  // gunicorn answers 400 for an over-long request line, and so do we by default so that the differential tests
-  // agree; set 414 (URI Too Long, RFC 9110) if preferred. Any other value is treated as 400.
-  int request_line_status = 400;
   std::size_t body_in_memory = 1024 * 1024;  // bodies larger than this spill to an unlinked temp file
   std::string spill_directory;               // "" means $TMPDIR, else /tmp
   // Whatever the limits, a head over 1 MiB is refused with 431, so memory stays bounded with all limits at 0.
 };
 
-// What is refused (then the connection is closed):
-//   400  malformed syntax (llhttp's verdict: bad method, version other than 1.0/1.1, bad chunk size, bare CR, ...),
-//        duplicated or conflicting Content-Length, Transfer-Encoding with Content-Length, Transfer-Encoding on
-//        HTTP/1.0, chunked not the last (or applied twice) transfer coding, obs-fold, CR/LF/NUL in a header value,
-//        missing or duplicated Host on HTTP/1.1 (a duplicated Host on 1.0 too), a request cut by EOF (finish());
-//        also an over-long request line unless Limits::request_line_status is 414
-//   431  too many headers or trailers, a header or trailer field over the size limit, a head over 1 MiB
-//   413  a body (declared, or de-chunked so far) over Limits::body
-//   501  a transfer coding other than chunked before the final chunked ("gzip, chunked"): we cannot decode it
+// What is refused (then the connection is closed; share/docs/http-conformance.md has one row per case, with the RFC
+// section and the test that covers it):
+//   400  malformed syntax: a line not ended by CRLF (bare CR or bare LF anywhere in the head or the chunk framing),
+//        whitespace before the first header or obs-fold, a field name that is empty or not a token, a method that
+//        is not a token, a target that is empty or not visible ASCII, more than one SP between the parts, no
+//        version (HTTP/0.9); chunk sizes, extensions or trailers outside their grammar, chunk data not followed by
+//        CRLF; duplicated or conflicting Content-Length, Transfer-Encoding with Content-Length or on HTTP/1.0,
+//        chunked not the last (or applied twice) transfer coding; a missing, duplicated or invalid Host; a duplicated
+//        Content-Type or Authorization; an absolute-form target that is not http(s) with a valid host, an
+//        asterisk-form one on a method other than OPTIONS; a request cut by EOF (finish())
+//   414  a request line over Limits::request_line past its method (the version has a fixed length: the target
+//        is what made it long)
+//   431  too many header or trailer lines, a field line over the size limit, a head over 1 MiB
+//   413  a body (declared, or a chunk size that would take it) over Limits::body
+//   501  a transfer coding other than chunked before the final chunked ("gzip, chunked"): we cannot decode it;
+//        a method longer than the request line limit
+//   505  an HTTP major version other than 1 (1.2 to 1.9 are answered as 1.1, RFC 9110 §2.5)
 //   500  the spilled body could not be written (no temp dir, disk full), or memory ran out
-// Header names containing '_' are dropped silently, as nginx does.
+// Any method token is handed on (the app answers 405 or 501 if it does not know it). Header names containing '_'
+// are dropped silently, as nginx does. Empty lines (CRLF) before a request line are skipped.
 // Why a request was refused: the status to answer with (the connection is then closed) and a short static
 // reason for the error log (never the client's bytes).
 struct Rejection {
-  int status = 400;          // 400, 413, 414, 431, 501, or 500 (temp file for a spilled body failed)
+  int status = 400;          // 400, 413, 414, 431, 501, 505, or 500 (temp file for a spilled body failed)
   std::string_view reason;   // points to static storage
 };
 
@@ -95,7 +102,7 @@ class RequestParser {
 
   // The current request line as far as it arrived, for the access-log line of a refused or timed-out request:
   // the method and target bytes received (possibly cut, never validated: escape before printing), and the minor
-  // version once the line is complete (-1 before, or for a version other than 1.0/1.1).
+  // version once the line is complete (-1 before, or for a major version other than 1; 1.2-1.9 show as 1).
   struct PartialLine {
     std::string_view method;
     std::string_view target;

@@ -6,21 +6,11 @@
 #include <charconv>
 #include <ctime>
 
+#include "gateway/http/char_classes.hpp"
+
 namespace deployctl::gateway::http {
 
 namespace {
-
-// RFC 9110 tchar, as a table: every byte of every response header name goes through it.
-constexpr std::array<bool, 256> token_chars = [] {
-  std::array<bool, 256> table{};
-  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (const char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}();
-
-bool is_token_char(char c) noexcept { return token_chars[static_cast<unsigned char>(c)]; }
 
 bool has_forbidden_byte(std::string_view text) noexcept {
   for (const char c : text)
@@ -269,6 +259,10 @@ Result<ResponseFraming> append_response_head(std::string& out, std::string_view 
 
   const int status = framing.status;
   const bool no_body = context.head_request || status < 200 || status == 204 || status == 304;
+  // RFC 9110 §8.6: never a Content-Length on a 1xx or a 204 (a 304's, and a HEAD's, describe the 200 they stand
+  // for, which the app knows and we do not).
+  const bool drop_length = framing.content_length && (status < 200 || status == 204);
+  if (drop_length) framing.content_length.reset();
   bool add_length = false;
   bool add_chunked = false;
   if (no_body) {
@@ -290,8 +284,15 @@ Result<ResponseFraming> append_response_head(std::string& out, std::string_view 
   out.append("HTTP/1.1 ");
   out.append(status_line);
   out.append("\r\n");
-  for (const auto& header : headers)
-    if (!has_hop_by_hop || !is_hop_by_hop(classify(header.name))) append_header(out, header.name, header.value);
+  for (const auto& header : headers) {
+    if (!has_hop_by_hop && !drop_length) {
+      append_header(out, header.name, header.value);
+      continue;
+    }
+    const HeaderKind kind = classify(header.name);
+    if (!is_hop_by_hop(kind) && !(drop_length && kind == HeaderKind::content_length))
+      append_header(out, header.name, header.value);
+  }
   if (add_length) {
     out.append("Content-Length: ");
     append_decimal(out, *framing.content_length);
@@ -328,7 +329,7 @@ void append_chunk(std::string& out, std::string_view data) {
 void append_error_response(std::string& out, int status, bool head_request) {
   switch (status) {
     case 400: case 404: case 405: case 408: case 413: case 414: case 417: case 431: case 500: case 501:
-    case 503:
+    case 503: case 505:
       break;
     default:
       status = 500;

@@ -14,7 +14,8 @@
 namespace deployctl::gateway::http {
 
 enum class Framing {
-  none,             // no body may follow: HEAD, 1xx, 204, 304 (Content-Length, if any, is kept as information)
+  none,             // no body may follow: HEAD, 1xx, 204, 304 (an app's Content-Length is kept as information
+                    // for HEAD and 304, and never sent with 1xx or 204: RFC 9110 §8.6)
   content_length,   // exactly `content_length` body bytes follow
   chunked,          // HTTP/1.1 without a length: send with encode_chunk_*() and end with last_chunk
   close_delimited,  // HTTP/1.0 without a length: the body ends when the connection closes
@@ -69,7 +70,7 @@ inline constexpr std::string_view last_chunk = "0\r\n\r\n";
 void append_chunk(std::string& out, std::string_view data);
 
 // A complete small response for the statuses the server produces itself (400, 404, 405, 408, 413, 414, 417,
-// 431, 500, 501, 503): status line, Date, Content-Type text/plain, Content-Length, Connection: close, and a
+// 431, 500, 501, 503, 505): status line, Date, Content-Type text/plain, Content-Length, Connection: close, and a
 // one-line body (omitted when `head_request`). Any other status is answered as 500.
 void append_error_response(std::string& out, int status, bool head_request = false);
 // "Bad Request" for 400, ...; "" for a status we do not know.

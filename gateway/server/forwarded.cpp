@@ -85,66 +85,108 @@ bool ForwardedTrust::trusts(std::string_view peer_address) const {
   return false;
 }
 
+namespace {
+
+// One element of a Forwarded header: what one proxy recorded.
+struct ForwardedElement {
+  std::string for_host;  // without port or brackets; "" when the element has no for=
+  std::string_view proto;
+};
+
+std::string host_of_node(std::string_view node) {
+  // "[2001:db8::1]:4711" or "192.0.2.1:80": drop the port
+  std::string host(node);
+  if (host.starts_with("[")) return host.substr(1, host.find(']') - 1);
+  if (host.find(':') == host.rfind(':') && host.find(':') != std::string::npos) return host.substr(0, host.find(':'));
+  return host;
+}
+
+// Calls `each` on every `separator`-separated item of `list`, trimmed of SP and HTAB (empty ones too).
+template <typename Each>
+void for_each_item(std::string_view list, char separator, Each&& each) {
+  while (!list.empty()) {
+    const std::size_t at = list.find(separator);
+    each(trim(list.substr(0, at)));
+    if (at == std::string_view::npos) break;
+    list.remove_prefix(at + 1);
+  }
+}
+
+void read_forwarded(std::string_view value, std::vector<ForwardedElement>& elements) {
+  for_each_item(value, ',', [&](std::string_view element) {
+    ForwardedElement parsed;
+    for_each_item(element, ';', [&](std::string_view pair) {
+      const std::size_t equals = pair.find('=');
+      if (equals == std::string_view::npos) return;
+      const std::string_view key = trim(pair.substr(0, equals));
+      std::string_view item = trim(pair.substr(equals + 1));
+      if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
+      if (http::equals_ignore_case(key, "for")) parsed.for_host = host_of_node(item);
+      else if (http::equals_ignore_case(key, "proto")) parsed.proto = item;
+    });
+    elements.push_back(std::move(parsed));
+  });
+}
+
+// The scheme sources seen so far: once one says https and another not, they contradict.
+struct SchemeVotes {
+  bool any = false;
+  bool https = false;
+  bool contradictory = false;
+  void add(bool says_https) {
+    if (any && says_https != https) contradictory = true;
+    any = true;
+    https = says_https;
+  }
+};
+
+}  // namespace
+
 ForwardedClient forwarded_client(std::span<const http::Header> headers, const ForwardedTrust& trust) {
   ForwardedClient client;
-  std::vector<std::string> hops;
-  std::string_view proto;
-  bool have_forwarded = false;
+  std::vector<ForwardedElement> elements;
+  std::vector<std::string> hops;  // X-Forwarded-For
+  SchemeVotes scheme;
   for (const http::Header& header : headers) {
-    if (!http::equals_ignore_case(header.name, "forwarded")) continue;
-    have_forwarded = true;
-    std::string_view elements = header.value;
-    while (!elements.empty()) {
-      const std::size_t comma = elements.find(',');
-      std::string_view element = elements.substr(0, comma);
-      elements = comma == std::string_view::npos ? std::string_view() : elements.substr(comma + 1);
-      while (!element.empty()) {
-        const std::size_t semicolon = element.find(';');
-        const std::string_view pair = trim(element.substr(0, semicolon));
-        element = semicolon == std::string_view::npos ? std::string_view() : element.substr(semicolon + 1);
-        const std::size_t equals = pair.find('=');
-        if (equals == std::string_view::npos) continue;
-        const std::string_view key = trim(pair.substr(0, equals));
-        std::string_view value = trim(pair.substr(equals + 1));
-        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-        if (http::equals_ignore_case(key, "for")) {
-          // "[2001:db8::1]:4711" or "192.0.2.1:80": drop the port
-          std::string host(value);
-          if (host.starts_with("[")) {
-            host = host.substr(1, host.find(']') - 1);
-          } else if (host.find(':') == host.rfind(':') && host.find(':') != std::string::npos) {
-            host = host.substr(0, host.find(':'));
-          }
-          hops.push_back(host);
-        } else if (http::equals_ignore_case(key, "proto")) {
-          proto = value;
-        }
-      }
+    if (http::equals_ignore_case(header.name, "forwarded")) {
+      read_forwarded(header.value, elements);
+    } else if (http::equals_ignore_case(header.name, "x-forwarded-for")) {
+      for_each_item(header.value, ',', [&](std::string_view hop) {
+        if (!hop.empty()) hops.emplace_back(hop);
+      });
+    } else if (http::equals_ignore_case(header.name, "x-forwarded-proto")) {
+      for_each_item(header.value, ',', [&](std::string_view item) {
+        if (!item.empty()) scheme.add(http::equals_ignore_case(item, "https"));
+      });
+    } else if (http::equals_ignore_case(header.name, "x-forwarded-ssl")) {
+      scheme.add(http::equals_ignore_case(trim(header.value), "on"));
+    } else if (http::equals_ignore_case(header.name, "x-forwarded-protocol")) {
+      scheme.add(http::equals_ignore_case(trim(header.value), "ssl"));
     }
   }
-  if (!have_forwarded) {
-    for (const http::Header& header : headers) {
-      if (http::equals_ignore_case(header.name, "x-forwarded-for")) {
-        std::string_view list = header.value;
-        while (!list.empty()) {
-          const std::size_t comma = list.find(',');
-          const std::string_view hop = trim(list.substr(0, comma));
-          list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-          if (!hop.empty()) hops.emplace_back(hop);
-        }
-      } else if (http::equals_ignore_case(header.name, "x-forwarded-proto")) {
-        proto = trim(header.value);
-      }
+  if (!elements.empty()) {
+    // Forwarded wins over X-Forwarded-For for the address. The element that names the client was written by the
+    // proxy the client spoke to: its proto= is the client's scheme (else the nearest proxy's, as before).
+    const ForwardedElement* chosen = nullptr;
+    for (auto element = elements.rbegin(); element != elements.rend(); ++element) {
+      if (element->for_host.empty()) continue;
+      chosen = &*element;
+      client.remote_addr = element->for_host;
+      if (!trust.trusts(element->for_host)) break;
+    }
+    std::string_view proto = chosen != nullptr ? chosen->proto : std::string_view();
+    for (auto element = elements.rbegin(); proto.empty() && element != elements.rend(); ++element)
+      proto = element->proto;
+    if (!proto.empty()) scheme.add(http::equals_ignore_case(proto, "https"));
+  } else {
+    for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
+      client.remote_addr = *hop;
+      if (!trust.trusts(*hop)) break;
     }
   }
-  for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
-    client.remote_addr = *hop;
-    if (!trust.trusts(*hop)) break;
-  }
-  if (!proto.empty()) {
-    client.scheme_set = true;
-    client.https = http::equals_ignore_case(proto, "https");
-  }
+  client.scheme_set = scheme.any;
+  client.https = scheme.https && !scheme.contradictory;
+  client.contradictory_scheme = scheme.contradictory;
   return client;
 }
 

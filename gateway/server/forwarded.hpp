@@ -1,5 +1,5 @@
 // --forwarded-allow-ips: which peers may set REMOTE_ADDR and wsgi.url_scheme through X-Forwarded-For,
-// X-Forwarded-Proto (or Forwarded). Unix-socket peers are always trusted, as gunicorn does.
+// X-Forwarded-Proto, X-Forwarded-Ssl (or Forwarded). Unix-socket peers are always trusted, as gunicorn does.
 #pragma once
 
 #include <array>
@@ -35,10 +35,15 @@ struct ForwardedClient {
   std::string remote_addr;  // empty: keep the peer's address
   bool https = false;
   bool scheme_set = false;
+  // The scheme headers disagree (X-Forwarded-Proto: https with X-Forwarded-Ssl: off, say): answer 400, as gunicorn
+  // does ("Contradictory scheme headers"), rather than guess.
+  bool contradictory_scheme = false;
 };
 
-// Reads Forwarded (for=, proto=) or else X-Forwarded-For / X-Forwarded-Proto. For the client address the list
-// is walked from the right, skipping trusted proxies: the first untrusted hop is the client.
+// The client address: Forwarded's for= or else X-Forwarded-For, walked from the right skipping trusted proxies;
+// the first untrusted hop is the client. The scheme: every source present must agree, else contradictory_scheme:
+// the proto= of Forwarded's element for that client, each item of every X-Forwarded-Proto ("https" or not),
+// X-Forwarded-Ssl ("on" or not) and X-Forwarded-Protocol ("ssl" or not), the three gunicorn reads.
 ForwardedClient forwarded_client(std::span<const http::Header> headers, const ForwardedTrust& trust);
 
 }  // namespace deployctl::gateway::server

@@ -61,6 +61,10 @@ Outcome RequestHandler::handle(const http::Request& request, const Peer& peer, b
   ForwardedClient forwarded;
   if (peer.trusted) {
     forwarded = forwarded_client(request.headers, trust_);
+    if (forwarded.contradictory_scheme) {
+      http::append_error_response(out, 400, request.is_head());
+      return {400, 0, false, false};
+    }
     if (!forwarded.remote_addr.empty()) view.remote_addr = forwarded.remote_addr;
     view.https = forwarded.scheme_set && forwarded.https;
   }

@@ -1,5 +1,6 @@
 // Builds environ dicts from RequestView: latin-1 strings as PEP 3333 requires, duplicated headers joined with ','
-// (as gunicorn does), CONTENT_TYPE and CONTENT_LENGTH without the HTTP_ prefix.
+// (as gunicorn does), CONTENT_TYPE and CONTENT_LENGTH without the HTTP_ prefix, and the raw request-target under
+// both names apps look for it by (RAW_URI from gunicorn, REQUEST_URI from uWSGI).
 #include "gateway/wsgi/environ.hpp"
 
 #include <array>
@@ -28,6 +29,8 @@ struct Keys {
   PyObject* script_name = intern("SCRIPT_NAME");
   PyObject* path_info = intern("PATH_INFO");
   PyObject* query_string = intern("QUERY_STRING");
+  PyObject* raw_uri = intern("RAW_URI");          // gunicorn's name for the request-target as received
+  PyObject* request_uri = intern("REQUEST_URI");  // uWSGI's (and Apache's, nginx's $request_uri)
   PyObject* content_type = intern("CONTENT_TYPE");
   PyObject* content_length = intern("CONTENT_LENGTH");
   PyObject* server_name = intern("SERVER_NAME");
@@ -174,8 +177,8 @@ EnvironBuilder::EnvironBuilder(const EnvironConstants& constants) {
   // The keys build() sets on every request, as placeholders: the per-request copy then starts with them in its
   // hash table, and only the HTTP_* headers add entries (without them the copy grew, and rehashed, twice).
   const bool placeholders = ok && [&] {
-    for (PyObject* key : {k.request_method, k.path_info, k.query_string, k.server_protocol, k.server_name,
-                          k.server_port, k.remote_addr, k.remote_port, k.wsgi_url_scheme, k.wsgi_input})
+    for (PyObject* key : {k.request_method, k.path_info, k.query_string, k.raw_uri, k.request_uri, k.server_protocol,
+                          k.server_name, k.server_port, k.remote_addr, k.remote_port, k.wsgi_url_scheme, k.wsgi_input})
       if (PyDict_SetItem(dict, key, Py_None) != 0) return false;
     return true;
   }();
@@ -197,8 +200,12 @@ PyObject* EnvironBuilder::build(const RequestView& request, PyObject* input) {
   if (!environ) return nullptr;
   PyObject* dict = environ.get();
   char length_text[24];
+  PyRef raw_target(latin1(request.target));
+  if (!raw_target) return nullptr;
   bool ok = set(dict, k.request_method, method_value(request.method)) &&
             set(dict, k.path_info, latin1(request.path)) &&
+            set(dict, k.raw_uri, Py_NewRef(raw_target.get())) &&
+            set(dict, k.request_uri, Py_NewRef(raw_target.get())) &&
             set(dict, k.query_string, request.query.empty() ? Py_NewRef(k.empty) : latin1(request.query)) &&
             set(dict, k.server_protocol, Py_NewRef(request.http_minor == 0 ? k.http10 : k.http11)) &&
             set(dict, k.server_name, server_value(request.server.name, server_name_, server_name_text_)) &&

@@ -90,6 +90,19 @@ TEST_SUITE("gateway http response") {
       CHECK(built.framing.framing == Framing::none);
       CHECK(built.head.find("Content-Length: 99\r\n") != std::string::npos);
     }
+    SUBCASE("an app's Content-Length is never sent with a 1xx or a 204, and kept with a 304 (RFC 9110 §8.6)") {
+      for (const auto* status : {"204 No Content", "100 Continue", "103 Early Hints"}) {
+        CAPTURE(status);
+        const auto built = build(status, {{"X-A", "1"}, {"content-length", "12"}, {"X-B", "2"}}, http11);
+        CHECK(built.framing.framing == Framing::none);
+        CHECK_FALSE(built.framing.content_length.has_value());
+        CHECK(built.head.find("ength") == std::string::npos);
+        CHECK(built.head.find("X-A: 1\r\nX-B: 2\r\n") != std::string::npos);
+      }
+      const auto not_modified = build("304 Not Modified", {{"Content-Length", "12"}, {"ETag", "\"a\""}}, http11);
+      CHECK(not_modified.head.find("Content-Length: 12\r\n") != std::string::npos);
+      CHECK(not_modified.framing.framing == Framing::none);
+    }
     SUBCASE("a draining server or the app's Connection: close ends the connection") {
       ResponseContext draining;
       draining.keep_alive = false;
@@ -163,7 +176,7 @@ TEST_SUITE("gateway http response") {
   }
 
   TEST_CASE("canned error responses are complete and close the connection") {
-    for (int status : {400, 404, 405, 408, 413, 414, 417, 431, 500, 501, 503}) {
+    for (int status : {400, 404, 405, 408, 413, 414, 417, 431, 500, 501, 503, 505}) {
       CAPTURE(status);
       std::string out;
       append_error_response(out, status);

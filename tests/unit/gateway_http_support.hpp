@@ -2,6 +2,7 @@
 // request, 100-continue pause and rejection, so tests can compare runs with different split points.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -73,6 +74,27 @@ inline Outcome parse_all(std::string_view input, std::size_t step = 0, Limits li
   for (std::size_t at = 0; at < input.size(); at += step)
     if (!drain(parser.feed(input.substr(at, step)))) return outcome;
   return outcome;
+}
+
+// Parses `input` whole and split at several fixed steps (byte by byte among them): the outcome must not depend on
+// where the reads split the stream (same requests, same rejection status and reason). Returns the whole outcome.
+inline Outcome parse_at_every_split(std::string_view input, Limits limits = {}) {
+  const Outcome whole = parse_all(input, 0, limits);
+  for (const std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}}) {
+    const Outcome split = parse_all(input, step, limits);
+    CHECK_MESSAGE(split.requests == whole.requests, "requests differ when fed in slices of ", step);
+    CHECK_MESSAGE(split.rejected_status == whole.rejected_status, "rejection differs in slices of ", step, ": ",
+                  split.rejected_reason, " vs ", whole.rejected_reason);
+    CHECK_MESSAGE(split.rejected_reason == whole.rejected_reason, "reason differs in slices of ", step);
+  }
+  return whole;
+}
+
+// The status `input` is refused with (the same at every split), 0 if it is accepted whole.
+inline int refusal(std::string_view input, Limits limits = {}) {
+  const Outcome outcome = parse_at_every_split(input, std::move(limits));
+  if (outcome.rejected_status) CHECK_FALSE(outcome.rejected_reason.empty());
+  return outcome.rejected_status.value_or(0);
 }
 
 }  // namespace deployctl::gateway::http::testing

@@ -91,7 +91,7 @@ TEST_SUITE("gateway_server ops metrics endpoint") {
     const auto refused = ask(flood + "\r\n");
     CHECK(refused.status == 431);
     CHECK(refused.bytes.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
-    CHECK(ask("GET /" + std::string(2000, 'm') + " HTTP/1.1\r\nHost: x\r\n\r\n").status == 400);
+    CHECK(ask("GET /" + std::string(2000, 'm') + " HTTP/1.1\r\nHost: x\r\n\r\n").status == 414);
     CHECK(ask("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 99999\r\n\r\n").status == 413);
   }
 

@@ -151,6 +151,36 @@ TEST_SUITE("gateway_server forwarded") {
     CHECK(v6.remote_addr == "2001:db8::1");
     CHECK(v6.https);
   }
+
+  TEST_CASE("the scheme headers must agree: contradictory ones are flagged, as gunicorn answers 400") {
+    auto trust = server::ForwardedTrust::parse("127.0.0.1,10.0.0.0/8");
+    REQUIRE(trust.has_value());
+    const auto scheme_of = [&](std::initializer_list<Header> headers) {
+      return server::forwarded_client(std::span<const Header>(headers.begin(), headers.size()), *trust);
+    };
+    const auto agreed = scheme_of({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Ssl", "on"},
+                                   {"X-Forwarded-Protocol", "ssl"}, {"Forwarded", "for=192.0.2.1;proto=https"}});
+    CHECK(agreed.https);
+    CHECK_FALSE(agreed.contradictory_scheme);
+    CHECK_FALSE(scheme_of({{"X-Forwarded-Ssl", "off"}}).https);
+    CHECK(scheme_of({{"X-Forwarded-Ssl", "on"}}).https);
+    for (const auto& contradiction :
+         {std::vector<Header>{{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Ssl", "off"}},
+          std::vector<Header>{{"X-Forwarded-Proto", "http"}, {"X-Forwarded-Ssl", "on"}},
+          std::vector<Header>{{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Proto", "http"}},
+          std::vector<Header>{{"X-Forwarded-Proto", "https, http"}},
+          std::vector<Header>{{"Forwarded", "for=192.0.2.1;proto=http"}, {"X-Forwarded-Proto", "https"}},
+          std::vector<Header>{{"X-Forwarded-Protocol", "ssl"}, {"X-Forwarded-Proto", "http"}}}) {
+      const auto client = server::forwarded_client(contradiction, *trust);
+      CHECK(client.contradictory_scheme);
+      CHECK_FALSE(client.https);
+    }
+    // Forwarded: the scheme of the element that names the client, not of a proxy nearer to us.
+    const auto chained = scheme_of({{"Forwarded", "for=192.0.2.1;proto=https, for=10.0.0.5;proto=http"}});
+    CHECK(chained.remote_addr == "192.0.2.1");
+    CHECK(chained.https);
+    CHECK_FALSE(chained.contradictory_scheme);
+  }
 }
 
 TEST_SUITE("gateway_server metrics") {

@@ -58,6 +58,25 @@ TEST_SUITE("gateway_wsgi environ") {
     CHECK(body.find("wsgi.errors='<object>'") != std::string::npos);
   }
 
+  TEST_CASE("the raw request-target is RAW_URI (gunicorn) and REQUEST_URI (uWSGI), percent-encoding kept") {
+    WsgiFixture app(echo_app);
+    const std::string body = body_of(app.respond("GET /caf%C3%A9/a%2Fb?x=%20 HTTP/1.1\r\nHost: h\r\n\r\n"));
+    CHECK(body.find("RAW_URI='/caf%C3%A9/a%2Fb?x=%20'") != std::string::npos);
+    CHECK(body.find("REQUEST_URI='/caf%C3%A9/a%2Fb?x=%20'") != std::string::npos);
+    CHECK(body.find("PATH_INFO='/cafÃ©/a/b'") != std::string::npos);
+  }
+
+  TEST_CASE("an absolute-form target's authority is HTTP_HOST, whatever Host said (RFC 9112 §3.2.2)") {
+    WsgiFixture app(echo_app);
+    const std::string body =
+        body_of(app.respond("GET http://target.example:8080/p?q=1 HTTP/1.1\r\nHost: header.example\r\n\r\n"));
+    CHECK(body.find("HTTP_HOST='target.example:8080'") != std::string::npos);
+    CHECK(body.find("header.example") == std::string::npos);
+    CHECK(body.find("PATH_INFO='/p'") != std::string::npos);
+    CHECK(body.find("QUERY_STRING='q=1'") != std::string::npos);
+    CHECK(body.find("RAW_URI='http://target.example:8080/p?q=1'") != std::string::npos);
+  }
+
   TEST_CASE("a request without a body has no CONTENT_LENGTH and HTTP/1.0 shows as such") {
     WsgiFixture app(echo_app);
     const std::string body = body_of(app.respond("GET / HTTP/1.0\r\n\r\n"));
