@@ -45,7 +45,7 @@ demo: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target deployctl
 	@scripts/demo $(BUILD)/deployctl
 
-# The sanitizer build is its own target: a second full build would take the suite past ~30 minutes on 2 cores.
+# The sanitizer build is its own target (CI runs both, .ci/run): a second full build doubles the time of `make test`.
 test: deps-test build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
