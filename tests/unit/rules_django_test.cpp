@@ -149,7 +149,7 @@ TEST_SUITE("rules-django registry") {
   TEST_CASE("rules-django: every registered rule fires on its example_fires and not on its example_passes") {
     for (const rules::Rule& rule : rules::all_rules()) {
       CAPTURE(rule.info.id);
-      if (rule.info.example_language != "python") continue;  // shell examples: tests/e2e/git_rule_examples.py
+      if (rule.info.example_language != "python") continue;  // shell examples: tests/e2e/git_repository.py
       const std::vector<Finding> fires = check_example(rule.info.example_fires);
       CHECK_MESSAGE(count(fires, rule.info.id) > 0,
                     rule.info.id << " does not fire on its example_fires:\n" << rule.info.example_fires);
