@@ -1,7 +1,5 @@
 // `deployctl check`: its options (core/options/check_options.cpp) from flags over [check] in deployctl.toml (a flag
 // given replaces the key), then one call to checks::check_project and one reporter.
-#include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -220,10 +218,6 @@ int run_check(const CheckConfig& given, const Io& io) {
 Action declare_check_command(CLI::App& app, const Io& io) {
   auto given = std::make_shared<CheckConfig>();
   declare_options(app, check_options(), *given);
-  app.footer(
-      "Flags override the [check] table of deployctl.toml (or [tool.deployctl.check] in pyproject.toml), whose keys "
-      "are the flags' names.\nExit status: 0 nothing at or above --fail-on, 1 something is, 2 deployctl could not "
-      "run.");
   return [given, &io] { return run_check(*given, io); };
 }
 

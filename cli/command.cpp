@@ -14,14 +14,25 @@ namespace deployctl::cli {
 
 namespace {
 
-// render and serve arrive with their own issues; each is one more row here.
+// One row per command: dispatch, the help listing, each command's help footer and "did you mean".
 constexpr Command command_table[] = {
-    {"check", "Check a Django project's settings for deploy problems", declare_check_command},
-    {"rules", "List every rule: id, severity, name and summary", declare_rules_command},
-    {"explain", "Explain one rule: why it matters, how to fix it, examples", declare_explain_command},
-    {"render", "Render nginx, systemd, gunicorn and other deploy configs from the settings", declare_render_command},
-    {"serve", "Serve the project's WSGI app: a native gateway with static files", declare_serve_command},
-    {"help", "Show the help of a command", declare_help_command},
+    {"check", "Check a Django project's settings for deploy problems", declare_check_command,
+     "Flags override the [check] table of deployctl.toml (or [tool.deployctl.check] in pyproject.toml), whose keys "
+     "are the flags' names.\nExit status: 0 nothing at or above --fail-on, 1 something is, 2 deployctl could not "
+     "run."},
+    {"rules", "List every rule: id, severity, name and summary", declare_rules_command,
+     "'deployctl rules --format markdown' is share/docs/rules.md; 'deployctl explain ID' shows one rule."},
+    {"explain", "Explain one rule: why it matters, how to fix it, examples", declare_explain_command, ""},
+    {"render", "Render nginx, systemd, gunicorn and other deploy configs from the settings", declare_render_command,
+     "Values come from --set, then the [deploy] table of deployctl.toml, then the settings (ALLOWED_HOSTS, "
+     "STATIC_ROOT, ...).\nA value that is not known statically is an error naming the key to set.\nExit status: 0 "
+     "ok, 1 --check/--diff found differences, 2 deployctl could not render."},
+    {"serve", "Serve the project's WSGI app: a native gateway with static files", declare_serve_command,
+     "Flags override the [serve] table of deployctl.toml, whose keys are the flags' names.\n"
+     "Signals: TERM graceful stop, INT/QUIT fast stop, HUP reload (new workers first), TTIN/TTOU one worker more/less.\n"
+     "systemd: LISTEN_FDS sockets replace --bind; NOTIFY_SOCKET gets READY=1, RELOADING=1 and STOPPING=1.\n"
+     "Exit status: 0 after a clean stop, 2 when deployctl could not serve."},
+    {"help", "Show the help of a command", declare_help_command, ""},
 };
 
 std::unique_ptr<CLI::App> make_app(const Command& command) {
@@ -29,6 +40,7 @@ std::unique_ptr<CLI::App> make_app(const Command& command) {
   // Unknown flags are collected rather than rejected so that the error can suggest the closest one.
   app->allow_extras();
   app->get_formatter()->column_width(30);
+  if (!command.footer.empty()) app->footer(std::string(command.footer));
   return app;
 }
 

@@ -1,5 +1,5 @@
 // The one table of subcommands (as ninja's kTools): dispatch, the help listing and "did you mean" all read it.
-// Each command lives in its own file and declares its CLI11 options; the shared parsing is in command.cpp.
+// Each command lives in its own file and declares its options from its table; the shared parsing is in command.cpp.
 #pragma once
 
 #include <functional>
@@ -28,8 +28,10 @@ using Action = std::function<int()>;
 struct Command {
   std::string_view name;
   std::string_view summary;
-  // Declares the command's options and positionals on `app` and returns what runs once they are parsed.
+  // Declares the command's options and positionals on `app` (cli/options.hpp) and returns what runs once they are
+  // parsed.
   Action (*declare)(CLI::App& app, const Io& io);
+  std::string_view footer;  // the closing lines of the command's help: where values come from, exit statuses
 };
 
 std::span<const Command> commands();

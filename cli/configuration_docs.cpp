@@ -1,7 +1,7 @@
 // One section per command, a table row per key, then the command-line-only options with the reason they have no key.
 #include "cli/configuration_docs.hpp"
 
-#include "cli/options.hpp"
+#include "core/option_values.hpp"
 #include "core/options.hpp"
 
 namespace deployctl::cli {

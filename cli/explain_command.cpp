@@ -1,6 +1,4 @@
 // `deployctl explain ID`: one rule's summary, rationale, fix, the examples that fire and do not, Django's id.
-#include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <memory>

@@ -1,7 +1,5 @@
 // `deployctl help [COMMAND]`: the top-level help, one command's options, or `help config`: the reference of
 // deployctl.toml and every option (share/docs/configuration.md), made from the option tables.
-#include <CLI/CLI.hpp>
-
 #include <memory>
 #include <ostream>
 

@@ -1,7 +1,5 @@
 // `deployctl render`: targets and flags, merged over [deploy]/[render] of deployctl.toml (--set wins), the
 // settings analysis of `deployctl check`, then printing, writing (atomically), --check or --diff.
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -267,10 +265,6 @@ RenderFlags flags_of(const RenderConfig& given) {
 Action declare_render_command(CLI::App& app, const Io& io) {
   auto given = std::make_shared<RenderConfig>();
   declare_options(app, render_options(), *given);
-  app.footer(
-      "Values come from --set, then the [deploy] table of deployctl.toml, then the settings (ALLOWED_HOSTS, "
-      "STATIC_ROOT, ...).\nA value that is not known statically is an error naming the key to set.\nExit status: 0 "
-      "ok, 1 --check/--diff found differences, 2 deployctl could not render.");
   return [given, &io] { return run_render(flags_of(*given), io); };
 }
 

@@ -1,6 +1,4 @@
 // `deployctl rules`: every rule of the registry, as a table, JSON or the markdown of share/docs/rules.md.
-#include <CLI/CLI.hpp>
-
 #include <memory>
 
 #include "checks/rules/registry.hpp"
@@ -33,7 +31,6 @@ int run_rules(const RulesFlags& flags, const Io& io) {
 Action declare_rules_command(CLI::App& app, const Io& io) {
   auto given = std::make_shared<RulesConfig>();
   declare_options(app, rules_options(), *given);
-  app.footer("'deployctl rules --format markdown' is share/docs/rules.md; 'deployctl explain ID' shows one rule.");
   return [given, &io] {
     RulesConfig values = *given;
     apply_defaults(rules_options(), values);

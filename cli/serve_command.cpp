@@ -1,7 +1,5 @@
 // `deployctl serve`: its options (core/options/serve_options.cpp, named as gunicorn names them) from flags over
 // [serve] in deployctl.toml, static discovery of the app and its static files, then one call to the gateway.
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -197,11 +195,6 @@ int run_serve(const ServeConfig& given, const Io& io) {
 Action declare_serve_command(CLI::App& app, const Io& io) {
   auto given = std::make_shared<ServeConfig>();
   declare_options(app, serve_options(), *given);
-  app.footer(
-      "Flags override the [serve] table of deployctl.toml, whose keys are the flags' names.\n"
-      "Signals: TERM graceful stop, INT/QUIT fast stop, HUP reload (new workers first), TTIN/TTOU one worker more/less.\n"
-      "systemd: LISTEN_FDS sockets replace --bind; NOTIFY_SOCKET gets READY=1, RELOADING=1 and STOPPING=1.\n"
-      "Exit status: 0 after a clean stop, 2 when deployctl could not serve.");
   return [given, &io] { return run_serve(*given, io); };
 }
 
