@@ -44,8 +44,6 @@ struct ServeOptions {
   double header_timeout = 10;
   double min_body_rate = 1024;  // bytes/second, checked after header_timeout seconds of body
   int worker_connections = 1000;
-  // The command line to re-exec on HUP (reload of code and config): argv[0] is replaced by /proc/self/exe.
-  std::vector<std::string> argv;
 };
 
 }  // namespace deployctl::gateway::server

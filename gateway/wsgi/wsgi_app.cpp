@@ -379,12 +379,9 @@ void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
   sink.end(failed && !exchange.refused);
 }
 
-std::expected<std::unique_ptr<WsgiApp>, LoadError> WsgiApp::load(const AppSpec& spec, const LoadOptions& options) {
-  const auto failure = [](LoadProblem problem, std::string message) {
-    return std::unexpected(LoadError{problem, std::move(message)});
-  };
+Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOptions& options) {
   const auto python_failure = [&](std::string what) {
-    return failure(LoadProblem::import_failed, what + ": " + python::take_error());
+    return fail(what + ": " + python::take_error());
   };
   PyObject* sys_path = PySys_GetObject("path");  // borrowed
   if (sys_path == nullptr || !PyList_Check(sys_path)) return python_failure("sys.path is missing");
@@ -411,7 +408,7 @@ std::expected<std::unique_ptr<WsgiApp>, LoadError> WsgiApp::load(const AppSpec& 
     std::string last_line = traceback;
     while (!last_line.empty() && last_line.back() == '\n') last_line.pop_back();
     last_line = last_line.substr(last_line.rfind('\n') + 1);
-    return failure(LoadProblem::import_failed, "cannot import the app module '" + spec.module + "' (from " +
+    return fail("cannot import the app module '" + spec.module + "' (from " +
                                                    options.chdir.string() + "): " + last_line);
   }
   std::string_view path = spec.callable;
@@ -422,13 +419,12 @@ std::expected<std::unique_ptr<WsgiApp>, LoadError> WsgiApp::load(const AppSpec& 
     PyRef next(PyObject_GetAttrString(object.get(), part.c_str()));
     if (!next) {
       PyErr_Clear();
-      return failure(LoadProblem::missing_callable,
-                     "the app module '" + spec.module + "' has no attribute '" + spec.callable + "'");
+      return fail("the app module '" + spec.module + "' has no attribute '" + spec.callable + "'");
     }
     object = std::move(next);
   }
   if (!PyCallable_Check(object.get()))
-    return failure(LoadProblem::not_callable, "'" + spec.module + ":" + spec.callable + "' is not callable (it is " +
+    return fail("'" + spec.module + ":" + spec.callable + "' is not callable (it is " +
                                                   Py_TYPE(object.get())->tp_name + ")");
 
   auto impl = std::make_unique<Impl>();
@@ -445,7 +441,7 @@ std::expected<std::unique_ptr<WsgiApp>, LoadError> WsgiApp::load(const AppSpec& 
     impl->environ = std::make_unique<EnvironBuilder>(
         EnvironConstants{options.multiprocess, options.multithread, impl->errors.get(), impl->wrapper_type.get()});
   } catch (const Failure& error) {
-    return failure(LoadProblem::import_failed, error.what());
+    return fail(error.what());
   }
   // The imported app's objects leave the cyclic GC's generations (gc.freeze, as Python's gc docs advise before
   // fork): a full collection in a worker would otherwise write to every one of them and copy all the master's

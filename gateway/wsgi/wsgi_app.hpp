@@ -29,17 +29,11 @@ struct LoadOptions {
   bool multithread = false;                           // wsgi.multithread
 };
 
-// Why loading failed: each problem has its own message (the import's traceback goes to stderr first).
-enum class LoadProblem { import_failed, missing_callable, not_callable };
-struct LoadError {
-  LoadProblem problem;
-  std::string message;
-};
-
 class WsgiApp {
  public:
-  // Needs the interpreter started (start_python) and the GIL.
-  static std::expected<std::unique_ptr<WsgiApp>, LoadError> load(const AppSpec& spec, const LoadOptions& options);
+  // Needs the interpreter started (start_python) and the GIL. A failed import's traceback goes to stderr first; the
+  // error says which of import, attribute lookup or callability failed.
+  static Result<std::unique_ptr<WsgiApp>> load(const AppSpec& spec, const LoadOptions& options);
   ~WsgiApp();
   WsgiApp(const WsgiApp&) = delete;
   WsgiApp& operator=(const WsgiApp&) = delete;
