@@ -1,12 +1,28 @@
 // RT001 django-system-check: with --django, a message of Django's own system checks that no static rule mirrors
-// (checks/django_runtime/). Messages Django shares with a DJ rule are reported under that rule.
-#include "checks/rules/rule.hpp"
+// (checks/django_runtime/ runs them). Messages whose id a DJ rule mirrors are reported under that rule (run_rules).
+#include <set>
+
+#include "checks/rules/django_messages.hpp"
 
 namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel&, FindingSink&) {}
+Severity severity_of(int level) {
+  if (level >= 40) return Severity::error;
+  if (level >= 30) return Severity::warning;
+  return Severity::info;
+}
+
+void check(const RuleContext& context, FindingSink& sink) {
+  if (context.django == nullptr) return;
+  std::set<std::string> reported_checks;  // Django may repeat a message; one finding per check id
+  for (const django_runtime::DjangoMessage& message : *context.django) {
+    if (mirror_rule(message.id) != nullptr) continue;
+    if (!message.id.empty() && !reported_checks.insert(message.id).second) continue;
+    report_django_message(message, context.settings, sink).severity = severity_of(message.level);
+  }
+}
 
 }  // namespace
 
