@@ -38,13 +38,15 @@ extern const Rule rt001_django_system_check{
             "--django, deployctl imports the settings as Django does and adds Django's messages to the report.",
         .fix = "Follow the hint of Django's message (its check id is in the finding's django_check field; "
                "https://docs.djangoproject.com/en/stable/ref/checks/ lists them all).",
-        .example_fires = "# an app that needs another app which is not installed: Django reports admin.E405\n"
+        .example_fires = "# the admin without the templates and middleware it needs: only Django's checks see it\n"
                          "mkdir -p mysite && touch mysite/__init__.py\n"
-                         "echo \"INSTALLED_APPS = ['django.contrib.admin', 'django.contrib.contenttypes']\" "
-                         "> mysite/settings.py\n"
+                         "printf \"SECRET_KEY = 'example-key'\\nINSTALLED_APPS = ['django.contrib.admin', "
+                         "'django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.messages', "
+                         "'django.contrib.sessions']\\n\" > mysite/settings.py\n"
                          "deployctl check --django --settings mysite.settings .\n",
         .example_passes = "mkdir -p mysite && touch mysite/__init__.py\n"
-                          "echo \"INSTALLED_APPS = ['django.contrib.contenttypes']\" > mysite/settings.py\n"
+                          "printf \"SECRET_KEY = 'example-key'\\nINSTALLED_APPS = ['django.contrib.contenttypes']\\n\" "
+                          "> mysite/settings.py\n"
                           "deployctl check --django --settings mysite.settings .\n",
         .django_check = "",
         .notes = "Only with --django, which imports the settings and runs django.setup() and "

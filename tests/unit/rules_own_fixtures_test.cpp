@@ -30,7 +30,8 @@ constexpr std::string_view secret_marker = "s3cr3t";
 TEST_SUITE("rules-own fixtures") {
   TEST_CASE("rules-own: every registered rule fires on its _fires fixture and not on its _passes fixture") {
     // The ids come from the registry, so a new rule without fixtures fails here. Rules whose examples are shell
-    // sessions (they see a repository or Django's own checks) are run from their examples by the e2e suite.
+    // sessions (they see a repository or Django's own checks) are run from their examples by
+    // tests/e2e/rule_shell_examples.py.
     std::size_t rules_run = 0;
     for (const rules::Rule& rule : rules::all_rules()) {
       const std::string_view id = rule.info.id;
