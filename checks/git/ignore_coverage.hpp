@@ -5,14 +5,9 @@
 #include <vector>
 
 #include "checks/git/repository.hpp"
+#include "checks/git/repository_facts.hpp"
 
 namespace deployctl::checks::git {
-
-struct IgnoreGap {
-  std::string what;      // "env files", "log files", "media uploads"
-  std::string probe;     // the path probed, relative to the project dir
-  std::string patterns;  // what to add to .gitignore
-};
 
 // Every category whose probe path git would not ignore.
 Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project);

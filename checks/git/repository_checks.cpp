@@ -1,5 +1,5 @@
-// GIT001-GIT003 put together: open the project's repository, list what is tracked, probe the ignore rules, scan
-// the history, and turn what was found into findings under the GIT rules' metadata.
+// The repository checks' facts put together: open the project's repository, list what is tracked, probe the
+// ignore rules, scan the history, and keep what the GIT rules need to decide.
 #include "checks/git/repository_checks.hpp"
 
 #include <optional>
@@ -8,21 +8,11 @@
 #include "checks/git/history_scan.hpp"
 #include "checks/git/ignore_coverage.hpp"
 #include "checks/git/sensitive_paths.hpp"
-#include "checks/rules/registry.hpp"
 #include "core/files.hpp"
 
 namespace deployctl::checks::git {
 
 namespace {
-
-// Reports a finding about a whole file (a tracked file, .gitignore, a file as it was in an old commit).
-void report(std::vector<Finding>& out, std::string_view rule_id, std::string message, const std::string& file,
-            std::string setting = {}) {
-  const rules::Rule* rule = rules::find_rule(rule_id);
-  if (rule == nullptr) return;
-  rules::FindingSink sink(rule->info, out);
-  sink.report(std::move(message), settings::Origin{file, python::Position{1, 1, 0, 0}, true}, std::move(setting));
-}
 
 bool blob_holds_private_key(git_repository* repository, const git_oid& id) {
   git_blob* raw = nullptr;
@@ -32,28 +22,16 @@ bool blob_holds_private_key(git_repository* repository, const git_oid& id) {
   return pem_holds_private_key(std::string_view(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size));
 }
 
-void report_tracked(const ProjectRepository& project, const std::vector<TrackedFile>& files, std::vector<Finding>& out) {
-  constexpr std::string_view consequence =
-      ": every clone, fork and CI cache of the repository has its contents, and its history keeps them after "
-      "the file is deleted.";
+std::vector<SensitiveFile> sensitive_files(const ProjectRepository& project, const std::vector<TrackedFile>& files) {
+  std::vector<SensitiveFile> found;
   for (const TrackedFile& file : files) {
     if (is_env_file(file.path))
-      report(out, "GIT001", "env file " + file.path + " is tracked by git" + std::string(consequence), file.path);
+      found.push_back({file.path, SensitiveFile::Kind::env_file});
     else if (is_private_key_name(file.path) ||
              (is_pem(file.path) && blob_holds_private_key(project.repository.get(), file.blob)))
-      report(out, "GIT001", "private key " + file.path + " is tracked by git" + std::string(consequence), file.path);
+      found.push_back({file.path, SensitiveFile::Kind::private_key});
   }
-}
-
-Result<void> report_ignore_gaps(const ProjectRepository& project, std::vector<Finding>& out) {
-  auto gaps = ignore_gaps(project);
-  if (!gaps) return std::unexpected(gaps.error());
-  for (const IgnoreGap& gap : *gaps)
-    report(out, "GIT003",
-           gap.what + " are not ignored by git (" + gap.probe + " would be committed by `git add .`); add " +
-               gap.patterns + " to .gitignore.",
-           ".gitignore");
-  return {};
+  return found;
 }
 
 // The digests of the secrets a tracked file of the working tree still holds: those are the static rules' to
@@ -68,19 +46,6 @@ std::unordered_set<std::uint64_t> working_tree_secrets(const ProjectRepository& 
     for (const SecretLiteral& literal : find_secret_literals(*text, file.path)) digests.insert(literal.digest);
   }
   return digests;
-}
-
-void report_history(const std::vector<HistorySecret>& secrets, const std::unordered_set<std::uint64_t>& present,
-                    std::vector<Finding>& out) {
-  for (const HistorySecret& secret : secrets) {
-    if (present.contains(secret.literal.digest)) continue;
-    report(out, "GIT002",
-           secret.literal.name + " (" + secret.literal.size + ") was committed in " + secret.commit + " (" +
-               secret.date + ", line " + std::to_string(secret.literal.line) + " of " + secret.path +
-               ") and is still in the git history, though no tracked file has it now: everyone with a clone has "
-               "it. Rotate it: rewriting history does not recall the copies already cloned.",
-           secret.path, secret.literal.is_setting ? secret.literal.name : std::string());
-  }
 }
 
 Result<CommitPtr> head_commit(git_repository* repository) {
@@ -100,7 +65,7 @@ struct RepositoryScan::State {
   CommitPtr start;                           // empty: no commits yet
   std::vector<TrackedFile> tracked;
   std::vector<HistoryBlob> history;
-  std::vector<Finding> findings;  // GIT001 and GIT003, which need no parsing
+  RepositoryFacts facts;  // what needs no parsing: the sensitive files and the ignore gaps
 };
 
 RepositoryScan::RepositoryScan(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -126,8 +91,9 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
     auto files = index_files(project);
     if (!files) return std::unexpected(files.error());
     state->tracked = std::move(*files);
-    if (auto reported = report_ignore_gaps(project, state->findings); !reported)
-      return std::unexpected(reported.error());
+    auto gaps = ignore_gaps(project);
+    if (!gaps) return std::unexpected(gaps.error());
+    state->facts.ignore_gaps = std::move(*gaps);
   } else {
     auto commit = resolve_commit(repository, options.revision);
     if (!commit) return std::unexpected(commit.error());
@@ -136,7 +102,7 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
     if (!files) return std::unexpected(files.error());
     state->tracked = std::move(*files);
   }
-  report_tracked(project, state->tracked, state->findings);
+  state->facts.sensitive_files = sensitive_files(project, state->tracked);
   if (!state->start) return RepositoryScan(std::move(state));  // a repository without commits has no history yet
 
   auto history = walk_history(project, *libgit2().commit_id(state->start.get()), options.all_paths);
@@ -145,9 +111,10 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
   return RepositoryScan(std::move(state));
 }
 
-Result<std::vector<Finding>> RepositoryScan::finish() {
+Result<std::optional<RepositoryFacts>> RepositoryScan::finish() {
   State& state = *state_;
-  if (!state.project || !state.start) return std::move(state.findings);
+  if (!state.project) return std::nullopt;
+  if (!state.start) return std::move(state.facts);
   const ProjectRepository& project = *state.project;
   const std::vector<HistorySecret> secrets = history_secrets(project, state.history);
   std::unordered_set<std::uint64_t> present;
@@ -158,11 +125,12 @@ Result<std::vector<Finding>> RepositoryScan::finish() {
     if (!at_revision) return std::unexpected(at_revision.error());
     for (const SecretLiteral& literal : *at_revision) present.insert(literal.digest);
   }
-  report_history(secrets, present, state.findings);
-  return std::move(state.findings);
+  for (const HistorySecret& secret : secrets)
+    if (!present.contains(secret.literal.digest)) state.facts.history_secrets.push_back(secret);
+  return std::move(state.facts);
 }
 
-Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
+Result<std::optional<RepositoryFacts>> check_repository(const std::filesystem::path& project_dir,
                                               const RepositoryCheckOptions& options) {
   auto scan = RepositoryScan::start(project_dir, options);
   if (!scan) return std::unexpected(scan.error());

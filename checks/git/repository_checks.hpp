@@ -1,13 +1,14 @@
-// The repository checks of `deployctl check` (GIT001-GIT003): what git tracks, what it ignores, and which secrets
-// its history holds. Findings carry the GIT rules' metadata; their files are relative to the project dir.
+// The repository checks of `deployctl check`: what git tracks, what it ignores, and which secrets its history
+// holds, gathered as RepositoryFacts for the GIT rules to judge; paths are relative to the project dir.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "checks/finding.hpp"
+#include "checks/git/repository_facts.hpp"
 #include "core/error.hpp"
 
 namespace deployctl::checks::git {
@@ -23,12 +24,12 @@ struct RepositoryCheckOptions {
 // The repository checks in two steps, so that the slow part can run beside the settings analysis: start()
 // loads libgit2, reads the index, probes the ignore rules and walks the history, and needs no Python, so it may
 // run on a thread of its own; finish() parses the files found (the embedded interpreter belongs to the thread
-// that analyses the settings) and returns the findings.
+// that analyses the settings) and returns the facts.
 class RepositoryScan {
  public:
-  // Nothing to report when the project dir is not inside a git repository.
   static Result<RepositoryScan> start(const std::filesystem::path& project_dir, const RepositoryCheckOptions& options);
-  Result<std::vector<Finding>> finish();
+  // No facts when the project dir is not inside a git repository.
+  Result<std::optional<RepositoryFacts>> finish();
 
   RepositoryScan(RepositoryScan&&) noexcept;
   RepositoryScan& operator=(RepositoryScan&&) noexcept;
@@ -40,8 +41,8 @@ class RepositoryScan {
   std::unique_ptr<State> state_;
 };
 
-// Both steps on the calling thread. Nothing when the project dir is not inside a git repository.
-Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
+// Both steps on the calling thread. No facts when the project dir is not inside a git repository.
+Result<std::optional<RepositoryFacts>> check_repository(const std::filesystem::path& project_dir,
                                               const RepositoryCheckOptions& options);
 
 }  // namespace deployctl::checks::git

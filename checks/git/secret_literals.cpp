@@ -8,7 +8,7 @@
 
 #include "checks/git/sensitive_paths.hpp"
 #include "checks/python/parser.hpp"
-#include "checks/rules/own_helpers.hpp"
+#include "checks/findings/secret_text.hpp"
 #include "checks/settings/env_file.hpp"
 
 namespace deployctl::checks::git {
@@ -43,7 +43,7 @@ class PythonScan {
  private:
   void add(std::string name, std::string_view value, const Position& where, bool is_setting = false) {
     if (value.empty()) return;
-    found.push_back({std::move(name), rules::own::sized(value, "literal"), where.line, where.column, digest_of(value),
+    found.push_back({std::move(name), sized(value, "literal"), where.line, where.column, digest_of(value),
                      is_setting});
   }
 
@@ -114,7 +114,7 @@ class PythonScan {
 
   void node(const Constant& constant, const Expr& expr) {
     if (const std::string* text = std::get_if<std::string>(&constant.value))
-      if (const auto url = rules::own::url_credentials(*text))
+      if (const auto url = url_credentials(*text))
         add("a URL's password", url->password, expr.position);
   }
   void node(const DictExpr& dict, const Expr&) {
@@ -174,9 +174,9 @@ std::vector<SecretLiteral> scan_env_text(std::string_view text, std::string_view
   for (const settings::EnvFileEntry& entry : *entries) {
     if (entry.value.empty()) continue;
     if (is_secret_name(entry.name))
-      found.push_back({entry.name, rules::own::sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value)});
-    else if (const auto url = rules::own::url_credentials(entry.value))
-      found.push_back({"a URL's password in " + entry.name, rules::own::sized(url->password, "literal"), entry.line,
+      found.push_back({entry.name, sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value)});
+    else if (const auto url = url_credentials(entry.value))
+      found.push_back({"a URL's password in " + entry.name, sized(url->password, "literal"), entry.line,
                        1, digest_of(url->password)});
   }
   return found;

@@ -1,12 +1,22 @@
 // GIT001 sensitive-file-tracked: an env file or a private key is tracked by git. The repository scan
-// (checks/git/repository_checks.cpp) reports it; the settings model has nothing to say about it.
+// (checks/git/repository_checks.cpp) lists the tracked files that hold secrets by their nature; this rule reports them.
 #include "checks/rules/rule.hpp"
 
 namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel&, FindingSink&) {}
+void check(const RuleContext& context, FindingSink& sink) {
+  if (context.repository == nullptr) return;
+  constexpr std::string_view consequence =
+      ": every clone, fork and CI cache of the repository has its contents, and its history keeps them after "
+      "the file is deleted.";
+  for (const git::SensitiveFile& file : context.repository->sensitive_files) {
+    const std::string what = file.kind == git::SensitiveFile::Kind::env_file ? "env file " : "private key ";
+    sink.report(what + file.path + " is tracked by git" + std::string(consequence),
+                settings::Origin{file.path, python::Position{1, 1, 0, 0}, true});
+  }
+}
 
 }  // namespace
 

@@ -6,7 +6,16 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel&, FindingSink&) {}
+void check(const RuleContext& context, FindingSink& sink) {
+  if (context.repository == nullptr) return;
+  for (const git::HistorySecret& secret : context.repository->history_secrets)
+    sink.report(secret.literal.name + " (" + secret.literal.size + ") was committed in " + secret.commit + " (" +
+                    secret.date + ", line " + std::to_string(secret.literal.line) + " of " + secret.path +
+                    ") and is still in the git history, though no tracked file has it now: everyone with a clone "
+                    "has it. Rotate it: rewriting history does not recall the copies already cloned.",
+                settings::Origin{secret.path, python::Position{1, 1, 0, 0}, true},
+                secret.literal.is_setting ? secret.literal.name : std::string());
+}
 
 }  // namespace
 

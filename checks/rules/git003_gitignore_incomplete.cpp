@@ -6,7 +6,13 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel&, FindingSink&) {}
+void check(const RuleContext& context, FindingSink& sink) {
+  if (context.repository == nullptr) return;
+  for (const git::IgnoreGap& gap : context.repository->ignore_gaps)
+    sink.report(gap.what + " are not ignored by git (" + gap.probe + " would be committed by `git add .`); add " +
+                    gap.patterns + " to .gitignore.",
+                settings::Origin{".gitignore", python::Position{1, 1, 0, 0}, true});
+}
 
 }  // namespace
 
