@@ -14,6 +14,7 @@
 #include "core/config.hpp"
 #include "core/options.hpp"
 #include "core/suggest.hpp"
+#include "core/working_directory.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/serve.hpp"
 #include "python/errors.hpp"
@@ -64,7 +65,7 @@ Plan plan(const ServeConfig& given, const std::optional<ProjectConfig>& config) 
   const std::string chdir = values.chdir->value;
   std::error_code error;
   if (!fs::is_directory(chdir, error)) reject("--chdir", "'" + chdir + "' is not a directory");
-  o.chdir = fs::absolute(chdir).lexically_normal();
+  o.chdir = absolute_as_given(chdir);  // symlinks kept: a reload re-resolves a switched release
   values.chdir->value = o.chdir.string();
 
   o.binds.clear();

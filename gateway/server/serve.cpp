@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/working_directory.hpp"
 #include "gateway/server/bind_set.hpp"
 #include "gateway/server/master.hpp"
 #include "python/errors.hpp"
@@ -46,9 +47,10 @@ int serve(const ServeOptions& options, const Handover& handover) {
     log_error(started.error().message);
     return tool_failure;
   }
-  std::error_code cwd_error;
-  const std::string original_cwd = std::filesystem::current_path(cwd_error).string();
-  const std::filesystem::path chdir = std::filesystem::absolute(options.chdir, cwd_error);
+  // Both paths keep their symlinks: a reload goes back to original_cwd by name before it re-executes, so a
+  // switched release symlink is resolved again (gunicorn keeps $PWD for the same reason).
+  const std::string original_cwd = working_directory_as_given().string();
+  const std::filesystem::path chdir = absolute_as_given(options.chdir);
   if (::chdir(chdir.c_str()) != 0) {
     log_error("cannot change to --chdir " + chdir.string() + ": " + std::strerror(errno));
     return tool_failure;
