@@ -4,8 +4,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+
+#include "gateway/http/release_if_large.hpp"
 
 namespace deployctl::gateway::http {
 
@@ -44,10 +47,27 @@ bool write_all_at(int fd, const char* data, std::size_t size, std::uint64_t offs
 }  // namespace
 
 BodyBuffer::~BodyBuffer() {
+  refund();
   if (fd_ >= 0) ::close(fd_);
 }
 
+bool BodyBuffer::charge(std::uint64_t bytes) {
+  if (budget_ == nullptr) return true;
+  if (budget_->limit != 0 && budget_->used + bytes > budget_->limit) {
+    over_budget_ = true;
+    return false;
+  }
+  budget_->used += bytes;
+  return true;
+}
+
+// What this body has in its file goes back to the budget.
+void BodyBuffer::refund() noexcept {
+  if (budget_ != nullptr && in_file_) budget_->used -= std::min<std::uint64_t>(budget_->used, size_);
+}
+
 bool BodyBuffer::spill() {
+  if (!charge(memory_.size())) return false;
   if (fd_ < 0) {
     fd_ = open_unlinked_temp_file(spill_directory_);
     if (fd_ < 0) return false;
@@ -62,6 +82,7 @@ bool BodyBuffer::append(std::string_view bytes) {
   if (bytes.empty()) return true;
   if (!in_file_ && memory_.size() + bytes.size() > in_memory_limit_ && !spill()) return false;
   if (in_file_) {
+    if (!charge(bytes.size())) return false;
     if (!write_all_at(fd_, bytes.data(), bytes.size(), size_)) return false;
   } else {
     memory_.append(bytes);
@@ -71,6 +92,8 @@ bool BodyBuffer::append(std::string_view bytes) {
 }
 
 void BodyBuffer::clear() noexcept {
+  refund();
+  over_budget_ = false;
   if (in_file_) {
     // Keep the file for the next spilled body on this connection; a failed truncate only costs disk space
     // until the connection closes, since sizes are tracked here, not read from the file.
@@ -78,6 +101,7 @@ void BodyBuffer::clear() noexcept {
     in_file_ = false;
   }
   memory_.clear();
+  release_if_large(memory_);
   size_ = 0;
 }
 

@@ -30,6 +30,8 @@ def application(environ, start_response):
         seconds = float(environ.get("QUERY_STRING", "").partition("=")[2] or 1)
         time.sleep(seconds)
         return respond(start_response, b"slept")
+    if path == "/first-kb":  # answers after 1 KB of the body, whatever its length
+        return respond(start_response, b"read %d" % len(environ["wsgi.input"].read(1024)))
     if path == "/pid":
         return respond(start_response, str(os.getpid()).encode())
     if path == "/bad-header":
