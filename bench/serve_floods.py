@@ -1,7 +1,9 @@
 # The measuring half of bench/serve_floods.sh: starts the server, floods it, samples the worker's RSS every 10 ms
-# and times normal requests made during the flood. Prints markdown.
+# and times normal requests made during the flood; then a 1 GiB upload to a view that answers after 1 KB, counting
+# what the client could send before the answer and what the worker wrote to disk. Prints markdown.
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -30,24 +32,65 @@ def normal_request(port):
     return time.monotonic() - started, answer.startswith(b"HTTP/1.1 200")
 
 
+def start(binary, app, apps, spill_dir):
+    """The server with one worker; returns (process, port, worker pid), or None when it did not start."""
+    log = tempfile.TemporaryFile()
+    env = dict(os.environ, TMPDIR=spill_dir)
+    server = subprocess.Popen([binary, "serve", app, "--chdir", apps, "--bind", "127.0.0.1:0", "--workers", "1"],
+                              stdout=log, stderr=log, env=env, start_new_session=True)
+    for _ in range(300):
+        log.seek(0)
+        match = READY.search(log.read())
+        if match:
+            port = int(match.group(1))
+            return server, port, int(open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()[0])
+        time.sleep(0.05)
+    os.killpg(server.pid, signal.SIGKILL)
+    return None
+
+
+def disk_writes(pid):
+    with open(f"/proc/{pid}/io") as f:
+        return int(next(line for line in f if line.startswith("write_bytes:")).split()[1])
+
+
+def upload(binary, apps, spill_dir):
+    """1 GiB declared, sent until the answer is readable. Returns (MiB sent, status line, bytes written to disk,
+    files left in the spill directory), or None when the server did not start."""
+    started = start(binary, "first_kb:application", apps, spill_dir)
+    if started is None:
+        return None
+    server, port, worker = started
+    try:
+        written_before = disk_writes(worker)
+        sent = 0
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1073741824\r\n\r\n")
+            block = b"u" * 65536
+            while sent < 1 << 30:
+                readable, writable, _ = select.select([sock], [sock], [], 10)
+                if readable or not writable:
+                    break
+                try:
+                    sent += sock.send(block)
+                except OSError:
+                    break
+            answer = sock.recv(200).split(b"\r\n")[0].decode("latin-1")
+        return sent / 2**20, answer, disk_writes(worker) - written_before, os.listdir(spill_dir)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main(binary, connections, head_kb):
     apps = os.path.join(os.path.dirname(os.path.abspath(__file__)), "serve_apps")
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen([binary, "serve", "hello:application", "--chdir", apps, "--bind", "127.0.0.1:0",
-                               "--workers", "1"], stdout=log, stderr=log, start_new_session=True)
+    spill_dir = tempfile.mkdtemp(prefix="deployctl-bench-spill-")
+    started = start(binary, "hello:application", apps, spill_dir)
+    if started is None:
+        print("bench: the server did not start", file=sys.stderr)
+        return 2
+    server, port, worker = started
     try:
-        port = None
-        for _ in range(300):
-            log.seek(0)
-            match = READY.search(log.read())
-            if match:
-                port = int(match.group(1))
-                break
-            time.sleep(0.05)
-        if port is None:
-            print("bench: the server did not start", file=sys.stderr)
-            return 2
-        worker = int(open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()[0])
         normal_request(port)
         before = rss(worker)
         peak = [before]
@@ -82,10 +125,24 @@ def main(binary, connections, head_kb):
         print("|---|---:|---:|---:|---:|")
         print(f"| {connections} x {head_kb} KB unfinished heads | {before / 2**20:.1f} MiB | {growth:.1f} MiB | "
               f"{len(latencies)} ({failed} failed) | {slowest * 1000:.0f} ms |")
-        return 0 if growth <= 64 and slowest < 1 and failed == 0 else 1
+        flood_met = growth <= 64 and slowest < 1 and failed == 0
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+    uploaded = upload(binary, apps, spill_dir)
+    if uploaded is None:
+        print("bench: the server did not start", file=sys.stderr)
+        return 2
+    sent_mib, answer, written, left = uploaded
+    print()
+    print("| upload | sent before the answer (target: a few MB) | answer | written to disk | left in $TMPDIR |")
+    print("|---|---:|---|---:|---:|")
+    print(f"| 1 GiB to a view answering after 1 KB | {sent_mib:.1f} MiB | {answer} | {written} bytes | {len(left)} |")
+    upload_met = sent_mib <= 16 and answer.startswith("HTTP/1.1 200") and written == 0 and not left
+    if not left:
+        os.rmdir(spill_dir)
+    return 0 if flood_met and upload_met else 1
 
 
 if __name__ == "__main__":

@@ -19,8 +19,12 @@ constexpr std::size_t read_size = 64 * 1024;
 }  // namespace
 
 SocketBodySource::SocketBodySource(int fd, http::RequestParser& parser, BodyPace pace,
-                                   std::function<void()> before_first_read)
-    : fd_(fd), parser_(parser), pace_(pace), before_first_read_(std::move(before_first_read)) {}
+                                   std::function<void()> before_first_read, std::function<void()> on_progress)
+    : fd_(fd),
+      parser_(parser),
+      pace_(pace),
+      before_first_read_(std::move(before_first_read)),
+      on_progress_(std::move(on_progress)) {}
 
 std::uint64_t SocketBodySource::left() const noexcept {
   return parser_.body_left() + (buffer_.size() - buffer_at_);
@@ -70,6 +74,7 @@ Result<void> SocketBodySource::receive() {
     if (read > 0) {
       got = static_cast<std::size_t>(read);
       parser_.body_received(got);
+      if (on_progress_) on_progress_();
       break;
     }
     if (read < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;

@@ -2,7 +2,8 @@
 // each no larger than what the body still lacks, so a pipelined request behind it stays for the parser. The
 // first read sends "100 Continue" when the client waits for it (an app that answers without reading never asks
 // the client for the body). Reads wait at most the stall timeout, and fail when the body arrives slower than
-// --min-body-rate after the --header-timeout grace, so a slow client cannot hold the worker for long.
+// --min-body-rate after the --header-timeout grace. Each read that brings bytes calls `on_progress`: the worker's
+// --timeout watches for a stuck request, and a long upload arriving at a steady rate is not one.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +23,10 @@ struct BodyPace {
 
 class SocketBodySource final : public http::BodySource {
  public:
-  // `before_first_read` runs once, before anything is read (sends 100 Continue when the client expects it).
-  SocketBodySource(int fd, http::RequestParser& parser, BodyPace pace, std::function<void()> before_first_read);
+  // `before_first_read` runs once, before anything is read (sends 100 Continue when the client expects it);
+  // `on_progress` after every read from the socket that brought bytes.
+  SocketBodySource(int fd, http::RequestParser& parser, BodyPace pace, std::function<void()> before_first_read,
+                   std::function<void()> on_progress);
 
   Result<std::string_view> peek() override;
   void consume(std::size_t count) override;
@@ -36,6 +39,7 @@ class SocketBodySource final : public http::BodySource {
   http::RequestParser& parser_;
   BodyPace pace_;
   std::function<void()> before_first_read_;
+  std::function<void()> on_progress_;
   std::string buffer_;          // received, not read by the app, from buffer_at_
   std::size_t buffer_at_ = 0;
   std::uint64_t received_ = 0;  // bytes of the body taken from the parser or the socket

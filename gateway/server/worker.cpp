@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <random>
 
@@ -143,7 +144,8 @@ class Worker {
     limits.spill_budget = std::make_shared<http::SpillBudget>(http::SpillBudget{options.worker_spill_limit, 0});
     return limits;
   }
-  Outcome answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing);
+  Outcome answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
+                           std::function<void()> on_body_progress);
   void linger(Connection& connection, std::int64_t now);
   bool start_threads();
   void hand_to_thread(Connection& connection);
@@ -432,7 +434,8 @@ void Worker::answer(Connection& connection) {
   const Listener& listener = (*setup_.listeners)[connection.listener];
   const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, connection.trusted,
                   listener.server_name, listener.server_port};
-  const Outcome outcome = answer_with_body(connection, handler_, peer, draining_ || retiring_);
+  const Outcome outcome = answer_with_body(connection, handler_, peer, draining_ || retiring_,
+                                           [&slot] { slot.request_started_ms.store(monotonic_ms()); });
 
   slot.request_started_ms.store(0);
   const auto duration_us =
@@ -444,7 +447,9 @@ void Worker::answer(Connection& connection) {
 // the app through a source on the socket; "100 Continue" goes out on its first read (after what the connection
 // has buffered), so an app that answers without reading never asks for the body. A body left unread ends the
 // connection, after a short drain so that the client sees the response rather than a reset.
-Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing) {
+// --timeout counts from the last bytes of the body that arrived (`on_body_progress`), not from the request's start.
+Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
+                                 std::function<void()> on_body_progress) {
   SocketTransport transport(connection.fd, transport_stall_s_);
   const http::Request& request = connection.parser.request();
   const bool streamed = connection.parser.body_left() > 0;
@@ -454,7 +459,8 @@ Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler
     if (transport.write(connection.out)) connection.out.clear();
   };
   SocketBodySource body(connection.fd, connection.parser,
-                        {transport_stall_s_, options_.header_timeout, options_.min_body_rate}, send_continue);
+                        {transport_stall_s_, options_.header_timeout, options_.min_body_rate}, send_continue,
+                        std::move(on_body_progress));
   if (streamed) connection.parser.set_body_source(&body);
   Outcome outcome = handler.handle(request, peer, closing, connection.out, transport);
   if (streamed) {
@@ -530,7 +536,8 @@ void Worker::run_on_thread(RequestJob& job, std::size_t thread) {
   const Listener& listener = (*setup_.listeners)[connection.listener];
   const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, connection.trusted,
                   listener.server_name, listener.server_port};
-  job.outcome = answer_with_body(connection, thread_contexts_[thread]->handler, peer, closing_.load());
+  job.outcome = answer_with_body(connection, thread_contexts_[thread]->handler, peer, closing_.load(),
+                                 [this, thread] { in_flight_->progress(thread, monotonic_ms()); });
   in_flight_->end(thread);
   job.duration_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();

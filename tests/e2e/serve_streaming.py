@@ -9,6 +9,7 @@ import json
 import os
 import select
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_common import (APPS_DIR, Reader, clean_env, connect, expect, expect_equal, get, run_suite,  # noqa: E402
@@ -118,6 +119,28 @@ def main(argv):
                 response = Reader(sock).read_response()
             expect(response is not None and response.status == 413, f"1.25 MiB chunked over a 1 MiB cap: {response}")
         cases.run("a chunked body over --limit-chunked-body is 413", chunked_cap)
+
+        def upload_longer_than_timeout():
+            # --timeout 1: the whole upload takes longer, arriving steadily; --timeout watches for a stuck request,
+            # and the last bytes that arrived count as progress.
+            slow = start("deployctl", binary, "echo:application", APPS_DIR, ["--workers", "1", "--timeout", "1"],
+                         clean_env(TMPDIR=spill_dir), workdir)
+            servers.append(slow)
+            before = wait_for(lambda: slow.children(), 10, "a worker in the process tree")
+            data = os.urandom(40 * 65536)
+            pace = threading.Event()
+            with connect(slow.port, timeout=10) as sock:
+                sock.sendall(b"POST /headers HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n" % len(data))
+                for offset in range(0, len(data), 65536):
+                    sock.sendall(data[offset:offset + 65536])
+                    pace.wait(0.04)  # 40 pieces: about 1.6 s in all, past --timeout
+                response = Reader(sock).read_response()
+            expect(response is not None and response.status == 200, f"the upload is answered: {response}")
+            expect_equal(json.loads(response.body)["body_sha256"], hashlib.sha256(data).hexdigest(), "its body")
+            expect_equal(slow.children(), before, "the worker was not killed by --timeout")
+            slow.stop()
+        cases.run("a streamed upload arriving steadily for longer than --timeout is not killed",
+                  upload_longer_than_timeout)
 
     run_suite("serve_streaming", body, servers)
 
