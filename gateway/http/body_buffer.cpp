@@ -46,10 +46,7 @@ bool write_all_at(int fd, const char* data, std::size_t size, std::uint64_t offs
 
 }  // namespace
 
-BodyBuffer::~BodyBuffer() {
-  refund();
-  if (fd_ >= 0) ::close(fd_);
-}
+BodyBuffer::~BodyBuffer() { refund(); }
 
 bool BodyBuffer::charge(std::uint64_t bytes) {
   if (budget_ == nullptr) return true;
@@ -68,11 +65,11 @@ void BodyBuffer::refund() noexcept {
 
 bool BodyBuffer::spill() {
   if (!charge(memory_.size())) return false;
-  if (fd_ < 0) {
-    fd_ = open_unlinked_temp_file(spill_directory_);
-    if (fd_ < 0) return false;
+  if (!fd_) {
+    fd_.reset(open_unlinked_temp_file(spill_directory_));
+    if (!fd_) return false;
   }
-  if (!write_all_at(fd_, memory_.data(), memory_.size(), 0)) return false;
+  if (!write_all_at(fd_.get(), memory_.data(), memory_.size(), 0)) return false;
   memory_.clear();
   in_file_ = true;
   return true;
@@ -83,7 +80,7 @@ bool BodyBuffer::append(std::string_view bytes) {
   if (!in_file_ && memory_.size() + bytes.size() > in_memory_limit_ && !spill()) return false;
   if (in_file_) {
     if (!charge(bytes.size())) return false;
-    if (!write_all_at(fd_, bytes.data(), bytes.size(), size_)) return false;
+    if (!write_all_at(fd_.get(), bytes.data(), bytes.size(), size_)) return false;
   } else {
     memory_.append(bytes);
   }
@@ -97,7 +94,7 @@ void BodyBuffer::clear() noexcept {
   if (in_file_) {
     // Keep the file for the next spilled body on this connection; a failed truncate only costs disk space
     // until the connection closes, since sizes are tracked here, not read from the file.
-    [[maybe_unused]] const int ignored = ::ftruncate(fd_, 0);
+    [[maybe_unused]] const int ignored = ::ftruncate(fd_.get(), 0);
     in_file_ = false;
   }
   memory_.clear();
@@ -106,7 +103,7 @@ void BodyBuffer::clear() noexcept {
 }
 
 Body BodyBuffer::view() const noexcept {
-  if (in_file_) return Body{{}, fd_, size_};
+  if (in_file_) return Body{{}, fd_.get(), size_};
   return Body{memory_, -1, size_};
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/unique_fd.hpp"
 #include "gateway/http/request.hpp"
 
 namespace deployctl::gateway::http {
@@ -47,7 +48,7 @@ class BodyBuffer {
   SpillBudget* budget_;
   bool over_budget_ = false;
   std::string memory_;
-  int fd_ = -1;
+  UniqueFd fd_;
   bool in_file_ = false;
   std::uint64_t size_ = 0;
 };

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/unique_fd.hpp"
 #include "core/working_directory.hpp"
 #include "gateway/server/bind_set.hpp"
 #include "gateway/server/master.hpp"
@@ -109,13 +110,11 @@ int serve(const ServeOptions& options, const Handover& handover) {
 
   if (!options.pid_file.empty()) {
     const std::string pid = std::to_string(::getpid()) + "\n";
-    const int fd = ::open(options.pid_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || ::write(fd, pid.data(), pid.size()) != static_cast<ssize_t>(pid.size())) {
+    UniqueFd fd(::open(options.pid_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd || ::write(fd.get(), pid.data(), pid.size()) != static_cast<ssize_t>(pid.size()) || !fd.close()) {
       log_error("cannot write --pid " + options.pid_file + ": " + std::strerror(errno));
-      if (fd >= 0) ::close(fd);
       return tool_failure;
     }
-    ::close(fd);
   }
   if (!handover.reload) log_info("Starting deployctl serve (pid " + std::to_string(::getpid()) + ")");
 

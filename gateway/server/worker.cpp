@@ -23,6 +23,7 @@
 #include <memory>
 #include <random>
 
+#include "core/unique_fd.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/http/response_head.hpp"
 #include "gateway/server/in_flight.hpp"
@@ -58,7 +59,7 @@ struct RequestJob final : PoolJob {
 };
 
 struct Connection {
-  int fd = -1;
+  UniqueFd fd;  // the client's socket, closed with the connection
   std::size_t listener = 0;
   http::RequestParser parser;
   std::string out;
@@ -180,8 +181,8 @@ class Worker {
   http::Limits limits_;
   RequestHandler handler_;
   double transport_stall_s_;
-  int epoll_ = -1;
-  int signal_fd_ = -1;
+  UniqueFd epoll_;
+  UniqueFd signal_fd_;
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::size_t open_connections_ = 0;
   std::size_t request_memory_ = 0;  // the sum of the connections' memory_charged (--worker-request-memory)
@@ -210,8 +211,8 @@ void RequestJob::run(std::size_t thread) { worker->run_on_thread(*this, thread);
 void Worker::watch(Connection& connection, std::uint32_t events) {
   epoll_event event{};
   event.events = events;
-  event.data.u64 = static_cast<std::uint64_t>(connection.fd);
-  ::epoll_ctl(epoll_, EPOLL_CTL_MOD, connection.fd, &event);
+  event.data.u64 = static_cast<std::uint64_t>(connection.fd.get());
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, connection.fd.get(), &event);
 }
 
 void Worker::accept_connections(std::size_t listener_index) {
@@ -239,7 +240,7 @@ void Worker::accept_connections(std::size_t listener_index) {
     const auto index = static_cast<std::size_t>(fd);
     if (connections_.size() <= index) connections_.resize(index + 1);
     auto connection = std::make_unique<Connection>(limits_);
-    connection->fd = fd;
+    connection->fd.reset(fd);
     connection->listener = listener_index;
     connection->job.worker = this;
     connection->job.connection = connection.get();
@@ -250,17 +251,14 @@ void Worker::accept_connections(std::size_t listener_index) {
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
     event.data.u64 = static_cast<std::uint64_t>(fd);
-    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0) {
-      ::close(fd);
-      continue;
-    }
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) continue;  // `connection` closes it
     connections_[index] = std::move(connection);
     ++open_connections_;
   }
   // At the cap with every connection busy: stop watching the listeners until a connection closes (other workers
   // take the load).
   if (!accepting_paused_) {
-    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, each.fd, nullptr);
+    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
     accepting_paused_ = true;
   }
 }
@@ -288,11 +286,11 @@ void Worker::make_room(Connection& connection) {
   if (connection.lingering_until_ms == 0) {
     if (connection.parser.head_in_progress() || connection.parser.body_in_progress()) {
       log_debug("at --worker-connections: dropping the unfinished request that sent nothing for longest");
-      const auto index = static_cast<std::size_t>(connection.fd);
+      const auto index = static_cast<std::size_t>(connection.fd.get());
       reject(connection, 408);
       if (!still_open(index, &connection)) return;
     } else {
-      ::shutdown(connection.fd, SHUT_WR);  // idle, or nothing sent yet: it ends cleanly, as at --keep-alive
+      ::shutdown(connection.fd.get(), SHUT_WR);  // idle, or nothing sent yet: it ends cleanly, as at --keep-alive
     }
   }
   close_connection(connection);
@@ -340,18 +338,17 @@ void Worker::enforce_memory_budget() {
 }
 
 void Worker::close_connection(Connection& connection) {
-  const int fd = connection.fd;
+  const int fd = connection.fd.get();
   request_memory_ -= connection.memory_charged;
-  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
-  ::close(fd);
-  connections_[static_cast<std::size_t>(fd)].reset();
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  connections_[static_cast<std::size_t>(fd)].reset();  // closes the socket
   --open_connections_;
   if (accepting_paused_ && !draining_ && !retiring_) {
     for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
       epoll_event event{};
       event.events = EPOLLIN | EPOLLEXCLUSIVE;
       event.data.u64 = listener_tag | i;
-      ::epoll_ctl(epoll_, EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
     }
     accepting_paused_ = false;
   }
@@ -386,7 +383,7 @@ void Worker::log_rejection(const Connection& connection, int status) {
 
 void Worker::flush(Connection& connection) {
   while (connection.out_sent < connection.out.size()) {
-    const ssize_t sent = ::send(connection.fd, connection.out.data() + connection.out_sent,
+    const ssize_t sent = ::send(connection.fd.get(), connection.out.data() + connection.out_sent,
                                 connection.out.size() - connection.out_sent, MSG_NOSIGNAL);
     if (sent > 0) {
       connection.out_sent += static_cast<std::size_t>(sent);
@@ -407,7 +404,7 @@ void Worker::flush(Connection& connection) {
   connection.out_sent = 0;
   if (connection.close_after_flush) {
     // Half-close first so that the client reads the whole response before it sees the connection end.
-    ::shutdown(connection.fd, SHUT_WR);
+    ::shutdown(connection.fd.get(), SHUT_WR);
     if (connection.drain_before_close) {
       linger(connection, monotonic_ms());
       return;
@@ -450,7 +447,7 @@ void Worker::answer(Connection& connection) {
 // --timeout counts from the last bytes of the body that arrived (`on_body_progress`), not from the request's start.
 Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
                                  std::function<void()> on_body_progress) {
-  SocketTransport transport(connection.fd, transport_stall_s_);
+  SocketTransport transport(connection.fd.get(), transport_stall_s_);
   const http::Request& request = connection.parser.request();
   const bool streamed = connection.parser.body_left() > 0;
   const auto send_continue = [&connection, &transport, expect = request.expect_continue] {
@@ -458,7 +455,7 @@ Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler
     connection.out += "HTTP/1.1 100 Continue\r\n\r\n";
     if (transport.write(connection.out)) connection.out.clear();
   };
-  SocketBodySource body(connection.fd, connection.parser,
+  SocketBodySource body(connection.fd.get(), connection.parser,
                         {transport_stall_s_, options_.header_timeout, options_.min_body_rate}, send_continue,
                         std::move(on_body_progress));
   if (streamed) connection.parser.set_body_source(&body);
@@ -522,7 +519,7 @@ void Worker::account(Connection& connection, const Outcome& outcome, std::chrono
 
 void Worker::stop_accepting_for_good() {
   closing_.store(true);
-  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, each.fd, nullptr);
+  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
   accepting_paused_ = true;
 }
 
@@ -546,12 +543,12 @@ void Worker::run_on_thread(RequestJob& job, std::size_t thread) {
 void Worker::hand_to_thread(Connection& connection) {
   // What was answered before on this connection goes out first: this request may take a while.
   if (!connection.out.empty()) {
-    const auto index = static_cast<std::size_t>(connection.fd);
+    const auto index = static_cast<std::size_t>(connection.fd.get());
     flush(connection);
     if (!connections_[index] || connection.waiting_to_write) return;  // closed, or flush() calls process() again
   }
   connection.flush_pending = false;  // nothing left to send, and the thread owns the buffers from here on
-  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, connection.fd, nullptr);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, connection.fd.get(), nullptr);
   connection.in_pool = true;
   pool_->submit(connection.job);
 }
@@ -567,11 +564,11 @@ void Worker::on_requests_done() {
     connection.last_activity_ms = now;
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
-    event.data.u64 = static_cast<std::uint64_t>(connection.fd);
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, connection.fd, &event);
+    event.data.u64 = static_cast<std::uint64_t>(connection.fd.get());
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, connection.fd.get(), &event);
     account(connection, job.outcome, job.wall_start, job.duration_us);
     if (!connection.close_after_flush) connection.parser.next();
-    const auto index = static_cast<std::size_t>(connection.fd);
+    const auto index = static_cast<std::size_t>(connection.fd.get());
     process(connection);  // the response's tail, then requests pipelined behind it
     if (still_open(index, &connection) && !connection.in_pool) charge_memory(connection);
   }
@@ -615,7 +612,7 @@ void Worker::flush_soon(Connection& connection) {
   }
   if (connection.flush_pending) return;
   connection.flush_pending = true;
-  flush_pending_.push_back(connection.fd);
+  flush_pending_.push_back(connection.fd.get());
 }
 
 void Worker::flush_answered() {
@@ -633,7 +630,7 @@ void Worker::flush_answered() {
 
 void Worker::read_from(Connection& connection) {
   char buffer[65536];
-  const ssize_t got = ::recv(connection.fd, buffer, sizeof buffer, 0);
+  const ssize_t got = ::recv(connection.fd.get(), buffer, sizeof buffer, 0);
   if (got < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
     close_connection(connection);
@@ -648,7 +645,7 @@ void Worker::read_from(Connection& connection) {
     close_connection(connection);
     return;
   }
-  const auto index = static_cast<std::size_t>(connection.fd);
+  const auto index = static_cast<std::size_t>(connection.fd.get());
   connection.parser.feed({buffer, static_cast<std::size_t>(got)});
   charge_memory(connection);  // may refuse this very connection
   if (!still_open(index, &connection)) return;
@@ -663,14 +660,14 @@ void Worker::read_from(Connection& connection) {
 // keep-alive connection that HTTP clients retry on.
 void Worker::close_idle(Connection& connection, std::int64_t now) {
   char buffer[65536];
-  const ssize_t got = ::recv(connection.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  const ssize_t got = ::recv(connection.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
   if (got > 0) {
     connection.last_activity_ms = now;
     connection.parser.feed({buffer, static_cast<std::size_t>(got)});
     process(connection);
     return;
   }
-  if (got == 0 || ::shutdown(connection.fd, SHUT_WR) != 0) {
+  if (got == 0 || ::shutdown(connection.fd.get(), SHUT_WR) != 0) {
     close_connection(connection);
     return;
   }
@@ -682,7 +679,7 @@ void Worker::on_event(Connection& connection, std::uint32_t events) {
   if (connection.lingering_until_ms != 0) {
     char buffer[65536];
     ssize_t got = 0;
-    while ((got = ::recv(connection.fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
+    while ((got = ::recv(connection.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
       connection.lingering_bytes += static_cast<std::size_t>(got);
       if (connection.lingering_bytes > linger_limit) break;
     }
@@ -747,7 +744,7 @@ void Worker::begin_drain() {
 
 void Worker::on_signal() {
   signalfd_siginfo info{};
-  while (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+  while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     switch (info.ssi_signo) {
       case SIGTERM:
         begin_drain();
@@ -763,25 +760,25 @@ void Worker::on_signal() {
 }
 
 int Worker::run() {
-  epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
   sigset_t signals;
   sigemptyset(&signals);
   for (const int number : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGCHLD})
     sigaddset(&signals, number);
   ::sigprocmask(SIG_BLOCK, &signals, nullptr);
-  signal_fd_ = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (epoll_ < 0 || signal_fd_ < 0) {
+  signal_fd_.reset(::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!epoll_ || !signal_fd_) {
     log_error(std::string("worker setup failed: ") + std::strerror(errno));
     return 1;
   }
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = signal_tag;
-  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, signal_fd_, &event);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, signal_fd_.get(), &event);
   for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
     event.events = EPOLLIN | EPOLLEXCLUSIVE;
     event.data.u64 = listener_tag | i;
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
   }
   WorkerSlot& slot = *setup_.slot;
   slot.requests_in_flight.store(0);
@@ -793,7 +790,7 @@ int Worker::run() {
   std::int64_t next_sweep = monotonic_ms() + 250;
   epoll_event events[128];
   while (!stop_now_) {
-    const int count = ::epoll_wait(epoll_, events, 128, 250);
+    const int count = ::epoll_wait(epoll_.get(), events, 128, 250);
     in_event_round_ = true;
     for (int i = 0; i < count && !stop_now_; ++i) {
       const std::uint64_t tag = events[i].data.u64;
@@ -836,12 +833,12 @@ bool Worker::start_threads() {
     thread_contexts_.push_back(std::make_unique<ThreadContext>(std::move(own), app, setup_));
   }
   in_flight_ = std::make_unique<InFlightBoard>(*setup_.slot, count);
-  try {
-    pool_ = std::make_unique<ThreadPool>();
-  } catch (const Failure& error) {
-    log_error(error.what());
+  auto pool = ThreadPool::create();
+  if (!pool) {
+    log_error(pool.error().message);
     return false;
   }
+  pool_ = std::move(*pool);
   if (auto started = pool_->start(count, "deployctl-thread", python::start_python_thread); !started) {
     log_error(started.error().message);
     threads_returned_ = pool_->stop(1000);
@@ -851,7 +848,7 @@ bool Worker::start_threads() {
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = pool_tag;
-  if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, pool_->ready_fd(), &event) != 0) {
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, pool_->ready_fd(), &event) != 0) {
     log_error(std::string("cannot watch the thread pool: ") + std::strerror(errno));
     return false;
   }
