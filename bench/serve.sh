@@ -7,9 +7,9 @@
 # all of them alike. Each ratio is the median of its per-round ratios; the table gives medians. Worker RSS and PSS
 # after the last round. Prints markdown; never part of the test suite.
 # BENCH_SERVE_ROUNDS (default 5), BENCH_SERVE_DURATION (s per measurement, default 4), BENCH_SERVE_CONNECTIONS
-# (default 16), BENCH_SERVE_SERVERS (default deployctl,uwsgi,gunicorn). BENCH_SERVE_VERSUS=PATH adds a second
-# deployctl binary ("versus", e.g. a build without hardening) measured right after $DEPLOYCTL in every round, and
-# prints deployctl / versus. Exit 0 targets met, 1 a target missed, 2 could not measure.
+# (default 16), BENCH_SERVE_SERVERS (default deployctl,uwsgi,gunicorn; add deployctl-before with DEPLOYCTL_BEFORE
+# naming another build to measure a change before/after in the same interleaved rounds). Exit 0 targets met, 1 a
+# target missed, 2 could not measure.
 set -uo pipefail
 set -m  # every background job in its own process group: a server and its workers stop together
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -18,12 +18,6 @@ rounds="${BENCH_SERVE_ROUNDS:-5}"
 duration="${BENCH_SERVE_DURATION:-4}"
 connections="${BENCH_SERVE_CONNECTIONS:-16}"
 servers="${BENCH_SERVE_SERVERS:-deployctl,uwsgi,gunicorn}"
-versus="${BENCH_SERVE_VERSUS:-}"
-if [[ -n "$versus" ]]; then
-  versus="$(realpath -m "$versus")"
-  "$versus" serve --help >/dev/null 2>&1 || { echo "bench: $versus has no working 'serve' command" >&2; exit 2; }
-  servers="$servers,versus"
-fi
 
 for tool in wrk taskset curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps)" >&2; exit 2; }
@@ -31,6 +25,10 @@ done
 if [[ ",$servers," == *,deployctl,* ]] && ! "$DEPLOYCTL" serve --help >/dev/null 2>&1; then
   echo "bench: $DEPLOYCTL has no working 'serve' command; measuring the others only" >&2
   servers="${servers//deployctl/}"
+fi
+if [[ ",$servers," == *,deployctl-before,* && ! -x "${DEPLOYCTL_BEFORE:-}" ]]; then
+  echo "bench: deployctl-before needs DEPLOYCTL_BEFORE, the binary to compare with" >&2
+  exit 2
 fi
 IFS=, read -ra server_list <<<"$servers"
 apps=(django hello)
@@ -59,10 +57,11 @@ start_server() {
     hello) dir="$bench_dir/serve_apps" module=hello:application ;;
   esac
   case "$server" in
-    deployctl|versus)
-      local binary="$DEPLOYCTL"
-      [[ "$server" == versus ]] && binary="$versus"
-      taskset -c 0 "$binary" serve "$module" --chdir "$dir" --bind "127.0.0.1:$at" --workers 1 \
+    deployctl)
+      taskset -c 0 "$DEPLOYCTL" serve "$module" --chdir "$dir" --bind "127.0.0.1:$at" --workers 1 \
+        >"$work/$server-$app.log" 2>&1 & ;;
+    deployctl-before)
+      taskset -c 0 "$DEPLOYCTL_BEFORE" serve "$module" --chdir "$dir" --bind "127.0.0.1:$at" --workers 1 \
         >"$work/$server-$app.log" 2>&1 & ;;
     uwsgi)
       taskset -c 0 uwsgi --plugin python3,http --http11-socket "127.0.0.1:$at" --http-keepalive --master \
@@ -144,10 +143,10 @@ measure() {
 # Within a round, deployctl's Django run sits between uWSGI's and the in-process loop: the two ratios the
 # targets name are taken from neighbouring measurements.
 order=()
-for server in uwsgi deployctl versus in-process gunicorn; do
+for server in deployctl-before uwsgi deployctl in-process gunicorn; do
   [[ "$server" == in-process || ",$servers," == *,$server,* ]] && order+=("$server django")
 done
-for server in uwsgi deployctl versus gunicorn; do [[ ",$servers," == *,$server,* ]] && order+=("$server hello"); done
+for server in "${server_list[@]}"; do [[ -n "$server" ]] && order+=("$server hello"); done
 for round in $(seq "$rounds"); do
   for entry in "${order[@]}"; do measure $entry; done
 done
@@ -159,7 +158,7 @@ done
 
 echo "deployctl serve vs uWSGI vs gunicorn: 1 worker on core 0, wrk -t1 -c$connections on core 1, $rounds rounds of" \
      "${duration} s per server and app (medians)"
-echo "($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $DEPLOYCTL${versus:+; versus $versus})"
+echo "($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $DEPLOYCTL)"
 echo
 # The figures and the targets from the samples: medians of rates and p99s, medians of per-round ratios.
 "$PYTHON" - "$work/samples" "$servers" "${rss[deployctl]:-0}" "${pss[deployctl]:-0}" "${rss[gunicorn]:-0}" \
@@ -199,11 +198,6 @@ for app in ("django", "hello"):
 inprocess = median(r[0] for r in samples.get(("in-process", "django"), {}).values())
 print(f"| django | in-process, no server | {inprocess:.0f} | | | 1.00 | | | |")
 print()
-if "versus" in servers:
-    print(f"deployctl / versus requests/s (median of per-round ratios): Django view "
-          f"{fmt(ratio(('deployctl', 'django'), ('versus', 'django')))}, hello-world "
-          f"{fmt(ratio(('deployctl', 'hello'), ('versus', 'hello')))}")
-    print()
 
 status = 0
 def target(description, value, minimum):
@@ -216,6 +210,10 @@ def target(description, value, minimum):
         verdict = "met"
     print(f"- {description}: {fmt(value)} (target >= {minimum}): {verdict}")
 
+if "deployctl" in servers and "deployctl-before" in servers:
+    for app in ("django", "hello"):
+        print(f"- {app}, deployctl / deployctl-before requests/s (median of per-round ratios): "
+              f"{fmt(ratio(('deployctl', app), ('deployctl-before', app)))}")
 if "deployctl" in servers:
     target("Django view, deployctl / uWSGI requests/s", ratio(("deployctl", "django"), ("uwsgi", "django")), 1.4)
     target("Django view, deployctl / in-process rate", ratio(("deployctl", "django"), ("in-process", "django")), 0.85)

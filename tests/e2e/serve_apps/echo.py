@@ -33,6 +33,8 @@ def application(environ, start_response):
         with in_flight():
             time.sleep(seconds)
         return respond(start_response, b"slept")
+    if path == "/first-kb":  # answers after 1 KB of the body, whatever its length
+        return respond(start_response, b"read %d" % len(environ["wsgi.input"].read(1024)))
     if path == "/pid":
         return respond(start_response, str(os.getpid()).encode())
     if path == "/bad-header":
