@@ -8,9 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "checks/report/report.hpp"
+#include "temp_dir.hpp"
 
 using namespace deployctl::checks;
 using namespace deployctl::checks::report;
@@ -190,13 +189,13 @@ TEST_SUITE("report_ci_switches") {
 
   TEST_CASE("repository root: found by walking up to .git, else the project dir itself") {
     namespace fs = std::filesystem;
-    const fs::path root = fs::temp_directory_path() / ("deployctl-repo-root-" + std::to_string(::getpid()));
+    const deployctl::testing::TempDir scratch;
+    const fs::path& root = scratch.root();
     fs::create_directories(root / "repo" / ".git");
     fs::create_directories(root / "repo" / "src" / "app");
     fs::create_directories(root / "plain");
     CHECK(repository_path_of(root / "repo" / "src" / "app") == "src/app/");
     CHECK(repository_path_of(root / "repo") == "");
     CHECK(repository_path_of(root / "plain") == "");
-    fs::remove_all(root);
   }
 }
