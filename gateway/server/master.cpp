@@ -21,11 +21,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <span>
 #include <sstream>
 
 #include "gateway/server/error_log.hpp"
 #include "gateway/server/handover.hpp"
 #include "gateway/server/metrics_endpoint.hpp"
+#include "gateway/server/metrics_server.hpp"
 #include "gateway/server/sd_notify.hpp"
 #include "gateway/server/worker.hpp"
 #include "python/errors.hpp"
@@ -99,7 +102,6 @@ class Master {
   void reap();
   void check_workers(std::int64_t now);
   void stop_worker(WorkerProcess& worker, int signal_number, double grace_seconds);
-  void serve_metrics();
   bool wait_ready(const std::vector<pid_t>& pids, std::int64_t deadline);
   void announce();
   void reload();
@@ -111,6 +113,7 @@ class Master {
   SharedState* shared_ = nullptr;
   UniqueFd shared_fd_;  // the memfd behind shared_, handed to a reload's re-exec
   UniqueFd signal_fd_;
+  std::optional<MetricsServer> metrics_server_;  // --metrics-bind, polled with signal_fd_
   int target_workers_ = 1;
   std::vector<WorkerProcess> workers_;
   std::map<pid_t, std::int64_t> old_workers_;  // pid -> SIGKILL deadline
@@ -150,6 +153,7 @@ bool Master::spawn() {
     python::after_fork_child();
     signal_fd_.reset();
     if (setup_.metrics) close_listener_socket(*setup_.metrics);
+    if (metrics_server_) metrics_server_->forget_connections();
     shared_fd_.reset();
     slot.pid.store(::getpid());
     wsgi::WsgiApp::register_stack_dump(stack_dump_signal, ErrorLog::instance().fd());
@@ -274,39 +278,6 @@ void Master::check_workers(std::int64_t now) {
     stop_worker(*it, SIGTERM, options_.graceful_timeout);
     --live;
   }
-}
-
-void Master::serve_metrics() {
-  const UniqueFd connection(::accept4(setup_.metrics->fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-  if (!connection) return;
-  const int fd = connection.get();
-  // One short request per connection; a client slower than a second is dropped, so the master never waits long.
-  const std::int64_t deadline = monotonic_ms() + 1000;
-  char buffer[4096];
-  MetricsRequest request;
-  pollfd entry{fd, POLLIN, 0};
-  for (bool decided = false; !decided;) {
-    const std::int64_t left = deadline - monotonic_ms();
-    if (left <= 0 || ::poll(&entry, 1, static_cast<int>(left)) <= 0) break;
-    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-    if (got <= 0) break;
-    decided = request.feed({buffer, static_cast<std::size_t>(got)});
-  }
-  const MetricsAnswer answer = request.answer([this] { return render_metrics(*shared_); });
-  std::string_view rest = answer.bytes;
-  entry.events = POLLOUT;
-  while (!rest.empty()) {
-    const ssize_t sent = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
-    if (sent > 0) {
-      rest.remove_prefix(static_cast<std::size_t>(sent));
-      continue;
-    }
-    const std::int64_t left = deadline - monotonic_ms();
-    if (sent < 0 && (errno == EAGAIN || errno == EINTR) && left > 0 && ::poll(&entry, 1, static_cast<int>(left)) > 0)
-      continue;
-    break;
-  }
-  ::shutdown(fd, SHUT_WR);
 }
 
 bool Master::wait_ready(const std::vector<pid_t>& pids, std::int64_t deadline) {
@@ -450,13 +421,14 @@ int Master::run() {
   }
   if (options_.reload) source_stamp_ = newest_source(options_.chdir);
 
-  std::vector<pollfd> watched = {{signal_fd_.get(), POLLIN, 0}};
-  if (setup_.metrics) watched.push_back({setup_.metrics->fd, POLLIN, 0});
+  if (setup_.metrics) metrics_server_.emplace(setup_.metrics->fd, [this] { return render_metrics(*shared_); });
+  std::vector<pollfd> watched;
   for (;;) {
-    for (pollfd& entry : watched) entry.revents = 0;
+    watched.assign({{signal_fd_.get(), POLLIN, 0}});
+    if (metrics_server_) metrics_server_->add_poll_entries(watched);
     // A replacement on its way is checked often, so that the worker it replaces drains soon after it is up.
     ::poll(watched.data(), watched.size(), replacement_for_ != 0 ? 5 : 100);
-    if (watched.size() > 1 && (watched[1].revents & POLLIN) != 0) serve_metrics();
+    if (metrics_server_) metrics_server_->on_ready(std::span(watched).subspan(1), monotonic_ms());
     signalfd_siginfo info{};
     while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       switch (info.ssi_signo) {
