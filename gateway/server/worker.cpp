@@ -24,6 +24,7 @@
 
 #include "gateway/http/response_head.hpp"
 #include "gateway/server/error_log.hpp"
+#include "gateway/server/next_step.hpp"
 #include "gateway/server/response_writer.hpp"
 #include "gateway/server/worker_loop.hpp"
 #include "python/gil.hpp"
@@ -201,27 +202,22 @@ void Worker::stop_accepting_for_good() {
 }
 
 void Worker::process(Connection& connection) {
-  http::ParseStatus status = connection.parser.status();
   while (!connection.close_after_flush && !connection.waiting_to_write) {
-    if (status == http::ParseStatus::continue_expected) {
-      connection.out += "HTTP/1.1 100 Continue\r\n\r\n";
-      status = connection.parser.next();
-      continue;
-    }
-    if (status == http::ParseStatus::rejected) {
+    const NextStep step = next_step(connection.parser, connection.out);
+    if (step == NextStep::refuse) {
       const http::Rejection& rejection = connection.parser.rejection();
       log_debug("rejected a request from " + connection.peer_address + ": " + std::string(rejection.reason));
       reject(connection, rejection.status);  // flushes, and may close the connection: nothing more to do here
       return;
     }
-    if (status != http::ParseStatus::request_ready) break;
+    if (step == NextStep::read_more) break;
     if (pool_) {
       hand_to_thread(connection);
       return;
     }
     answer(connection);
     if (connection.close_after_flush) break;
-    status = connection.parser.next();
+    connection.parser.next();
     // Many pipelined responses: send what is buffered before answering more.
     if (connection.out.size() > ResponseWriter::flush_threshold) {
       flush(connection);
