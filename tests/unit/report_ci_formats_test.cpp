@@ -65,6 +65,12 @@ TEST_SUITE("report_ci_github") {
           "::warning file=odd%2Cname%3Ax%25.py,line=1,col=1,title=DJ018::100%25 on%0D%0Anext: a, b\n");
   }
 
+  TEST_CASE("github: a finding about a whole file (a setting never assigned) is a file annotation, not line 1") {
+    CHECK(render(write_github, {make("DJ004", Severity::warning, "SECURE_HSTS_SECONDS is not set",
+                                     {"mysite/settings.py", 1, 1, 0, 0, true})}) ==
+          "::warning file=mysite/settings.py,title=DJ004::SECURE_HSTS_SECONDS is not set\n");
+  }
+
   TEST_CASE("github: a finding without a file has only a title") {
     CHECK(render(write_github, {make("DPL003", Severity::error, "cannot read", {})}) ==
           "::error title=DPL003::cannot read\n");
@@ -124,6 +130,13 @@ TEST_SUITE("report_ci_junit") {
           "    </testcase>\n"
           "  </testsuite>\n"
           "</testsuites>\n");
+  }
+
+  TEST_CASE("junit: a finding about a whole file names the file without a line") {
+    const std::string xml = render(write_junit, {make("DJ004", Severity::warning, "SECURE_HSTS_SECONDS is not set",
+                                                      {"mysite/settings.py", 1, 1, 0, 0, true})});
+    CHECK(xml.find(">mysite/settings.py: DJ004 [warning]") != std::string::npos);
+    CHECK(xml.find("settings.py:1") == std::string::npos);
   }
 
   TEST_CASE("junit: a clean run is an empty testsuites element") {
