@@ -98,8 +98,13 @@ struct ExceptHandler { ExprPtr type; std::optional<std::string> name; Block body
 struct Try { Block body; std::vector<ExceptHandler> handlers; Block orelse; Block finalbody; };
 struct Import { std::vector<Alias> names; };
 struct ImportFrom { std::optional<std::string> module; std::vector<Alias> names; int level = 0; };  // names[0].name == "*" for star
-struct FunctionDef { std::string name; Block body; };
-struct ClassDef { std::string name; Block body; };
+// One parameter of a def, in CPython's order: positional-only and ordinary ones, *args, keyword-only, **kwargs.
+enum class ParameterKind { positional, var_positional, keyword_only, var_keyword };
+struct Parameter { std::string name; ParameterKind kind = ParameterKind::positional; ExprPtr default_value; };  // default may be null
+struct FunctionDef { std::string name; Block body; std::vector<Parameter> parameters; };
+struct ClassDef { std::string name; Block body; std::vector<ExprPtr> bases; };
+struct Return { ExprPtr value; };  // value null: `return`
+struct Raise { ExprPtr exception; };  // exception null: a bare `raise`
 struct For { ExprPtr target; ExprPtr iter; Block body; Block orelse; };
 struct While { ExprPtr test; Block body; Block orelse; };
 struct WithItem { ExprPtr context_expr; ExprPtr optional_vars; };
@@ -107,10 +112,10 @@ struct With { std::vector<WithItem> items; Block body; };
 struct Delete { std::vector<ExprPtr> targets; };
 struct Pass {};
 struct Global { std::vector<std::string> names; };
-struct OtherStmt { std::string type_name; };  // Raise, Assert, Return, Match, ...
+struct OtherStmt { std::string type_name; };  // Assert, Match, Break, ...
 
 using StmtNode = std::variant<Assign, AugAssign, AnnAssign, ExprStmt, If, Try, Import, ImportFrom, FunctionDef,
-                              ClassDef, For, While, With, Delete, Pass, Global, OtherStmt>;
+                              ClassDef, For, While, With, Delete, Pass, Global, Return, Raise, OtherStmt>;
 
 struct Stmt {
   Position position;

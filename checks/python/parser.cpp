@@ -80,9 +80,7 @@ const char* expr_kind_name(_expr_kind kind) {
 
 const char* stmt_kind_name(_stmt_kind kind) {
   switch (kind) {
-    case Return_kind: return "Return";
     case Match_kind: return "Match";
-    case Raise_kind: return "Raise";
     case Assert_kind: return "Assert";
     case Nonlocal_kind: return "Nonlocal";
     case Break_kind: return "Break";
@@ -232,6 +230,38 @@ class Converter {
     return out;
   }
 
+  // CPython keeps defaults apart from the names: `defaults` belong to the last positional parameters,
+  // `kw_defaults` pair with the keyword-only ones (NULL where there is none).
+  std::vector<Parameter> parameters(const arguments_ty arguments) {
+    std::vector<Parameter> out;
+    if (arguments == nullptr) return out;
+    const auto add = [&](const asdl_arg_seq* sequence, ParameterKind kind) {
+      const Py_ssize_t n = sequence ? asdl_seq_LEN(sequence) : 0;
+      for (Py_ssize_t i = 0; i < n; ++i)
+        out.push_back(Parameter{identifier_text(asdl_seq_GET(sequence, i)->arg).value_or(""), kind, nullptr});
+    };
+    add(arguments->posonlyargs, ParameterKind::positional);
+    add(arguments->args, ParameterKind::positional);
+    const std::size_t positional = out.size();
+    const Py_ssize_t defaults = arguments->defaults ? asdl_seq_LEN(arguments->defaults) : 0;
+    for (Py_ssize_t i = 0; i < defaults && static_cast<std::size_t>(i) < positional; ++i)
+      out[positional - static_cast<std::size_t>(defaults) + static_cast<std::size_t>(i)].default_value =
+          expr(asdl_seq_GET(arguments->defaults, i));
+    if (arguments->vararg)
+      out.push_back(Parameter{identifier_text(arguments->vararg->arg).value_or(""), ParameterKind::var_positional, nullptr});
+    const Py_ssize_t keyword_only = arguments->kwonlyargs ? asdl_seq_LEN(arguments->kwonlyargs) : 0;
+    for (Py_ssize_t i = 0; i < keyword_only; ++i) {
+      const expr_ty default_value =
+          arguments->kw_defaults && i < asdl_seq_LEN(arguments->kw_defaults) ? asdl_seq_GET(arguments->kw_defaults, i)
+                                                                             : nullptr;
+      out.push_back(Parameter{identifier_text(asdl_seq_GET(arguments->kwonlyargs, i)->arg).value_or(""),
+                              ParameterKind::keyword_only, expr(default_value)});
+    }
+    if (arguments->kwarg)
+      out.push_back(Parameter{identifier_text(arguments->kwarg->arg).value_or(""), ParameterKind::var_keyword, nullptr});
+    return out;
+  }
+
   std::vector<Alias> aliases(const asdl_alias_seq* sequence) {
     std::vector<Alias> out;
     const Py_ssize_t n = sequence ? asdl_seq_LEN(sequence) : 0;
@@ -321,10 +351,15 @@ class Converter {
       case ImportFrom_kind:
         return ImportFrom{identifier_text(v.ImportFrom.module), aliases(v.ImportFrom.names), v.ImportFrom.level};
       case FunctionDef_kind:
-        return FunctionDef{identifier_text(v.FunctionDef.name).value_or(""), block(v.FunctionDef.body)};
+        return FunctionDef{identifier_text(v.FunctionDef.name).value_or(""), block(v.FunctionDef.body),
+                           parameters(v.FunctionDef.args)};
       case AsyncFunctionDef_kind:
-        return FunctionDef{identifier_text(v.AsyncFunctionDef.name).value_or(""), block(v.AsyncFunctionDef.body)};
-      case ClassDef_kind: return ClassDef{identifier_text(v.ClassDef.name).value_or(""), block(v.ClassDef.body)};
+        return FunctionDef{identifier_text(v.AsyncFunctionDef.name).value_or(""), block(v.AsyncFunctionDef.body),
+                           parameters(v.AsyncFunctionDef.args)};
+      case ClassDef_kind:
+        return ClassDef{identifier_text(v.ClassDef.name).value_or(""), block(v.ClassDef.body), exprs(v.ClassDef.bases)};
+      case Return_kind: return Return{expr(v.Return.value)};
+      case Raise_kind: return Raise{expr(v.Raise.exc)};
       case For_kind: return For{expr(v.For.target), expr(v.For.iter), block(v.For.body), block(v.For.orelse)};
       case AsyncFor_kind:
         return For{expr(v.AsyncFor.target), expr(v.AsyncFor.iter), block(v.AsyncFor.body), block(v.AsyncFor.orelse)};

@@ -30,10 +30,7 @@ void check(const RuleContext& context, FindingSink& sink) {
   if (!django::definitely(weak)) return;
   std::string message = model.get("SECRET_KEY") ? "SECRET_KEY " : "SECRET_KEY is not set, so it ";
   message += key.is_known() ? weakness(key) : "is weak in every branch of the settings";
-  if (key.env) {
-    message += " (it comes from environment variable " + key.env->variable +
-               (key.env->is_set ? ")" : ", which is not set: the default written in the settings applies)");
-  }
+  if (key.env) message += " (it comes from " + settings::describe_env_source(*key.env) + ")";
   message += ": sessions, password reset links and signed data can be forged by anyone who guesses it";
   sink.report(std::move(message), key.origin, "SECRET_KEY");
 }

@@ -76,13 +76,7 @@ namespace {
 // " (from environment variable X, which is not set: ...)" for a value read from the environment, else "".
 std::string source_note(const Value& value) {
   if (!value.env) return "";
-  const settings::EnvRead& read = *value.env;
-  std::string note = " (from environment variable " + read.variable;
-  if (!read.is_set) {
-    note += read.default_value ? ", which is not set: the default written in the settings applies"
-                               : ", which is not set";
-  }
-  return note + ")";
+  return " (from " + settings::describe_env_source(*value.env) + ")";
 }
 
 }  // namespace

@@ -26,9 +26,10 @@ constexpr std::array<std::string_view, 9> string_preserving_steps = {
     ".lower", ".upper", ".strip", ".lstrip", ".rstrip", ".casefold", ".title", ".capitalize", "str"};
 
 // Generators that return a different value on every import (so per process, per worker).
-constexpr std::array<std::string_view, 8> random_generators = {
+// choice/choices/sample: the items of a key drawn from random.SystemRandom(), random or secrets.
+constexpr std::array<std::string_view, 11> random_generators = {
     "get_random_secret_key", "get_random_string", "token_urlsafe", "token_hex",
-    "token_bytes", "urandom", "uuid4", "randbytes"};
+    "token_bytes", "urandom", "uuid4", "randbytes", "choice", "choices", "sample"};
 
 bool contains(auto const& table, std::string_view name) {
   return std::find(table.begin(), table.end(), name) != table.end();

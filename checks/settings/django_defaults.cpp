@@ -112,7 +112,8 @@ Value setting_or_default(const SettingsModel& model, std::string_view name) {
   if (const Value* assigned = model.get(name)) return *assigned;
   Value value = [&] {
     if (!model.namespace_complete)
-      return Value::unknown(std::string(name) + " may be set by a star import deployctl cannot see");
+      return Value::unknown(std::string(name) + " is not assigned where deployctl can see, and may be set by " +
+                            model.namespace_incomplete_because);
     if (const Value* fallback = django_default(name)) return *fallback;
     return Value::unknown("Django's default for " + std::string(name) + " is not known to deployctl");
   }();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "checks/settings/eval/configurations.hpp"
 #include "checks/settings/eval/frame.hpp"
 #include "checks/settings/eval/imports.hpp"
 #include "checks/settings/module_resolver.hpp"
@@ -23,6 +24,7 @@ bool is_module_dunder(std::string_view name) {
 void collect_values(const eval::LoadedModule& module, SettingsModel& model) {
   // A star import from code we cannot see may bind any name: absent settings are then unknown, not defaults.
   model.namespace_complete = module.complete;
+  model.namespace_incomplete_because = module.incomplete_because;
   for (const auto& [name, value] : module.scope.flatten())
     if (!is_module_dunder(name)) model.values.emplace(name, *value);
 }
@@ -81,7 +83,10 @@ Result<SettingsModel> evaluate_settings(const fs::path& project_dir, std::string
   statement.names.push_back(python::Alias{std::string(settings_module), std::string("settings"), {}});
   eval::execute_import(importer, statement, {});
 
-  if (const auto it = run.modules.find(settings_module); it != run.modules.end()) collect_values(*it->second, model);
+  if (const auto it = run.modules.find(settings_module); it != run.modules.end()) {
+    eval::apply_configuration(run, *it->second);
+    collect_values(*it->second, model);
+  }
   // Entry file first; the packages Python ran before it follow in the order they were read.
   const auto entry = std::find_if(model.files.begin(), model.files.end(),
                                   [&](const SourceFile& source) { return source.path == model.settings_file; });
@@ -120,6 +125,7 @@ SettingsModel evaluate_source(std::string_view source, const Environment& enviro
     run.import_stack.pop_back();
   }
   module->executing = false;
+  eval::apply_configuration(run, *module);
   collect_values(*module, model);
   return model;
 }

@@ -24,6 +24,8 @@ struct SettingsModel {
   // False when a star import from code the evaluation cannot see (or another unseen binding) may have bound more
   // names in the entry module: a setting absent from `values` is then unknown, not Django's default.
   bool namespace_complete = true;
+  // !namespace_complete: the construct that may bind names deployctl cannot see, and where (for messages).
+  std::string namespace_incomplete_because;
 
   // The setting's value, or null when the settings never assign it (Django's default then applies).
   const Value* get(std::string_view name) const;

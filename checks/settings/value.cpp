@@ -7,6 +7,16 @@
 
 namespace deployctl::checks::settings {
 
+std::string describe_env_source(const EnvRead& read) {
+  std::string out = "environment variable " + read.variable;
+  if (read.is_set) return out;
+  if (!read.required_by.empty()) return out + ", which the settings require (" + read.required_by + ")";
+  if (read.default_value) return out + ", which is not set: the default written in the settings applies";
+  if (read.reader == "os.environ.get" || read.reader == "os.getenv")
+    return out + ", which is not set, and no default is written: " + read.reader + "() gives None";
+  return out + ", which is not set";
+}
+
 Value::Value() = default;
 Value::~Value() = default;
 Value::Value(const Value&) = default;

@@ -32,7 +32,15 @@ struct EnvRead {
   ValuePtr default_value;               // the default written in the settings; null when there is none
   std::optional<std::string> cast;      // the cast the library applies: "bool", "int", "list", "Csv", "db_url", ...
   Origin where;                         // the read expression
+  // Non-empty when the settings refuse to load without the variable, e.g. "the raise at settings.py:14"
+  // after `if not SECRET_KEY:`: whatever default is written never reaches Django.
+  std::string required_by;
 };
+
+// Where a value read from the environment comes from, and what the settings do at runtime when the
+// variable is not set, e.g. "environment variable SECRET_KEY, which is not set: the default written in the
+// settings applies". Never shows a value.
+std::string describe_env_source(const EnvRead& read);
 
 class Value {
  public:

@@ -103,12 +103,13 @@ TEST_SUITE("evaluator-basics") {
     CHECK(setting(model, "X").unknown_reason.find("not defined") != std::string::npos);
   }
 
-  TEST_CASE("functions and classes are opaque objects, calling them gives unknown") {
-    const auto model = run("def helper():\n    return True\nclass Thing:\n    pass\nX = helper()\nT = Thing\n");
+  TEST_CASE("functions and classes are objects: calling a function runs it, an instance is unknown") {
+    const auto model = run("def helper():\n    return True\nclass Thing:\n    pass\nX = helper()\nT = Thing\nI = Thing()\n");
     CHECK(setting(model, "helper").kind == Kind::object);
     CHECK(setting(model, "T").text == "class settings.Thing");
-    CHECK_FALSE(setting(model, "X").is_known());
-    CHECK(setting(model, "X").producer == "settings.helper");
+    CHECK(setting(model, "X").is_true());
+    CHECK_FALSE(setting(model, "I").is_known());
+    CHECK(setting(model, "I").producer == "settings.Thing");
   }
 
   TEST_CASE("a syntax error is a DPL001 problem, not a failure") {

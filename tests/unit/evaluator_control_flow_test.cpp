@@ -87,13 +87,12 @@ TEST_SUITE("evaluator-control-flow") {
     CHECK(setting(model, "SAME").integer == 1);
   }
 
-  TEST_CASE("for, while and with bodies are not run: what they bind becomes unknown") {
+  TEST_CASE("for loops over unknown iterables, while and with bodies are not run: what they bind becomes unknown") {
     const auto model = run(
-        "APPS = ['a']\nEXTRA = ['b']\nfor app in EXTRA:\n    APPS.append(app)\n    LAST = app\n"
+        "import sys\nAPPS = ['a']\nEXTRA = ['b']\nfor app in sys.argv:\n    LAST = app\n"
         "N = 0\nwhile N < 3:\n    N += 1\nwith open('key.txt') as f:\n    KEY = f.read()\nKEPT = 'k'\n");
-    CHECK_FALSE(setting(model, "APPS").is_known());
-    CHECK(setting(model, "APPS").unknown_reason.find("for loop") != std::string::npos);
     CHECK_FALSE(setting(model, "LAST").is_known());
+    CHECK(setting(model, "LAST").unknown_reason.find("for loop") != std::string::npos);
     CHECK_FALSE(setting(model, "N").is_known());
     CHECK_FALSE(setting(model, "KEY").is_known());
     CHECK_FALSE(setting(model, "f").is_known());

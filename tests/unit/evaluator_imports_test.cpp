@@ -6,6 +6,8 @@
 
 #include "temp_dir.hpp"
 
+#include "checks/settings/django_defaults.hpp"
+
 using namespace evaluator_test;
 using deployctl::checks::settings::evaluate_settings;
 
@@ -67,6 +69,25 @@ TEST_SUITE("evaluator-imports") {
     CHECK(setting(model, "DEBUG").is_false());
     CHECK(is_string(setting(model, "LOCAL"), "no"));
     CHECK(model.problems.empty());
+    // `from local_settings import *` (absolute, no such module anywhere deployctl knows) is absent too.
+    CHECK(model.namespace_complete);
+  }
+
+  TEST_CASE("local settings imported under a condition: an absent file ends that path, the rest stays complete") {
+    const auto model = settings_of("imports", "other.guarded");
+    CHECK(setting(model, "DEBUG").is_false());
+    CHECK(model.namespace_complete);
+    CHECK(model.problems.empty());
+  }
+
+  TEST_CASE("a star import from a library module leaves the namespace incomplete, saying which import") {
+    const auto model = run("DEBUG = False\nfrom somewhere.settings import *\nX = UNSEEN\n");
+    CHECK_FALSE(model.namespace_complete);
+    CHECK(model.namespace_incomplete_because.find("the star import from somewhere.settings at settings.py:2") !=
+          std::string::npos);
+    CHECK(setting(model, "X").unknown_reason.find("somewhere.settings at settings.py:2") != std::string::npos);
+    const auto value = deployctl::checks::settings::setting_or_default(model, "SECURE_SSL_REDIRECT");
+    CHECK(value.unknown_reason.find("may be set by the star import from somewhere.settings") != std::string::npos);
   }
 
   TEST_CASE("importing a name the module does not define raises ImportError") {

@@ -64,6 +64,8 @@ TEST_SUITE("evaluator-os-environ") {
     CHECK(key.unknown_reason.find("KeyError") != std::string::npos);
     REQUIRE(key.env != nullptr);
     CHECK(key.env->reader == "os.environ[]");
+    CHECK(key.unknown_reason.find("required from the environment") != std::string::npos);
+    CHECK(key.env->required_by == "os.environ['SECRET_KEY'] at settings.py:2 raises KeyError without it");
     const auto set = run("import os\nSECRET_KEY = os.environ['SECRET_KEY']\n", env_of({{"SECRET_KEY", "s3cret"}}));
     CHECK(is_string(setting(set, "SECRET_KEY"), "s3cret"));
   }

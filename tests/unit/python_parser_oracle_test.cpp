@@ -209,8 +209,23 @@ class Canonical {
     aliases(v.names);
     text += " level:" + std::to_string(v.level);
   }
-  void stmt_node(const FunctionDef& v) { text += "FunctionDef"; word(v.name); block(" body", v.body); }
-  void stmt_node(const ClassDef& v) { text += "ClassDef"; word(v.name); block(" body", v.body); }
+  void stmt_node(const FunctionDef& v) {
+    text += "FunctionDef";
+    word(v.name);
+    text += " params(";
+    for (const Parameter& p : v.parameters) {
+      text += "(param";
+      word(p.name);
+      text += " " + std::to_string(static_cast<int>(p.kind));
+      expr(p.default_value);
+      text += ")";
+    }
+    text += ")";
+    block(" body", v.body);
+  }
+  void stmt_node(const ClassDef& v) { text += "ClassDef"; word(v.name); exprs("bases", v.bases); block(" body", v.body); }
+  void stmt_node(const Return& v) { text += "Return"; expr(v.value); }
+  void stmt_node(const Raise& v) { text += "Raise"; expr(v.exception); }
   void stmt_node(const For& v) {
     text += "For";
     expr(v.target);
@@ -362,8 +377,21 @@ def canonical(source_bytes):
         elif t is ast.Import: out.append("Import"); aliases(node.names)
         elif t is ast.ImportFrom:
             out.append("ImportFrom"); optional_word(node.module); aliases(node.names); out.append(" level:%d" % node.level)
-        elif t in (ast.FunctionDef, ast.AsyncFunctionDef): out.append("FunctionDef"); word(node.name); block(" body", node.body)
-        elif t is ast.ClassDef: out.append("ClassDef"); word(node.name); block(" body", node.body)
+        elif t in (ast.FunctionDef, ast.AsyncFunctionDef):
+            out.append("FunctionDef"); word(node.name); out.append(" params(")
+            a = node.args
+            positional = a.posonlyargs + a.args
+            defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+            params = [(p.arg, 0, d) for p, d in zip(positional, defaults)]
+            if a.vararg: params.append((a.vararg.arg, 1, None))
+            params += [(p.arg, 2, d) for p, d in zip(a.kwonlyargs, a.kw_defaults)]
+            if a.kwarg: params.append((a.kwarg.arg, 3, None))
+            for name, kind, default in params:
+                out.append("(param"); word(name); out.append(" %d" % kind); expr(default); out.append(")")
+            out.append(")"); block(" body", node.body)
+        elif t is ast.ClassDef: out.append("ClassDef"); word(node.name); exprs("bases", node.bases); block(" body", node.body)
+        elif t is ast.Return: out.append("Return"); expr(node.value)
+        elif t is ast.Raise: out.append("Raise"); expr(node.exc)
         elif t in (ast.For, ast.AsyncFor):
             out.append("For"); expr(node.target); expr(node.iter); block(" body", node.body); block(" orelse", node.orelse)
         elif t is ast.While: out.append("While"); expr(node.test); block(" body", node.body); block(" orelse", node.orelse)

@@ -31,6 +31,20 @@ TEST_SUITE("rules-own debug") {
     }
   }
 
+  TEST_CASE("rules-own DBG001: an env helper written in the project is followed") {
+    const auto f = run_rule("DBG001",
+                            "import os\ndef envbool(name, default):\n"
+                            "    return os.environ.get(name, default).lower() in ('1', 'true', 'yes')\n"
+                            "DEBUG = envbool('DEBUG', 'True')\n");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].message.find("DEBUG") != std::string::npos);
+    CHECK(run_rule("DBG001",
+                   "import os\ndef envbool(name, default):\n"
+                   "    return os.environ.get(name, default).lower() in ('1', 'true', 'yes')\n"
+                   "DEBUG = envbool('DEBUG', 'False')\n")
+              .empty());
+  }
+
   TEST_CASE("rules-own DBG001: fires on the default when a .env file may set the variable") {
     // Without a known project, python-decouple may read a .env file: the value is unknown, the default is not.
     const auto f = run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=True, cast=bool)\n", {}, {});

@@ -36,6 +36,33 @@ TEST_SUITE("rules-own secret key") {
     CHECK(run_rule("SK001", "import os\nSECRET_KEY = os.environ.get('K', 'fallback-key')\n").empty());  // SK002's
   }
 
+  TEST_CASE("rules-own: where a key comes from is stated as what happens at runtime") {
+    // No default: os.environ.get() gives None, which DJ009 says rather than "the default applies".
+    const auto none = run_rule("DJ009", "import os\nSECRET_KEY = os.environ.get('SECRET_KEY')\n");
+    REQUIRE(none.size() == 1);
+    CHECK(none[0].message.find("no default is written: os.environ.get() gives None") != std::string::npos);
+    // `if not SECRET_KEY: raise`: the settings require the variable, so nothing about its value is claimed.
+    CHECK(run_rule("DJ009",
+                   "import os\nSECRET_KEY = os.environ.get('SECRET_KEY')\nif not SECRET_KEY:\n"
+                   "    raise RuntimeError('set SECRET_KEY')\n")
+              .empty());
+    // A helper written in the project is followed: its default is what applies.
+    const auto helper = run_rule("DJ009",
+                                 "import os\ndef envsecret(name, default):\n    return os.environ.get(name, default)\n"
+                                 "SECRET_KEY = envsecret('SECRET_KEY', '---')\n");
+    REQUIRE(helper.size() == 1);
+    CHECK(helper[0].message.find("the default written in the settings applies") != std::string::npos);
+    CHECK(helper[0].where.line == 4);
+  }
+
+  TEST_CASE("rules-own SK003: a key drawn from random.SystemRandom() fires") {
+    const auto f = run_rule("SK003",
+                            "import random\nSECRET_KEY = ''.join(random.SystemRandom().choice('abcdef0123') "
+                            "for _ in range(50))\n");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].message.find("choice()") != std::string::npos);
+  }
+
   TEST_CASE("rules-own SK002: each fallback idiom fires, whatever the key's length") {
     const char* sources[] = {
         "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",

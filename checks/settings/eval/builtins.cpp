@@ -6,8 +6,10 @@
 #include "checks/settings/eval/expressions.hpp"
 #include "checks/settings/eval/library.hpp"
 #include "checks/settings/eval/limits.hpp"
+#include "checks/settings/eval/merge.hpp"
 #include "checks/settings/eval/methods.hpp"
 #include "checks/settings/eval/operators.hpp"
+#include "checks/settings/eval/project_code.hpp"
 #include "checks/settings/eval/python_text.hpp"
 #include "checks/settings/eval/values.hpp"
 
@@ -407,9 +409,22 @@ ValuePtr builtin_getattr(CallSite& site) {
 }
 
 ValuePtr builtin_globals(CallSite& site) {
-  // vars(obj) is obj.__dict__, which we do not model; vars() and locals() at module level are the globals.
+  // vars(obj) is obj.__dict__, which we model for project classes only; vars() and locals() at module level
+  // are the globals.
+  if (site.args.positional.size() == 1 && !site.args.unexpanded && site.args.keywords.empty())
+    if (const ProjectDefinition* definition = project_definition(site.frame, *site.args.positional[0]);
+        definition && definition->cls)
+      return class_vars(*definition, site.origin);
   if (!site.args.positional.empty() || site.args.unexpanded) return unmodelled_call(site);
   return share(make_object("instance", "globals", site.origin));
+}
+
+ValuePtr builtin_dir(CallSite& site) {
+  if (site.args.positional.size() == 1 && !site.args.unexpanded && site.args.keywords.empty())
+    if (const ProjectDefinition* definition = project_definition(site.frame, *site.args.positional[0]);
+        definition && definition->cls)
+      return class_dir(*definition, site.origin);
+  return unmodelled_call(site);
 }
 
 ValuePtr globals_update(CallSite& site) {
@@ -419,7 +434,8 @@ ValuePtr globals_update(CallSite& site) {
       if (key.kind == Kind::string) site.frame.bind(key.text, share(value));
   } else if (mapping) {
     // Names we cannot see are being bound: lookups of missing names must not claim they are undefined.
-    site.frame.module.complete = false;
+    unknown_globals_write(site.frame, "globals().update() with a mapping deployctl does not know at " +
+                                          site.origin.file + ":" + std::to_string(site.origin.position.line));
   }
   for (const auto& [name, value] : site.args.keywords) site.frame.bind(name, value);
   return share(Value::none(site.origin));
@@ -465,6 +481,7 @@ void add_builtin_handlers(HandlerTable& table) {
   table.emplace("globals", &builtin_globals);
   table.emplace("locals", &builtin_globals);
   table.emplace("vars", &builtin_globals);
+  table.emplace("dir", &builtin_dir);
   table.emplace("globals.update", &globals_update);
   table.emplace("globals.get", &globals_get);
 }

@@ -7,9 +7,11 @@
 
 #include "checks/settings/eval/expressions.hpp"
 #include "checks/settings/eval/library.hpp"
+#include "checks/settings/eval/merge.hpp"
 #include "checks/settings/eval/methods.hpp"
 #include "checks/settings/eval/paths.hpp"
 #include "checks/settings/eval/places.hpp"
+#include "checks/settings/eval/project_code.hpp"
 #include "checks/settings/eval/values.hpp"
 
 namespace deployctl::checks::settings::eval {
@@ -173,11 +175,21 @@ ValuePtr call_value(Frame& frame, const ValuePtr& callee, Arguments args, const 
     return raise_unknown(frame, PyException::type_error, callee->describe(false) + " is not callable (TypeError)",
                          origin);
   }
+  if (const ProjectDefinition* definition = project_definition(frame, *callee); definition && definition->function)
+    return call_project_function(frame, *definition, std::move(site.args), origin);
   if (const CallHandler handler = find_handler(site.qualname)) return handler(site);
   return unmodelled_call(site);
 }
 
 ValuePtr unmodelled_call(const CallSite& site) {
+  // Code we do not model may raise anything, and with the globals in hand may bind any name.
+  site.frame.may_raise_anything();
+  const auto is_globals = [](const ValuePtr& arg) { return arg && is_object(*arg, "instance", "globals"); };
+  bool gets_globals = std::any_of(site.args.positional.begin(), site.args.positional.end(), is_globals);
+  for (const auto& keyword : site.args.keywords) gets_globals = gets_globals || is_globals(keyword.second);
+  if (gets_globals)
+    unknown_globals_write(site.frame, site.qualname + "(), which gets globals(), at " + site.origin.file + ":" +
+                                          std::to_string(site.origin.position.line));
   Value out = Value::unknown(site.qualname + "() is not modelled by deployctl", site.origin);
   out.producer = site.qualname;
   // The result may well depend on an environment variable passed in: keep that visible.

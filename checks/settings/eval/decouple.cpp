@@ -217,12 +217,8 @@ ValuePtr config_get(CallSite& site) {
       return maybe_set_value(lookup, read, site.origin);
     case EnvLookup::State::unset:
       if (!fallback) {
-        frame.raise(PyException::undefined_value_error);
-        Value out = Value::unknown("config('" + option->text + "') raises UndefinedValueError: " + option->text +
-                                       " is not set in the analysed environment and has no default",
-                                   site.origin);
-        out.env = read;
-        return share(std::move(out));
+        return required_from_env(frame, read, PyException::undefined_value_error, "config('" + option->text + "')",
+                                 site.origin);
       }
       value = with_env(*fallback, read);
       break;

@@ -274,12 +274,8 @@ ValuePtr get_value(CallSite& site, const std::string& variable, Request request,
       return maybe_set_value(lookup, read, site.origin);
     case EnvLookup::State::unset:
       if (!request.fallback) {
-        frame.raise(PyException::improperly_configured);
-        Value out = Value::unknown(request.reader + "('" + variable + "') raises ImproperlyConfigured: " + variable +
-                                       " is not set in the analysed environment and has no default",
-                                   site.origin);
-        out.env = read;
-        return share(std::move(out));
+        return required_from_env(frame, read, PyException::improperly_configured,
+                                 request.reader + "('" + variable + "')", site.origin);
       }
       value = with_env(*request.fallback, read);
       from_default = true;

@@ -57,6 +57,20 @@ ValuePtr with_env(const Value& value, const std::shared_ptr<const EnvRead>& read
   return share(std::move(copy));
 }
 
+ValuePtr required_from_env(Frame& frame, const std::shared_ptr<const EnvRead>& read, PyException type,
+                           const std::string& what, const Origin& where) {
+  frame.raise(type);
+  const std::string raises = what + " at " + where.file + ":" + std::to_string(where.position.line) + " raises " +
+                             std::string(exception_name(type));
+  auto required = std::make_shared<EnvRead>(*read);
+  required->required_by = raises + " without it";
+  Value value = Value::unknown("required from the environment: " + read->variable +
+                                   " is not set in the analysed environment, and " + raises + " without it",
+                               where);
+  value.env = std::move(required);
+  return share(std::move(value));
+}
+
 ValuePtr maybe_set_value(const EnvLookup& lookup, const std::shared_ptr<const EnvRead>& read, const Origin& where) {
   Value value = Value::unknown(lookup.reason, where);
   value.env = read;
@@ -101,12 +115,7 @@ ValuePtr read_environ_item(Frame& frame, const ValuePtr& key, const Origin& orig
       return maybe_set_value(lookup, read, origin);
     case EnvLookup::State::unset: break;
   }
-  frame.raise(PyException::key_error);
-  Value value = Value::unknown("os.environ['" + key->text + "'] raises KeyError: " + key->text +
-                                   " is not set in the analysed environment",
-                               origin);
-  value.env = read;
-  return share(std::move(value));
+  return required_from_env(frame, read, PyException::key_error, "os.environ['" + key->text + "']", origin);
 }
 
 ValuePtr environ_contains(Frame& frame, const ValuePtr& key, const Origin& origin) {

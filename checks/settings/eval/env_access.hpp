@@ -31,6 +31,10 @@ std::shared_ptr<const EnvRead> record_env_read(Frame& frame, EnvReadSpec spec, b
 ValuePtr env_text(const std::string& text, const std::shared_ptr<const EnvRead>& read, const Origin& where);
 // `value` (a default, or a value computed from the read) with the read's provenance attached.
 ValuePtr with_env(const Value& value, const std::shared_ptr<const EnvRead>& read);
+// A read with no default of a variable that is not set: raises `type` and gives the unknown value of a
+// variable the settings require from the environment. `what` names the read, e.g. "os.environ['X']".
+ValuePtr required_from_env(Frame& frame, const std::shared_ptr<const EnvRead>& read, PyException type,
+                           const std::string& what, const Origin& where);
 // The unknown value of a variable that a .env loader may have set.
 ValuePtr maybe_set_value(const EnvLookup& lookup, const std::shared_ptr<const EnvRead>& read, const Origin& where);
 

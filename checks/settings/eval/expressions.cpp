@@ -14,6 +14,7 @@
 #include "checks/settings/eval/operators.hpp"
 #include "checks/settings/eval/paths.hpp"
 #include "checks/settings/eval/places.hpp"
+#include "checks/settings/eval/project_code.hpp"
 #include "checks/settings/eval/values.hpp"
 
 namespace deployctl::checks::settings::eval {
@@ -71,7 +72,8 @@ struct ExpressionVisitor {
     if (ValuePtr bound = frame.lookup(name.id)) return bound;
     if (ValuePtr builtin = builtin_value(name.id, origin)) return builtin;
     if (!frame.module.complete)
-      return unknown_value("'" + name.id + "' is not bound here; it may come from a star import deployctl cannot see",
+      return unknown_value("'" + name.id + "' is not bound here; it may be bound by " +
+                               frame.module.incomplete_because,
                            origin);
     return unknown_value("'" + name.id + "' is not defined (NameError)", origin);
   }
@@ -302,6 +304,13 @@ ValuePtr member_of(Frame& frame, const ValuePtr& value, std::string_view attr, c
   switch (value->kind) {
     case Kind::object:
       if (is_project_module(frame.run, *value)) return project_member(frame, *value, attr, origin);
+      if (const ProjectDefinition* definition = project_definition(frame, *value); definition && definition->cls) {
+        if (ValuePtr attribute = class_attribute(*definition, attr, origin)) return attribute;
+        return raise_unknown(frame, PyException::attribute_error,
+                             "class " + definition->qualname + " has no attribute '" + std::string(attr) +
+                                 "' (AttributeError)",
+                             origin);
+      }
       return library_member(frame, value, attr, origin);
     case Kind::path:
       if (auto result = path_attribute(frame, value, attr, origin)) return *result;
@@ -311,6 +320,12 @@ ValuePtr member_of(Frame& frame, const ValuePtr& value, std::string_view attr, c
         // An unmodelled library object: keep its qualified name so that calling it names the producer.
         Value out = Value::unknown(value->unknown_reason, origin);
         out.text = value->text + "." + std::string(attr);
+        return share(std::move(out));
+      }
+      if (!value->producer.empty() && value->alternatives.empty()) {
+        // The result of an unmodelled call (`random.SystemRandom()`): its methods keep the producer's name.
+        Value out = Value::unknown(value->unknown_reason, origin);
+        out.text = value->producer + "." + std::string(attr);
         return share(std::move(out));
       }
       return unknown_from(*value, origin, "." + std::string(attr));

@@ -33,6 +33,7 @@ constexpr std::array<std::string_view, 5> os_error = {"OSError", "IOError", "Env
 constexpr std::array<std::string_view, 3> improperly_configured = {"ImproperlyConfigured", "Exception",
                                                                     "BaseException"};
 constexpr std::array<std::string_view, 3> undefined_value = {"UndefinedValueError", "Exception", "BaseException"};
+constexpr std::array<std::string_view, 2> other_exception = {"Exception", "BaseException"};
 constexpr std::array<std::string_view, 4> recursion_error = {"RecursionError", "RuntimeError", "Exception",
                                                               "BaseException"};
 
@@ -60,8 +61,14 @@ std::span<const std::string_view> exception_lineage(PyException type) {
     case PyException::improperly_configured: return improperly_configured;
     case PyException::undefined_value_error: return undefined_value;
     case PyException::recursion_error: return recursion_error;
+    case PyException::other: return other_exception;
   }
   return value_error;
+}
+
+void mark_incomplete(LoadedModule& module, std::string why) {
+  if (module.complete) module.incomplete_because = std::move(why);
+  module.complete = false;
 }
 
 std::string_view exception_name(PyException type) { return exception_lineage(type).front(); }
@@ -92,6 +99,10 @@ bool Frame::raise(PyException type) {
     raised = Raised{type, context};
     return true;
   }
+  if (call) {
+    if (uncertainty == 0 && !call->certain_raise) call->certain_raise = type;
+    else if (uncertainty > 0) call->possible_raises.push_back(type);
+  }
   return false;
 }
 
@@ -102,6 +113,17 @@ void Frame::may_raise(PyException type) {
     context->possible_entries.push_back(scope->changes_up_to(context->body_scope));
     return;
   }
+  if (call) call->possible_raises.push_back(type);
+}
+
+void Frame::may_raise_anything() {
+  for (auto it = tries.rbegin(); it != tries.rend(); ++it) {
+    TryContext* context = *it;
+    if (context->statement->handlers.empty()) continue;
+    context->possible_entries.push_back(scope->changes_up_to(context->body_scope));
+    return;
+  }
+  if (call) call->may_raise_anything = true;
 }
 
 bool Frame::catches(PyException type) const {

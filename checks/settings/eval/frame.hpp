@@ -22,11 +22,18 @@ namespace deployctl::checks::settings::eval {
 // Exceptions the evaluator knows the settings would certainly raise at some point.
 enum class PyException {
   import_error, module_not_found, key_error, index_error, value_error, type_error, attribute_error,
-  zero_division, os_error, improperly_configured, undefined_value_error, recursion_error
+  zero_division, os_error, improperly_configured, undefined_value_error, recursion_error,
+  other  // a class the evaluator does not know: caught by `except Exception` and bare `except` only
 };
 std::string_view exception_name(PyException type);
 // The exception's class and its bases, most derived first, up to BaseException.
 std::span<const std::string_view> exception_lineage(PyException type);
+
+struct ProjectDefinition;
+struct LoadedModule;
+// Names the module binds are not all visible from here on; `why` names the construct and where, e.g.
+// "the star import from local_settings at settings.py:40, a module deployctl cannot see".
+void mark_incomplete(LoadedModule& module, std::string why);
 
 struct LoadedModule {
   std::string name;                 // dotted; "" for an in-memory source without a project
@@ -35,9 +42,22 @@ struct LoadedModule {
   bool is_package = false;
   bool executing = true;            // still running: importing it now closes a cycle
   bool complete = true;             // every name it binds is visible to us (no star import from unseen code)
+  std::string incomplete_because;   // !complete: the first construct that bound names we cannot see, and where
   bool located = true;              // `name` is its real dotted name (false: in-memory source without a project)
   std::vector<std::string> included_files;  // split-settings include(): files already run in these globals
   Scope scope;
+};
+
+// A call of a function defined in the project, while its body runs.
+// Exceptions its body lets out go to the caller's frame once the call is over (see Frame::raise).
+struct FunctionCall {
+  std::string name;                          // qualified, for reasons
+  std::vector<ValuePtr> returns;             // every value a path through the body returned
+  std::optional<PyException> certain_raise;  // raised on the path that certainly runs
+  std::vector<PyException> possible_raises;  // raised in branches that may not run
+  bool may_raise_anything = false;           // ran code deployctl does not model
+  std::shared_ptr<const EnvRead> required;   // an unset variable without which the body raises
+  ValuePtr env_condition;                    // the first env-derived `if` test the path went through
 };
 
 class Frame;
@@ -78,6 +98,9 @@ class Evaluation {
   std::string dotenv_loader;
   bool dotenv_overrides = false;    // the loader also replaces variables that are set (load_dotenv(override=True))
   std::uint64_t work = 0;
+  // Functions and classes the project's code defines, by the place of their def/class statement.
+  std::map<std::string, std::shared_ptr<const ProjectDefinition>, std::less<>> definitions;
+  std::vector<const ProjectDefinition*> active_calls;  // project functions running now, outermost first
 
   // The parsed file, parsed once per run; null after a problem was reported (unreadable, syntax error).
   std::shared_ptr<const python::Module> parse_file(const std::filesystem::path& path, const std::string& display,
@@ -113,6 +136,15 @@ class Frame {
   int uncertainty = 0;             // > 0 inside code that may not run (a branch of an unknown condition)
   std::vector<TryContext*> tries;
   std::optional<Raised> raised;
+  FunctionCall* call = nullptr;    // inside a project function's body: where `return` goes
+  Scope* globals_view = nullptr;   // inside a project function: the scope its module's globals resolve in
+  // The current path ends here (return, break, continue, or a raise nothing catches in a branch that may
+  // not run): the rest of the block does not run, and a branch that ended is left out of the merge.
+  bool ended = false;
+  enum class LoopExit { none, break_loop, continue_loop };
+  LoopExit loop_exit = LoopExit::none;
+  int loop_uncertainty = -1;       // Frame::uncertainty when the innermost running loop began; -1: none
+  bool loop_control_unsure = false; // break/continue ran in a branch that may not run: the loop is not followed
 
   Origin origin(const python::Position& position) const { return Origin{file, position}; }
 
@@ -122,9 +154,13 @@ class Frame {
   // The code raises `type` here. When an enclosing try catches it, unwinds to it (certainly, or as a
   // possibility when the raise sits in code that may not run) and returns whether it unwinds. When nothing
   // catches it the module would fail to import; evaluation goes on and the caller makes the value unknown.
+  // Inside a project function, what no try of the function catches is recorded for the caller.
   bool raise(PyException type);
   // The code may raise `type` here (e.g. importing a third-party package that may be missing).
   void may_raise(PyException type);
+  // Code deployctl does not model runs here and may raise anything: the innermost try with handlers may
+  // start one of them from here.
+  void may_raise_anything();
   // Whether an enclosing try statement has a handler for `type`.
   bool catches(PyException type) const;
 };

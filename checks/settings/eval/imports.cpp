@@ -117,7 +117,7 @@ std::shared_ptr<LoadedModule> load_module(Evaluation& run, const std::string& do
     run_module_code(run, *module, *code);
     run.import_stack.pop_back();
   } else {
-    module->complete = false;
+    mark_incomplete(*module, module->file + ", which deployctl could not read or parse");
   }
   module->executing = false;
   status = LoadStatus::loaded;
@@ -133,7 +133,9 @@ ValuePtr missing_module(Frame& frame, const std::string& dotted, const Origin& o
   if (!frame.catches(PyException::module_not_found) && frame.uncertainty == 0)
     report_once(frame.run, "DPL003", "cannot import " + dotted + ": " + why + "; Django would fail to load the settings",
                 origin, "create the module, fix the import, or wrap it in try/except ImportError if it is optional");
-  frame.raise(PyException::module_not_found);
+  // Uncaught on a path that may not run (`if os.path.exists(...): from .local import *`): that path would
+  // fail to load the settings, so it ends here and the paths that load are the ones analysed.
+  if (!frame.raise(PyException::module_not_found) && (frame.uncertainty > 0 || frame.call)) frame.ended = true;
   return unknown_value("cannot import " + dotted + " (ModuleNotFoundError)", origin);
 }
 
@@ -163,23 +165,25 @@ ValuePtr import_dotted(Frame& frame, const std::string& dotted, const Origin& or
   return library_module(dotted, origin);
 }
 
-void star_import(Frame& frame, LoadedModule& module) {
+void star_import(Frame& frame, LoadedModule& module, const Origin& origin) {
+  const std::string import = "the star import from " + module.name + " at " + origin.file + ":" +
+                             std::to_string(origin.position.line);
   const Bindings& names = module.scope.changes();
   const ValuePtr all = module.scope.find("__all__");
   if (all && (all->kind == Kind::list || all->kind == Kind::tuple)) {
     for (const Value& item : all->items) {
       if (item.kind != Kind::string) {
-        frame.module.complete = false;
+        mark_incomplete(frame.module, import + ", whose __all__ holds a name deployctl does not know");
         continue;
       }
       if (const ValuePtr value = module.scope.find(item.text)) frame.bind(item.text, value);
     }
   } else {
-    if (all) frame.module.complete = false;
+    if (all) mark_incomplete(frame.module, import + ", whose __all__ deployctl does not know");
     for (const auto& [name, value] : names)
       if (value && !name.starts_with('_')) frame.bind(name, value);
   }
-  if (!module.complete) frame.module.complete = false;
+  if (!module.complete) mark_incomplete(frame.module, import + " (" + module.incomplete_because + ")");
 }
 
 std::string dotted_from(const py::ImportFrom& statement) {
@@ -196,7 +200,7 @@ void execute_import(Frame& frame, const py::Import& statement, const py::Positio
     bool executing = false;
     const ValuePtr module = import_dotted(frame, alias.name, origin, project, executing);
     if (executing && !is_package_of(alias.name, frame.module.name)) report_cycle(frame.run, alias.name, origin);
-    if (frame.raised) return;
+    if (frame.raised || frame.ended) return;
     if (alias.asname) {
       frame.bind(*alias.asname, module);
       continue;
@@ -212,7 +216,9 @@ void execute_import_from(Frame& frame, const py::ImportFrom& statement, const py
   const std::string written = dotted_from(statement);
   const bool star = !statement.names.empty() && statement.names.front().name == "*";
   const auto bind_all_unknown = [&](const std::string& reason) {
-    if (star) frame.module.complete = false;
+    if (star)
+      mark_incomplete(frame.module, "the star import from " + written + " at " + origin.file + ":" +
+                                        std::to_string(origin.position.line) + " (" + reason + ")");
     else
       for (const py::Alias& alias : statement.names)
         frame.bind(alias.asname.value_or(alias.name), unknown_value(reason, frame.origin(alias.position)));
@@ -230,19 +236,27 @@ void execute_import_from(Frame& frame, const py::ImportFrom& statement, const py
   }
   if (!base) {
     ValuePtr failed = missing_module(frame, written, origin, "a relative import beyond the top-level package");
-    if (frame.raised) return;
+    if (frame.raised || frame.ended) return;
     return bind_all_unknown(failed->unknown_reason);
   }
 
   std::shared_ptr<LoadedModule> project;
   bool executing = false;
   const ValuePtr module = import_dotted(frame, *base, origin, project, executing);
-  if (frame.raised) return;
+  if (frame.raised || frame.ended) return;
   if (!module->is_known()) return bind_all_unknown(module->unknown_reason);
 
   if (!project) {  // a library module
+    // `try: from local_settings import * except ImportError: pass` is the optional-override idiom: a module
+    // that is neither in the project nor a library deployctl knows is absent here, and the handler runs.
+    if (star && frame.catches(PyException::module_not_found) && !library_import_succeeds(*base)) {
+      (void)missing_module(frame, *base, origin, "neither the project nor a library deployctl knows has it");
+      return;
+    }
     if (star) {
-      frame.module.complete = false;
+      mark_incomplete(frame.module, "the star import from " + *base + " at " + origin.file + ":" +
+                                        std::to_string(origin.position.line) +
+                                        ", a module outside the project whose names deployctl does not know");
       return;
     }
     for (const py::Alias& alias : statement.names)
@@ -253,7 +267,7 @@ void execute_import_from(Frame& frame, const py::ImportFrom& statement, const py
 
   if (star) {
     if (executing) report_cycle(frame.run, *base, origin);
-    star_import(frame, *project);
+    star_import(frame, *project, origin);
     return;
   }
   for (const py::Alias& alias : statement.names) {

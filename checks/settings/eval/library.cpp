@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "checks/settings/eval/configurations.hpp"
 #include "checks/settings/eval/values.hpp"
 
 namespace deployctl::checks::settings::eval {
@@ -54,6 +55,9 @@ constexpr Member members[] = {
     {"split_settings", "module", ""},
     {"split_settings.tools", "module", ""},
     {"dotenv", "module", ""},
+    {"configurations", "module", ""},
+    {"configurations.Configuration", "class", ""},
+    {"configurations.values", "module", ""},
     {"django", "module", ""},
     {"django.core", "module", ""},
     {"django.core.management", "module", ""},
@@ -77,7 +81,7 @@ constexpr std::array<std::string_view, 69> always_importable = {
 
 // Libraries modelled here: a settings module using them fails at import time without them, so their
 // import is taken to succeed as well.
-constexpr std::array<std::string_view, 5> modelled_packages = {"environ", "decouple", "dj_database_url",
+constexpr std::array<std::string_view, 6> modelled_packages = {"configurations", "environ", "decouple", "dj_database_url",
                                                                "split_settings", "dotenv"};
 
 const Member* find_member(std::string_view qualname) {
@@ -98,6 +102,7 @@ const HandlerTable& handlers() {
     add_dj_database_url_handlers(t);
     add_split_settings_handlers(t);
     add_misc_library_handlers(t);
+    add_configurations_handlers(t);
     return t;
   }();
   return table;
@@ -114,8 +119,8 @@ constexpr std::array<std::string_view, 27> builtin_exceptions = {
     "UnicodeDecodeError", "PermissionError", "RecursionError", "Warning", "DeprecationWarning", "UserWarning",
     "SystemExit", "AssertionError"};
 
-constexpr std::array<std::string_view, 38> builtin_functions = {
-    "len", "sorted", "min", "max", "sum", "any", "all", "abs", "round", "repr", "print", "isinstance",
+constexpr std::array<std::string_view, 39> builtin_functions = {
+    "dir", "len", "sorted", "min", "max", "sum", "any", "all", "abs", "round", "repr", "print", "isinstance",
     "map", "filter", "open", "getattr", "hasattr", "setattr", "vars", "globals", "locals", "id", "hash",
     "format", "ord", "chr", "iter", "next", "callable", "issubclass", "exec", "eval", "compile", "input",
     "__import__", "divmod", "pow", "hex"};

@@ -18,6 +18,8 @@ inline constexpr std::size_t max_text_bytes = 1 << 20; // computed strings
 inline constexpr std::size_t max_alternatives = 8;     // possible values kept for a merged name
 inline constexpr std::size_t max_iterations = 10000;   // elements a comprehension or builtin walks through
 inline constexpr std::uint64_t max_work = 50'000'000;  // evaluation steps for one run, a guard against blow-ups
+inline constexpr std::size_t max_call_depth = 8;       // project functions calling project functions
+inline constexpr std::size_t max_loop_iterations = 1000; // iterations of one for loop the evaluator follows
 inline constexpr int max_env_proxy_depth = 8;          // django-environ's '$OTHER_VAR' indirections
 
 }  // namespace deployctl::checks::settings::eval

@@ -9,6 +9,8 @@
 
 namespace deployctl::checks::settings::eval {
 
+using Kind = Value::Kind;
+
 namespace {
 
 bool same_value(const ValuePtr& a, const ValuePtr& b) {
@@ -49,6 +51,30 @@ ValuePtr merge_values(const std::vector<ValuePtr>& values, const std::string& wh
     out.unknown_reason += " (too many possible values to list)";
   }
   return share(std::move(out));
+}
+
+bool is_setting_name(std::string_view name) {
+  bool letter = false;
+  for (const char c : name) {
+    if (c >= 'a' && c <= 'z') return false;
+    letter = letter || (c >= 'A' && c <= 'Z');
+  }
+  return letter && name.front() != '_';
+}
+
+void unknown_globals_write(Frame& frame, const std::string& why) {
+  mark_incomplete(frame.module, why);
+  Scope& scope = frame.globals_view ? *frame.globals_view : *frame.scope;
+  Bindings changed;
+  for (const auto& [name, value] : scope.flatten()) {
+    if (!is_setting_name(name) || value->kind == Kind::object) continue;
+    Value out = Value::unknown("may have been replaced by " + why, value->origin);
+    if (value->is_known()) out.alternatives.push_back(*value);
+    else out.alternatives = value->alternatives;
+    out.env = value->env;
+    changed.emplace(name, share(std::move(out)));
+  }
+  scope.apply(changed);
 }
 
 void merge_paths(Scope& target, const std::vector<const Bindings*>& paths, const std::string& why) {

@@ -5,6 +5,7 @@
 #include "checks/settings/eval/env_access.hpp"
 #include "checks/settings/eval/expressions.hpp"
 #include "checks/settings/eval/library.hpp"
+#include "checks/settings/eval/merge.hpp"
 #include "checks/settings/eval/values.hpp"
 
 namespace deployctl::checks::settings::eval {
@@ -159,7 +160,22 @@ void write_place(Frame& frame, const Place& place, ValuePtr value, bool in_place
     frame.raise(PyException::type_error);  // NameError in Python; nothing to change
     return;
   }
-  if (is_object(*old, "instance", "os.environ")) return;
+  const Value& key = *place.keys.front();
+  if (is_object(*old, "instance", "os.environ")) {  // env = os.environ; env['X'] = ...
+    if (place.keys.size() == 1 && key.kind == Kind::string) write_env(frame, key.text, value);
+    return;
+  }
+  if (is_object(*old, "instance", "globals")) {  // g = globals(); g['X'] = ... (a helper handed globals())
+    if (key.kind != Kind::string) {
+      unknown_globals_write(frame, "globals()[...] with a name deployctl does not know at " + origin.file + ":" +
+                                       std::to_string(origin.position.line));
+      return;
+    }
+    if (place.keys.size() == 1) return frame.bind(key.text, value);
+    Place inner{key.text, {place.keys.begin() + 1, place.keys.end()},
+                {place.key_origins.begin() + 1, place.key_origins.end()}};
+    return write_place(frame, inner, std::move(value), in_place, origin);
+  }
   const ValuePtr changed = replace_in(frame, old, place, 0, value, origin);
   if (changed != old) rebind(frame, place.root, old, changed, true);
 }
@@ -185,7 +201,12 @@ void assign_target(Frame& frame, const py::ExprPtr& target, const ValuePtr& valu
       if (key->kind == Kind::string) write_env(frame, key->text, value);
       return;
     }
-    if (is_object(*container, "instance", "globals") && key->kind == Kind::string) frame.bind(key->text, value);
+    if (is_object(*container, "instance", "globals")) {
+      if (key->kind == Kind::string) frame.bind(key->text, value);
+      else
+        unknown_globals_write(frame, "globals()[...] with a name deployctl does not know at " + origin.file + ":" +
+                                         std::to_string(origin.position.line));
+    }
     return;
   }
   if (const auto* attribute = py::as<py::Attribute>(target)) {

@@ -98,14 +98,16 @@ ValuePtr include(CallSite& site) {
   Evaluation& run = frame.run;
   const ValuePtr none = share(Value::none(site.origin));
   if (run.project_dir.empty() || site.args.unexpanded) {
-    frame.module.complete = false;  // what the files bind is not visible here
+    mark_incomplete(frame.module, "the include() at " + site.origin.file + ":" +
+                                      std::to_string(site.origin.position.line) + ", whose files deployctl cannot tell");
     return none;
   }
   if (frame.include_depth >= max_include_depth) return none;
   const std::string base = frame.file_path.parent_path().string();
   for (const ValuePtr& argument : site.args.positional) {
     if (argument->kind != Kind::string) {
-      frame.module.complete = false;
+      mark_incomplete(frame.module, "the include() at " + site.origin.file + ":" +
+                                        std::to_string(site.origin.position.line) + " of a file deployctl cannot tell");
       continue;
     }
     const bool is_optional = argument->producer == optional_producer;
@@ -130,7 +132,9 @@ ValuePtr include(CallSite& site) {
       const std::string display = run.display_path(absolute);
       const auto code = run.parse_file(absolute, display, site.origin);
       if (!code) {
-        frame.module.complete = false;
+        mark_incomplete(frame.module, "the include() at " + site.origin.file + ":" +
+                                          std::to_string(site.origin.position.line) + " of " + display +
+                                          ", which deployctl could not read or parse");
         continue;
       }
       // The file runs in the including module's globals: same scope, same __file__, its own origins.

@@ -172,7 +172,12 @@ std::optional<MethodResult> string_method(StringCall& c) {
       const Value& item = (*items)[i];
       if (item.kind != Kind::string) {
         if (item.is_known()) return c.raise(PyException::type_error, "join() of a non-str item (TypeError)");
-        return c.unknown(item.unknown_reason.empty() ? "join() of unknown items" : item.unknown_reason);
+        if (item.producer.empty())
+          return c.unknown(item.unknown_reason.empty() ? "join() of unknown items" : item.unknown_reason);
+        // ''.join(random.SystemRandom().choice(chars) for _ in range(50)): made by the items' producer.
+        Value joined = Value::unknown(item.unknown_reason, c.site.origin);
+        joined.producer = item.producer;
+        return MethodResult{share(std::move(joined)), nullptr};
       }
       if (!env_item && item.env) env_item = &item;
       if (i) out += s;
@@ -227,6 +232,19 @@ std::optional<MethodResult> string_method(StringCall& c) {
   if (m == "isdigit" || m == "isdecimal" || m == "isnumeric") {
     if (!is_ascii(s)) return c.unknown("digit tests on non-ASCII text are not modelled");
     return c.boolean(!s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }));
+  }
+  if (m == "isupper" || m == "islower") {
+    // Python: at least one cased character, and no cased character of the other case.
+    if (!is_ascii(s)) return c.unknown("case tests on non-ASCII text are not modelled");
+    const bool upper = m == "isupper";
+    bool cased = false;
+    for (const char ch : s) {
+      const bool is_upper = ch >= 'A' && ch <= 'Z';
+      const bool is_lower = ch >= 'a' && ch <= 'z';
+      if ((upper && is_lower) || (!upper && is_upper)) return c.boolean(false);
+      cased = cased || is_upper || is_lower;
+    }
+    return c.boolean(cased);
   }
   if (m == "encode") {
     const auto encoding = c.string_arg(0, "encoding", bad);
