@@ -96,13 +96,15 @@ Result<TreePtr> commit_tree(const git_commit* commit) {
 }  // namespace
 
 Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
-                                              HistoryScanStats* stats) {
+                                              HistoryScanStats* stats, const ScannedBefore* before) {
   git_repository* repository = project.repository.get();
   git_revwalk* raw_walk = nullptr;
   if (libgit2().revwalk_new(&raw_walk, repository) < 0) return fail("cannot walk the git history: " + last_error_message());
   RevwalkPtr walk(raw_walk);
   libgit2().revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
   if (libgit2().revwalk_push(walk.get(), &start) < 0) return fail("cannot walk the git history: " + last_error_message());
+  if (before != nullptr && libgit2().revwalk_hide(walk.get(), &before->scanned) < 0)
+    return fail("cannot walk the git history: " + last_error_message());
 
   std::vector<HistoryBlob> blobs;
   std::unordered_set<std::string> seen_blobs;
@@ -110,7 +112,9 @@ Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, 
   std::string current_id;
   std::string current_date;
   TreeWalker walker(project, all_paths, [&](const git_oid& blob, const std::string& path) {
-    if (!seen_blobs.insert(oid_key(blob)).second) return;
+    std::string key = oid_key(blob);
+    if (before != nullptr && before->blobs.contains(key)) return;
+    if (!seen_blobs.insert(std::move(key)).second) return;
     if (stats) ++stats->blobs;
     if (current_id.empty()) {
       current_id = short_id(*libgit2().commit_id(current));
@@ -135,13 +139,22 @@ Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, 
   return blobs;
 }
 
-std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs) {
-  std::vector<HistorySecret> secrets;
-  std::unordered_set<std::uint64_t> seen_secrets;
+std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs,
+                                           std::vector<HistorySecret> known) {
+  std::vector<HistorySecret> secrets = std::move(known);
+  std::unordered_map<std::uint64_t, std::size_t> seen_secrets;  // digest -> index in `secrets`
+  for (std::size_t i = 0; i < secrets.size(); ++i) seen_secrets.emplace(secrets[i].literal.digest, i);
   for (const HistoryBlob& blob : blobs)
-    for (SecretLiteral& literal : blob_secrets(project.repository.get(), blob.blob, blob.path))
-      if (seen_secrets.insert(literal.digest).second)
+    for (SecretLiteral& literal : blob_secrets(project.repository.get(), blob.blob, blob.path)) {
+      const auto [seen, added] = seen_secrets.emplace(literal.digest, secrets.size());
+      if (added) {
         secrets.push_back({std::move(literal), blob.path, blob.commit, blob.date});
+      } else if (secrets[seen->second].literal.weight.weight == SecretWeight::throwaway &&
+                 literal.weight.weight == SecretWeight::live) {
+        // The value was first a test or dev credential and later a live one: the live use is what matters.
+        secrets[seen->second] = {std::move(literal), blob.path, blob.commit, blob.date};
+      }
+    }
   return secrets;
 }
 

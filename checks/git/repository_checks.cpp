@@ -2,9 +2,11 @@
 // the history, and turn what was found into findings under the GIT rules' metadata.
 #include "checks/git/repository_checks.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_set>
 
+#include "checks/git/history_cache.hpp"
 #include "checks/git/history_scan.hpp"
 #include "checks/git/ignore_coverage.hpp"
 #include "checks/git/sensitive_paths.hpp"
@@ -15,33 +17,82 @@ namespace deployctl::checks::git {
 
 namespace {
 
-// Reports a finding about a whole file (a tracked file, .gitignore, a file as it was in an old commit).
-void report(std::vector<Finding>& out, std::string_view rule_id, std::string message, const std::string& file,
-            std::string setting = {}) {
+// Reports a finding at `where` (line 0: about the whole file); throwaway secrets are for information only.
+void report(std::vector<Finding>& out, std::string_view rule_id, std::string message, const SourceSpan& where,
+            SecretWeight weight = SecretWeight::live, std::string setting = {}) {
   const rules::Rule* rule = rules::find_rule(rule_id);
   if (rule == nullptr) return;
   rules::FindingSink sink(rule->info, out);
-  sink.report(std::move(message), settings::Origin{file, python::Position{1, 1, 0, 0}, true}, std::move(setting));
+  const bool whole_file = where.line < 1;
+  const python::Position position{whole_file ? 1 : where.line, whole_file ? 1 : where.column, 0, 0};
+  sink.report(std::move(message), settings::Origin{where.file, position, whole_file}, std::move(setting));
+  out.back().where.commit = where.commit;
+  if (weight == SecretWeight::throwaway) out.back().severity = Severity::info;
 }
 
-bool blob_holds_private_key(git_repository* repository, const git_oid& id) {
+SourceSpan whole(const std::string& file) { return SourceSpan{file, 0, 0, 0, 0, true, {}}; }
+
+// The blob's text; nothing for a blob that cannot be read.
+std::optional<std::string> blob_text(git_repository* repository, const git_oid& id) {
   git_blob* raw = nullptr;
-  if (libgit2().blob_lookup(&raw, repository, &id) < 0) return false;
+  if (libgit2().blob_lookup(&raw, repository, &id) < 0) return std::nullopt;
   BlobPtr blob(raw);
   const auto size = static_cast<std::size_t>(libgit2().blob_rawsize(blob.get()));
-  return pem_holds_private_key(std::string_view(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size));
+  return std::string(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size);
+}
+
+constexpr std::string_view tracked_consequence =
+    ": every clone, fork and CI cache of the repository has its contents, and its history keeps them after the "
+    "file is deleted.";
+
+// An env file is worth a finding only for the secrets it holds: COMPOSE_PROJECT_NAME alone is no leak, and
+// placeholders or dev-container passwords are no credential anyone can use elsewhere.
+void report_env_file(const ProjectRepository& project, const TrackedFile& file, std::vector<Finding>& out) {
+  const auto text = blob_text(project.repository.get(), file.blob);
+  if (!text) return;
+  const std::vector<SecretLiteral> secrets = find_secret_literals(*text, file.path);
+  const auto live = std::ranges::find_if(secrets, [](const SecretLiteral& s) { return s.weight.weight == SecretWeight::live; });
+  if (secrets.empty()) return;
+  const SecretLiteral& first = live != secrets.end() ? *live : secrets.front();
+  std::string names;
+  std::size_t listed = 0;
+  for (const SecretLiteral& secret : secrets) {
+    if (live != secrets.end() && secret.weight.weight != SecretWeight::live) continue;
+    if (++listed > 3) {
+      names += ", ...";
+      break;
+    }
+    names += (names.empty() ? "" : ", ") + secret.name + " (" + secret.size + ")";
+  }
+  std::string message = "env file " + file.path + " is tracked by git and holds " + names;
+  if (live == secrets.end())
+    message += ", which look like throwaway credentials (" + first.weight.reason +
+               "); rotate them only if they are used anywhere else.";
+  else
+    message += std::string(tracked_consequence);
+  report(out, "GIT001", std::move(message), SourceSpan{file.path, first.line, 1, 0, 0, false, {}}, first.weight.weight);
 }
 
 void report_tracked(const ProjectRepository& project, const std::vector<TrackedFile>& files, std::vector<Finding>& out) {
-  constexpr std::string_view consequence =
-      ": every clone, fork and CI cache of the repository has its contents, and its history keeps them after "
-      "the file is deleted.";
   for (const TrackedFile& file : files) {
-    if (is_env_file(file.path))
-      report(out, "GIT001", "env file " + file.path + " is tracked by git" + std::string(consequence), file.path);
-    else if (is_private_key_name(file.path) ||
-             (is_pem(file.path) && blob_holds_private_key(project.repository.get(), file.blob)))
-      report(out, "GIT001", "private key " + file.path + " is tracked by git" + std::string(consequence), file.path);
+    if (is_env_file(file.path)) {
+      report_env_file(project, file, out);
+      continue;
+    }
+    if (!is_private_key_name(file.path) && !is_pem(file.path)) continue;
+    if (is_pem(file.path)) {
+      const auto text = blob_text(project.repository.get(), file.blob);
+      if (!text || !pem_holds_private_key(*text)) continue;
+    }
+    const std::string throwaway = throwaway_path_reason(file.path);
+    if (throwaway.empty())
+      report(out, "GIT001", "private key " + file.path + " is tracked by git" + std::string(tracked_consequence),
+             whole(file.path));
+    else
+      report(out, "GIT001",
+             "private key " + file.path + " is tracked by git " + throwaway +
+                 ": a test key is harmless unless it is trusted anywhere else.",
+             whole(file.path), SecretWeight::throwaway);
   }
 }
 
@@ -52,7 +103,7 @@ Result<void> report_ignore_gaps(const ProjectRepository& project, std::vector<Fi
     report(out, "GIT003",
            gap.what + " are not ignored by git (" + gap.probe + " would be committed by `git add .`); add " +
                gap.patterns + " to .gitignore.",
-           ".gitignore");
+           whole(".gitignore"));
   return {};
 }
 
@@ -74,13 +125,27 @@ void report_history(const std::vector<HistorySecret>& secrets, const std::unorde
                     std::vector<Finding>& out) {
   for (const HistorySecret& secret : secrets) {
     if (present.contains(secret.literal.digest)) continue;
-    report(out, "GIT002",
-           secret.literal.name + " (" + secret.literal.size + ") was committed in " + secret.commit + " (" +
-               secret.date + ", line " + std::to_string(secret.literal.line) + " of " + secret.path +
-               ") and is still in the git history, though no tracked file has it now: everyone with a clone has "
-               "it. Rotate it: rewriting history does not recall the copies already cloned.",
-           secret.path, secret.literal.is_setting ? secret.literal.name : std::string());
+    const bool throwaway = secret.literal.weight.weight == SecretWeight::throwaway;
+    std::string message = secret.literal.name + " (" + secret.literal.size + ") was committed in " + secret.commit +
+                          " (" + secret.date + ", line " + std::to_string(secret.literal.line) + " of " +
+                          secret.path + ") and is still in the git history, though no tracked file has it now";
+    if (throwaway)
+      message += "; it looks like a throwaway credential (" + secret.literal.weight.reason +
+                 "): rotate it only if it was ever used beyond that.";
+    else
+      message += ": everyone with a clone has it. Rotate it: rewriting history does not recall the copies "
+                 "already cloned.";
+    report(out, "GIT002", std::move(message),
+           SourceSpan{secret.path, secret.literal.line, secret.literal.column, 0, 0, false, secret.commit},
+           secret.literal.weight.weight, secret.literal.is_setting ? secret.literal.name : std::string());
   }
+}
+
+// Whether what the cache covers is still part of the history from `start`: its commit must be `start` or one of
+// its ancestors. After a rewrite (rebase, filter-repo, reset to elsewhere) it is not, and everything is rescanned.
+bool cache_still_applies(git_repository* repository, const HistoryCache& cache, const git_oid& start) {
+  if (libgit2().oid_equal(&cache.scanned, &start)) return true;
+  return libgit2().graph_descendant_of(repository, &start, &cache.scanned) == 1;
 }
 
 Result<CommitPtr> head_commit(git_repository* repository) {
@@ -99,8 +164,10 @@ struct RepositoryScan::State {
   std::optional<ProjectRepository> project;  // empty: not in a repository
   CommitPtr start;                           // empty: no commits yet
   std::vector<TrackedFile> tracked;
-  std::vector<HistoryBlob> history;
-  std::vector<Finding> findings;  // GIT001 and GIT003, which need no parsing
+  std::vector<HistoryBlob> history;  // the blobs not in the cache
+  std::optional<std::filesystem::path> cache_file;
+  std::optional<HistoryCache> cache;  // what an earlier run found, when it still applies
+  std::vector<Finding> findings;      // GIT001 and GIT003, which need no parsing
 };
 
 RepositoryScan::RepositoryScan(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -139,7 +206,16 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
   report_tracked(project, state->tracked, state->findings);
   if (!state->start) return RepositoryScan(std::move(state));  // a repository without commits has no history yet
 
-  auto history = walk_history(project, *libgit2().commit_id(state->start.get()), options.all_paths);
+  const git_oid& start = *libgit2().commit_id(state->start.get());
+  state->cache_file = history_cache_file(project, options.all_paths);
+  if (state->cache_file) {
+    state->cache = load_history_cache(*state->cache_file, project, options.all_paths);
+    if (state->cache && !cache_still_applies(repository, *state->cache, start)) state->cache.reset();
+  }
+  if (state->cache && libgit2().oid_equal(&state->cache->scanned, &start)) return RepositoryScan(std::move(state));
+  std::optional<ScannedBefore> before;
+  if (state->cache) before.emplace(ScannedBefore{state->cache->scanned, state->cache->blobs});
+  auto history = walk_history(project, start, options.all_paths, nullptr, before ? &*before : nullptr);
   if (!history) return std::unexpected(history.error());
   state->history = std::move(*history);
   return RepositoryScan(std::move(state));
@@ -149,7 +225,20 @@ Result<std::vector<Finding>> RepositoryScan::finish() {
   State& state = *state_;
   if (!state.project || !state.start) return std::move(state.findings);
   const ProjectRepository& project = *state.project;
-  const std::vector<HistorySecret> secrets = history_secrets(project, state.history);
+  std::vector<HistorySecret> known;
+  if (state.cache) known = std::move(state.cache->secrets);
+  const bool walked = !state.cache || !state.history.empty() ||
+                      !libgit2().oid_equal(&state.cache->scanned, libgit2().commit_id(state.start.get()));
+  std::vector<HistorySecret> secrets = history_secrets(project, state.history, std::move(known));
+  // Only a scan of HEAD's history is kept: --new-since looks at an older state once.
+  if (walked && state.cache_file && state.options.revision.empty()) {
+    HistoryCache updated;
+    updated.scanned = *libgit2().commit_id(state.start.get());
+    if (state.cache) updated.blobs = std::move(state.cache->blobs);
+    for (const HistoryBlob& blob : state.history) updated.blobs.insert(oid_key(blob.blob));
+    updated.secrets = secrets;
+    save_history_cache(*state.cache_file, project, state.options.all_paths, updated);
+  }
   std::unordered_set<std::uint64_t> present;
   if (state.options.revision.empty()) {
     present = working_tree_secrets(project, state.tracked, state.options.all_paths);

@@ -33,6 +33,7 @@ const std::string* string_constant(const ExprPtr& expr) {
 
 class PythonScan {
  public:
+  explicit PythonScan(std::string_view path) : path_(path) {}
   std::vector<SecretLiteral> found;
 
   void block(const Block& statements) {
@@ -41,10 +42,14 @@ class PythonScan {
   }
 
  private:
-  void add(std::string name, std::string_view value, const Position& where, bool is_setting = false) {
-    if (value.empty()) return;
+  std::string_view path_;
+
+  void add(std::string name, std::string_view value, const Position& where, bool is_setting = false,
+           std::string_view url = {}) {
+    SecretWeighing weight = weigh_secret(value, path_, url);
+    if (weight.weight == SecretWeight::not_a_secret) return;
     found.push_back({std::move(name), rules::own::sized(value, "literal"), where.line, where.column, digest_of(value),
-                     is_setting});
+                     is_setting, std::move(weight)});
   }
 
   // `NAME = 'literal'`, and SECRET_KEY_FALLBACKS = ['old', ...].
@@ -115,7 +120,7 @@ class PythonScan {
   void node(const Constant& constant, const Expr& expr) {
     if (const std::string* text = std::get_if<std::string>(&constant.value))
       if (const auto url = rules::own::url_credentials(*text))
-        add("a URL's password", url->password, expr.position);
+        add("a URL's password", url->password, expr.position, false, *text);
   }
   void node(const DictExpr& dict, const Expr&) {
     for (std::size_t i = 0; i < dict.keys.size() && i < dict.values.size(); ++i) {
@@ -173,11 +178,17 @@ std::vector<SecretLiteral> scan_env_text(std::string_view text, std::string_view
   if (!entries) return found;
   for (const settings::EnvFileEntry& entry : *entries) {
     if (entry.value.empty()) continue;
-    if (is_secret_name(entry.name))
-      found.push_back({entry.name, rules::own::sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value)});
-    else if (const auto url = rules::own::url_credentials(entry.value))
-      found.push_back({"a URL's password in " + entry.name, rules::own::sized(url->password, "literal"), entry.line,
-                       1, digest_of(url->password)});
+    if (is_secret_name(entry.name)) {
+      SecretWeighing weight = weigh_secret(entry.value, path);
+      if (weight.weight != SecretWeight::not_a_secret)
+        found.push_back({entry.name, rules::own::sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value),
+                         false, std::move(weight)});
+    } else if (const auto url = rules::own::url_credentials(entry.value)) {
+      SecretWeighing weight = weigh_secret(url->password, path, entry.value);
+      if (weight.weight != SecretWeight::not_a_secret)
+        found.push_back({"a URL's password in " + entry.name, rules::own::sized(url->password, "literal"),
+                         entry.line, 1, digest_of(url->password), false, std::move(weight)});
+    }
   }
   return found;
 }
@@ -197,7 +208,7 @@ std::vector<SecretLiteral> find_secret_literals(std::string_view text, std::stri
   const ParseResult parsed = parse_module(text, std::string(path));
   const Module* module = std::get_if<Module>(&parsed);
   if (module == nullptr) return {};
-  PythonScan scan;
+  PythonScan scan(path);
   scan.block(module->body);
   return std::move(scan.found);
 }

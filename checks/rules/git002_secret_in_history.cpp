@@ -15,8 +15,8 @@ extern const Rule git002_secret_in_history{
         .id = "GIT002",
         .name = "secret-in-history",
         .severity = Severity::error,
-        .summary = "A SECRET_KEY, password, token or URL credential was committed as a literal and is still in the "
-                   "git history, though the working tree no longer has it.",
+        .summary = "A SECRET_KEY, password, token or URL credential that may grant access somewhere was committed "
+                   "as a literal and is still in the git history, though the working tree no longer has it.",
         .rationale =
             "Deleting a secret from the settings does not remove it from the repository: every clone has the "
             "commit that added it. If that secret is still in use, anyone with the history can sign sessions, "
@@ -42,7 +42,33 @@ extern const Rule git002_secret_in_history{
                  "reads of such variables, and passwords in URLs. A literal still present in a tracked file of the "
                  "working tree is left to the static rules (SK001, DB001, DB002, ...) and to review: GIT002 "
                  "reports what is only in the history. Each secret is reported once, at the commit that first "
-                 "had it; the message gives its length, never the value.",
+                 "had it, with the line and column in that commit's version of the file (text output: "
+                 "`path:line:col (in commit abc1234)`; JSON `commit`, SARIF `properties.commit`); the message "
+                 "gives its length, never the value. A finding must be about something that grants access "
+                 "somewhere, so each literal is weighed, first matching row wins:\n\n"
+                 "| the literal | finding | why |\n"
+                 "|---|---|---|\n"
+                 "| a placeholder: under 4 characters, one character repeated, changeme/replace/example/dummy/"
+                 "fake/xxxx/todo, YOUR_..., my...secret, the bare words secret/password/token | none | grants "
+                 "nothing |\n"
+                 "| a template or format argument: %s, %(name)s, {name}, {{ secret }}, ${VAR}, $VAR, $(cmd), "
+                 "<your-key> | none | filled in at run time |\n"
+                 "| a provider test-mode key (sk_test_, pk_test_) or a django-insecure- startproject key | info | "
+                 "reaches test data or a development site only |\n"
+                 "| in a test file (tests/, test_*.py, conftest.py, settings/test.py), a CI file (.github/, "
+                 ".travis.yml, settings/ci.py), a docker-compose or dev-container file, or development settings "
+                 "(settings/dev.py, *_dev.py, .env.development) | info | a throwaway database or service |\n"
+                 "| a URL password for localhost, 127.0.0.0/8, ::1, a .local/.test/.example/.internal name, "
+                 "example.com, or a single-label host (db, redis: a container name) | info | reaches nothing "
+                 "beyond the machine or its compose network |\n"
+                 "| a well-known default password (postgres, root, guest, admin, ...) | info | the default of a "
+                 "local service |\n"
+                 "| anything else | error | it may be live |\n\n"
+                 "A value seen both as a throwaway and as a live credential counts as live. The scan is "
+                 "incremental: what it found is cached outside the repository ($XDG_CACHE_HOME/deployctl/history, "
+                 "else ~/.cache/deployctl/history; names, places and digests, never values), and a later run reads "
+                 "only the commits added since; when the cached commit is no longer an ancestor of HEAD (a "
+                 "rebase, a reset, a rewrite) the whole history is scanned again.",
         .concerns_secret = true,
         .example_language = "sh",
     },

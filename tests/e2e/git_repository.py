@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import common
 import git_support as g
@@ -62,6 +63,12 @@ try:
     common.expect(not loads_libgit2("--version"), "--version does not load libgit2")
     common.expect(not loads_libgit2("check", repo, "--no-git"), "check --no-git does not load libgit2")
     common.expect(loads_libgit2("check", repo), "the repository checks load libgit2")
+    # Outside any repository the repository checks cost nothing: no .git above the project, no libgit2.
+    outside = tempfile.mkdtemp(prefix="deployctl-no-repo-")
+    repos.append(outside)
+    shutil.copytree(os.path.join(repo, "mysite"), os.path.join(outside, "mysite"))
+    shutil.copy(os.path.join(repo, "manage.py"), outside)
+    common.expect(not loads_libgit2("check", outside), "check outside a repository does not load libgit2")
     # libgit2's start-up reaches deployctl's mbedtls_x509_crt_parse_file (which skips the CA bundle during that
     # call, checks/git/libgit2_api.cpp), not mbedTLS's: the loader reports each symbol binding with LD_DEBUG.
     bound = common.run(binary, ["check", repo], env=dict(common.clean_env(), LD_DEBUG="bindings"))
@@ -74,7 +81,7 @@ try:
     repo = g.new_repo()
     repos.append(repo)
     g.write(repo, ".gitignore", ".env.local\n")
-    g.write(repo, ".env", "DJANGO_SECRET_KEY=abc\n")
+    g.write(repo, ".env", "DJANGO_SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n")
     g.write(repo, ".env.example", "DJANGO_SECRET_KEY=\n")
     g.write(repo, "deploy/id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
     g.git(repo, "add", "-A")

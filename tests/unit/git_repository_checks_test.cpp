@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include "checks/check_project.hpp"
+#include "checks/git/history_cache.hpp"
 #include "checks/git/history_scan.hpp"
 #include "checks/git/repository_checks.hpp"
+#include "core/files.hpp"
 #include "git_support.hpp"
 
 using namespace deployctl;
@@ -121,11 +123,112 @@ TEST_SUITE("git_history") {
   }
 }
 
+TEST_SUITE("git_history_cache") {
+  // The cache directory of one test: XDG_CACHE_HOME pointed into a temp dir for the test's duration.
+  struct CacheHome {
+    testing::TempProject dir;
+    std::string saved;
+    bool had = false;
+    CacheHome() {
+      if (const char* value = std::getenv("XDG_CACHE_HOME")) {
+        saved = value;
+        had = true;
+      }
+      ::setenv("XDG_CACHE_HOME", dir.root().c_str(), 1);
+    }
+    ~CacheHome() {
+      if (had)
+        ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+      else
+        ::unsetenv("XDG_CACHE_HOME");
+    }
+  };
+
+  std::vector<std::string> history_settings(const std::filesystem::path& root) {
+    std::vector<std::string> found;
+    for (const Finding& finding : of_rule(repository_findings(root), "GIT002"))
+      found.push_back(finding.message.substr(0, finding.message.find(" (")));
+    std::ranges::sort(found);
+    return found;
+  }
+
+  std::optional<git::HistoryCache> cache_of(const std::filesystem::path& root) {
+    auto opened = git::open_project_repository(root);
+    REQUIRE(opened.has_value());
+    REQUIRE(opened->has_value());
+    const auto file = git::history_cache_file(**opened, false);
+    REQUIRE(file.has_value());
+    return git::load_history_cache(*file, **opened, false);
+  }
+
+  TEST_CASE("git history cache: a later run reads only the new commits - and still finds their secrets") {
+    CacheHome home;
+    testing::GitProject project;
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("key", day_one);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
+    project.commit("env", day_one + 60);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+    const auto first = cache_of(project.root());
+    REQUIRE(first.has_value());
+    CHECK(first->blobs.size() == 2);
+    CHECK(first->secrets.size() == 1);
+
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\nEMAIL_HOST_PASSWORD = "
+                                      "'k9Xq-7vLp-2mWz-8rTt'\n");
+    project.commit("mail", day_two);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
+    project.commit("mail from env", day_two + 60);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"EMAIL_HOST_PASSWORD", "SECRET_KEY"});
+    const auto second = cache_of(project.root());
+    REQUIRE(second.has_value());
+    CHECK(second->blobs.size() == 3);  // the last settings.py is the same blob as the second one
+    CHECK(second->secrets.size() == 2);
+    // A warm run with nothing new reports the same.
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"EMAIL_HOST_PASSWORD", "SECRET_KEY"});
+  }
+
+  TEST_CASE("git history cache: after a rewrite the secrets of the dropped commits are no longer reported") {
+    CacheHome home;
+    testing::GitProject project;
+    project.put("mysite/settings.py", "DEBUG = False\n");
+    const std::string clean = project.commit("start", day_one);
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("key", day_one + 60);
+    project.put("mysite/settings.py", "DEBUG = False\n# key gone\n");
+    project.commit("key gone", day_one + 120);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+
+    project.reset_branch(clean);  // the key's commits are dropped, as a rebase or filter-repo would
+    project.put("mysite/settings.py", "DEBUG = False\n# rewritten\n");
+    project.commit("rewritten", day_two);
+    CHECK(history_settings(project.root()).empty());
+  }
+
+  TEST_CASE("git history cache: a damaged or foreign cache file is ignored") {
+    CacheHome home;
+    testing::GitProject project;
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("key", day_one);
+    project.put("mysite/settings.py", "DEBUG = False\n");
+    project.commit("key gone", day_one + 60);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+    auto opened = git::open_project_repository(project.root());
+    REQUIRE(opened.has_value());
+    const auto file = git::history_cache_file(**opened, false);
+    REQUIRE(file.has_value());
+    std::string text = *read_text_file(*file);
+    REQUIRE(write_file_atomically(*file, text.substr(0, text.size() / 2)).has_value());  // cut off: no end marker
+    CHECK_FALSE(git::load_history_cache(*file, **opened, false).has_value());
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+  }
+}
+
 TEST_SUITE("git_tracked") {
   TEST_CASE("git tracked: env files and private keys in the index are reported - templates and certificates are not") {
     testing::GitProject project;
     project.put(".gitignore", complete_gitignore);
-    project.put(".env", "SECRET_KEY=abc\n");
+    project.put(".env", "SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n");
     project.put(".env.example", "SECRET_KEY=\n");
     project.put("deploy/id_rsa", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n");
     project.put("certs/site.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
@@ -136,15 +239,17 @@ TEST_SUITE("git_tracked") {
     std::ranges::sort(files);
     CHECK(files == std::vector<std::string>{".env", "certs/site-key.pem", "deploy/id_rsa"});
     for (const Finding& finding : tracked) {
-      CHECK(finding.where.whole_file);
-      CHECK(finding.message.find("abc") == std::string::npos);
+      // An env file's finding points at its first secret; a key file is about the whole file.
+      CHECK(finding.where.whole_file == (finding.where.file != ".env"));
+      if (finding.where.file == ".env") CHECK(finding.where.line == 1);
+      CHECK(finding.message.find("Zr8-k2Lq") == std::string::npos);
     }
   }
 
   TEST_CASE("git tracked: --no-git is the default of the library and the CLI turns the checks on") {
     testing::GitProject project;
     project.django("DEBUG = False\n");
-    project.put(".env", "SECRET_KEY=abc\n");
+    project.put(".env", "SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n");
     CheckOptions options;
     options.project_dir = project.root();
     auto without = check_project(options);
@@ -162,8 +267,8 @@ TEST_SUITE("git_tracked") {
 
   TEST_CASE("git tracked: only the project dir's part of a larger repository is looked at") {
     testing::GitProject project;
-    project.put("other/.env", "TOKEN=abc\n");
-    project.put("apps/site/.env", "TOKEN=abc\n");
+    project.put("other/.env", "TOKEN=Zr8-k2Lq-9vXw-tq4\n");
+    project.put("apps/site/.env", "TOKEN=Zr8-k2Lq-9vXw-tq4\n");
     project.put("apps/site/.gitignore", complete_gitignore);
     const auto findings = repository_findings(project.root() / "apps/site");
     REQUIRE(findings.size() == 1);
