@@ -27,7 +27,7 @@ Result<std::vector<Finding>> beyond_settings_findings(const CheckOptions& option
   if (repository.valid()) {
     auto scan = repository.get();
     if (!scan) return std::unexpected(scan.error());
-    auto findings = scan->finish();
+    auto findings = scan->finish(&model);
     if (!findings) return std::unexpected(findings.error());
     extra = std::move(*findings);
   }

@@ -1,20 +1,36 @@
-// GIT003's probe: whether git would ignore an env file, a log file and an uploaded media file in the project dir.
+// GIT003's probes: whether git would ignore the files this project's settings make the app write into the working
+// tree (uploads under MEDIA_ROOT, LOGGING's log files) and the env file it reads. Nothing is probed on a guess:
+// a setting that is unset, unknown or points outside the working tree gives no probe.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "checks/git/repository.hpp"
+#include "checks/settings/settings_model.hpp"
 
 namespace deployctl::checks::git {
 
+// One file the app would write (or a deployer would create) in the working tree, and why.
+struct IgnoreProbe {
+  std::string what;             // "media uploads", "log file", "env file"
+  std::string setting;          // "MEDIA_ROOT", "LOGGING", "" (env files: no setting)
+  std::string because;          // "MEDIA_ROOT is media/ (mysite/settings.py:40)"
+  std::filesystem::path path;   // absolute: a file inside the directory or the file itself
+};
+
+// What the settings say the app writes or reads, as absolute paths (relative ones are taken from the project
+// dir, where the app server is normally started).
+std::vector<IgnoreProbe> ignore_probes(const settings::SettingsModel& model, const std::filesystem::path& project_dir);
+
 struct IgnoreGap {
-  std::string what;      // "env files", "log files", "media uploads"
-  std::string probe;     // the path probed, relative to the project dir
+  IgnoreProbe probe;
+  std::string shown;     // the probed path relative to the project dir (or the repository, when outside it)
   std::string patterns;  // what to add to .gitignore
 };
 
-// Every category whose probe path git would not ignore.
-Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project);
+// The probes that lie inside the working tree and that git would not ignore.
+Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project, const std::vector<IgnoreProbe>& probes);
 
 }  // namespace deployctl::checks::git

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <unordered_set>
+#include <utility>
 
 #include "checks/git/history_cache.hpp"
 #include "checks/git/history_scan.hpp"
@@ -51,7 +52,8 @@ void report_env_file(const ProjectRepository& project, const TrackedFile& file, 
   const auto text = blob_text(project.repository.get(), file.blob);
   if (!text) return;
   const std::vector<SecretLiteral> secrets = find_secret_literals(*text, file.path);
-  const auto live = std::ranges::find_if(secrets, [](const SecretLiteral& s) { return s.weight.weight == SecretWeight::live; });
+  const auto live =
+      std::ranges::find_if(secrets, [](const SecretLiteral& s) { return s.weight.weight == SecretWeight::live; });
   if (secrets.empty()) return;
   const SecretLiteral& first = live != secrets.end() ? *live : secrets.front();
   std::string names;
@@ -73,7 +75,8 @@ void report_env_file(const ProjectRepository& project, const TrackedFile& file, 
   report(out, "GIT001", std::move(message), SourceSpan{file.path, first.line, 1, 0, 0, false, {}}, first.weight.weight);
 }
 
-void report_tracked(const ProjectRepository& project, const std::vector<TrackedFile>& files, std::vector<Finding>& out) {
+void report_tracked(const ProjectRepository& project, const std::vector<TrackedFile>& files,
+                    std::vector<Finding>& out) {
   for (const TrackedFile& file : files) {
     if (is_env_file(file.path)) {
       report_env_file(project, file, out);
@@ -96,14 +99,20 @@ void report_tracked(const ProjectRepository& project, const std::vector<TrackedF
   }
 }
 
-Result<void> report_ignore_gaps(const ProjectRepository& project, std::vector<Finding>& out) {
-  auto gaps = ignore_gaps(project);
+// One finding per file the settings make the app write (or read) in the working tree and git would not ignore;
+// one for the env file however many places its loader looks in.
+Result<void> report_ignore_gaps(const ProjectRepository& project, const settings::SettingsModel& model,
+                                std::vector<Finding>& out) {
+  auto gaps = ignore_gaps(project, ignore_probes(model, project.workdir / project.prefix));
   if (!gaps) return std::unexpected(gaps.error());
-  for (const IgnoreGap& gap : *gaps)
+  bool env_reported = false;
+  for (const IgnoreGap& gap : *gaps) {
+    if (gap.probe.what == "env file" && std::exchange(env_reported, true)) continue;
     report(out, "GIT003",
-           gap.what + " are not ignored by git (" + gap.probe + " would be committed by `git add .`); add " +
+           gap.probe.because + ", and git does not ignore " + gap.shown + ": `git add .` would commit it. Add " +
                gap.patterns + " to .gitignore.",
-           whole(".gitignore"));
+           whole(".gitignore"), SecretWeight::live, gap.probe.setting);
+  }
   return {};
 }
 
@@ -193,8 +202,6 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
     auto files = index_files(project);
     if (!files) return std::unexpected(files.error());
     state->tracked = std::move(*files);
-    if (auto reported = report_ignore_gaps(project, state->findings); !reported)
-      return std::unexpected(reported.error());
   } else {
     auto commit = resolve_commit(repository, options.revision);
     if (!commit) return std::unexpected(commit.error());
@@ -221,8 +228,12 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
   return RepositoryScan(std::move(state));
 }
 
-Result<std::vector<Finding>> RepositoryScan::finish() {
+Result<std::vector<Finding>> RepositoryScan::finish(const settings::SettingsModel* model) {
   State& state = *state_;
+  // GIT003 needs a working tree and the settings (what the app writes where).
+  if (state.project && model != nullptr && state.options.revision.empty())
+    if (auto reported = report_ignore_gaps(*state.project, *model, state.findings); !reported)
+      return std::unexpected(reported.error());
   if (!state.project || !state.start) return std::move(state.findings);
   const ProjectRepository& project = *state.project;
   std::vector<HistorySecret> known;
@@ -252,10 +263,11 @@ Result<std::vector<Finding>> RepositoryScan::finish() {
 }
 
 Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
-                                              const RepositoryCheckOptions& options) {
+                                              const RepositoryCheckOptions& options,
+                                              const settings::SettingsModel* model) {
   auto scan = RepositoryScan::start(project_dir, options);
   if (!scan) return std::unexpected(scan.error());
-  return scan->finish();
+  return scan->finish(model);
 }
 
 }  // namespace deployctl::checks::git

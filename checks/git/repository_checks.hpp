@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/finding.hpp"
+#include "checks/settings/settings_model.hpp"
 #include "core/error.hpp"
 
 namespace deployctl::checks::git {
@@ -28,7 +29,8 @@ class RepositoryScan {
  public:
   // Nothing to report when the project dir is not inside a git repository.
   static Result<RepositoryScan> start(const std::filesystem::path& project_dir, const RepositoryCheckOptions& options);
-  Result<std::vector<Finding>> finish();
+  // `model`: the evaluated settings, which say what GIT003 probes (nothing without them).
+  Result<std::vector<Finding>> finish(const settings::SettingsModel* model = nullptr);
 
   RepositoryScan(RepositoryScan&&) noexcept;
   RepositoryScan& operator=(RepositoryScan&&) noexcept;
@@ -42,6 +44,7 @@ class RepositoryScan {
 
 // Both steps on the calling thread. Nothing when the project dir is not inside a git repository.
 Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
-                                              const RepositoryCheckOptions& options);
+                                              const RepositoryCheckOptions& options,
+                                              const settings::SettingsModel* model = nullptr);
 
 }  // namespace deployctl::checks::git

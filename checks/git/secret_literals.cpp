@@ -43,10 +43,11 @@ class PythonScan {
 
  private:
   std::string_view path_;
+  int debug_only_ = 0;  // how many `if DEBUG:` branches enclose the statement being read
 
   void add(std::string name, std::string_view value, const Position& where, bool is_setting = false,
-           std::string_view url = {}) {
-    SecretWeighing weight = weigh_secret(value, path_, url);
+           std::string_view url = {}, std::optional<std::string_view> host = std::nullopt) {
+    SecretWeighing weight = weigh_secret(value, SecretPlace{path_, url, host, debug_only_ > 0});
     if (weight.weight == SecretWeight::not_a_secret) return;
     found.push_back({std::move(name), rules::own::sized(value, "literal"), where.line, where.column, digest_of(value),
                      is_setting, std::move(weight)});
@@ -79,8 +80,33 @@ class PythonScan {
   void statement(const ExprStmt& node, const Position&) { expression(node.value); }
   void statement(const If& node, const Position&) {
     expression(node.test);
-    block(node.body);
-    block(node.orelse);
+    const std::optional<bool> debug = debug_test(node.test);
+    branch(node.body, debug == true);
+    branch(node.orelse, debug == false);
+  }
+  void branch(const Block& statements, bool debug_only) {
+    debug_only_ += debug_only;
+    block(statements);
+    debug_only_ -= debug_only;
+  }
+  // DEBUG, settings.DEBUG, DEBUG is True, DEBUG == True: true; `not DEBUG`: false; anything else: nothing.
+  static std::optional<bool> debug_test(const ExprPtr& test) {
+    if (!test) return std::nullopt;
+    if (const UnaryOp* negated = as<UnaryOp>(test); negated && negated->op == UnaryOperator::logical_not) {
+      const std::optional<bool> inner = debug_test(negated->operand);
+      return inner ? std::optional<bool>(!*inner) : std::nullopt;
+    }
+    if (const Compare* compare = as<Compare>(test); compare && compare->ops.size() == 1) {
+      const Constant* constant = as<Constant>(compare->comparators.front());
+      const bool* flag = constant ? std::get_if<bool>(&constant->value) : nullptr;
+      const CompareOperator op = compare->ops.front();
+      if (flag == nullptr || (op != CompareOperator::is && op != CompareOperator::eq)) return std::nullopt;
+      const std::optional<bool> inner = debug_test(compare->left);
+      return inner ? std::optional<bool>(*inner == *flag) : std::nullopt;
+    }
+    if (const Name* name = as<Name>(test); name && name->id == "DEBUG") return true;
+    if (const Attribute* attribute = as<Attribute>(test); attribute && attribute->attr == "DEBUG") return true;
+    return std::nullopt;
   }
   void statement(const Try& node, const Position&) {
     block(node.body);
@@ -123,14 +149,29 @@ class PythonScan {
         add("a URL's password", url->password, expr.position, false, *text);
   }
   void node(const DictExpr& dict, const Expr&) {
+    const std::optional<std::string_view> host = dict_host(dict);
     for (std::size_t i = 0; i < dict.keys.size() && i < dict.values.size(); ++i) {
       const std::string* key = string_constant(dict.keys[i]);
       const std::string* value = string_constant(dict.values[i]);
-      if (key && value && is_secret_name(*key)) add(*key, *value, dict.values[i]->position);
+      if (key && value && is_secret_name(*key)) add(*key, *value, dict.values[i]->position, false, {}, host);
     }
     all(dict.keys);
     all(dict.values);
   }
+  // The HOST of a DATABASES-style dict: a literal, or the literal default of an environment read
+  // (os.environ.get('DB_HOST', 'localhost')); nothing when there is none or it is computed.
+  static std::optional<std::string_view> dict_host(const DictExpr& dict) {
+    for (std::size_t i = 0; i < dict.keys.size() && i < dict.values.size(); ++i) {
+      const std::string* key = string_constant(dict.keys[i]);
+      if (key == nullptr || upper(*key) != "HOST" || !dict.values[i]) continue;
+      if (const std::string* text = string_constant(dict.values[i])) return *text;
+      if (const Call* call = as<Call>(dict.values[i]); call && call->args.size() == 2)
+        if (const std::string* fallback = string_constant(call->args[1])) return *fallback;
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
   void node(const Call& call, const Expr&) {
     const std::string* variable = call.args.empty() ? nullptr : string_constant(call.args.front());
     if (variable && is_secret_name(*variable)) {

@@ -41,6 +41,9 @@ std::string_view stem(std::string_view name) {
   return dot == std::string_view::npos || dot == 0 ? name : name.substr(0, dot);
 }
 
+// A character of an upper-case variable name: DB_PASSWORD.
+bool is_name_character(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
+
 // %s, %(password)s, {}, {password}, {{ secret_key }}, ${DB_PASSWORD}, $(cat file), <your-key>: filled in later.
 bool is_template_or_format(std::string_view value) {
   if (value.find("%s") != std::string_view::npos || value.find("%(") != std::string_view::npos) return true;
@@ -50,7 +53,7 @@ bool is_template_or_format(std::string_view value) {
   if (value.front() == '{' && value.back() == '}') return true;
   if (value.front() == '<' && value.back() == '>') return true;
   if (value.front() == '$' && value.size() > 1 &&
-      std::all_of(value.begin() + 1, value.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9'); }))
+      std::all_of(value.begin() + 1, value.end(), is_name_character))
     return true;
   return false;
 }
@@ -108,6 +111,26 @@ std::string local_host_reason(const std::string& host) {
   return {};
 }
 
+// The HOST beside a database PASSWORD: "" and local names reach a database on this machine or its compose
+// network only.
+std::string local_database_reason(const std::string& host) {
+  if (host.empty() || host.starts_with("/")) return "the password of a database reached by its local socket";
+  std::string reason = local_host_reason(host);
+  if (reason.empty()) return {};
+  return "the password of a database on " + host + ", a local or container host";
+}
+
+// DJANGO_SECRET_KEY, PAPERLESS_SHARED_SECRET: the name of a variable passed along (a deprecated name mapped to
+// its new one), not a value.
+bool is_variable_name(std::string_view value) {
+  if (value.find('_') == std::string_view::npos) return false;
+  if (!std::all_of(value.begin(), value.end(), is_name_character))
+    return false;
+  for (const std::string_view word : {"SECRET", "PASSWORD", "PASSWD", "TOKEN", "KEY"})
+    if (value.find(word) != std::string_view::npos) return true;
+  return false;
+}
+
 bool is_default_password(std::string_view value) {
   static constexpr std::array<std::string_view, 14> defaults = {
       "postgres", "postgresql", "mysql", "root", "admin", "guest", "test", "testing",
@@ -135,7 +158,8 @@ std::string throwaway_path_reason(std::string_view path) {
       base.starts_with("settings_test") || name.starts_with(".env.test"))
     return "in a test file";
   if (base == "ci" || base.ends_with("_ci") || base.starts_with("ci_") || name == ".gitlab-ci.yml" ||
-      name == ".travis.yml" || name.starts_with(".env.ci"))
+      name == ".travis.yml" || name.starts_with(".env.ci") || base == "travis" || base.ends_with("_travis") ||
+      base == "circleci" || base == "jenkins" || base == "github_actions" || base == "gitlab_ci")
     return "in a CI file";
   if (name.starts_with("docker-compose") || name.starts_with("compose.")) return "in a docker-compose file";
   if (base == "dev" || base == "development" || base == "devel" || base == "local_dev" || base.ends_with("_dev") ||
@@ -145,15 +169,19 @@ std::string throwaway_path_reason(std::string_view path) {
   return {};
 }
 
-SecretWeighing weigh_secret(std::string_view value, std::string_view path, std::string_view url) {
-  if (value.empty() || is_template_or_format(value) || is_placeholder(value))
+SecretWeighing weigh_secret(std::string_view value, const SecretPlace& place) {
+  if (value.empty() || is_template_or_format(value) || is_placeholder(value) || is_variable_name(value))
     return {SecretWeight::not_a_secret, "a placeholder"};
   if (std::string reason = throwaway_value_reason(value); !reason.empty())
     return {SecretWeight::throwaway, std::move(reason)};
-  if (std::string reason = throwaway_path_reason(path); !reason.empty())
+  if (std::string reason = throwaway_path_reason(place.path); !reason.empty())
     return {SecretWeight::throwaway, std::move(reason)};
-  if (!url.empty())
-    if (std::string reason = local_host_reason(url_host(url)); !reason.empty())
+  if (place.debug_only) return {SecretWeight::throwaway, "set only when DEBUG is on, i.e. in development"};
+  if (!place.url.empty())
+    if (std::string reason = local_host_reason(url_host(place.url)); !reason.empty())
+      return {SecretWeight::throwaway, std::move(reason)};
+  if (place.host)
+    if (std::string reason = local_database_reason(lower(*place.host)); !reason.empty())
       return {SecretWeight::throwaway, std::move(reason)};
   if (is_default_password(value)) return {SecretWeight::throwaway, "a well-known default password"};
   return {SecretWeight::live, {}};

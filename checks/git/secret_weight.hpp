@@ -3,6 +3,7 @@
 // GIT001 and GIT002 take their severity from it; their docs carry the decision table.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,9 +20,21 @@ struct SecretWeighing {
   std::string reason;  // for the message, "" for live secrets: "a placeholder", "in a test file", ...
 };
 
-// `value` is the literal; `path` the file it is in (relative, '/'-separated); `url` the whole URL when the
-// value is a URL's password ("" otherwise), whose host says whether it reaches anything beyond this machine.
-SecretWeighing weigh_secret(std::string_view value, std::string_view path, std::string_view url = {});
+// Where a literal was found, beyond its value.
+struct SecretPlace {
+  std::string_view path;  // the file it is in (relative, '/'-separated)
+  std::string_view url;   // the whole URL when the value is a URL's password, "" otherwise
+  // The host beside it, when it is the PASSWORD of a dict that also names a HOST (DATABASES: "" is the local
+  // socket); nothing when no host is known.
+  std::optional<std::string_view> host;
+  bool debug_only = false;  // assigned only when DEBUG is on (`if DEBUG:`)
+};
+
+// The row of the decision table `value` falls in.
+SecretWeighing weigh_secret(std::string_view value, const SecretPlace& place);
+inline SecretWeighing weigh_secret(std::string_view value, std::string_view path, std::string_view url = {}) {
+  return weigh_secret(value, SecretPlace{path, url, std::nullopt, false});
+}
 
 // Why `path` holds only throwaway credentials (a test or CI file, dev settings, a dev container), or "".
 std::string throwaway_path_reason(std::string_view path);

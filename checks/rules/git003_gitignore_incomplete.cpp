@@ -1,5 +1,5 @@
-// GIT003 gitignore-incomplete: git does not ignore env files, log files or uploaded media in the project dir,
-// so the next `git add .` commits them. Probed with libgit2's ignore rules (checks/git/ignore_coverage.cpp).
+// GIT003 gitignore-incomplete: git does not ignore the uploads, log files or env file the settings name, so the
+// next `git add .` commits them. Probed with libgit2's ignore rules (checks/git/ignore_coverage.cpp).
 #include "checks/rules/rule.hpp"
 
 namespace deployctl::checks::rules {
@@ -15,22 +15,38 @@ extern const Rule git003_gitignore_incomplete{
         .id = "GIT003",
         .name = "gitignore-incomplete",
         .severity = Severity::warning,
-        .summary = "The .gitignore rules do not cover env files, log files or media uploads in the project dir.",
+        .summary = "git does not ignore a file the settings make the app write in the working tree (uploads under "
+                   "MEDIA_ROOT, LOGGING's log files) or the env file they read.",
         .rationale =
             "A .env written for a deploy, a log full of request data or a folder of user uploads is one "
             "`git add .` away from the repository, where it stays in the history for good. Ignoring them up front "
             "is the cheap protection.",
-        .fix = "Add the missing patterns to the project's .gitignore: `.env` and `.env.*` with `!.env.example`, "
-               "`*.log` (or `logs/`), and `media/` (MEDIA_ROOT).",
+        .fix = "Add the patterns the message names to the project's .gitignore: the MEDIA_ROOT directory, `*.log`, "
+               "and `.env` with `.env.*` and `!.env.example`.",
         .example_fires = "git init -q .\n"
-                         "printf '__pycache__/\\n' > .gitignore\n",
+                         "printf '__pycache__/\\n' > .gitignore\n"
+                         "printf \"MEDIA_ROOT = 'uploads'\\n\" >> mysite/settings.py\n",
         .example_passes = "git init -q .\n"
-                          "printf '.env\\n.env.*\\n!.env.example\\n*.log\\nmedia/\\n' > .gitignore\n",
+                          "printf '__pycache__/\\nuploads/\\n' > .gitignore\n"
+                          "printf \"MEDIA_ROOT = 'uploads'\\n\" >> mysite/settings.py\n",
         .django_check = "",
-        .notes = "Probes .env, logs/deployctl-probe.log and media/deployctl-probe.png under the project dir with "
-                 "every ignore source git uses (.gitignore files up to the repository root, .git/info/exclude, "
-                 "core.excludesFile): one finding per category that is not ignored. Not reported as new by "
-                 "--new-since unless a .gitignore between the repository root and the project dir changed.",
+        .notes = "Probes only what the evaluated settings name, each with every ignore source git uses (.gitignore "
+                 "files up to the repository root, .git/info/exclude, core.excludesFile); relative paths are taken "
+                 "from the project dir, where the app server normally starts:\n\n"
+                 "| the settings | probed | finding when git does not ignore it |\n"
+                 "|---|---|---|\n"
+                 "| MEDIA_ROOT known and inside the working tree | a file in that directory | warning, setting "
+                 "MEDIA_ROOT |\n"
+                 "| a LOGGING handler whose class is a FileHandler (Rotating, TimedRotating, Watched), its filename "
+                 "known and inside the working tree | that file | warning, setting LOGGING, one per handler |\n"
+                 "| a settings file calls an env file loader (django-environ's read_env, python-dotenv's "
+                 "load_dotenv or dotenv_values, django-dotenv's read_dotenv, python-decouple) | .env beside that "
+                 "file and in the project dir | one warning |\n"
+                 "| MEDIA_ROOT unset or unknown, paths outside the working tree (/var/www/media), no loader | "
+                 "nothing | none: never a guess |\n\n"
+                 "The finding is about .gitignore (file-level) and names the setting and where it is written. Not "
+                 "reported as new by --new-since unless a .gitignore between the repository root and the project "
+                 "dir changed.",
         .example_language = "sh",
     },
     check,

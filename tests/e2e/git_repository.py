@@ -77,10 +77,13 @@ try:
     common.expect(len(libgit2_binding) == 1 and "deployctl [0]" in libgit2_binding[0],
                   "libgit2 binds mbedtls_x509_crt_parse_file to the executable's definition")
 
-    # GIT001 (index) and GIT003 (.gitignore without logs and media).
+    # GIT001 (index) and GIT003 (.gitignore without the settings' media and log dirs, nor the env file they read).
     repo = g.new_repo()
     repos.append(repo)
     g.write(repo, ".gitignore", ".env.local\n")
+    g.write(repo, "mysite/settings.py",
+            "import environ\nenviron.Env.read_env()\nMEDIA_ROOT = 'media'\n"
+            "LOGGING = {'version': 1, 'handlers': {'f': {'class': 'logging.FileHandler', 'filename': 'logs/a.log'}}}\n")
     g.write(repo, ".env", "DJANGO_SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n")
     g.write(repo, ".env.example", "DJANGO_SECRET_KEY=\n")
     g.write(repo, "deploy/id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
@@ -88,8 +91,8 @@ try:
     result, document = check_json(repo)
     tracked = sorted(f["file"] for f in document["findings"] if f["rule"] == "GIT001")
     common.expect(tracked == [".env", "deploy/id_ed25519"], f"GIT001 for .env and the key, got {tracked}", result)
-    gaps = [f["message"].split(" are not ignored")[0] for f in document["findings"] if f["rule"] == "GIT003"]
-    common.expect(gaps == ["env files", "log files", "media uploads"], f"GIT003 per category, got {gaps}", result)
+    gaps = sorted(f["setting"] or "-" for f in document["findings"] if f["rule"] == "GIT003")
+    common.expect(gaps == ["-", "LOGGING", "MEDIA_ROOT"], f"GIT003 per file the settings name, got {gaps}", result)
 
     # --new-since: DEBUG = True was there at the base (and moved since); ALLOWED_HOSTS = ['*'] is new.
     repo = g.new_repo()

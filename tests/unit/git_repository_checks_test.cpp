@@ -288,23 +288,77 @@ TEST_SUITE("git_tracked") {
 }
 
 TEST_SUITE("git_ignore") {
-  TEST_CASE("git ignore: one finding per category the ignore rules miss") {
+  // GIT003 through check_project: the probes come from the evaluated settings.
+  std::vector<Finding> ignore_findings(const std::filesystem::path& dir) {
+    CheckOptions options;
+    options.project_dir = dir;
+    options.repository_checks = true;
+    options.rules.select = {"GIT003"};
+    auto result = check_project(options);
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    return result->findings;
+  }
+
+  const std::string writes_everywhere =
+      "import os\nimport environ\nfrom pathlib import Path\n"
+      "BASE_DIR = Path(__file__).resolve().parent.parent\n"
+      "environ.Env.read_env(os.path.join(BASE_DIR, '.env'))\n"
+      "MEDIA_ROOT = BASE_DIR / 'uploads'\n"
+      "LOGGING = {'version': 1, 'handlers': {\n"
+      "    'file': {'class': 'logging.handlers.RotatingFileHandler', 'filename': 'var/log/app.log'},\n"
+      "    'console': {'class': 'logging.StreamHandler'}}}\n";
+
+  TEST_CASE("git ignore: MEDIA_ROOT, LOGGING's files and a read env file - each probed where the settings say") {
     testing::GitProject project;
-    project.write(".gitignore", ".env\n__pycache__/\n");
-    const auto gaps = of_rule(repository_findings(project.root()), "GIT003");
-    REQUIRE(gaps.size() == 2);
-    CHECK(gaps[0].message.starts_with("log files are not ignored"));
-    CHECK(gaps[1].message.starts_with("media uploads are not ignored"));
-    CHECK(gaps[0].where.file == ".gitignore");
-    CHECK(gaps[0].severity == Severity::warning);
+    project.django(writes_everywhere);
+    project.write(".gitignore", "__pycache__/\nmedia/\nlogs/\n");  // the usual names, not this project's
+    const auto gaps = ignore_findings(project.root());
+    REQUIRE(gaps.size() == 3);
+    std::vector<std::string> settings;
+    for (const Finding& gap : gaps) {
+      CHECK(gap.where.file == ".gitignore");
+      CHECK(gap.severity == Severity::warning);
+      settings.push_back(gap.setting.value_or("-"));
+    }
+    std::ranges::sort(settings);
+    CHECK(settings == std::vector<std::string>{"-", "LOGGING", "MEDIA_ROOT"});
+    const auto message_of = [&](std::string_view setting) {
+      return std::ranges::find_if(gaps, [&](const Finding& f) { return f.setting.value_or("-") == setting; })->message;
+    };
+    CHECK(message_of("MEDIA_ROOT").find("uploads/deployctl-probe.png") != std::string::npos);
+    CHECK(message_of("MEDIA_ROOT").find("`/uploads/`") != std::string::npos);
+    CHECK(message_of("LOGGING").find("var/log/app.log") != std::string::npos);
+    CHECK(message_of("-").find("mysite/settings.py reads an env file (read_env)") != std::string::npos);
+
+    project.write(".gitignore", "/uploads/\n*.log\n.env\n");
+    CHECK(ignore_findings(project.root()).empty());
+  }
+
+  TEST_CASE("git ignore: nothing is probed on a guess - unset, unknown or outside the working tree") {
+    testing::GitProject project;
+    project.write(".gitignore", "__pycache__/\n");
+    project.django("import os\nDEBUG = False\n");  // no MEDIA_ROOT, no LOGGING, no env file read
+    CHECK(ignore_findings(project.root()).empty());
+    project.django("import os\nMEDIA_ROOT = os.environ['MEDIA_ROOT']\n"
+                   "LOGGING = {'version': 1, 'handlers': {'f': {'class': 'logging.FileHandler', "
+                   "'filename': '/var/log/mysite/app.log'}}}\n"
+                   "STATIC_ROOT = '/srv/static'\n# load_dotenv() is not called\n");
+    CHECK(ignore_findings(project.root()).empty());
   }
 
   TEST_CASE("git ignore: a complete .gitignore - in the project or above it - gives none") {
     testing::GitProject project;
-    project.write(".gitignore", complete_gitignore);
-    CHECK(of_rule(repository_findings(project.root()), "GIT003").empty());
-    std::filesystem::create_directories(project.root() / "apps/site");
-    CHECK(of_rule(repository_findings(project.root() / "apps/site"), "GIT003").empty());
+    project.write(".gitignore", complete_gitignore + "uploads/\n");
+    project.django(writes_everywhere);
+    CHECK(ignore_findings(project.root()).empty());
+    // The project in a subdirectory, the .gitignore at the repository's root.
+    project.write("apps/site/manage.py",
+                  "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n");
+    project.write("apps/site/mysite/__init__.py", "");
+    project.write("apps/site/mysite/settings.py", writes_everywhere);
+    CHECK(ignore_findings(project.root() / "apps/site").empty());
+    project.write(".gitignore", "__pycache__/\n");
+    CHECK(ignore_findings(project.root() / "apps/site").size() == 3);
   }
 }
 
@@ -314,9 +368,10 @@ TEST_SUITE("git_new_since") {
     project.put(".gitignore", ".env\n");  // GIT003 findings are old: .gitignore unchanged since REF
     project.put("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n");
     project.put("mysite/__init__.py", "");
-    project.put("mysite/settings.py", "DEBUG = True\n");
+    project.put("mysite/settings.py", "DEBUG = True\nMEDIA_ROOT = 'media'\n");
     const std::string base = project.commit("start", day_one);
-    project.put("mysite/settings.py", "# production settings\n\nDEBUG = True\nALLOWED_HOSTS = ['*']\n");
+    project.put("mysite/settings.py",
+                "# production settings\n\nDEBUG = True\nMEDIA_ROOT = 'media'\nALLOWED_HOSTS = ['*']\n");
     project.commit("hosts", day_two);
 
     CheckOptions options;

@@ -36,7 +36,8 @@ TEST_SUITE("git secret weight") {
     for (const std::string_view path :
          {"tests/settings.py", "myapp/tests/test_views.py", "settings/test.py", "test_settings.py", "conftest.py",
           "mysite/settings_test.py", "settings/ci.py", ".github/workflows/ci.yml", ".travis.yml",
-          "docker-compose.yml", "settings/dev.py", "settings/development.py", "config/settings_dev.py",
+          "docker-compose.yml", "babybuddy/settings/travis.py",
+          "settings/dev.py", "settings/development.py", "config/settings_dev.py",
           ".devcontainer/.env", ".env.test", ".env.development"}) {
       CAPTURE(path);
       CHECK(weight_of(key, path) == SecretWeight::throwaway);
@@ -62,6 +63,31 @@ TEST_SUITE("git secret weight") {
     CHECK(weight_of("%s", "mysite/settings.py", "postgres://%s:%s@%s/%s") == SecretWeight::not_a_secret);
   }
 
+  TEST_CASE("a key set only under `if DEBUG:` and a database password beside a local HOST are throwaway") {
+    const auto debug = find_secret_literals("if DEBUG:\n    SECRET_KEY = 'k9Xq-7vLp-2mWz-8rTt'\n"
+                                            "else:\n    SECRET_KEY = os.environ['SECRET_KEY']\n"
+                                            "if not settings.DEBUG:\n    API_TOKEN = 'Zr8-k2Lq-9vXw-tq4'\n"
+                                            "else:\n    EMAIL_HOST_PASSWORD = 'Qm3-Wv8p-Lx2t-Hc7'\n",
+                                            "mysite/settings.py");
+    REQUIRE(debug.size() == 3);
+    CHECK(debug[0].weight.weight == SecretWeight::throwaway);
+    CHECK(debug[1].name == "API_TOKEN");
+    CHECK(debug[1].weight.weight == SecretWeight::live);  // `if not DEBUG:` is the production branch
+    CHECK(debug[2].weight.weight == SecretWeight::throwaway);
+
+    const auto databases = find_secret_literals(
+        "DATABASES = {'default': {'NAME': 'a', 'PASSWORD': 'T@wq-ana03', 'HOST': ''}}\n"
+        "LOCAL = {'default': {'PASSWORD': 'Nq7-ath76a1', 'HOST': os.environ.get('DB_HOST', 'localhost')}}\n"
+        "REMOTE = {'default': {'PASSWORD': 'Vb4-Lk9-Qz2', 'HOST': 'db.prod.acme.io'}}\n"
+        "UNKNOWN = {'default': {'PASSWORD': 'Hs6-Tn3-Wr8', 'HOST': os.environ['DB_HOST']}}\n",
+        "mysite/settings.py");
+    REQUIRE(databases.size() == 4);
+    CHECK(databases[0].weight.weight == SecretWeight::throwaway);
+    CHECK(databases[1].weight.weight == SecretWeight::throwaway);
+    CHECK(databases[2].weight.weight == SecretWeight::live);
+    CHECK(databases[3].weight.weight == SecretWeight::live);
+  }
+
   TEST_CASE("provider test-mode keys, startproject dev keys and well-known defaults are throwaway") {
     CHECK(weight_of("sk_test_4eC39HqLyjWDarjtT1zdp7dc") == SecretWeight::throwaway);
     CHECK(weight_of("django-insecure-7v#k2!p9q@w4e$r8t%y1u^i6o&p3a*s5d(f0g)h") == SecretWeight::throwaway);
@@ -85,6 +111,8 @@ TEST_SUITE("git secret weight") {
     CHECK(found[1].name == "a URL's password");
     CHECK(found[1].weight.weight == SecretWeight::throwaway);
     CHECK(find_secret_literals("COMPOSE_PROJECT_NAME=mysite\nDEBUG=1\n", ".env").empty());
+    // A variable's name passed along is no value: deprecated("PAPERLESS_SECRET", "PAPERLESS_SHARED_SECRET").
+    CHECK(find_secret_literals("deprecated('PAPERLESS_SECRET', 'PAPERLESS_SHARED_SECRET')\n", "settings.py").empty());
     CHECK(find_secret_literals("POSTGRES_PASSWORD=changeme\n", ".devcontainer/.env").empty());
   }
 }
