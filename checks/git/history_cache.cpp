@@ -1,4 +1,4 @@
-// The cache file: a header naming the format, the deployctl version and the key (repository, project prefix,
+// The cache file: a header naming the format, the deployctl version and build and the key (repository, project prefix,
 // selection), the commit scanned up to, the parsed blob ids, the secrets found, and an end marker (a cut-off
 // file is no cache). Tab-separated text; a field with a tab or newline in it (a strange path) is not cached.
 #include "checks/git/history_cache.hpp"
@@ -19,6 +19,22 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view format_line = "deployctl history cache 2";
+
+// The version and the build of this executable (size and modification time): a rebuilt deployctl may extract or
+// weigh secrets differently, so what an earlier build found is no cache for it.
+std::string build_identity() {
+  std::string identity(deployctl::version);
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return identity;
+  const auto size = fs::file_size(self, ec);
+  if (ec) return identity;
+  const auto modified = fs::last_write_time(self, ec);
+  if (ec) return identity;
+  return identity + "\t" + std::to_string(size) + "\t" + std::to_string(modified.time_since_epoch().count());
+}
+
+std::string header_line() { return std::string(format_line) + "\t" + build_identity(); }
 
 std::string cache_key(const ProjectRepository& project, bool all_paths) {
   const char* git_dir = libgit2().repository_path(project.repository.get());
@@ -116,7 +132,7 @@ std::optional<HistoryCache> load_history_cache(const fs::path& file, const Proje
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   std::string line;
-  if (!std::getline(in, line) || line != std::string(format_line) + "\t" + deployctl::version) return std::nullopt;
+  if (!std::getline(in, line) || line != header_line()) return std::nullopt;
   if (!std::getline(in, line) || line != "key\t" + cache_key(project, all_paths)) return std::nullopt;
   HistoryCache cache;
   if (!std::getline(in, line) || !line.starts_with("scanned\t")) return std::nullopt;
@@ -149,7 +165,7 @@ std::optional<HistoryCache> load_history_cache(const fs::path& file, const Proje
 void save_history_cache(const fs::path& file, const ProjectRepository& project, bool all_paths,
                         const HistoryCache& cache) {
   std::ostringstream out;
-  out << format_line << '\t' << deployctl::version << '\n' << "key\t" << cache_key(project, all_paths) << '\n';
+  out << header_line() << '\n' << "key\t" << cache_key(project, all_paths) << '\n';
   out << "scanned\t" << hex(oid_key(cache.scanned)) << '\n' << "blobs\t" << cache.blobs.size() << '\n';
   for (const std::string& blob : cache.blobs) out << hex(blob) << '\n';
   out << "secrets\t" << cache.secrets.size() << '\n';

@@ -24,7 +24,7 @@ struct HistoryCache {
 // XDG_CACHE_HOME nor HOME is set).
 std::optional<std::filesystem::path> history_cache_file(const ProjectRepository& project, bool all_paths);
 
-// The cache, when the file exists, was written by this version of deployctl for this very repository and
+// The cache, when the file exists, was written by this very build of deployctl for this very repository and
 // selection, and is whole; nothing otherwise (the scan then starts from scratch).
 std::optional<HistoryCache> load_history_cache(const std::filesystem::path& file, const ProjectRepository& project,
                                                bool all_paths);

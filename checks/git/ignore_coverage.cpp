@@ -36,8 +36,8 @@ fs::path absolute_from(const fs::path& project_dir, const std::string& text) {
 void media_probe(const settings::SettingsModel& model, const fs::path& project_dir, std::vector<IgnoreProbe>& out) {
   const settings::Value* media = model.get("MEDIA_ROOT");
   if (!is_known_path(media)) return;
-  out.push_back({"media uploads", "MEDIA_ROOT", "MEDIA_ROOT is '" + media->text + "'" + place_of(media->origin),
-                 absolute_from(project_dir, media->text) / "deployctl-probe.png"});
+  out.push_back({IgnoreProbe::Kind::media, "MEDIA_ROOT", "MEDIA_ROOT" + place_of(media->origin),
+                 absolute_from(project_dir, media->text)});
 }
 
 // logging.FileHandler and its subclasses in logging.handlers (Rotating, TimedRotating, Watched) take `filename`.
@@ -51,42 +51,58 @@ void log_probes(const settings::SettingsModel& model, const fs::path& project_di
     const settings::Value* filename = entry_of(handler, "filename");
     if (!is_known_path(filename)) continue;
     const std::string handler_name = name.is_string() ? name.text : "?";
-    out.push_back({"log file", "LOGGING",
-                   "LOGGING's handler '" + handler_name + "' writes to '" + filename->text + "'" +
-                       place_of(filename->origin),
+    out.push_back({IgnoreProbe::Kind::log_file, "LOGGING",
+                   "LOGGING's handler '" + handler_name + "'" + place_of(filename->origin),
                    absolute_from(project_dir, filename->text)});
   }
 }
 
-// The loader a settings file calls, by the call's name in its source text (comments skipped): "" for none.
-std::string env_loader(std::string_view text) {
-  static constexpr std::string_view loaders[] = {"read_env(",   "load_dotenv(",     "read_dotenv(",
-                                                 "dotenv_values(", "from decouple import", "import decouple"};
+struct EnvLoader {
+  std::string name;        // "read_env()", "load_dotenv()", "decouple"; "" for none
+  bool given_path = false;  // called with a path naming .env (BASE_DIR / '.env'), taken as the project dir's
+};
+
+// The env file loader a settings file calls, when it reads a .env file (comments skipped). A loader given some
+// other path (load_dotenv(path), with path a variable or another name) reads a file this check cannot name, and
+// is left alone.
+EnvLoader env_loader(std::string_view text) {
+  static constexpr std::string_view calls[] = {"read_env(", "load_dotenv(", "read_dotenv(", "dotenv_values("};
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     line = line.substr(0, line.find('#'));
-    for (const std::string_view loader : loaders)
-      if (line.find(loader) != std::string_view::npos)
-        return std::string(loader.ends_with("(") ? loader.substr(0, loader.size() - 1) : std::string_view("decouple"));
+    if (line.find("from decouple import") != std::string_view::npos || line.find("import decouple") == 0)
+      return {"decouple", false};  // its config() reads .env (or settings.ini) from the caller's directory upwards
+    for (const std::string_view call : calls) {
+      const std::size_t at = line.find(call);
+      if (at == std::string_view::npos) continue;
+      const std::string_view rest = line.substr(at + call.size());
+      const std::string_view arguments = rest.substr(0, rest.find(')'));
+      const bool no_path = arguments.find_first_not_of(" ") == std::string_view::npos ||
+                           arguments.find("find_dotenv") != std::string_view::npos;
+      if (no_path || arguments.find(".env") != std::string_view::npos) return {std::string(call) + ")", !no_path};
+    }
     start = end + 1;
   }
   return {};
 }
 
-// An env file loader looks beside the file that calls it first, then (python-dotenv, decouple) in the
-// directories above: the settings' directory and the project dir are probed.
+// A loader without a path looks beside the file that calls it first, then (python-dotenv, decouple) in the
+// directories above: the settings' directory and the project dir are probed. One with a path naming .env is
+// taken to mean the project dir's (BASE_DIR / '.env', the common form).
 void env_probes(const settings::SettingsModel& model, const fs::path& project_dir, std::vector<IgnoreProbe>& out) {
+  const fs::path project_env = (project_dir / ".env").lexically_normal();
   for (const settings::SourceFile& file : model.files) {
-    const std::string loader = env_loader(file.text);
-    if (loader.empty()) continue;
-    const std::string because = file.path + " reads an env file (" + loader + ")";
-    const fs::path beside = (project_dir / file.path).parent_path() / ".env";
-    out.push_back({"env file", "", because, beside.lexically_normal()});
-    if (beside.lexically_normal() != (project_dir / ".env").lexically_normal())
-      out.push_back({"env file", "", because, (project_dir / ".env").lexically_normal()});
+    const EnvLoader loader = env_loader(file.text);
+    if (loader.name.empty()) continue;
+    const std::string source =
+        file.path + (loader.name == "decouple" ? " uses python-decouple" : " calls " + loader.name);
+    const fs::path beside = ((project_dir / file.path).parent_path() / ".env").lexically_normal();
+    if (!loader.given_path) out.push_back({IgnoreProbe::Kind::env_file, "", source, beside});
+    if (loader.given_path || beside != project_env)
+      out.push_back({IgnoreProbe::Kind::env_file, "", source, project_env});
     return;
   }
 }
@@ -116,26 +132,45 @@ std::vector<IgnoreProbe> ignore_probes(const settings::SettingsModel& model, con
 
 Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project, const std::vector<IgnoreProbe>& probes) {
   const fs::path workdir = canonical_or_same(project.workdir);
-  const fs::path project_dir = workdir / project.prefix;
+  fs::path project_dir = (workdir / project.prefix).lexically_normal();
+  if (!project_dir.has_filename()) project_dir = project_dir.parent_path();  // "sub/dir/" as "sub/dir"
   std::vector<IgnoreGap> gaps;
   for (const IgnoreProbe& probe : probes) {
     const fs::path path = canonical_or_same(probe.path);
     const std::string in_repository = relative_inside(path, workdir);
     if (in_repository.empty()) continue;  // outside the working tree: git never sees it
+    // A directory is probed through a file in it: `media/` patterns match only what is known to be a directory.
+    const std::string probed =
+        probe.kind == IgnoreProbe::Kind::media ? in_repository + "/deployctl-probe.png" : in_repository;
     int ignored = 0;
-    if (libgit2().ignore_path_is_ignored(&ignored, project.repository.get(), in_repository.c_str()) < 0)
+    if (libgit2().ignore_path_is_ignored(&ignored, project.repository.get(), probed.c_str()) < 0)
       return fail("cannot read the git ignore rules: " + last_error_message());
     if (ignored) continue;
     std::string shown = relative_inside(path, project_dir);
-    if (shown.empty()) shown = in_repository;
-    std::string patterns;
-    if (probe.what == "media uploads")
-      patterns = "`/" + fs::path(in_repository).parent_path().generic_string() + "/`";
-    else if (probe.what == "log file")
-      patterns = "`*.log`";
-    else
-      patterns = "`.env` and `.env.*` (with `!.env.example`)";
-    gaps.push_back({probe, std::move(shown), std::move(patterns)});
+    const bool in_project = !shown.empty();
+    if (!in_project) shown = in_repository;
+    const std::string which = in_project ? "the project's" : "the repository's top";
+    IgnoreGap gap{probe, shown, {}, {}};
+    switch (probe.kind) {
+      case IgnoreProbe::Kind::media:
+        gap.patterns = "`/" + shown + "/`";
+        gap.message = probe.source + " is " + shown + "/ in the working tree, and git does not ignore the uploads "
+                      "there: `git add .` would commit them. Add " + gap.patterns + " to " + which + " .gitignore.";
+        break;
+      case IgnoreProbe::Kind::log_file:
+        gap.patterns = "`*.log` or `/" + fs::path(shown).parent_path().generic_string() + "/`";
+        if (fs::path(shown).parent_path().empty()) gap.patterns = "`*.log`";
+        gap.message = probe.source + " writes to " + shown + " in the working tree, and git does not ignore it: "
+                      "`git add .` would commit the log. Add " + gap.patterns + " to " + which + " .gitignore.";
+        break;
+      case IgnoreProbe::Kind::env_file:
+        gap.patterns = "`.env` and `.env.*` (with `!.env.example`)";
+        gap.message = probe.source + ", which reads " + shown + ", and git does not ignore that file: `git add .` "
+                      "would commit the secrets a deploy puts there. Add " + gap.patterns + " to " + which +
+                      " .gitignore.";
+        break;
+    }
+    gaps.push_back(std::move(gap));
   }
   return gaps;
 }

@@ -14,10 +14,11 @@ namespace deployctl::checks::git {
 
 // One file the app would write (or a deployer would create) in the working tree, and why.
 struct IgnoreProbe {
-  std::string what;             // "media uploads", "log file", "env file"
-  std::string setting;          // "MEDIA_ROOT", "LOGGING", "" (env files: no setting)
-  std::string because;          // "MEDIA_ROOT is media/ (mysite/settings.py:40)"
-  std::filesystem::path path;   // absolute: a file inside the directory or the file itself
+  enum class Kind { media, log_file, env_file };
+  Kind kind;
+  std::string setting;         // "MEDIA_ROOT", "LOGGING", "" (env files: no setting)
+  std::string source;          // "MEDIA_ROOT (mysite/settings.py:40)", "paperless/settings.py calls read_env()"
+  std::filesystem::path path;  // absolute: the directory (media) or the file
 };
 
 // What the settings say the app writes or reads, as absolute paths (relative ones are taken from the project
@@ -28,6 +29,7 @@ struct IgnoreGap {
   IgnoreProbe probe;
   std::string shown;     // the probed path relative to the project dir (or the repository, when outside it)
   std::string patterns;  // what to add to .gitignore
+  std::string message;   // the finding's message
 };
 
 // The probes that lie inside the working tree and that git would not ignore.

@@ -107,11 +107,8 @@ Result<void> report_ignore_gaps(const ProjectRepository& project, const settings
   if (!gaps) return std::unexpected(gaps.error());
   bool env_reported = false;
   for (const IgnoreGap& gap : *gaps) {
-    if (gap.probe.what == "env file" && std::exchange(env_reported, true)) continue;
-    report(out, "GIT003",
-           gap.probe.because + ", and git does not ignore " + gap.shown + ": `git add .` would commit it. Add " +
-               gap.patterns + " to .gitignore.",
-           whole(".gitignore"), SecretWeight::live, gap.probe.setting);
+    if (gap.probe.kind == IgnoreProbe::Kind::env_file && std::exchange(env_reported, true)) continue;
+    report(out, "GIT003", gap.message, whole(".gitignore"), SecretWeight::live, gap.probe.setting);
   }
   return {};
 }

@@ -69,9 +69,9 @@ extern const Rule git002_secret_in_history{
                  "| anything else | error | it may be live |\n\n"
                  "A value seen both as a throwaway and as a live credential counts as live. The scan is "
                  "incremental: what it found is cached outside the repository ($XDG_CACHE_HOME/deployctl/history, "
-                 "else ~/.cache/deployctl/history; names, places and digests, never values), and a later run reads "
-                 "only the commits added since; when the cached commit is no longer an ancestor of HEAD (a "
-                 "rebase, a reset, a rewrite) the whole history is scanned again.",
+                 "else ~/.cache/deployctl/history; names, places and digests, never values), and a later run of "
+                 "the same deployctl build reads only the commits added since; when the cached commit is no longer "
+                 "an ancestor of HEAD (a rebase, a reset, a rewrite) the whole history is scanned again.",
         .concerns_secret = true,
         .example_language = "sh",
     },
