@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-test build demo test test-sanitize update-golden fuzz bench clean FORCE
+.PHONY: all deps deps-test build demo test test-sanitize update-golden format fuzz bench clean FORCE
 
 all: build
 
@@ -80,6 +80,10 @@ fuzz: $(FUZZ_BUILD)/CMakeCache.txt
 # review the diff.
 update-golden: deps-test build
 	UPDATE_GOLDEN=1 ctest --test-dir $(BUILD) -L golden
+
+# The pinned .clang-format over every tracked C++ file (scripts/format); the test suite checks it.
+format: deps-test
+	@scripts/format
 
 bench: build
 	@scripts/install-deps bench

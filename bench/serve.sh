@@ -7,8 +7,9 @@
 # all of them alike. Each ratio is the median of its per-round ratios; the table gives medians. Worker RSS and PSS
 # after the last round. Prints markdown; never part of the test suite.
 # BENCH_SERVE_ROUNDS (default 5), BENCH_SERVE_DURATION (s per measurement, default 4), BENCH_SERVE_CONNECTIONS
-# (default 16), BENCH_SERVE_SERVERS (default deployctl,uwsgi,gunicorn). Exit 0 targets met, 1 a target missed,
-# 2 could not measure.
+# (default 16), BENCH_SERVE_SERVERS (default deployctl,uwsgi,gunicorn; add deployctl-before with DEPLOYCTL_BEFORE
+# naming another build to measure a change before/after in the same interleaved rounds). Exit 0 targets met, 1 a
+# target missed, 2 could not measure.
 set -uo pipefail
 set -m  # every background job in its own process group: a server and its workers stop together
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,6 +25,10 @@ done
 if [[ ",$servers," == *,deployctl,* ]] && ! "$DEPLOYCTL" serve --help >/dev/null 2>&1; then
   echo "bench: $DEPLOYCTL has no working 'serve' command; measuring the others only" >&2
   servers="${servers//deployctl/}"
+fi
+if [[ ",$servers," == *,deployctl-before,* && ! -x "${DEPLOYCTL_BEFORE:-}" ]]; then
+  echo "bench: deployctl-before needs DEPLOYCTL_BEFORE, the binary to compare with" >&2
+  exit 2
 fi
 IFS=, read -ra server_list <<<"$servers"
 apps=(django hello)
@@ -54,6 +59,9 @@ start_server() {
   case "$server" in
     deployctl)
       taskset -c 0 "$DEPLOYCTL" serve "$module" --chdir "$dir" --bind "127.0.0.1:$at" --workers 1 \
+        >"$work/$server-$app.log" 2>&1 & ;;
+    deployctl-before)
+      taskset -c 0 "$DEPLOYCTL_BEFORE" serve "$module" --chdir "$dir" --bind "127.0.0.1:$at" --workers 1 \
         >"$work/$server-$app.log" 2>&1 & ;;
     uwsgi)
       taskset -c 0 uwsgi --plugin python3,http --http11-socket "127.0.0.1:$at" --http-keepalive --master \
@@ -135,7 +143,7 @@ measure() {
 # Within a round, deployctl's Django run sits between uWSGI's and the in-process loop: the two ratios the
 # targets name are taken from neighbouring measurements.
 order=()
-for server in uwsgi deployctl in-process gunicorn; do
+for server in deployctl-before uwsgi deployctl in-process gunicorn; do
   [[ "$server" == in-process || ",$servers," == *,$server,* ]] && order+=("$server django")
 done
 for server in "${server_list[@]}"; do [[ -n "$server" ]] && order+=("$server hello"); done
@@ -202,6 +210,10 @@ def target(description, value, minimum):
         verdict = "met"
     print(f"- {description}: {fmt(value)} (target >= {minimum}): {verdict}")
 
+if "deployctl" in servers and "deployctl-before" in servers:
+    for app in ("django", "hello"):
+        print(f"- {app}, deployctl / deployctl-before requests/s (median of per-round ratios): "
+              f"{fmt(ratio(('deployctl', app), ('deployctl-before', app)))}")
 if "deployctl" in servers:
     target("Django view, deployctl / uWSGI requests/s", ratio(("deployctl", "django"), ("uwsgi", "django")), 1.4)
     target("Django view, deployctl / in-process rate", ratio(("deployctl", "django"), ("in-process", "django")), 0.85)

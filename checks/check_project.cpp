@@ -2,14 +2,16 @@
 #include "checks/check_project.hpp"
 
 #include <algorithm>
+#include <future>
 
-#include "checks/extra_findings.hpp"
-#include "checks/git/new_since.hpp"
+#include "checks/git/repository_checks.hpp"
+#include "checks/new_since.hpp"
 #include "checks/rules/registry.hpp"
+#include "checks/rules/run_rules.hpp"
+#include "checks/rules/suppressions.hpp"
 #include "checks/settings/discovery.hpp"
 #include "checks/settings/env_file.hpp"
 #include "checks/settings/evaluator.hpp"
-#include "checks/suppressions.hpp"
 #include "core/suggest.hpp"
 
 namespace deployctl::checks {
@@ -33,6 +35,46 @@ Result<void> validate_filter(const RuleFilter& filter) {
   for (const auto& override_entry : filter.severity)
     if (auto valid = validate_rule_pattern(override_entry.first); !valid) return valid;
   return {};
+}
+
+// The first step of the repository checks (libgit2, the index, the history walk), running on a thread of its own
+// while the settings are analysed; no future when options.repository_checks is off.
+using PendingRepositoryScan = std::future<Result<git::RepositoryScan>>;
+PendingRepositoryScan start_repository_scan(const CheckOptions& options) {
+  if (!options.repository_checks) return {};
+  const CheckOptions::RepositoryAt at = options.repository_at.value_or(CheckOptions::RepositoryAt{options.project_dir, ""});
+  // Two cores are the norm; loading libgit2 and reading the index cost about as much as the settings analysis.
+  return std::async(std::launch::async, [at, all_paths = options.all_paths] {
+    return git::RepositoryScan::start(at.project_dir, {all_paths, at.revision});
+  });
+}
+
+// The repository's facts (finishing `repository`), and Django's messages when options.django_runtime. A --django
+// import that fails is not an error: its reason goes to `warnings` and the static results stand.
+Result<BeyondSettings> beyond_settings(const CheckOptions& options, PendingRepositoryScan& repository,
+                                       const settings::SettingsModel& model, std::string_view settings_module,
+                                       const settings::Environment& environment, std::vector<std::string>& warnings) {
+  BeyondSettings beyond;
+  if (repository.valid()) {
+    auto scan = repository.get();
+    if (!scan) return std::unexpected(scan.error());
+    auto facts = scan->finish(&model);
+    if (!facts) return std::unexpected(facts.error());
+    beyond.repository = std::move(*facts);
+  }
+  if (options.django_runtime) {
+    django_runtime::RuntimeRequest request;
+    request.project_dir = model.project_dir.empty() ? options.project_dir : model.project_dir;
+    request.settings_module = std::string(settings_module);
+    request.environment = environment;
+    auto messages = django_runtime::run_django_checks(request);
+    if (messages)
+      beyond.django = std::move(*messages);
+    else
+      warnings.push_back("--django: cannot run Django's checks on " + request.settings_module + ": " +
+                         messages.error().message + "; continuing with the static results");
+  }
+  return beyond;
 }
 
 }  // namespace
@@ -71,7 +113,7 @@ Result<void> validate_rule_pattern(std::string_view pattern) {
               " Run 'deployctl rules' for the list.");
 }
 
-Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& filter, std::vector<Finding> extra) {
+Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& filter, BeyondSettings beyond) {
   if (auto valid = validate_filter(filter); !valid) return std::unexpected(valid.error());
 
   std::vector<Finding> findings;
@@ -79,12 +121,10 @@ Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter&
   // it is rather than lost.
   for (const Finding& problem : model.problems)
     if (rules::find_rule(problem.rule) == nullptr && filter.enabled(problem.rule)) findings.push_back(problem);
-  for (const rules::Rule& rule : rules::all_rules()) {
-    if (!filter.enabled(rule.info.id) || rule.check == nullptr) continue;
-    rules::FindingSink sink(rule.info, findings);
-    rule.check(model, sink);
-  }
-  merge_extra_findings(findings, std::move(extra), filter);
+  const rules::RuleContext context{model, beyond.repository ? &*beyond.repository : nullptr,
+                                   beyond.django ? &*beyond.django : nullptr};
+  for (Finding& finding : rules::run_rules(context, [&](std::string_view id) { return filter.enabled(id); }))
+    findings.push_back(std::move(finding));
 
   const std::vector<std::string> ids = known_rule_ids();
   const RuleSelection selection{ids, [&](std::string_view id) { return filter.enabled(id); }};
@@ -122,13 +162,13 @@ Result<CheckResult> check_project(const CheckOptions& options) {
 
   // Beyond the settings: the repository (GIT rules) and, with --django, Django's own checks.
   std::vector<std::string> warnings;
-  auto extra = beyond_settings_findings(options, repository, *model, settings_module->module, *environment, warnings);
-  if (!extra) return std::unexpected(extra.error());
-  auto result = check_model(std::move(*model), options.rules, std::move(*extra));
+  auto beyond = beyond_settings(options, repository, *model, settings_module->module, *environment, warnings);
+  if (!beyond) return std::unexpected(beyond.error());
+  auto result = check_model(std::move(*model), options.rules, std::move(*beyond));
   if (!result) return result;
   result->warnings = std::move(warnings);
   if (options.new_since)
-    if (auto kept = git::keep_new_since(*result, options); !kept) return std::unexpected(kept.error());
+    if (auto kept = keep_new_since(*result, options); !kept) return std::unexpected(kept.error());
   return result;
 }
 

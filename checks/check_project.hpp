@@ -10,9 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "checks/finding.hpp"
+#include "checks/django_runtime/runtime_checks.hpp"
+#include "checks/findings/finding.hpp"
+#include "checks/findings/summary.hpp"
+#include "checks/git/repository_facts.hpp"
 #include "checks/settings/settings_model.hpp"
-#include "checks/summary.hpp"
 #include "core/error.hpp"
 
 namespace deployctl::checks {
@@ -41,6 +43,19 @@ struct CheckOptions {
   bool all_paths = false;                   // --all-paths: the history scan reads every file, not settings-like ones
   std::optional<std::string> new_since;     // --new-since REF: only findings whose fingerprint REF did not have
   bool django_runtime = false;              // --django: merge Django's own system checks (checks/django_runtime/)
+  // Where the repository checks look when it is not the project dir as it is now: --new-since analyses a
+  // snapshot of REF (no repository), whose repository facts come from the project's repository as of REF.
+  struct RepositoryAt {
+    std::filesystem::path project_dir;
+    std::string revision;
+  };
+  std::optional<RepositoryAt> repository_at;
+};
+
+// What the rules see beyond the settings (rules::RuleContext), each part only when it was gathered.
+struct BeyondSettings {
+  std::optional<git::RepositoryFacts> repository;                 // the repository checks, in a repository
+  std::optional<std::vector<django_runtime::DjangoMessage>> django;  // --django, when Django could be run
 };
 
 struct CheckResult {
@@ -54,11 +69,9 @@ struct CheckResult {
 // bad, a rule pattern is unknown, or the settings module cannot be read.
 Result<CheckResult> check_project(const CheckOptions& options);
 
-// Runs the enabled rules on an evaluated model, then suppressions, overrides and the sort. For tests (and
-// rule examples) that evaluate in memory. `extra` are findings made outside the rules (repository checks,
-// Django's runtime checks): filtered, suppressed, overridden and sorted with the rest, and dropped when a rule's
-// finding already reports the same django_check id (the static finding wins and keeps its location).
-Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& rules, std::vector<Finding> extra = {});
+// Runs the enabled rules on an evaluated model and what was gathered beyond it, then suppressions, overrides and
+// the sort. For tests (and rule examples) that evaluate in memory.
+Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter& rules, BeyondSettings beyond = {});
 
 // Whether `project_dir` is an existing directory; the error says what to give instead.
 Result<void> validate_project_dir(const std::filesystem::path& project_dir);

@@ -5,7 +5,7 @@
 #include <optional>
 #include <sstream>
 
-#include "checks/baseline.hpp"
+#include "checks/findings/baseline.hpp"
 #include "checks/check_project.hpp"
 #include "checks/report/report.hpp"
 #include "cli/command.hpp"

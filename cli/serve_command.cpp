@@ -14,6 +14,7 @@
 #include "core/config.hpp"
 #include "core/options.hpp"
 #include "core/suggest.hpp"
+#include "core/working_directory.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/serve.hpp"
 #include "python/errors.hpp"
@@ -64,7 +65,7 @@ Plan plan(const ServeConfig& given, const std::optional<ProjectConfig>& config) 
   const std::string chdir = values.chdir->value;
   std::error_code error;
   if (!fs::is_directory(chdir, error)) reject("--chdir", "'" + chdir + "' is not a directory");
-  o.chdir = fs::absolute(chdir).lexically_normal();
+  o.chdir = absolute_as_given(chdir);  // symlinks kept: a reload re-resolves a switched release
   values.chdir->value = o.chdir.string();
 
   o.binds.clear();
@@ -78,12 +79,15 @@ Plan plan(const ServeConfig& given, const std::optional<ProjectConfig>& config) 
   o.header_timeout = values.header_timeout->value;
   o.min_body_rate = values.min_body_rate->value;
   o.worker_connections = static_cast<int>(values.worker_connections->value);
+  o.worker_request_memory = static_cast<std::size_t>(values.worker_request_memory->value);
   o.max_requests = values.max_requests->value;
   o.max_requests_jitter = values.max_requests_jitter->value;
   o.limits.request_line = static_cast<std::size_t>(values.limit_request_line->value);
   o.limits.header_count = static_cast<std::size_t>(values.limit_request_fields->value);
   o.limits.header_field_size = static_cast<std::size_t>(values.limit_request_field_size->value);
   o.limits.body = static_cast<std::uint64_t>(values.limit_request_body->value);
+  o.limits.chunked_body = static_cast<std::uint64_t>(values.limit_chunked_body->value);
+  o.worker_spill_limit = static_cast<std::uint64_t>(values.worker_spill_limit->value);
   o.forwarded_allow_ips = values.forwarded_allow_ips->value;
 
   if (values.statics && !switched_on(values.no_static))

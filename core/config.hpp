@@ -95,12 +95,15 @@ struct ServeConfig {
   std::optional<ConfigNumber> header_timeout;             // --header-timeout
   std::optional<ConfigNumber> min_body_rate;              // --min-body-rate (bytes per second)
   std::optional<ConfigInteger> worker_connections;        // --worker-connections
+  std::optional<ConfigInteger> worker_request_memory;     // --worker-request-memory (bytes)
   std::optional<ConfigInteger> max_requests;              // --max-requests
   std::optional<ConfigInteger> max_requests_jitter;       // --max-requests-jitter
   std::optional<ConfigInteger> limit_request_line;        // --limit-request-line
   std::optional<ConfigInteger> limit_request_fields;      // --limit-request-fields
   std::optional<ConfigInteger> limit_request_field_size;  // --limit-request-field_size
   std::optional<ConfigInteger> limit_request_body;        // --limit-request-body
+  std::optional<ConfigInteger> limit_chunked_body;        // --limit-chunked-body
+  std::optional<ConfigInteger> worker_spill_limit;        // --worker-spill-limit (bytes)
   std::optional<ConfigString> forwarded_allow_ips;        // --forwarded-allow-ips
   std::optional<std::vector<ConfigString>> statics;       // --static PREFIX=DIR (repeatable)
   std::optional<ConfigBool> no_static;                    // --no-static

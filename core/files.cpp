@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/unique_fd.hpp"
+
 namespace deployctl {
 
 namespace fs = std::filesystem;
@@ -37,29 +39,26 @@ Result<std::string> read_text_file(const fs::path& path, std::size_t max_bytes) 
 Result<void> write_file_atomically(const fs::path& path, std::string_view content, fs::perms mode) {
   const fs::path directory = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::string pattern = (directory / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(pattern.data());
-  if (fd < 0) return fail(path.string() + ": cannot write in " + directory.string() + ": " + std::strerror(errno));
+  UniqueFd fd(::mkstemp(pattern.data()));
+  if (!fd) return fail(path.string() + ": cannot write in " + directory.string() + ": " + std::strerror(errno));
   const auto cleanup_and_fail = [&](const std::string& what) -> Result<void> {
     const int saved = errno;
-    ::close(fd);
+    fd.reset();
     ::unlink(pattern.c_str());
     return fail(path.string() + ": " + what + ": " + std::strerror(saved));
   };
-  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) return cleanup_and_fail("cannot set mode");
+  if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) return cleanup_and_fail("cannot set mode");
   std::size_t written = 0;
   while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    const ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
       return cleanup_and_fail("cannot write");
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) return cleanup_and_fail("cannot flush");
-  if (::close(fd) != 0) {
-    ::unlink(pattern.c_str());
-    return fail(path.string() + ": cannot close: " + std::strerror(errno));
-  }
+  if (::fsync(fd.get()) != 0) return cleanup_and_fail("cannot flush");
+  if (!fd.close()) return cleanup_and_fail("cannot close");
   if (::rename(pattern.c_str(), path.c_str()) != 0) {
     const int saved = errno;
     ::unlink(pattern.c_str());

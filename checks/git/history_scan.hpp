@@ -8,17 +8,10 @@
 #include <vector>
 
 #include "checks/git/repository.hpp"
+#include "checks/git/repository_facts.hpp"
 #include "checks/git/secret_literals.hpp"
 
 namespace deployctl::checks::git {
-
-// One distinct secret value and the commit that first brought it into the history.
-struct HistorySecret {
-  SecretLiteral literal;  // line and column in the blob it was first seen in
-  std::string path;       // that blob's path, relative to the project dir
-  std::string commit;     // short id of the first commit (oldest first) whose tree has it
-  std::string date;       // that commit's date, YYYY-MM-DD (UTC)
-};
 
 struct HistoryScanStats {
   std::size_t commits = 0;

@@ -149,28 +149,7 @@ Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project, con
     std::string shown = relative_inside(path, project_dir);
     const bool in_project = !shown.empty();
     if (!in_project) shown = in_repository;
-    const std::string which = in_project ? "the project's" : "the repository's top";
-    IgnoreGap gap{probe, shown, {}, {}};
-    switch (probe.kind) {
-      case IgnoreProbe::Kind::media:
-        gap.patterns = "`/" + shown + "/`";
-        gap.message = probe.source + " is " + shown + "/ in the working tree, and git does not ignore the uploads "
-                      "there: `git add .` would commit them. Add " + gap.patterns + " to " + which + " .gitignore.";
-        break;
-      case IgnoreProbe::Kind::log_file:
-        gap.patterns = "`*.log` or `/" + fs::path(shown).parent_path().generic_string() + "/`";
-        if (fs::path(shown).parent_path().empty()) gap.patterns = "`*.log`";
-        gap.message = probe.source + " writes to " + shown + " in the working tree, and git does not ignore it: "
-                      "`git add .` would commit the log. Add " + gap.patterns + " to " + which + " .gitignore.";
-        break;
-      case IgnoreProbe::Kind::env_file:
-        gap.patterns = "`.env` and `.env.*` (with `!.env.example`)";
-        gap.message = probe.source + ", which reads " + shown + ", and git does not ignore that file: `git add .` "
-                      "would commit the secrets a deploy puts there. Add " + gap.patterns + " to " + which +
-                      " .gitignore.";
-        break;
-    }
-    gaps.push_back(std::move(gap));
+    gaps.push_back(IgnoreGap{probe, std::move(shown), in_project});
   }
   return gaps;
 }

@@ -1,8 +1,8 @@
-// GIT001-GIT003 put together: open the project's repository, list what is tracked, probe the ignore rules, scan
-// the history, and turn what was found into findings under the GIT rules' metadata.
+// The repository checks' facts put together: open the project's repository, list what is tracked (and what the
+// env files and keys among it hold), scan the history through its cache, probe the ignore rules for what the
+// settings name, and keep what the GIT rules need to decide.
 #include "checks/git/repository_checks.hpp"
 
-#include <algorithm>
 #include <optional>
 #include <unordered_set>
 #include <utility>
@@ -11,27 +11,11 @@
 #include "checks/git/history_scan.hpp"
 #include "checks/git/ignore_coverage.hpp"
 #include "checks/git/sensitive_paths.hpp"
-#include "checks/rules/registry.hpp"
 #include "core/files.hpp"
 
 namespace deployctl::checks::git {
 
 namespace {
-
-// Reports a finding at `where` (line 0: about the whole file); throwaway secrets are for information only.
-void report(std::vector<Finding>& out, std::string_view rule_id, std::string message, const SourceSpan& where,
-            SecretWeight weight = SecretWeight::live, std::string setting = {}) {
-  const rules::Rule* rule = rules::find_rule(rule_id);
-  if (rule == nullptr) return;
-  rules::FindingSink sink(rule->info, out);
-  const bool whole_file = where.line < 1;
-  const python::Position position{whole_file ? 1 : where.line, whole_file ? 1 : where.column, 0, 0};
-  sink.report(std::move(message), settings::Origin{where.file, position, whole_file}, std::move(setting));
-  out.back().where.commit = where.commit;
-  if (weight == SecretWeight::throwaway) out.back().severity = Severity::info;
-}
-
-SourceSpan whole(const std::string& file) { return SourceSpan{file, 0, 0, 0, 0, true, {}}; }
 
 // The blob's text; nothing for a blob that cannot be read.
 std::optional<std::string> blob_text(git_repository* repository, const git_oid& id) {
@@ -42,44 +26,16 @@ std::optional<std::string> blob_text(git_repository* repository, const git_oid& 
   return std::string(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size);
 }
 
-constexpr std::string_view tracked_consequence =
-    ": every clone, fork and CI cache of the repository has its contents, and its history keeps them after the "
-    "file is deleted.";
-
-// An env file is worth a finding only for the secrets it holds: COMPOSE_PROJECT_NAME alone is no leak, and
-// placeholders or dev-container passwords are no credential anyone can use elsewhere.
-void report_env_file(const ProjectRepository& project, const TrackedFile& file, std::vector<Finding>& out) {
-  const auto text = blob_text(project.repository.get(), file.blob);
-  if (!text) return;
-  const std::vector<SecretLiteral> secrets = find_secret_literals(*text, file.path);
-  const auto live =
-      std::ranges::find_if(secrets, [](const SecretLiteral& s) { return s.weight.weight == SecretWeight::live; });
-  if (secrets.empty()) return;
-  const SecretLiteral& first = live != secrets.end() ? *live : secrets.front();
-  std::string names;
-  std::size_t listed = 0;
-  for (const SecretLiteral& secret : secrets) {
-    if (live != secrets.end() && secret.weight.weight != SecretWeight::live) continue;
-    if (++listed > 3) {
-      names += ", ...";
-      break;
-    }
-    names += (names.empty() ? "" : ", ") + secret.name + " (" + secret.size + ")";
-  }
-  std::string message = "env file " + file.path + " is tracked by git and holds " + names;
-  if (live == secrets.end())
-    message += ", which look like throwaway credentials (" + first.weight.reason +
-               "); rotate them only if they are used anywhere else.";
-  else
-    message += std::string(tracked_consequence);
-  report(out, "GIT001", std::move(message), SourceSpan{file.path, first.line, 1, 0, 0, false, {}}, first.weight.weight);
-}
-
-void report_tracked(const ProjectRepository& project, const std::vector<TrackedFile>& files,
-                    std::vector<Finding>& out) {
+// Env files with the secrets they hold (one holding none, COMPOSE_PROJECT_NAME alone, is no leak), and private
+// keys with whether their path says they are test keys.
+std::vector<SensitiveFile> sensitive_files(const ProjectRepository& project, const std::vector<TrackedFile>& files) {
+  std::vector<SensitiveFile> found;
   for (const TrackedFile& file : files) {
     if (is_env_file(file.path)) {
-      report_env_file(project, file, out);
+      const auto text = blob_text(project.repository.get(), file.blob);
+      if (!text) continue;
+      std::vector<SecretLiteral> secrets = find_secret_literals(*text, file.path);
+      if (!secrets.empty()) found.push_back({file.path, SensitiveFile::Kind::env_file, std::move(secrets), {}});
       continue;
     }
     if (!is_private_key_name(file.path) && !is_pem(file.path)) continue;
@@ -87,30 +43,9 @@ void report_tracked(const ProjectRepository& project, const std::vector<TrackedF
       const auto text = blob_text(project.repository.get(), file.blob);
       if (!text || !pem_holds_private_key(*text)) continue;
     }
-    const std::string throwaway = throwaway_path_reason(file.path);
-    if (throwaway.empty())
-      report(out, "GIT001", "private key " + file.path + " is tracked by git" + std::string(tracked_consequence),
-             whole(file.path));
-    else
-      report(out, "GIT001",
-             "private key " + file.path + " is tracked by git " + throwaway +
-                 ": a test key is harmless unless it is trusted anywhere else.",
-             whole(file.path), SecretWeight::throwaway);
+    found.push_back({file.path, SensitiveFile::Kind::private_key, {}, throwaway_path_reason(file.path)});
   }
-}
-
-// One finding per file the settings make the app write (or read) in the working tree and git would not ignore;
-// one for the env file however many places its loader looks in.
-Result<void> report_ignore_gaps(const ProjectRepository& project, const settings::SettingsModel& model,
-                                std::vector<Finding>& out) {
-  auto gaps = ignore_gaps(project, ignore_probes(model, project.workdir / project.prefix));
-  if (!gaps) return std::unexpected(gaps.error());
-  bool env_reported = false;
-  for (const IgnoreGap& gap : *gaps) {
-    if (gap.probe.kind == IgnoreProbe::Kind::env_file && std::exchange(env_reported, true)) continue;
-    report(out, "GIT003", gap.message, whole(".gitignore"), SecretWeight::live, gap.probe.setting);
-  }
-  return {};
+  return found;
 }
 
 // The digests of the secrets a tracked file of the working tree still holds: those are the static rules' to
@@ -125,26 +60,6 @@ std::unordered_set<std::uint64_t> working_tree_secrets(const ProjectRepository& 
     for (const SecretLiteral& literal : find_secret_literals(*text, file.path)) digests.insert(literal.digest);
   }
   return digests;
-}
-
-void report_history(const std::vector<HistorySecret>& secrets, const std::unordered_set<std::uint64_t>& present,
-                    std::vector<Finding>& out) {
-  for (const HistorySecret& secret : secrets) {
-    if (present.contains(secret.literal.digest)) continue;
-    const bool throwaway = secret.literal.weight.weight == SecretWeight::throwaway;
-    std::string message = secret.literal.name + " (" + secret.literal.size + ") was committed in " + secret.commit +
-                          " (" + secret.date + ", line " + std::to_string(secret.literal.line) + " of " +
-                          secret.path + ") and is still in the git history, though no tracked file has it now";
-    if (throwaway)
-      message += "; it looks like a throwaway credential (" + secret.literal.weight.reason +
-                 "): rotate it only if it was ever used beyond that.";
-    else
-      message += ": everyone with a clone has it. Rotate it: rewriting history does not recall the copies "
-                 "already cloned.";
-    report(out, "GIT002", std::move(message),
-           SourceSpan{secret.path, secret.literal.line, secret.literal.column, 0, 0, false, secret.commit},
-           secret.literal.weight.weight, secret.literal.is_setting ? secret.literal.name : std::string());
-  }
 }
 
 // Whether what the cache covers is still part of the history from `start`: its commit must be `start` or one of
@@ -173,7 +88,7 @@ struct RepositoryScan::State {
   std::vector<HistoryBlob> history;  // the blobs not in the cache
   std::optional<std::filesystem::path> cache_file;
   std::optional<HistoryCache> cache;  // what an earlier run found, when it still applies
-  std::vector<Finding> findings;      // GIT001 and GIT003, which need no parsing
+  RepositoryFacts facts;              // what needs no parsing and no settings: the sensitive files
 };
 
 RepositoryScan::RepositoryScan(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -207,7 +122,7 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
     if (!files) return std::unexpected(files.error());
     state->tracked = std::move(*files);
   }
-  report_tracked(project, state->tracked, state->findings);
+  state->facts.sensitive_files = sensitive_files(project, state->tracked);
   if (!state->start) return RepositoryScan(std::move(state));  // a repository without commits has no history yet
 
   const git_oid& start = *libgit2().commit_id(state->start.get());
@@ -225,14 +140,17 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
   return RepositoryScan(std::move(state));
 }
 
-Result<std::vector<Finding>> RepositoryScan::finish(const settings::SettingsModel* model) {
+Result<std::optional<RepositoryFacts>> RepositoryScan::finish(const settings::SettingsModel* model) {
   State& state = *state_;
-  // GIT003 needs a working tree and the settings (what the app writes where).
-  if (state.project && model != nullptr && state.options.revision.empty())
-    if (auto reported = report_ignore_gaps(*state.project, *model, state.findings); !reported)
-      return std::unexpected(reported.error());
-  if (!state.project || !state.start) return std::move(state.findings);
+  if (!state.project) return std::nullopt;
   const ProjectRepository& project = *state.project;
+  // GIT003 needs a working tree and the settings (what the app writes where).
+  if (model != nullptr && state.options.revision.empty()) {
+    auto gaps = ignore_gaps(project, ignore_probes(*model, project.workdir / project.prefix));
+    if (!gaps) return std::unexpected(gaps.error());
+    state.facts.ignore_gaps = std::move(*gaps);
+  }
+  if (!state.start) return std::move(state.facts);
   std::vector<HistorySecret> known;
   if (state.cache) known = std::move(state.cache->secrets);
   const bool walked = !state.cache || !state.history.empty() ||
@@ -255,13 +173,14 @@ Result<std::vector<Finding>> RepositoryScan::finish(const settings::SettingsMode
     if (!at_revision) return std::unexpected(at_revision.error());
     for (const SecretLiteral& literal : *at_revision) present.insert(literal.digest);
   }
-  report_history(secrets, present, state.findings);
-  return std::move(state.findings);
+  for (HistorySecret& secret : secrets)
+    if (!present.contains(secret.literal.digest)) state.facts.history_secrets.push_back(std::move(secret));
+  return std::move(state.facts);
 }
 
-Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
-                                              const RepositoryCheckOptions& options,
-                                              const settings::SettingsModel* model) {
+Result<std::optional<RepositoryFacts>> check_repository(const std::filesystem::path& project_dir,
+                                                        const RepositoryCheckOptions& options,
+                                                        const settings::SettingsModel* model) {
   auto scan = RepositoryScan::start(project_dir, options);
   if (!scan) return std::unexpected(scan.error());
   return scan->finish(model);

@@ -1,13 +1,14 @@
-// The repository checks of `deployctl check` (GIT001-GIT003): what git tracks, what it ignores, and which secrets
-// its history holds. Findings carry the GIT rules' metadata; their files are relative to the project dir.
+// The repository checks of `deployctl check`: what git tracks, what it ignores, and which secrets its history
+// holds, gathered as RepositoryFacts for the GIT rules to judge; paths are relative to the project dir.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "checks/finding.hpp"
+#include "checks/git/repository_facts.hpp"
 #include "checks/settings/settings_model.hpp"
 #include "core/error.hpp"
 
@@ -22,15 +23,16 @@ struct RepositoryCheckOptions {
 };
 
 // The repository checks in two steps, so that the slow part can run beside the settings analysis: start()
-// loads libgit2, reads the index, probes the ignore rules and walks the history, and needs no Python, so it may
-// run on a thread of its own; finish() parses the files found (the embedded interpreter belongs to the thread
-// that analyses the settings) and returns the findings.
+// loads libgit2, reads the index and walks the history (the part the history cache has not seen), and needs no
+// Python, so it may run on a thread of its own; finish() parses the files found (the embedded interpreter belongs
+// to the thread that analyses the settings), probes what the settings name against the ignore rules and returns
+// the facts.
 class RepositoryScan {
  public:
-  // Nothing to report when the project dir is not inside a git repository.
   static Result<RepositoryScan> start(const std::filesystem::path& project_dir, const RepositoryCheckOptions& options);
-  // `model`: the evaluated settings, which say what GIT003 probes (nothing without them).
-  Result<std::vector<Finding>> finish(const settings::SettingsModel* model = nullptr);
+  // No facts when the project dir is not inside a git repository. `model`: the evaluated settings, which say
+  // what GIT003 probes (nothing without them).
+  Result<std::optional<RepositoryFacts>> finish(const settings::SettingsModel* model = nullptr);
 
   RepositoryScan(RepositoryScan&&) noexcept;
   RepositoryScan& operator=(RepositoryScan&&) noexcept;
@@ -42,9 +44,9 @@ class RepositoryScan {
   std::unique_ptr<State> state_;
 };
 
-// Both steps on the calling thread. Nothing when the project dir is not inside a git repository.
-Result<std::vector<Finding>> check_repository(const std::filesystem::path& project_dir,
-                                              const RepositoryCheckOptions& options,
-                                              const settings::SettingsModel* model = nullptr);
+// Both steps on the calling thread. No facts when the project dir is not inside a git repository.
+Result<std::optional<RepositoryFacts>> check_repository(const std::filesystem::path& project_dir,
+                                                        const RepositoryCheckOptions& options,
+                                                        const settings::SettingsModel* model = nullptr);
 
 }  // namespace deployctl::checks::git

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <ostream>
 
-#include "checks/fingerprint.hpp"
+#include "checks/findings/fingerprint.hpp"
 #include "checks/report/report.hpp"
 
 namespace deployctl::checks::report {

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/finding.hpp"
+#include "checks/findings/finding.hpp"
 #include "checks/settings/settings_model.hpp"
-#include "checks/summary.hpp"
+#include "checks/findings/summary.hpp"
 
 namespace deployctl::checks::report {
 
@@ -18,7 +18,7 @@ namespace deployctl::checks::report {
 struct Report {
   std::span<const Finding> findings;
   Summary summary;
-  std::span<const settings::SourceFile> sources;  // looked up by Finding::where.file; may be empty
+  std::span<const SourceFile> sources;  // looked up by Finding::where.file; may be empty
   std::filesystem::path project_dir;              // text paths are printed as project_dir/file; empty: file as is
   std::string repository_path = {};  // project_dir relative to the repository root, "" or ending in '/': the CI
                                      // formats (sarif, github, gitlab, junit) print repository_path + file

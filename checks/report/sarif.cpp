@@ -6,7 +6,7 @@
 #include <cctype>
 #include <ostream>
 
-#include "checks/fingerprint.hpp"
+#include "checks/findings/fingerprint.hpp"
 #include "checks/report/report.hpp"
 #include "checks/rules/registry.hpp"
 #include "core/version.hpp"

@@ -5,10 +5,10 @@
 #include <ostream>
 #include <string>
 
-#include "checks/fingerprint.hpp"
+#include "checks/findings/fingerprint.hpp"
 #include "checks/report/report.hpp"
-#include "checks/source_line_index.hpp"
-#include "checks/source_lines.hpp"
+#include "checks/findings/source_line_index.hpp"
+#include "checks/findings/source_lines.hpp"
 #include "core/files.hpp"
 
 namespace deployctl::checks::report {

@@ -9,7 +9,8 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   std::string name;
   const settings::Value* allow_all = own::cors_allow_all(model, name);
   if (!allow_all) return;

@@ -36,7 +36,8 @@ void check_alias(const std::string& alias, const Value& database, FindingSink& s
               read.where, "DATABASES");
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const Value* databases = model.get("DATABASES");
   if (!databases || databases->kind != Value::Kind::dict) return;
   for (const auto& [alias, database] : databases->entries)

@@ -26,7 +26,8 @@ bool is_database_read(const settings::EnvRead& read, std::string_view scheme) {
   return read.variable.find("DATABASE") != std::string::npos || read.variable.find("DB") != std::string::npos;
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   std::set<std::tuple<std::string, int, int>> reported;  // a module evaluated twice records its reads twice
   for (const settings::EnvRead& read : model.env_reads) {
     if (!read.default_value || !read.default_value->is_string() || read.default_value->env) continue;

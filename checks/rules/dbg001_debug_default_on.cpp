@@ -38,7 +38,8 @@ std::optional<bool> default_outcome(const settings::Value& debug, const settings
   return std::find(true_words.begin(), true_words.end(), text) != true_words.end();
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value* debug = model.get("DEBUG");
   if (!debug || !debug->env || debug->env->is_set) return;
   const settings::EnvRead& read = *debug->env;

@@ -10,7 +10,8 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value* debug = model.get("DEBUG");
   if (!debug || !own::is_raw_env_string(*debug)) return;
   const settings::EnvRead& read = *debug->env;

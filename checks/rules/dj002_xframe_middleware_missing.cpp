@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (django::middleware_installed(model, django::xframe_middleware) != false) return;
   sink.report("'django.middleware.clickjacking.XFrameOptionsMiddleware' is not in MIDDLEWARE, so pages are served "
               "without an X-Frame-Options header and can be framed by any site (clickjacking)",

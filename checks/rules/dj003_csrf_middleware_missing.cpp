@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (django::middleware_installed(model, django::csrf_middleware) != false) return;
   sink.report("'django.middleware.csrf.CsrfViewMiddleware' is not in MIDDLEWARE, so views are not protected "
               "against cross-site request forgery unless each one is decorated",

@@ -6,7 +6,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const settings::Value seconds = settings::setting_or_default(model, "SECURE_HSTS_SECONDS");
   if (django::decide(seconds, django::truthy) != false) return;

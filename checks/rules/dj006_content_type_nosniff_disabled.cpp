@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const settings::Value nosniff = settings::setting_or_default(model, "SECURE_CONTENT_TYPE_NOSNIFF");
   if (django::decide(nosniff, django::is_true) != false) return;

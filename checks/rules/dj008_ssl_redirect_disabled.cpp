@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const settings::Value redirect = settings::setting_or_default(model, "SECURE_SSL_REDIRECT");
   if (django::decide(redirect, django::is_true) != false) return;

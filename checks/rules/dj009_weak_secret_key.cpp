@@ -23,7 +23,8 @@ std::string weakness(const settings::Value& key) {
   return verdict ? verdict->why : std::string("is weak");
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value key = settings::setting_or_default(model, "SECRET_KEY");
   const django::Answer weak = django::decide(key, is_weak);
   if (!django::definitely(weak)) return;

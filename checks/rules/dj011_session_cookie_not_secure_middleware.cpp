@@ -6,7 +6,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_SECURE");
   if (scope != django::SessionScope::middleware_only) return;
   sink.report(django::setting_is_not(model, "SESSION_COOKIE_SECURE", "True") +

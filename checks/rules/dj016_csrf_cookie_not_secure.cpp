@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   // With CSRF_USE_SESSIONS the token lives in the session, not in a cookie of its own.
   if (django::decide(settings::setting_or_default(model, "CSRF_USE_SESSIONS"), django::truthy) != false) return;
   if (!django::definitely(django::middleware_installed(model, django::csrf_middleware))) return;

@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value debug = settings::setting_or_default(model, "DEBUG");
   if (!django::definitely(django::decide(debug, django::truthy))) return;
   sink.report(django::setting_state(model, "DEBUG") +

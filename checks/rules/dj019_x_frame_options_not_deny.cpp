@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::xframe_middleware))) return;
   const settings::Value option = settings::setting_or_default(model, "X_FRAME_OPTIONS");
   const settings::Value deny = settings::Value::from_string("DENY");

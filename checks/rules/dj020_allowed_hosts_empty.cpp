@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value hosts = settings::setting_or_default(model, "ALLOWED_HOSTS");
   if (django::decide(hosts, django::truthy) != false) return;
   sink.report(django::setting_state(model, "ALLOWED_HOSTS") +

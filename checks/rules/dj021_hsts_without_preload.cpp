@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::hsts_definitely_enabled(model)) return;
   const settings::Value preload = settings::setting_or_default(model, "SECURE_HSTS_PRELOAD");
   if (django::decide(preload, django::is_true) != false) return;

@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const settings::Value policy = settings::setting_or_default(model, "SECURE_REFERRER_POLICY");
   if (!django::definitely(django::decide(policy, django::is_none))) return;

@@ -72,7 +72,8 @@ django::Answer policy_invalid(const Value& policy) {
   return any_invalid;
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const Value policy = settings::setting_or_default(model, "SECURE_REFERRER_POLICY");
   const django::Answer invalid = django::decide(policy, [](const Value& v) -> django::Answer {

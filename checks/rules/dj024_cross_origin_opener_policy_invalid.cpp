@@ -27,7 +27,8 @@ django::Answer policy_invalid(const Value& policy) {
   }
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
   const Value policy = settings::setting_or_default(model, "SECURE_CROSS_ORIGIN_OPENER_POLICY");
   if (!django::definitely(django::decide(policy, policy_invalid))) return;

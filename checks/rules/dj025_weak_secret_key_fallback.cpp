@@ -11,7 +11,8 @@ const settings::Origin& where(const settings::Value& entry, const settings::Valu
   return entry.origin.file.empty() ? setting.origin : entry.origin;
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value fallbacks = settings::setting_or_default(model, "SECRET_KEY_FALLBACKS");
   if (!fallbacks.is_known()) return;
   if (fallbacks.kind == settings::Value::Kind::string) {

@@ -16,7 +16,8 @@ django::Answer not_a_dict(const Value& value) {
   return value.kind != Value::Kind::none && value.kind != Value::Kind::dict;
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   for (const std::string_view name : std::array<std::string_view, 2>{"SECURE_CSP", "SECURE_CSP_REPORT_ONLY"}) {
     const Value policy = settings::setting_or_default(model, name);
     if (!django::definitely(django::decide(policy, not_a_dict))) continue;

@@ -5,7 +5,8 @@
 namespace deployctl::checks::rules {
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value caches = settings::setting_or_default(model, "CACHES");
   const django::Answer has_default = django::decide(
       caches, [](const settings::Value& v) { return django::contains_string(v, "default"); });

@@ -87,7 +87,8 @@ std::optional<std::vector<NormalPath>> served_paths(const Value& setting, bool i
   return paths;
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const Value caches = settings::setting_or_default(model, "CACHES");
   if (caches.kind != Value::Kind::dict) return;
   for (const std::string_view name : std::array<std::string_view, 3>{"MEDIA_ROOT", "STATIC_ROOT", "STATICFILES_DIRS"}) {

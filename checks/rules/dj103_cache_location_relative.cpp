@@ -7,7 +7,8 @@ namespace {
 
 using settings::Value;
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const Value caches = settings::setting_or_default(model, "CACHES");
   if (caches.kind != Value::Kind::dict) return;
   for (const auto& [alias, config] : caches.entries) {

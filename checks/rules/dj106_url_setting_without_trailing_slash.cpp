@@ -17,7 +17,8 @@ django::Answer lacks_slash(const Value& value) {
   return !value.text.empty() && !value.text.ends_with('/');
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   for (const std::string_view name : std::array<std::string_view, 2>{"STATIC_URL", "MEDIA_URL"}) {
     const Value url = settings::setting_or_default(model, name);
     if (!django::definitely(django::decide(url, lacks_slash))) continue;

@@ -7,7 +7,8 @@ namespace {
 
 using settings::Value;
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const Value origins = settings::setting_or_default(model, "CSRF_TRUSTED_ORIGINS");
   if (origins.kind == Value::Kind::string) {
     // Django iterates a str character by character, and no single character contains "://".

@@ -6,7 +6,8 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   for (const Finding& problem : model.problems)
     if (problem.rule == "DPL001")
       sink.report(problem.message,

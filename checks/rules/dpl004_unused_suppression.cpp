@@ -1,6 +1,6 @@
 // DPL004 unused-suppression: a `# deployctl: ignore[...]` comment that suppresses nothing, names an unknown
 // rule or is malformed. It needs every other rule's findings, so check_project runs it after suppressions.
-#include "checks/suppressions.hpp"
+#include "checks/rules/suppressions.hpp"
 
 #include <algorithm>
 
@@ -10,8 +10,8 @@ namespace deployctl::checks {
 
 namespace {
 
-// The registry calls every rule with the model; this one has nothing to look at until the other rules ran.
-void no_model_check(const settings::SettingsModel&, rules::FindingSink&) {}
+// The registry calls every rule with its context; this one has nothing to look at until the other rules ran.
+void no_model_check(const rules::RuleContext&, rules::FindingSink&) {}
 
 settings::Origin origin_of(const Suppression& suppression, int column, int end_column) {
   return {suppression.file, python::Position{suppression.line, column, suppression.line, end_column}};

@@ -3,7 +3,7 @@
 
 namespace deployctl::checks::rules {
 
-void FindingSink::report(std::string message, const settings::Origin& where, std::string setting, std::string fix) {
+Finding& FindingSink::report(std::string message, const settings::Origin& where, std::string setting, std::string fix) {
   Finding finding;
   finding.rule = std::string(info_.id);
   finding.severity = info_.severity;
@@ -15,6 +15,7 @@ void FindingSink::report(std::string message, const settings::Origin& where, std
   finding.fix = fix.empty() ? std::string(info_.fix) : std::move(fix);
   finding.concerns_secret = info_.concerns_secret;
   out_.push_back(std::move(finding));
+  return out_.back();
 }
 
 }  // namespace deployctl::checks::rules

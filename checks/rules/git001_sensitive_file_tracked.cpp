@@ -1,12 +1,70 @@
-// GIT001 sensitive-file-tracked: an env file or a private key is tracked by git. The repository scan
-// (checks/git/repository_checks.cpp) reports it; the settings model has nothing to say about it.
+// GIT001 sensitive-file-tracked: an env file holding secrets or a private key is tracked by git. The repository
+// scan (checks/git/repository_checks.cpp) lists them with the secrets they hold, weighed; this rule judges them.
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+
 #include "checks/rules/rule.hpp"
 
 namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel&, FindingSink&) {}
+constexpr std::string_view tracked_consequence =
+    ": every clone, fork and CI cache of the repository has its contents, and its history keeps them after the "
+    "file is deleted.";
+
+// Throwaway secrets are for information only: a test key or a dev-container password grants nothing elsewhere.
+void report(FindingSink& sink, std::string message, const settings::Origin& where, git::SecretWeight weight) {
+  Finding& finding = sink.report(std::move(message), where);
+  if (weight == git::SecretWeight::throwaway) finding.severity = Severity::info;
+}
+
+// Names the live secrets (or, when there is none, the throwaway ones), three at most.
+void report_env_file(const git::SensitiveFile& file, FindingSink& sink) {
+  const auto live = std::ranges::find_if(
+      file.secrets, [](const git::SecretLiteral& s) { return s.weight.weight == git::SecretWeight::live; });
+  if (file.secrets.empty()) return;
+  const git::SecretLiteral& first = live != file.secrets.end() ? *live : file.secrets.front();
+  std::string names;
+  std::size_t listed = 0;
+  for (const git::SecretLiteral& secret : file.secrets) {
+    if (live != file.secrets.end() && secret.weight.weight != git::SecretWeight::live) continue;
+    if (++listed > 3) {
+      names += ", ...";
+      break;
+    }
+    names += (names.empty() ? "" : ", ") + secret.name + " (" + secret.size + ")";
+  }
+  std::string message = "env file " + file.path + " is tracked by git and holds " + names;
+  if (live == file.secrets.end())
+    message += ", which look like throwaway credentials (" + first.weight.reason +
+               "); rotate them only if they are used anywhere else.";
+  else
+    message += std::string(tracked_consequence);
+  report(sink, std::move(message), settings::Origin{file.path, python::Position{first.line, 1, 0, 0}, false},
+         first.weight.weight);
+}
+
+void check(const RuleContext& context, FindingSink& sink) {
+  if (context.repository == nullptr) return;
+  for (const git::SensitiveFile& file : context.repository->sensitive_files) {
+    if (file.kind == git::SensitiveFile::Kind::env_file) {
+      report_env_file(file, sink);
+      continue;
+    }
+    const settings::Origin whole_file{file.path, python::Position{1, 1, 0, 0}, true};
+    if (file.throwaway_reason.empty())
+      report(sink, "private key " + file.path + " is tracked by git" + std::string(tracked_consequence), whole_file,
+             git::SecretWeight::live);
+    else
+      report(sink,
+             "private key " + file.path + " is tracked by git " + file.throwaway_reason +
+                 ": a test key is harmless unless it is trusted anywhere else.",
+             whole_file, git::SecretWeight::throwaway);
+  }
+}
 
 }  // namespace
 

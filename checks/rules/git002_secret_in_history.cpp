@@ -1,12 +1,37 @@
 // GIT002 secret-in-history: a secret literal was committed once and the working tree no longer shows it, but the
 // history reachable from HEAD still does. Found by the history scan (checks/git/history_scan.cpp).
+#include <string>
+#include <utility>
+
 #include "checks/rules/rule.hpp"
 
 namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel&, FindingSink&) {}
+// Where it was committed (the commit and the line of that version of the file); a throwaway secret is for
+// information only.
+void check(const RuleContext& context, FindingSink& sink) {
+  if (context.repository == nullptr) return;
+  for (const git::HistorySecret& secret : context.repository->history_secrets) {
+    const bool throwaway = secret.literal.weight.weight == git::SecretWeight::throwaway;
+    std::string message = secret.literal.name + " (" + secret.literal.size + ") was committed in " + secret.commit +
+                          " (" + secret.date + ", line " + std::to_string(secret.literal.line) + " of " +
+                          secret.path + ") and is still in the git history, though no tracked file has it now";
+    if (throwaway)
+      message += "; it looks like a throwaway credential (" + secret.literal.weight.reason +
+                 "): rotate it only if it was ever used beyond that.";
+    else
+      message += ": everyone with a clone has it. Rotate it: rewriting history does not recall the copies "
+                 "already cloned.";
+    Finding& finding = sink.report(
+        std::move(message),
+        settings::Origin{secret.path, python::Position{secret.literal.line, secret.literal.column, 0, 0}, false},
+        secret.literal.is_setting ? secret.literal.name : std::string());
+    finding.where.commit = secret.commit;
+    if (throwaway) finding.severity = Severity::info;
+  }
+}
 
 }  // namespace
 

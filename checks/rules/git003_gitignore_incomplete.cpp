@@ -1,12 +1,53 @@
 // GIT003 gitignore-incomplete: git does not ignore the uploads, log files or env file the settings name, so the
 // next `git add .` commits them. Probed with libgit2's ignore rules (checks/git/ignore_coverage.cpp).
+#include <filesystem>
+#include <string>
+#include <utility>
+
 #include "checks/rules/rule.hpp"
 
 namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel&, FindingSink&) {}
+// What to add to .gitignore, and the message: the gap names the setting (or the loader) that makes the file.
+void report(const git::IgnoreGap& gap, FindingSink& sink) {
+  const std::string& shown = gap.shown;
+  const std::string which = gap.in_project ? "the project's" : "the repository's top";
+  std::string patterns, message;
+  switch (gap.probe.kind) {
+    case git::IgnoreProbe::Kind::media:
+      patterns = "`/" + shown + "/`";
+      message = gap.probe.source + " is " + shown + "/ in the working tree, and git does not ignore the uploads " +
+                "there: `git add .` would commit them.";
+      break;
+    case git::IgnoreProbe::Kind::log_file: {
+      const std::string folder = std::filesystem::path(shown).parent_path().generic_string();
+      patterns = folder.empty() ? "`*.log`" : "`*.log` or `/" + folder + "/`";
+      message = gap.probe.source + " writes to " + shown + " in the working tree, and git does not ignore it: " +
+                "`git add .` would commit the log.";
+      break;
+    }
+    case git::IgnoreProbe::Kind::env_file:
+      patterns = "`.env` and `.env.*` (with `!.env.example`)";
+      message = gap.probe.source + ", which reads " + shown + ", and git does not ignore that file: `git add .` " +
+                "would commit the secrets a deploy puts there.";
+      break;
+  }
+  sink.report(message + " Add " + patterns + " to " + which + " .gitignore.",
+              settings::Origin{".gitignore", python::Position{1, 1, 0, 0}, true}, gap.probe.setting);
+}
+
+// One finding per file the settings make the app write (or read) that git would not ignore; one for the env file
+// however many places its loader looks in.
+void check(const RuleContext& context, FindingSink& sink) {
+  if (context.repository == nullptr) return;
+  bool env_reported = false;
+  for (const git::IgnoreGap& gap : context.repository->ignore_gaps) {
+    if (gap.probe.kind == git::IgnoreProbe::Kind::env_file && std::exchange(env_reported, true)) continue;
+    report(gap, sink);
+  }
+}
 
 }  // namespace
 

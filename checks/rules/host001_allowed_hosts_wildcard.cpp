@@ -9,7 +9,8 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value* hosts = model.get("ALLOWED_HOSTS");
   if (!hosts || hosts->contains_string("*") != true) return;
   const settings::EnvRead* read = own::env_source(*hosts);

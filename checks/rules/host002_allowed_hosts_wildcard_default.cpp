@@ -26,7 +26,8 @@ bool default_has_wildcard(const settings::Value& fallback) {
   return fallback.contains_string("*") == true;
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value* hosts = model.get("ALLOWED_HOSTS");
   if (!hosts) return;
   const settings::EnvRead* read = own::env_source(*hosts);

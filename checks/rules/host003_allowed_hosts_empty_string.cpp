@@ -14,7 +14,8 @@ bool is_blank(const settings::Value& item) {
   return item.is_string() && std::ranges::all_of(item.text, [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value* hosts = model.get("ALLOWED_HOSTS");
   if (!hosts || !hosts->is_sequence() || hosts->items.empty() || !std::ranges::all_of(hosts->items, is_blank)) return;
   const settings::EnvRead* read = own::env_source(*hosts);

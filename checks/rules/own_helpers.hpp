@@ -8,16 +8,17 @@
 #include <string>
 #include <string_view>
 
+#include "checks/findings/secret_text.hpp"
 #include "checks/settings/settings_model.hpp"
 #include "checks/settings/value.hpp"
 
 namespace deployctl::checks::rules::own {
 
-// Length as Python's len() counts it (code points), so that quoted lengths match what Django measures.
-std::size_t python_length(std::string_view utf8);
-
-// "a 17-character literal", "an 8-character string": how messages mention a secret without showing it.
-std::string sized(std::string_view text, std::string_view noun);
+// The secret vocabulary every layer shares (checks/findings/secret_text.hpp), under the rules' names.
+using checks::python_length;
+using checks::sized;
+using checks::url_credentials;
+using checks::UrlCredentials;
 
 // Why Django's W009 would reject `key` as SECRET_KEY ("shorter than 50 characters", ...), or nullopt.
 std::optional<std::string> secret_key_weakness(std::string_view key);
@@ -33,14 +34,6 @@ const settings::EnvRead* env_source(const settings::Value& value);
 // read without a cast by a reader that returns strings, and never compared or converted afterwards.
 // Such a value is true for every non-empty text, "False" and "0" included.
 bool is_raw_env_string(const settings::Value& value);
-
-// The parts of a URL that carries a password in its authority, "postgres://user:secret@host/db" ->
-// {"postgres", "secret"} (scheme as written, password percent-encoded as written); nullopt without a password.
-struct UrlCredentials {
-  std::string_view scheme;
-  std::string_view password;
-};
-std::optional<UrlCredentials> url_credentials(std::string_view url);
 
 // Whether the read parses a database URL (env.db, env.db_url, dj_database_url.config, cast=db_url).
 bool is_database_url_read(const settings::EnvRead& read);

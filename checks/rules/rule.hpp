@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/finding.hpp"
+#include "checks/django_runtime/runtime_checks.hpp"
+#include "checks/findings/finding.hpp"
+#include "checks/git/repository_facts.hpp"
 #include "checks/settings/settings_model.hpp"
 
 namespace deployctl::checks::rules {
@@ -29,11 +31,20 @@ struct RuleInfo {
                                                  // (repository and runtime rules, which see more than settings)
 };
 
+// Everything a rule may look at. The parts beyond the settings are there only when they were gathered: null when
+// the repository checks are off (--no-git) or the project is in no repository, and without --django.
+struct RuleContext {
+  const settings::SettingsModel& settings;
+  const git::RepositoryFacts* repository = nullptr;
+  const std::vector<django_runtime::DjangoMessage>* django = nullptr;  // Django's own check messages
+};
+
 // What a rule reports into: fills in rule id, severity and django_check from the RuleInfo.
 class FindingSink {
  public:
   explicit FindingSink(const RuleInfo& info, std::vector<Finding>& out) : info_(info), out_(out) {}
-  void report(std::string message, const settings::Origin& where, std::string setting = {}, std::string fix = {});
+  // The finding made, for the rare rule that refines it (RT001 takes the severity of Django's message).
+  Finding& report(std::string message, const settings::Origin& where, std::string setting = {}, std::string fix = {});
   const RuleInfo& info() const { return info_; }
 
  private:
@@ -41,7 +52,7 @@ class FindingSink {
   std::vector<Finding>& out_;
 };
 
-using CheckFunction = void (*)(const settings::SettingsModel& model, FindingSink& sink);
+using CheckFunction = void (*)(const RuleContext& context, FindingSink& sink);
 
 struct Rule {
   RuleInfo info;

@@ -9,7 +9,8 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   constexpr std::string_view consequence =
       ": everyone with access to the source or its history can forge sessions, password-reset links and "
       "signed cookies.";

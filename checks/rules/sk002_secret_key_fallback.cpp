@@ -24,7 +24,8 @@ void check_key(const settings::Value& value, const std::string& name, const std:
   sink.report(std::move(message), read.where, setting);
 }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   if (const settings::Value* key = model.get("SECRET_KEY")) check_key(*key, "SECRET_KEY", "SECRET_KEY", sink);
   const settings::Value* fallbacks = model.get("SECRET_KEY_FALLBACKS");
   if (!fallbacks || !fallbacks->is_sequence()) return;

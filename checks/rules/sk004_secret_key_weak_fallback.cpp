@@ -9,7 +9,8 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   const settings::Value* key = model.get("SECRET_KEY");
   if (!key || !key->env || !key->env->default_value) return;
   const settings::EnvRead& read = *key->env;

@@ -11,7 +11,8 @@ namespace {
 
 std::string shown(const std::string& text) { return text.size() <= 20 ? "'" + text + "'" : own::sized(text, "string"); }
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   for (const std::string_view setting : own::boolean_settings()) {
     const std::string name(setting);
     const settings::Value* value = model.get(name);

@@ -9,7 +9,8 @@ namespace deployctl::checks::rules {
 
 namespace {
 
-void check(const settings::SettingsModel& model, FindingSink& sink) {
+void check(const RuleContext& context, FindingSink& sink) {
+  const settings::SettingsModel& model = context.settings;
   for (const std::string_view setting : own::boolean_settings()) {
     const std::string name(setting);
     const settings::Value* value = model.get(name);

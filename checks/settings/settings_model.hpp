@@ -7,16 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/finding.hpp"
+#include "checks/findings/finding.hpp"
+#include "checks/findings/source_file.hpp"
 #include "checks/settings/value.hpp"
 
 namespace deployctl::checks::settings {
-
-struct SourceFile {
-  std::string path;         // relative to the project dir, '/' separators
-  std::string module;       // dotted module name, e.g. "mysite.settings.production"
-  std::string text;         // the source, for carets, snippets and suppressions
-};
 
 struct SettingsModel {
   std::filesystem::path project_dir;

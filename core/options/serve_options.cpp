@@ -43,9 +43,14 @@ const Option<S> rows[] = {
              "(default 1024; 0 no minimum)",
      .fallback = "1024", .value_name = "BYTES_PER_S", .uses = everywhere, .minimum = 0},
     {.name = "worker-connections", .member = &S::worker_connections,
-     .help = "Most connections a worker holds open; past it the worker stops accepting and the kernel's backlog "
-             "keeps the rest waiting (default 1000)",
+     .help = "Most connections a worker holds open; at it, a new client takes the place of an idle keep-alive "
+             "connection, else of the unfinished request that sent nothing for longest (408) (default 1000)",
      .fallback = "1000", .value_name = "N", .uses = everywhere, .minimum = 1},
+    // Below 1 MiB a single head at the parser's hard limit could not be held.
+    {.name = "worker-request-memory", .member = &S::worker_request_memory,
+     .help = "Bytes a worker holds for requests still arriving, all connections together; past it the "
+             "connection holding the most is refused (431 in its head, 413 in its body) (default 33554432)",
+     .fallback = "33554432", .value_name = "BYTES", .uses = everywhere, .minimum = 1048576},
     {.name = "max-requests", .member = &S::max_requests, .help = "Recycle a worker after this many requests (0: never)",
      .fallback = "0", .value_name = "N", .uses = everywhere, .minimum = 0},
     {.name = "max-requests-jitter", .member = &S::max_requests_jitter,
@@ -65,6 +70,16 @@ const Option<S> rows[] = {
     {.name = "limit-request-body", .member = &S::limit_request_body,
      .help = "Largest request body (default 0: no limit)", .fallback = "0", .value_name = "N", .uses = everywhere,
      .minimum = 0},
+    // Content-Length bodies are streamed to the app; a chunked one is de-chunked first (Django needs
+    // CONTENT_LENGTH), so it is what can reach memory and disk.
+    {.name = "limit-chunked-body", .member = &S::limit_chunked_body,
+     .help = "Largest chunked request body, de-chunked before the app runs; larger is 413 (default 16777216; 0 no "
+             "limit)",
+     .fallback = "16777216", .value_name = "BYTES", .uses = everywhere, .minimum = 0},
+    {.name = "worker-spill-limit", .member = &S::worker_spill_limit,
+     .help = "Bytes of chunked request bodies a worker keeps in temporary files at once (past 1 MiB each); past it "
+             "503 (default 67108864; 0 no limit)",
+     .fallback = "67108864", .value_name = "BYTES", .uses = everywhere, .minimum = 0},
     {.name = "forwarded-allow-ips", .member = &S::forwarded_allow_ips,
      .help = "Proxies trusted for X-Forwarded-For/-Proto and Forwarded (default 127.0.0.1,::1; '*' all)",
      .fallback = "127.0.0.1,::1", .value_name = "LIST", .uses = everywhere},

@@ -4,8 +4,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+
+#include "gateway/http/release_if_large.hpp"
 
 namespace deployctl::gateway::http {
 
@@ -43,16 +46,30 @@ bool write_all_at(int fd, const char* data, std::size_t size, std::uint64_t offs
 
 }  // namespace
 
-BodyBuffer::~BodyBuffer() {
-  if (fd_ >= 0) ::close(fd_);
+BodyBuffer::~BodyBuffer() { refund(); }
+
+bool BodyBuffer::charge(std::uint64_t bytes) {
+  if (budget_ == nullptr) return true;
+  if (budget_->limit != 0 && budget_->used + bytes > budget_->limit) {
+    over_budget_ = true;
+    return false;
+  }
+  budget_->used += bytes;
+  return true;
+}
+
+// What this body has in its file goes back to the budget.
+void BodyBuffer::refund() noexcept {
+  if (budget_ != nullptr && in_file_) budget_->used -= std::min<std::uint64_t>(budget_->used, size_);
 }
 
 bool BodyBuffer::spill() {
-  if (fd_ < 0) {
-    fd_ = open_unlinked_temp_file(spill_directory_);
-    if (fd_ < 0) return false;
+  if (!charge(memory_.size())) return false;
+  if (!fd_) {
+    fd_.reset(open_unlinked_temp_file(spill_directory_));
+    if (!fd_) return false;
   }
-  if (!write_all_at(fd_, memory_.data(), memory_.size(), 0)) return false;
+  if (!write_all_at(fd_.get(), memory_.data(), memory_.size(), 0)) return false;
   memory_.clear();
   in_file_ = true;
   return true;
@@ -62,7 +79,8 @@ bool BodyBuffer::append(std::string_view bytes) {
   if (bytes.empty()) return true;
   if (!in_file_ && memory_.size() + bytes.size() > in_memory_limit_ && !spill()) return false;
   if (in_file_) {
-    if (!write_all_at(fd_, bytes.data(), bytes.size(), size_)) return false;
+    if (!charge(bytes.size())) return false;
+    if (!write_all_at(fd_.get(), bytes.data(), bytes.size(), size_)) return false;
   } else {
     memory_.append(bytes);
   }
@@ -71,18 +89,21 @@ bool BodyBuffer::append(std::string_view bytes) {
 }
 
 void BodyBuffer::clear() noexcept {
+  refund();
+  over_budget_ = false;
   if (in_file_) {
     // Keep the file for the next spilled body on this connection; a failed truncate only costs disk space
     // until the connection closes, since sizes are tracked here, not read from the file.
-    [[maybe_unused]] const int ignored = ::ftruncate(fd_, 0);
+    [[maybe_unused]] const int ignored = ::ftruncate(fd_.get(), 0);
     in_file_ = false;
   }
   memory_.clear();
+  release_if_large(memory_);
   size_ = 0;
 }
 
 Body BodyBuffer::view() const noexcept {
-  if (in_file_) return Body{{}, fd_, size_};
+  if (in_file_) return Body{{}, fd_.get(), size_};
   return Body{memory_, -1, size_};
 }
 

@@ -9,6 +9,8 @@
 
 namespace deployctl::gateway::http {
 
+class BodySource;
+
 // A header as received (request) or as the app gave it (response). Names keep the case the peer sent.
 struct Header {
   std::string_view name;
@@ -22,6 +24,9 @@ struct Body {
   int fd = -1;              // >= 0: the body is in this file, `size` bytes from offset 0 (read it with pread);
                             // owned by the parser, never close it
   std::uint64_t size = 0;
+  // Streamed (Limits::stream_bodies): none of it is buffered; read `size` bytes through this source (the server
+  // sets it before the app runs). Null for a buffered body.
+  BodySource* source = nullptr;
 };
 
 // Lifetime: every view (strings, headers, body) points into the RequestParser that produced the request and

@@ -6,12 +6,15 @@
 
 #include <llhttp.h>
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "gateway/http/body_buffer.hpp"
 #include "gateway/http/char_classes.hpp"
 #include "gateway/http/chunked_decoder.hpp"
 #include "gateway/http/head_framer.hpp"
+#include "gateway/http/release_if_large.hpp"
 #include "gateway/http/request_target.hpp"
 
 namespace deployctl::gateway::http {
@@ -59,7 +62,7 @@ std::string_view coding_name(std::string_view token) {
 struct RequestParser::State {
   explicit State(Limits given)
       : limits(std::move(given)),
-        body(limits.body_in_memory, limits.spill_directory),
+        body(limits.body_in_memory, limits.spill_directory, limits.spill_budget.get()),
         framer(HeadLimits{limits.request_line, limits.header_field_size, limits.header_count, hard_head_limit}),
         chunk_decoder(ChunkedLimits{limits.body, limits.header_field_size, limits.header_count}) {
     llhttp_settings_init(&settings);
@@ -113,6 +116,7 @@ struct RequestParser::State {
 
   bool in_head = false;
   std::size_t head_bytes = 0;
+  std::uint64_t stream_left = 0;  // a streamed body's bytes not received yet
   bool in_body = false;
   bool done = false;  // a request that ends the connection was handed out: nothing after it is parsed
 
@@ -133,6 +137,7 @@ struct RequestParser::State {
 
   void start_message() {
     head.clear();
+    release_if_large(head);
     target = path = Span{};
     header_spans.clear();
     headers.clear();
@@ -323,6 +328,13 @@ struct RequestParser::State {
     request.expect_continue = minor == 1 && expect_continue;
 
     const bool body_expected = chunked_body || (content_length_headers > 0 && parser.content_length > 0);
+    // Streamed: llhttp ends the message with the head, and the body is the app's to read (or never read).
+    if (limits.stream_bodies && !chunked_body && body_expected &&
+        (request.expect_continue || parser.content_length > limits.body_in_memory)) {
+      parser.flags |= F_SKIPBODY;
+      stream_left = parser.content_length;
+      return 0;
+    }
     in_body = body_expected;
     if (chunked_body) {
       // The chunked decoder frames the body, not llhttp: llhttp ends the message with the head and stops there.
@@ -350,8 +362,11 @@ struct RequestParser::State {
 
   int body_bytes(const char* at, std::size_t length) {
     if (limits.body != 0 && body.size() + length > limits.body) return reject(413, "request body over the limit");
+    if (request.chunked && limits.chunked_body != 0 && body.size() + length > limits.chunked_body)
+      return reject(413, "chunked request body over --limit-chunked-body");
     if (!body.append(std::string_view(at, length)))
-      return reject(500, "could not write the request body to a temporary file");
+      return body.over_budget() ? reject(503, "request bodies in temporary files over --worker-spill-limit")
+                                : reject(500, "could not write the request body to a temporary file");
     return HPE_OK;
   }
 
@@ -366,7 +381,7 @@ struct RequestParser::State {
 
   int message_complete() {
     in_body = false;
-    request.body = body.view();
+    request.body = stream_left > 0 ? Body{{}, -1, stream_left, nullptr} : body.view();
     if (request.chunked) request.content_length = body.size();
     status = ParseStatus::request_ready;
     return HPE_PAUSED;
@@ -501,6 +516,7 @@ struct RequestParser::State {
     }
     if (pending_at >= pending.size()) {
       pending.clear();
+      release_if_large(pending);
       pending_at = 0;
     }
     return status;
@@ -539,7 +555,8 @@ ParseStatus RequestParser::feed(std::string_view bytes) {
 ParseStatus RequestParser::next() {
   auto& s = *state_;
   if (s.status == ParseStatus::request_ready) {
-    const bool last = !s.request.keep_alive;
+    const bool last = !s.request.keep_alive || s.stream_left > 0;  // an unread body is never parsed as requests
+    s.stream_left = 0;
     s.start_message();
     s.head_bytes = 0;
     s.in_head = false;
@@ -581,6 +598,7 @@ void RequestParser::reset() {
   s.pending_at = 0;
   s.in_head = false;
   s.head_bytes = 0;
+  s.stream_left = 0;
   s.done = false;
 }
 
@@ -592,6 +610,34 @@ std::size_t RequestParser::head_bytes() const noexcept { return state_->in_head 
 bool RequestParser::body_in_progress() const noexcept { return state_->in_body; }
 std::uint64_t RequestParser::body_bytes() const noexcept { return state_->body.size(); }
 std::size_t RequestParser::buffered_bytes() const noexcept { return state_->pending.size() - state_->pending_at; }
+std::uint64_t RequestParser::body_left() const noexcept { return state_->stream_left; }
+
+std::size_t RequestParser::take_body(char* out, std::size_t size) noexcept {
+  auto& s = *state_;
+  const auto count = static_cast<std::size_t>(
+      std::min<std::uint64_t>({size, s.stream_left, s.pending.size() - s.pending_at}));
+  if (count == 0) return 0;
+  std::memcpy(out, s.pending.data() + s.pending_at, count);
+  s.pending_at += count;
+  s.stream_left -= count;
+  if (s.pending_at == s.pending.size()) {
+    s.pending.clear();
+    s.pending_at = 0;
+  }
+  return count;
+}
+
+void RequestParser::body_received(std::size_t count) noexcept {
+  state_->stream_left -= std::min<std::uint64_t>(count, state_->stream_left);
+}
+
+void RequestParser::set_body_source(BodySource* source) noexcept { state_->request.body.source = source; }
+
+std::size_t RequestParser::memory_held() const noexcept {
+  const State& s = *state_;
+  return s.head.capacity() + s.pending.capacity() + s.body.memory_held() +
+         s.header_spans.capacity() * sizeof(HeaderSpans) + s.headers.capacity() * sizeof(Header);
+}
 const Limits& RequestParser::limits() const noexcept { return state_->limits; }
 
 RequestParser::PartialLine RequestParser::partial_request_line() const noexcept {

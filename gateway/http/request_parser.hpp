@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/http/body_buffer.hpp"
 #include "gateway/http/request.hpp"
 
 namespace deployctl::gateway::http {
@@ -21,6 +22,13 @@ struct Limits {
   std::uint64_t body = 0;                // --limit-request-body (413 past it; a declared length is checked first)
   std::size_t body_in_memory = 1024 * 1024;  // bodies larger than this spill to an unlinked temp file
   std::string spill_directory;               // "" means $TMPDIR, else /tmp
+  std::uint64_t chunked_body = 0;            // --limit-chunked-body: a de-chunked body past it is 413 (0: none)
+  // --worker-spill-limit: shared by every parser of a worker (null: no limit)
+  std::shared_ptr<SpillBudget> spill_budget;
+  // The server's mode: a Content-Length body larger than body_in_memory, or announced with Expect: 100-continue,
+  // is not read here: the request is ready at the end of its head with Body::size set and nothing buffered, and
+  // the body is read with take_body()/body_received() as the app asks for it (never stored, never spilled).
+  bool stream_bodies = false;
   // Whatever the limits, a head over 1 MiB is refused with 431, so memory stays bounded with all limits at 0.
 };
 
@@ -37,7 +45,9 @@ struct Limits {
 //   414  a request line over Limits::request_line past its method (the version has a fixed length: the target
 //        is what made it long)
 //   431  too many header or trailer lines, a field line over the size limit, a head over 1 MiB
-//   413  a body (declared, or a chunk size that would take it) over Limits::body
+//   413  a body (declared, or a chunk size that would take it) over Limits::body; a chunked one over
+//        Limits::chunked_body
+//   503  a body that would spill more than the worker's Limits::spill_budget to temporary files
 //   501  a transfer coding other than chunked before the final chunked ("gzip, chunked"): we cannot decode it;
 //        a method longer than the request line limit
 //   505  an HTTP major version other than 1 (1.2 to 1.9 are answered as 1.1, RFC 9110 §2.5)
@@ -99,6 +109,20 @@ class RequestParser {
   std::uint64_t body_bytes() const noexcept;
   // Bytes received and not parsed yet (pipelined requests waiting behind the current one).
   std::size_t buffered_bytes() const noexcept;
+  // Heap bytes this parser holds (buffers' capacity, the in-memory part of a body), for the worker's budget of
+  // request memory. A buffer grown past 64 KiB by one request is released when the next one starts, so an idle
+  // connection goes back to a few KiB whatever it sent before.
+  std::size_t memory_held() const noexcept;
+
+  // A streamed body (Limits::stream_bodies), after request_ready: the bytes of it not received yet, and those of
+  // them already buffered here (they arrived with the head), moved to `out` (at most `size`; returns how many).
+  // Bytes the caller reads from the connection itself it reports with body_received(). next() with some of the
+  // body never received makes that request the connection's last (its bytes are not parsed as a request).
+  std::uint64_t body_left() const noexcept;
+  std::size_t take_body(char* out, std::size_t size) noexcept;
+  void body_received(std::size_t count) noexcept;
+  // The source the app reads a streamed body from, set on the current request before it is answered.
+  void set_body_source(BodySource* source) noexcept;
 
   // The current request line as far as it arrived, for the access-log line of a refused or timed-out request:
   // the method and target bytes received (possibly cut, never validated: escape before printing), and the minor

@@ -55,6 +55,13 @@ void InFlightBoard::end(std::size_t thread) {
   publish();
 }
 
+void InFlightBoard::progress(std::size_t thread, std::int64_t now_ms) {
+  const std::lock_guard lock(mutex_);
+  if (entries_[thread].started_ms == 0) return;
+  entries_[thread].started_ms = std::max<std::int64_t>(now_ms, 1);
+  publish();
+}
+
 void InFlightBoard::publish() {
   order_.clear();
   for (const Entry& entry : entries_)

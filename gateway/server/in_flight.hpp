@@ -21,6 +21,8 @@ class InFlightBoard {
   // Called by pool thread `thread` around each request it runs.
   void begin(std::size_t thread, std::int64_t started_ms, const http::Request& request);
   void end(std::size_t thread);
+  // The request of `thread` is making progress (body bytes arrived): --timeout counts from now.
+  void progress(std::size_t thread, std::int64_t now_ms);
 
  private:
   struct Entry {

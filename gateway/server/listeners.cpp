@@ -17,6 +17,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/unique_fd.hpp"
+
 namespace deployctl::gateway::server {
 
 namespace {
@@ -65,14 +67,13 @@ std::expected<void, ListenError> clear_stale_socket(const std::string& path) {
   if (!S_ISSOCK(existing.st_mode))
     return std::unexpected(ListenError{ListenProblem::in_use, "cannot listen on unix:" + path +
                                                                   ": the path exists and is not a socket"});
-  const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (probe < 0) return {};
+  const UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!probe) return {};
   sockaddr_un local{};
   local.sun_family = AF_UNIX;
   std::memcpy(local.sun_path, path.c_str(), path.size() + 1);
-  const bool answered = ::connect(probe, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0 ||
+  const bool answered = ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0 ||
                         errno == EAGAIN;  // EAGAIN: alive, its backlog is full
-  ::close(probe);
   if (answered)
     return std::unexpected(ListenError{ListenProblem::in_use, "cannot listen on unix:" + path +
                                                                   ": another server is listening on it"});
@@ -146,27 +147,23 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
     return *adopted;
   }
   if (address.kind == BindAddress::Kind::unix_socket) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return failure(ListenProblem::other, std::string("socket(): ") + std::strerror(errno));
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) return failure(ListenProblem::other, std::string("socket(): ") + std::strerror(errno));
     sockaddr_un local{};
     local.sun_family = AF_UNIX;
     std::memcpy(local.sun_path, address.path.c_str(), address.path.size() + 1);
-    if (auto cleared = clear_stale_socket(address.path); !cleared) {
-      ::close(fd);
-      return std::unexpected(cleared.error());
-    }
+    if (auto cleared = clear_stale_socket(address.path); !cleared) return std::unexpected(cleared.error());
     const mode_t previous = umask_for_unix >= 0 ? ::umask(static_cast<mode_t>(umask_for_unix)) : 0;
-    const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&local), sizeof local);
+    const int bound = ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local);
     const int bind_errno = errno;
     if (umask_for_unix >= 0) ::umask(previous);
-    if (bound != 0 || ::listen(fd, 2048) != 0) {
-      ::close(fd);
+    if (bound != 0 || ::listen(fd.get(), 2048) != 0) {
       const ListenProblem problem = bind_errno == EADDRINUSE ? ListenProblem::in_use
                                     : bind_errno == EACCES   ? ListenProblem::permission
                                                              : ListenProblem::other;
       return failure(problem, "cannot listen on unix:" + address.path + ": " + std::strerror(bind_errno));
     }
-    auto listener = describe_fd(fd);
+    auto listener = describe_fd(fd.release());
     listener->source = "unix:" + address.path;
     listener->owned_path = true;
     return *listener;
@@ -185,22 +182,21 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
                             ":" + port;
   int last_errno = 0;
   for (addrinfo* candidate = found; candidate != nullptr; candidate = candidate->ai_next) {
-    const int fd = ::socket(candidate->ai_family, candidate->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
+    UniqueFd fd(::socket(candidate->ai_family, candidate->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) {
       last_errno = errno;
       continue;
     }
     const int on = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (candidate->ai_family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
-    if (::bind(fd, candidate->ai_addr, candidate->ai_addrlen) == 0 && ::listen(fd, 2048) == 0) {
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (candidate->ai_family == AF_INET6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    if (::bind(fd.get(), candidate->ai_addr, candidate->ai_addrlen) == 0 && ::listen(fd.get(), 2048) == 0) {
       ::freeaddrinfo(found);
-      auto listener = describe_fd(fd);
+      auto listener = describe_fd(fd.release());
       listener->source = shown;
       return *listener;
     }
     last_errno = errno;
-    ::close(fd);
   }
   ::freeaddrinfo(found);
   if (last_errno == EADDRINUSE)
@@ -227,8 +223,10 @@ Result<Listener> adopt_listener(int fd) {
   return describe_fd(fd);
 }
 
+void close_listener_socket(const Listener& listener) { UniqueFd{listener.fd}.reset(); }
+
 void close_listener(const Listener& listener) {
-  ::close(listener.fd);
+  close_listener_socket(listener);
   if (listener.owned_path && listener.unix_socket && !listener.server_name.empty())
     ::unlink(listener.server_name.c_str());
 }

@@ -23,6 +23,8 @@ struct BindAddress {
 // "127.0.0.1:8000", "[::1]:8000", "localhost" (port 8000), ":8000" (0.0.0.0), "unix:/run/app.sock", "fd://3".
 Result<BindAddress> parse_bind(std::string_view text);
 
+// A value, copied into every worker's setup and handed across a reload's re-exec by number: its socket is closed
+// by close_listener() or close_listener_socket(), never by a copy going away.
 struct Listener {
   int fd = -1;
   bool unix_socket = false;
@@ -50,5 +52,7 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
 Result<Listener> adopt_listener(int fd);
 // Closes a listener this process no longer serves on, removing its socket file when it created it.
 void close_listener(const Listener& listener);
+// Closes the socket only (the file stays: a stopping master removes it once its workers are gone).
+void close_listener_socket(const Listener& listener);
 
 }  // namespace deployctl::gateway::server

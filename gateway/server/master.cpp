@@ -109,8 +109,8 @@ class Master {
   MasterSetup& setup_;
   const ServeOptions& options_;
   SharedState* shared_ = nullptr;
-  int shared_fd_ = -1;  // the memfd behind shared_, handed to a reload's re-exec
-  int signal_fd_ = -1;
+  UniqueFd shared_fd_;  // the memfd behind shared_, handed to a reload's re-exec
+  UniqueFd signal_fd_;
   int target_workers_ = 1;
   std::vector<WorkerProcess> workers_;
   std::map<pid_t, std::int64_t> old_workers_;  // pid -> SIGKILL deadline
@@ -148,9 +148,9 @@ bool Master::spawn() {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() == 1) ::_exit(0);
     python::after_fork_child();
-    ::close(signal_fd_);
-    if (setup_.metrics) ::close(setup_.metrics->fd);
-    if (shared_fd_ >= 0) ::close(shared_fd_);
+    signal_fd_.reset();
+    if (setup_.metrics) close_listener_socket(*setup_.metrics);
+    shared_fd_.reset();
     slot.pid.store(::getpid());
     wsgi::WsgiApp::register_stack_dump(stack_dump_signal, ErrorLog::instance().fd());
     sigset_t dump;
@@ -277,8 +277,9 @@ void Master::check_workers(std::int64_t now) {
 }
 
 void Master::serve_metrics() {
-  const int fd = ::accept4(setup_.metrics->fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-  if (fd < 0) return;
+  const UniqueFd connection(::accept4(setup_.metrics->fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  if (!connection) return;
+  const int fd = connection.get();
   // One short request per connection; a client slower than a second is dropped, so the master never waits long.
   const std::int64_t deadline = monotonic_ms() + 1000;
   char buffer[4096];
@@ -306,7 +307,6 @@ void Master::serve_metrics() {
     break;
   }
   ::shutdown(fd, SHUT_WR);
-  ::close(fd);
 }
 
 bool Master::wait_ready(const std::vector<pid_t>& pids, std::int64_t deadline) {
@@ -369,12 +369,12 @@ void Master::reload() {
     handover.metrics.push_back({setup_.metrics->fd, setup_.metrics->source, setup_.metrics->owned_path, {}});
   for (const WorkerProcess& worker : workers_) handover.old_workers.push_back(worker.pid);
   for (const auto& [pid, deadline] : old_workers_) handover.old_workers.push_back(pid);
-  handover.shared_state_fd = shared_fd_;
+  handover.shared_state_fd = shared_fd_.get();
   put_handover(handover);
   if (::chdir(setup_.original_cwd.c_str()) != 0) log_warning("cannot return to the original directory");
   log_info("Reloading: re-executing the master with the new code");
   std::fflush(nullptr);
-  ::close(signal_fd_);
+  signal_fd_.reset();
   ::execv("/proc/self/exe", argv.data());
   log_error(std::string("reload failed: cannot re-execute: ") + std::strerror(errno));
   std::exit(2);
@@ -386,7 +386,7 @@ int Master::stop(bool graceful) {
   for (WorkerProcess& worker : workers_)
     stop_worker(worker, graceful ? SIGTERM : SIGINT, graceful ? options_.graceful_timeout : 1.0);
   for (auto& [pid, deadline] : old_workers_) ::kill(pid, graceful ? SIGTERM : SIGINT);
-  for (const Listener& listener : setup_.listeners) ::close(listener.fd);
+  for (const Listener& listener : setup_.listeners) close_listener_socket(listener);
   const std::int64_t deadline =
       monotonic_ms() + static_cast<std::int64_t>((graceful ? options_.graceful_timeout : 1.0) * 1000) + 1000;
   while ((!workers_.empty() || !old_workers_.empty()) && monotonic_ms() < deadline + 2000) {
@@ -412,7 +412,7 @@ int Master::stop(bool graceful) {
 }
 
 int Master::run() {
-  shared_fd_ = setup_.shared_state_fd;
+  shared_fd_.reset(setup_.shared_state_fd);
   shared_ = attach_shared_state(shared_fd_);
   if (shared_ == nullptr) {
     log_error(std::string("cannot map the workers' shared memory: ") + std::strerror(errno));
@@ -424,8 +424,8 @@ int Master::run() {
     sigaddset(&signals, number);
   ::sigprocmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
-  signal_fd_ = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (signal_fd_ < 0) {
+  signal_fd_.reset(::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!signal_fd_) {
     log_error(std::string("signalfd: ") + std::strerror(errno));
     return 2;
   }
@@ -450,7 +450,7 @@ int Master::run() {
   }
   if (options_.reload) source_stamp_ = newest_source(options_.chdir);
 
-  std::vector<pollfd> watched = {{signal_fd_, POLLIN, 0}};
+  std::vector<pollfd> watched = {{signal_fd_.get(), POLLIN, 0}};
   if (setup_.metrics) watched.push_back({setup_.metrics->fd, POLLIN, 0});
   for (;;) {
     for (pollfd& entry : watched) entry.revents = 0;
@@ -458,7 +458,7 @@ int Master::run() {
     ::poll(watched.data(), watched.size(), replacement_for_ != 0 ? 5 : 100);
     if (watched.size() > 1 && (watched[1].revents & POLLIN) != 0) serve_metrics();
     signalfd_siginfo info{};
-    while (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       switch (info.ssi_signo) {
         case SIGCHLD:
           reap();

@@ -21,8 +21,8 @@ Outcome RequestHandler::serve_static(const http::Request& request, bool keep_ali
   start.status_line = plan_.status_line;
   start.headers = plan_.headers();
   if (writer.begin(start)) {
-    if (plan_.fd >= 0) {
-      writer.send_file(plan_.fd, plan_.offset, plan_.length);
+    if (plan_.fd) {
+      writer.send_file(plan_.fd.get(), plan_.offset, plan_.length);
     } else if (!plan_.body.empty()) {
       writer.write(plan_.body);
     }

@@ -2,6 +2,7 @@
 // writes past its Content-Length, and closes the connection when it writes less or fails midway.
 #include "gateway/server/response_writer.hpp"
 
+#include "gateway/http/body_source.hpp"
 #include "gateway/server/error_log.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
@@ -17,7 +18,9 @@ bool ResponseWriter::begin(const wsgi::ResponseStart& start) {
   http::ResponseContext context;
   context.http_minor = request_.http_minor;
   context.head_request = request_.is_head();
-  context.keep_alive = allow_keep_alive_ && request_.keep_alive;
+  // A streamed body the app left unread cannot be skipped without reading it: the connection ends.
+  context.keep_alive = allow_keep_alive_ && request_.keep_alive &&
+                       (request_.body.source == nullptr || request_.body.source->left() == 0);
   context.known_body_length = start.body_length;
   const std::size_t mark = out_.size();
   auto framing = http::append_response_head(out_, start.status_line, start.headers, context);

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/unique_fd.hpp"
+
 namespace deployctl::gateway::server {
 
 bool sd_notify(std::string_view state) {
@@ -22,13 +24,12 @@ bool sd_notify(std::string_view state) {
   address.sun_family = AF_UNIX;
   std::memcpy(address.sun_path, path, size);
   if (address.sun_path[0] == '@') address.sun_path[0] = '\0';
-  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  const UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd) return false;
   // The abstract name's length is exact (no terminating NUL); a path's NUL is not needed either.
   const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + size);
   const ssize_t sent =
-      ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&address), length);
-  ::close(fd);
+      ::sendto(fd.get(), state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&address), length);
   return sent == static_cast<ssize_t>(state.size());
 }
 

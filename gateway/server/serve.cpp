@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/unique_fd.hpp"
+#include "core/working_directory.hpp"
 #include "gateway/server/bind_set.hpp"
 #include "gateway/server/master.hpp"
 #include "python/errors.hpp"
@@ -46,9 +48,10 @@ int serve(const ServeOptions& options, const Handover& handover) {
     log_error(started.error().message);
     return tool_failure;
   }
-  std::error_code cwd_error;
-  const std::string original_cwd = std::filesystem::current_path(cwd_error).string();
-  const std::filesystem::path chdir = std::filesystem::absolute(options.chdir, cwd_error);
+  // Both paths keep their symlinks: a reload goes back to original_cwd by name before it re-executes, so a
+  // switched release symlink is resolved again (gunicorn keeps $PWD for the same reason).
+  const std::string original_cwd = working_directory_as_given().string();
+  const std::filesystem::path chdir = absolute_as_given(options.chdir);
   if (::chdir(chdir.c_str()) != 0) {
     log_error("cannot change to --chdir " + chdir.string() + ": " + std::strerror(errno));
     return tool_failure;
@@ -107,13 +110,11 @@ int serve(const ServeOptions& options, const Handover& handover) {
 
   if (!options.pid_file.empty()) {
     const std::string pid = std::to_string(::getpid()) + "\n";
-    const int fd = ::open(options.pid_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || ::write(fd, pid.data(), pid.size()) != static_cast<ssize_t>(pid.size())) {
+    UniqueFd fd(::open(options.pid_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd || ::write(fd.get(), pid.data(), pid.size()) != static_cast<ssize_t>(pid.size()) || !fd.close()) {
       log_error("cannot write --pid " + options.pid_file + ": " + std::strerror(errno));
-      if (fd >= 0) ::close(fd);
       return tool_failure;
     }
-    ::close(fd);
   }
   if (!handover.reload) log_info("Starting deployctl serve (pid " + std::to_string(::getpid()) + ")");
 

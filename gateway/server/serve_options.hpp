@@ -44,6 +44,10 @@ struct ServeOptions {
   double header_timeout = 10;
   double min_body_rate = 1024;  // bytes/second, checked after header_timeout seconds of body
   int worker_connections = 1000;
+  // Heap bytes of requests still arriving (heads, in-memory bodies, pipelined bytes), all connections together.
+  std::size_t worker_request_memory = 32 * 1024 * 1024;
+  // Bytes of request bodies in temporary files at once, per worker (chunked bodies past 1 MiB; 0 none).
+  std::uint64_t worker_spill_limit = 64 * 1024 * 1024;
 };
 
 }  // namespace deployctl::gateway::server

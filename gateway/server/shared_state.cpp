@@ -34,34 +34,30 @@ SharedState* create_shared_state() {
   return state;
 }
 
-SharedState* attach_shared_state(int& fd) {
-  if (fd >= 0) {
+SharedState* attach_shared_state(UniqueFd& fd) {
+  if (fd) {
     struct stat status{};
-    void* memory = ::fstat(fd, &status) == 0 && status.st_size == static_cast<off_t>(sizeof(SharedState))
-                       ? ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+    void* memory = ::fstat(fd.get(), &status) == 0 && status.st_size == static_cast<off_t>(sizeof(SharedState))
+                       ? ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0)
                        : MAP_FAILED;
     if (memory != MAP_FAILED) {
       auto* state = static_cast<SharedState*>(memory);
       if (state->layout == layout_stamp) {
-        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        ::fcntl(fd.get(), F_SETFD, FD_CLOEXEC);
         return state;
       }
       ::munmap(memory, sizeof(SharedState));
     }
-    ::close(fd);
-    fd = -1;
   }
-  fd = ::memfd_create("deployctl-serve-state", MFD_CLOEXEC);
-  if (fd < 0) return nullptr;
-  if (::ftruncate(fd, static_cast<off_t>(sizeof(SharedState))) != 0) {
-    ::close(fd);
-    fd = -1;
+  fd.reset(::memfd_create("deployctl-serve-state", MFD_CLOEXEC));
+  if (!fd) return nullptr;
+  if (::ftruncate(fd.get(), static_cast<off_t>(sizeof(SharedState))) != 0) {
+    fd.reset();
     return nullptr;
   }
-  void* memory = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  void* memory = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
   if (memory == MAP_FAILED) {
-    ::close(fd);
-    fd = -1;
+    fd.reset();
     return nullptr;
   }
   auto* state = new (memory) SharedState();

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/unique_fd.hpp"
+
 namespace deployctl::gateway::server {
 
 inline constexpr std::size_t max_worker_slots = 256;
@@ -42,9 +44,9 @@ SharedState* create_shared_state();
 
 // The master's mapping for its whole lifetime, reloads included: it lives in a memfd whose descriptor is handed
 // to the re-executed master, which maps the same counters, so that a HUP resets none of them (and the old
-// workers, still draining, keep counting into their slots). `fd` < 0: a new one, `fd` set to it. An inherited fd
+// workers, still draining, keep counting into their slots). `fd` empty: a new one, owned by `fd`. An inherited fd
 // that does not hold this build's layout is replaced by a new mapping. Null when it cannot be mapped.
-SharedState* attach_shared_state(int& fd);
+SharedState* attach_shared_state(UniqueFd& fd);
 
 std::int64_t monotonic_ms();
 

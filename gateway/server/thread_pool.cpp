@@ -12,11 +12,11 @@
 
 namespace deployctl::gateway::server {
 
-ThreadPool::ThreadPool() : event_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  if (event_fd_ < 0) throw Failure(std::string("cannot create the thread pool's eventfd: ") + std::strerror(errno));
+Result<std::unique_ptr<ThreadPool>> ThreadPool::create() {
+  UniqueFd event_fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!event_fd) return fail(std::string("cannot create the thread pool's eventfd: ") + std::strerror(errno));
+  return std::unique_ptr<ThreadPool>(new ThreadPool(std::move(event_fd)));
 }
-
-ThreadPool::~ThreadPool() { ::close(event_fd_); }
 
 Result<void> ThreadPool::start(std::size_t count, const std::string& name_prefix, const ThreadStarter& starter) {
   for (std::size_t index = 0; index < count; ++index) {
@@ -45,7 +45,7 @@ void ThreadPool::submit(PoolJob& job) {
 
 void ThreadPool::take_finished(std::vector<PoolJob*>& jobs) {
   std::uint64_t count = 0;
-  [[maybe_unused]] const ssize_t ignored = ::read(event_fd_, &count, sizeof count);  // EAGAIN: nothing new
+  [[maybe_unused]] const ssize_t ignored = ::read(event_fd_.get(), &count, sizeof count);  // EAGAIN: nothing new
   const std::lock_guard lock(mutex_);
   jobs.insert(jobs.end(), finished_.begin(), finished_.end());
   finished_.clear();
@@ -72,7 +72,7 @@ void ThreadPool::thread_body(std::size_t index) {
     finished_.push_back(job);
     if (wake_loop) {
       const std::uint64_t one = 1;
-      [[maybe_unused]] const ssize_t ignored = ::write(event_fd_, &one, sizeof one);
+      [[maybe_unused]] const ssize_t ignored = ::write(event_fd_.get(), &one, sizeof one);
     }
   }
   --running_;

@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -33,8 +35,9 @@ class ThreadPool {
   // that the app sees ordinary Python threads).
   using ThreadStarter = std::function<Result<void>(const std::string& name, std::function<void()> body)>;
 
-  ThreadPool();  // throws Failure when no eventfd can be made
-  ~ThreadPool();
+  // A pool with no threads yet; fails when no eventfd can be made.
+  static Result<std::unique_ptr<ThreadPool>> create();
+  ~ThreadPool() = default;
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
@@ -42,7 +45,7 @@ class ThreadPool {
   Result<void> start(std::size_t count, const std::string& name_prefix, const ThreadStarter& starter);
 
   // Readable (level-triggered) while finished jobs wait for take_finished().
-  int ready_fd() const { return event_fd_; }
+  int ready_fd() const { return event_fd_.get(); }
 
   void submit(PoolJob& job);
 
@@ -57,9 +60,10 @@ class ThreadPool {
   std::size_t size() const { return started_; }
 
  private:
+  explicit ThreadPool(UniqueFd event_fd) : event_fd_(std::move(event_fd)) {}
   void thread_body(std::size_t index);
 
-  int event_fd_ = -1;
+  UniqueFd event_fd_;
   std::size_t started_ = 0;
   std::mutex mutex_;
   std::condition_variable work_ready_;

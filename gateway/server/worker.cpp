@@ -19,14 +19,17 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <random>
 
+#include "core/unique_fd.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/http/response_head.hpp"
 #include "gateway/server/in_flight.hpp"
 #include "gateway/server/request_handler.hpp"
 #include "gateway/server/response_writer.hpp"
+#include "gateway/server/socket_body_source.hpp"
 #include "gateway/server/thread_pool.hpp"
 #include "python/thread.hpp"
 #include "python/errors.hpp"
@@ -56,7 +59,7 @@ struct RequestJob final : PoolJob {
 };
 
 struct Connection {
-  int fd = -1;
+  UniqueFd fd;  // the client's socket, closed with the connection
   std::size_t listener = 0;
   http::RequestParser parser;
   std::string out;
@@ -72,7 +75,11 @@ struct Connection {
   std::int64_t head_started_ms = 0;
   std::int64_t body_started_ms = 0;
   std::int64_t lingering_until_ms = 0;  // non-zero: our FIN is sent, the client's bytes are read and dropped
+  std::size_t lingering_bytes = 0;      // dropped so far (at most linger_limit, then it is closed)
+  bool drain_before_close = false;      // answered with its body unread: linger rather than reset the client
   bool in_pool = false;  // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
+  bool answered_once = false;  // a keep-alive connection: idle between requests once it has had an answer
+  std::size_t memory_charged = 0;  // its parser's memory_held() as last counted in Worker::request_memory_
   RequestJob job;
 
   explicit Connection(const http::Limits& limits) : parser(limits) {}
@@ -99,11 +106,16 @@ void peer_strings(const sockaddr_storage& address, Connection& connection) {
   }
 }
 
+// What is read and dropped from a connection after our FIN (an early answer's unread body, a closed idle
+// connection's late request) before it is closed outright: enough for the client to see the response.
+constexpr std::size_t linger_limit = 1024 * 1024;
+
 class Worker {
  public:
   explicit Worker(const WorkerSetup& setup)
       : setup_(setup),
         options_(*setup.options),
+        limits_(worker_limits(options_)),
         handler_(setup.app, setup.statics, *setup.trust, true),
         transport_stall_s_(options_.timeout > 0 ? options_.timeout : 30) {
     if (options_.max_requests > 0) {
@@ -126,6 +138,16 @@ class Worker {
     RequestHandler handler;
   };
 
+  // The parsers' limits in a worker: bodies streamed to the app, and one spill budget for all its connections.
+  static http::Limits worker_limits(const ServeOptions& options) {
+    http::Limits limits = options.limits;
+    limits.stream_bodies = true;
+    limits.spill_budget = std::make_shared<http::SpillBudget>(http::SpillBudget{options.worker_spill_limit, 0});
+    return limits;
+  }
+  Outcome answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
+                           std::function<void()> on_body_progress);
+  void linger(Connection& connection, std::int64_t now);
   bool start_threads();
   void hand_to_thread(Connection& connection);
   void on_requests_done();
@@ -133,6 +155,11 @@ class Worker {
                std::int64_t duration_us);
   void stop_accepting_for_good();
   void accept_connections(std::size_t listener_index);
+  Connection* least_needed_connection();
+  void make_room(Connection& connection);
+  void charge_memory(Connection& connection);
+  void enforce_memory_budget();
+  bool still_open(std::size_t index, const Connection* connection) const;
   void on_event(Connection& connection, std::uint32_t events);
   void read_from(Connection& connection);
   void process(Connection& connection);
@@ -151,12 +178,14 @@ class Worker {
 
   const WorkerSetup& setup_;
   const ServeOptions& options_;
+  http::Limits limits_;
   RequestHandler handler_;
   double transport_stall_s_;
-  int epoll_ = -1;
-  int signal_fd_ = -1;
+  UniqueFd epoll_;
+  UniqueFd signal_fd_;
   std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
   std::size_t open_connections_ = 0;
+  std::size_t request_memory_ = 0;  // the sum of the connections' memory_charged (--worker-request-memory)
   bool accepting_paused_ = false;
   bool draining_ = false;
   bool retiring_ = false;  // --max-requests reached: no new connections, the current ones close; TERM ends it
@@ -182,13 +211,20 @@ void RequestJob::run(std::size_t thread) { worker->run_on_thread(*this, thread);
 void Worker::watch(Connection& connection, std::uint32_t events) {
   epoll_event event{};
   event.events = events;
-  event.data.u64 = static_cast<std::uint64_t>(connection.fd);
-  ::epoll_ctl(epoll_, EPOLL_CTL_MOD, connection.fd, &event);
+  event.data.u64 = static_cast<std::uint64_t>(connection.fd.get());
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, connection.fd.get(), &event);
 }
 
 void Worker::accept_connections(std::size_t listener_index) {
   const Listener& listener = (*setup_.listeners)[listener_index];
-  while (open_connections_ < static_cast<std::size_t>(options_.worker_connections)) {
+  for (;;) {
+    // At the cap a new client takes the place of the connection that matters least; the victim is chosen
+    // before the accept (none: stop accepting) and dropped after it (no client waiting: nobody is dropped).
+    Connection* victim = nullptr;
+    if (open_connections_ >= static_cast<std::size_t>(options_.worker_connections)) {
+      victim = least_needed_connection();
+      if (victim == nullptr) break;
+    }
     sockaddr_storage address{};
     socklen_t size = sizeof address;
     const int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&address), &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -196,14 +232,15 @@ void Worker::accept_connections(std::size_t listener_index) {
       if (errno == EINTR) continue;
       return;  // EAGAIN (another worker took it), or a transient error such as EMFILE
     }
+    if (victim != nullptr) make_room(*victim);
     if (!listener.unix_socket) {
       const int on = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
     const auto index = static_cast<std::size_t>(fd);
     if (connections_.size() <= index) connections_.resize(index + 1);
-    auto connection = std::make_unique<Connection>(options_.limits);
-    connection->fd = fd;
+    auto connection = std::make_unique<Connection>(limits_);
+    connection->fd.reset(fd);
     connection->listener = listener_index;
     connection->job.worker = this;
     connection->job.connection = connection.get();
@@ -214,32 +251,104 @@ void Worker::accept_connections(std::size_t listener_index) {
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
     event.data.u64 = static_cast<std::uint64_t>(fd);
-    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0) {
-      ::close(fd);
-      continue;
-    }
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) continue;  // `connection` closes it
     connections_[index] = std::move(connection);
     ++open_connections_;
   }
-  // At the cap: stop watching the listeners until a connection closes (other workers take the load).
+  // At the cap with every connection busy: stop watching the listeners until a connection closes (other workers
+  // take the load).
   if (!accepting_paused_) {
-    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, each.fd, nullptr);
+    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
     accepting_paused_ = true;
   }
 }
 
+// The connection a new client may replace at --worker-connections, as nginx reuses idle keep-alive connections:
+// one already closing, else the idle one quiet for longest, else the unfinished request that sent nothing for
+// longest (a slowloris or one-byte flood loses its oldest connections first; a client that is sending does not).
+// Connections being answered are never chosen.
+Connection* Worker::least_needed_connection() {
+  Connection* idle = nullptr;
+  Connection* unfinished = nullptr;
+  for (const auto& slot : connections_) {
+    if (!slot || slot->in_pool || slot->waiting_to_write || slot->flush_pending) continue;
+    Connection& candidate = *slot;
+    if (candidate.lingering_until_ms != 0) return &candidate;
+    // A new connection whose first bytes are not read yet counts as unfinished: it is a client arriving.
+    const bool waiting = candidate.parser.head_in_progress() || candidate.parser.body_in_progress();
+    Connection*& best = waiting || !candidate.answered_once ? unfinished : idle;
+    if (best == nullptr || candidate.last_activity_ms < best->last_activity_ms) best = &candidate;
+  }
+  return idle != nullptr ? idle : unfinished;
+}
+
+void Worker::make_room(Connection& connection) {
+  if (connection.lingering_until_ms == 0) {
+    if (connection.parser.head_in_progress() || connection.parser.body_in_progress()) {
+      log_debug("at --worker-connections: dropping the unfinished request that sent nothing for longest");
+      const auto index = static_cast<std::size_t>(connection.fd.get());
+      reject(connection, 408);
+      if (!still_open(index, &connection)) return;
+    } else {
+      ::shutdown(connection.fd.get(), SHUT_WR);  // idle, or nothing sent yet: it ends cleanly, as at --keep-alive
+    }
+  }
+  close_connection(connection);
+}
+
+bool Worker::still_open(std::size_t index, const Connection* connection) const {
+  return index < connections_.size() && connections_[index].get() == connection;
+}
+
+// The worker's memory for requests still arriving, kept by connection: after bytes arrive, and after a request.
+void Worker::charge_memory(Connection& connection) {
+  const std::size_t held = connection.parser.memory_held();
+  request_memory_ = request_memory_ - connection.memory_charged + held;
+  connection.memory_charged = held;
+  if (request_memory_ > options_.worker_request_memory) enforce_memory_budget();
+}
+
+// Past --worker-request-memory the connections holding the most are refused until the total fits again: a flood
+// of large unfinished heads or bodies loses its biggest members, a client with a small request is not touched.
+// The refused connection's parser is replaced at once, so its memory is free even while the error response waits
+// for the client to read it.
+void Worker::enforce_memory_budget() {
+  while (request_memory_ > options_.worker_request_memory) {
+    Connection* largest = nullptr;
+    for (const auto& slot : connections_) {
+      if (!slot || slot->in_pool) continue;
+      if (largest == nullptr || slot->memory_charged > largest->memory_charged) largest = slot.get();
+    }
+    if (largest == nullptr || largest->memory_charged == 0) return;
+    Connection& connection = *largest;
+    const int status = connection.parser.head_in_progress() ? 431 : connection.parser.body_in_progress() ? 413 : 0;
+    if (status != 0) log_rejection(connection, status);
+    log_debug("over --worker-request-memory: refusing the connection holding the most request memory");
+    connection.parser = http::RequestParser(limits_);
+    request_memory_ -= connection.memory_charged;
+    connection.memory_charged = 0;
+    if (status == 0 || connection.waiting_to_write) {
+      close_connection(connection);
+      continue;
+    }
+    http::append_error_response(connection.out, status);  // after any response answered before on it
+    connection.close_after_flush = true;
+    flush(connection);
+  }
+}
+
 void Worker::close_connection(Connection& connection) {
-  const int fd = connection.fd;
-  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
-  ::close(fd);
-  connections_[static_cast<std::size_t>(fd)].reset();
+  const int fd = connection.fd.get();
+  request_memory_ -= connection.memory_charged;
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  connections_[static_cast<std::size_t>(fd)].reset();  // closes the socket
   --open_connections_;
   if (accepting_paused_ && !draining_ && !retiring_) {
     for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
       epoll_event event{};
       event.events = EPOLLIN | EPOLLEXCLUSIVE;
       event.data.u64 = listener_tag | i;
-      ::epoll_ctl(epoll_, EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
     }
     accepting_paused_ = false;
   }
@@ -274,7 +383,7 @@ void Worker::log_rejection(const Connection& connection, int status) {
 
 void Worker::flush(Connection& connection) {
   while (connection.out_sent < connection.out.size()) {
-    const ssize_t sent = ::send(connection.fd, connection.out.data() + connection.out_sent,
+    const ssize_t sent = ::send(connection.fd.get(), connection.out.data() + connection.out_sent,
                                 connection.out.size() - connection.out_sent, MSG_NOSIGNAL);
     if (sent > 0) {
       connection.out_sent += static_cast<std::size_t>(sent);
@@ -295,7 +404,11 @@ void Worker::flush(Connection& connection) {
   connection.out_sent = 0;
   if (connection.close_after_flush) {
     // Half-close first so that the client reads the whole response before it sees the connection end.
-    ::shutdown(connection.fd, SHUT_WR);
+    ::shutdown(connection.fd.get(), SHUT_WR);
+    if (connection.drain_before_close) {
+      linger(connection, monotonic_ms());
+      return;
+    }
     close_connection(connection);
     return;
   }
@@ -318,13 +431,54 @@ void Worker::answer(Connection& connection) {
   const Listener& listener = (*setup_.listeners)[connection.listener];
   const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, connection.trusted,
                   listener.server_name, listener.server_port};
-  SocketTransport transport(connection.fd, transport_stall_s_);
-  const Outcome outcome = handler_.handle(request, peer, draining_ || retiring_, connection.out, transport);
+  const Outcome outcome = answer_with_body(connection, handler_, peer, draining_ || retiring_,
+                                           [&slot] { slot.request_started_ms.store(monotonic_ms()); });
 
   slot.request_started_ms.store(0);
   const auto duration_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   account(connection, outcome, wall_start, duration_us);
+}
+
+// Runs the handler on the connection's current request, on the loop or a pool thread. A streamed body is read by
+// the app through a source on the socket; "100 Continue" goes out on its first read (after what the connection
+// has buffered), so an app that answers without reading never asks for the body. A body left unread ends the
+// connection, after a short drain so that the client sees the response rather than a reset.
+// --timeout counts from the last bytes of the body that arrived (`on_body_progress`), not from the request's start.
+Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
+                                 std::function<void()> on_body_progress) {
+  SocketTransport transport(connection.fd.get(), transport_stall_s_);
+  const http::Request& request = connection.parser.request();
+  const bool streamed = connection.parser.body_left() > 0;
+  const auto send_continue = [&connection, &transport, expect = request.expect_continue] {
+    if (!expect) return;
+    connection.out += "HTTP/1.1 100 Continue\r\n\r\n";
+    if (transport.write(connection.out)) connection.out.clear();
+  };
+  SocketBodySource body(connection.fd.get(), connection.parser,
+                        {transport_stall_s_, options_.header_timeout, options_.min_body_rate}, send_continue,
+                        std::move(on_body_progress));
+  if (streamed) connection.parser.set_body_source(&body);
+  Outcome outcome = handler.handle(request, peer, closing, connection.out, transport);
+  if (streamed) {
+    connection.parser.set_body_source(nullptr);
+    if (body.left() > 0) {
+      outcome.keep_alive = false;
+      connection.drain_before_close = true;
+    }
+  }
+  return outcome;
+}
+
+// After our FIN: the client's bytes are read and dropped (on_event) until it closes, a second passes, or
+// linger_limit bytes came.
+void Worker::linger(Connection& connection, std::int64_t now) {
+  connection.lingering_until_ms = now + 1000;
+  connection.lingering_bytes = 0;
+  if (connection.waiting_to_write) {
+    connection.waiting_to_write = false;
+    watch(connection, EPOLLIN | EPOLLRDHUP);
+  }
 }
 
 // After a response, on the loop: metrics, the access log line, keep-alive, and --max-requests.
@@ -351,6 +505,7 @@ void Worker::account(Connection& connection, const Outcome& outcome, std::chrono
     [[maybe_unused]] const ssize_t ignored = ::write(setup_.access_log_fd, access_line_.data(), access_line_.size());
   }
   if (!outcome.keep_alive) connection.close_after_flush = true;
+  connection.answered_once = true;
   ++requests_handled_;
   if (request_budget_ > 0 && requests_handled_ >= request_budget_ && slot.retire.load() == 0) {
     log_info("Autorestarting worker after current request.");
@@ -364,7 +519,7 @@ void Worker::account(Connection& connection, const Outcome& outcome, std::chrono
 
 void Worker::stop_accepting_for_good() {
   closing_.store(true);
-  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, each.fd, nullptr);
+  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
   accepting_paused_ = true;
 }
 
@@ -378,8 +533,8 @@ void Worker::run_on_thread(RequestJob& job, std::size_t thread) {
   const Listener& listener = (*setup_.listeners)[connection.listener];
   const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, connection.trusted,
                   listener.server_name, listener.server_port};
-  SocketTransport transport(connection.fd, transport_stall_s_);
-  job.outcome = thread_contexts_[thread]->handler.handle(request, peer, closing_.load(), connection.out, transport);
+  job.outcome = answer_with_body(connection, thread_contexts_[thread]->handler, peer, closing_.load(),
+                                 [this, thread] { in_flight_->progress(thread, monotonic_ms()); });
   in_flight_->end(thread);
   job.duration_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
@@ -388,12 +543,12 @@ void Worker::run_on_thread(RequestJob& job, std::size_t thread) {
 void Worker::hand_to_thread(Connection& connection) {
   // What was answered before on this connection goes out first: this request may take a while.
   if (!connection.out.empty()) {
-    const auto index = static_cast<std::size_t>(connection.fd);
+    const auto index = static_cast<std::size_t>(connection.fd.get());
     flush(connection);
     if (!connections_[index] || connection.waiting_to_write) return;  // closed, or flush() calls process() again
   }
   connection.flush_pending = false;  // nothing left to send, and the thread owns the buffers from here on
-  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, connection.fd, nullptr);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, connection.fd.get(), nullptr);
   connection.in_pool = true;
   pool_->submit(connection.job);
 }
@@ -409,11 +564,13 @@ void Worker::on_requests_done() {
     connection.last_activity_ms = now;
     epoll_event event{};
     event.events = EPOLLIN | EPOLLRDHUP;
-    event.data.u64 = static_cast<std::uint64_t>(connection.fd);
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, connection.fd, &event);
+    event.data.u64 = static_cast<std::uint64_t>(connection.fd.get());
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, connection.fd.get(), &event);
     account(connection, job.outcome, job.wall_start, job.duration_us);
     if (!connection.close_after_flush) connection.parser.next();
+    const auto index = static_cast<std::size_t>(connection.fd.get());
     process(connection);  // the response's tail, then requests pipelined behind it
+    if (still_open(index, &connection) && !connection.in_pool) charge_memory(connection);
   }
 }
 
@@ -455,7 +612,7 @@ void Worker::flush_soon(Connection& connection) {
   }
   if (connection.flush_pending) return;
   connection.flush_pending = true;
-  flush_pending_.push_back(connection.fd);
+  flush_pending_.push_back(connection.fd.get());
 }
 
 void Worker::flush_answered() {
@@ -473,7 +630,7 @@ void Worker::flush_answered() {
 
 void Worker::read_from(Connection& connection) {
   char buffer[65536];
-  const ssize_t got = ::recv(connection.fd, buffer, sizeof buffer, 0);
+  const ssize_t got = ::recv(connection.fd.get(), buffer, sizeof buffer, 0);
   if (got < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
     close_connection(connection);
@@ -488,8 +645,12 @@ void Worker::read_from(Connection& connection) {
     close_connection(connection);
     return;
   }
+  const auto index = static_cast<std::size_t>(connection.fd.get());
   connection.parser.feed({buffer, static_cast<std::size_t>(got)});
+  charge_memory(connection);  // may refuse this very connection
+  if (!still_open(index, &connection)) return;
   process(connection);
+  if (still_open(index, &connection) && !connection.in_pool) charge_memory(connection);
 }
 
 // Closing an idle keep-alive connection races with a request the client may be sending on it. A request that
@@ -499,18 +660,18 @@ void Worker::read_from(Connection& connection) {
 // keep-alive connection that HTTP clients retry on.
 void Worker::close_idle(Connection& connection, std::int64_t now) {
   char buffer[65536];
-  const ssize_t got = ::recv(connection.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  const ssize_t got = ::recv(connection.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
   if (got > 0) {
     connection.last_activity_ms = now;
     connection.parser.feed({buffer, static_cast<std::size_t>(got)});
     process(connection);
     return;
   }
-  if (got == 0 || ::shutdown(connection.fd, SHUT_WR) != 0) {
+  if (got == 0 || ::shutdown(connection.fd.get(), SHUT_WR) != 0) {
     close_connection(connection);
     return;
   }
-  connection.lingering_until_ms = now + 1000;
+  linger(connection, now);
 }
 
 void Worker::on_event(Connection& connection, std::uint32_t events) {
@@ -518,9 +679,13 @@ void Worker::on_event(Connection& connection, std::uint32_t events) {
   if (connection.lingering_until_ms != 0) {
     char buffer[65536];
     ssize_t got = 0;
-    while ((got = ::recv(connection.fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
+    while ((got = ::recv(connection.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
+      connection.lingering_bytes += static_cast<std::size_t>(got);
+      if (connection.lingering_bytes > linger_limit) break;
     }
-    if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) close_connection(connection);
+    if (got == 0 || connection.lingering_bytes > linger_limit ||
+        (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+      close_connection(connection);
     return;
   }
   if (connection.waiting_to_write) {
@@ -579,7 +744,7 @@ void Worker::begin_drain() {
 
 void Worker::on_signal() {
   signalfd_siginfo info{};
-  while (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+  while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     switch (info.ssi_signo) {
       case SIGTERM:
         begin_drain();
@@ -595,25 +760,25 @@ void Worker::on_signal() {
 }
 
 int Worker::run() {
-  epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
   sigset_t signals;
   sigemptyset(&signals);
   for (const int number : {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGTTIN, SIGTTOU, SIGUSR1, SIGCHLD})
     sigaddset(&signals, number);
   ::sigprocmask(SIG_BLOCK, &signals, nullptr);
-  signal_fd_ = ::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (epoll_ < 0 || signal_fd_ < 0) {
+  signal_fd_.reset(::signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!epoll_ || !signal_fd_) {
     log_error(std::string("worker setup failed: ") + std::strerror(errno));
     return 1;
   }
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = signal_tag;
-  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, signal_fd_, &event);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, signal_fd_.get(), &event);
   for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
     event.events = EPOLLIN | EPOLLEXCLUSIVE;
     event.data.u64 = listener_tag | i;
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
   }
   WorkerSlot& slot = *setup_.slot;
   slot.requests_in_flight.store(0);
@@ -625,7 +790,7 @@ int Worker::run() {
   std::int64_t next_sweep = monotonic_ms() + 250;
   epoll_event events[128];
   while (!stop_now_) {
-    const int count = ::epoll_wait(epoll_, events, 128, 250);
+    const int count = ::epoll_wait(epoll_.get(), events, 128, 250);
     in_event_round_ = true;
     for (int i = 0; i < count && !stop_now_; ++i) {
       const std::uint64_t tag = events[i].data.u64;
@@ -668,12 +833,12 @@ bool Worker::start_threads() {
     thread_contexts_.push_back(std::make_unique<ThreadContext>(std::move(own), app, setup_));
   }
   in_flight_ = std::make_unique<InFlightBoard>(*setup_.slot, count);
-  try {
-    pool_ = std::make_unique<ThreadPool>();
-  } catch (const Failure& error) {
-    log_error(error.what());
+  auto pool = ThreadPool::create();
+  if (!pool) {
+    log_error(pool.error().message);
     return false;
   }
+  pool_ = std::move(*pool);
   if (auto started = pool_->start(count, "deployctl-thread", python::start_python_thread); !started) {
     log_error(started.error().message);
     threads_returned_ = pool_->stop(1000);
@@ -683,7 +848,7 @@ bool Worker::start_threads() {
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = pool_tag;
-  if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, pool_->ready_fd(), &event) != 0) {
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, pool_->ready_fd(), &event) != 0) {
     log_error(std::string("cannot watch the thread pool: ") + std::strerror(errno));
     return false;
   }

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/unique_fd.hpp"
+
 namespace deployctl::gateway::static_files {
 
 namespace {
@@ -23,25 +25,23 @@ std::atomic<bool> openat2_missing{false};
 int open_walking(int directory_fd, char* path) {
   // Each intermediate component must be a real directory (O_NOFOLLOW | O_DIRECTORY); the last a non-symlink.
   int current = directory_fd;
+  UniqueFd walked;  // `current` once it is a directory opened on the way, not the caller's
   char* component = path;
   while (true) {
     char* slash = std::strchr(component, '/');
     if (slash == nullptr) break;
     *slash = '\0';
     if (*component != '\0') {
-      const int next = ::openat(current, component, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (current != directory_fd) ::close(current);
-      if (next < 0) return -1;
-      current = next;
+      walked.reset(::openat(current, component, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!walked) return -1;
+      current = walked.get();
     }
     component = slash + 1;
   }
   const int fd = ::openat(current, component, file_flags | O_NOFOLLOW);
-  if (current != directory_fd) {
-    const int saved = errno;
-    ::close(current);
-    errno = saved;
-  }
+  const int saved = errno;  // the caller reads why the open failed; closing `walked` must not change it
+  walked.reset();
+  errno = saved;
   return fd;
 }
 

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <utility>
 
+#include "core/unique_fd.hpp"
 #include "gateway/http/response_head.hpp"
 #include "gateway/static/manifest.hpp"
 #include "gateway/static/negotiation.hpp"
@@ -20,15 +21,8 @@ namespace deployctl::gateway::static_files {
 struct StaticFiles::MountState {
   std::string prefix;  // always ends with '/'
   std::filesystem::path directory;
-  int directory_fd = -1;
+  UniqueFd directory_fd;
   NameSet immutable_names;
-
-  MountState() = default;
-  MountState(const MountState&) = delete;
-  MountState& operator=(const MountState&) = delete;
-  ~MountState() {
-    if (directory_fd >= 0) ::close(directory_fd);
-  }
 };
 
 namespace {
@@ -37,41 +31,18 @@ constexpr std::string_view not_found_body = "Not Found\n";
 constexpr std::string_view not_allowed_body = "Method Not Allowed\n";
 constexpr std::string_view unsatisfiable_body = "Range Not Satisfiable\n";
 
-// A descriptor closed on scope exit unless released.
-class FileGuard {
- public:
-  explicit FileGuard(int fd = -1) noexcept : fd_(fd) {}
-  ~FileGuard() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileGuard(const FileGuard&) = delete;
-  FileGuard& operator=(const FileGuard&) = delete;
-  FileGuard(FileGuard&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileGuard& operator=(FileGuard&& other) noexcept {
-    if (this != &other) {
-      if (fd_ >= 0) ::close(fd_);
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  int get() const noexcept { return fd_; }
-  int release() noexcept { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 // A regular file opened beneath the mount, with its status; fd -1 when absent or not a regular file.
 struct OpenedFile {
-  FileGuard fd;
+  UniqueFd fd;
   struct stat status {};
 };
 
 OpenedFile open_regular(int directory_fd, std::string_view relative) {
   OpenedFile file;
-  file.fd = FileGuard(open_beneath(directory_fd, relative));
+  file.fd = UniqueFd(open_beneath(directory_fd, relative));
   if (file.fd.get() < 0) return file;
-  if (::fstat(file.fd.get(), &file.status) != 0 || !S_ISREG(file.status.st_mode)) file.fd = FileGuard();
+  if (::fstat(file.fd.get(), &file.status) != 0 || !S_ISREG(file.status.st_mode)) file.fd = UniqueFd();
   return file;
 }
 
@@ -139,7 +110,7 @@ ResponsePlan& ResponsePlan::operator=(ResponsePlan&& other) noexcept {
   status = other.status;
   status_line = other.status_line;
   body = other.body;
-  fd = std::exchange(other.fd, -1);
+  fd = std::move(other.fd);
   offset = other.offset;
   length = other.length;
   std::copy(std::begin(other.etag_), std::end(other.etag_), etag_);
@@ -160,8 +131,7 @@ ResponsePlan& ResponsePlan::operator=(ResponsePlan&& other) noexcept {
 }
 
 void ResponsePlan::reset() noexcept {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
+  fd.reset();
   status = 200;
   status_line = {};
   body = {};
@@ -187,8 +157,8 @@ Result<StaticFiles> StaticFiles::open(std::vector<Mount> mounts) {
     auto state = std::make_unique<MountState>();
     state->prefix = normalized_prefix(std::move(mount.prefix));
     state->directory = std::move(mount.directory);
-    state->directory_fd = ::open(state->directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (state->directory_fd < 0)
+    state->directory_fd.reset(::open(state->directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!state->directory_fd)
       return fail("static files: cannot open directory " + state->directory.string() + " for " + state->prefix +
                   ": it must exist (run `manage.py collectstatic`, or fix --static " + state->prefix + "=DIR)");
     auto names = read_manifest(state->directory / "staticfiles.json");
@@ -243,7 +213,7 @@ Resolution StaticFiles::resolve(std::string_view method, std::string_view path, 
   while (relative.starts_with('/')) relative.remove_prefix(1);
   if (!is_safe_relative_path(relative)) return answer_error(404, "404 Not Found", not_found_body);
 
-  OpenedFile original = open_regular(mount->directory_fd, relative);
+  OpenedFile original = open_regular(mount->directory_fd.get(), relative);
   if (original.fd.get() < 0) return answer_error(404, "404 Not Found", not_found_body);
 
   const Conditions conditions = read_conditions(headers);
@@ -261,7 +231,7 @@ Resolution StaticFiles::resolve(std::string_view method, std::string_view path, 
     for (std::size_t i = 0; i < 2; ++i) {
       std::copy(suffixes[i].begin(), suffixes[i].end(), sibling_name + relative.size());
       const std::string_view sibling(sibling_name, relative.size() + suffixes[i].size());
-      OpenedFile variant = open_regular(mount->directory_fd, sibling);
+      OpenedFile variant = open_regular(mount->directory_fd.get(), sibling);
       if (variant.fd.get() < 0 || !at_least_as_new(variant.status, original.status)) continue;
       vary = true;
       const int q = i == 0 ? preferences.brotli : preferences.gzip;
@@ -359,7 +329,7 @@ Resolution StaticFiles::resolve(std::string_view method, std::string_view path, 
     plan.length = size;
   }
   plan.add_header("Content-Length", put_decimal(plan.content_length_, sizeof plan.content_length_, plan.length));
-  if (!head) plan.fd = file.fd.release();
+  if (!head) plan.fd = std::move(file.fd);
   return Resolution::planned;
 }
 

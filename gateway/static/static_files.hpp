@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 #include "gateway/http/request.hpp"
 
 namespace deployctl::gateway::static_files {
@@ -40,7 +41,7 @@ class ResponsePlan {
   std::span<const http::Header> headers() const noexcept { return {headers_.data(), headers_.size()}; }
   // The body to send after the head (nothing at all for HEAD, 304, or when both are empty):
   std::string_view body;         // a short text body (404, 405, 416), static storage
-  int fd = -1;                   // >= 0: send `length` bytes of this file from `offset` (sendfile); -1 for HEAD
+  UniqueFd fd;                   // valid: send `length` bytes of this file from `offset` (sendfile); none for HEAD
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
 

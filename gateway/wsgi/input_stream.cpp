@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include <string>
+
+#include "gateway/http/body_source.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
 
@@ -22,6 +25,7 @@ struct InputObject {
   PyObject_HEAD
   const char* data;  // memory body, or null
   int fd;            // file body, or -1
+  http::BodySource* source;  // streamed body (read from the connection as the app reads), or null
   Py_ssize_t size;
   Py_ssize_t position;
 };
@@ -42,8 +46,44 @@ bool size_argument(PyObject* const* args, Py_ssize_t count, const char* name, Py
   return !(size == -1 && PyErr_Occurred());
 }
 
+// Raises OSError with why a streamed body cannot be read on (the client went away or stalled).
+PyObject* stream_error(const Error& error) {
+  PyErr_SetString(PyExc_OSError, error.message.c_str());
+  return nullptr;
+}
+
+// Up to `limit` bytes of a streamed body, through the first '\n' when `line`; the GIL is released while waiting.
+PyObject* take_streamed(InputObject* input, Py_ssize_t limit, bool line) {
+  std::string taken;
+  while (static_cast<Py_ssize_t>(taken.size()) < limit) {
+    Result<std::string_view> available;
+    {
+      GilReleased released;
+      available = input->source->peek();
+    }
+    if (!available) return stream_error(available.error());
+    if (available->empty()) break;
+    std::string_view chunk = available->substr(0, static_cast<std::size_t>(limit) - taken.size());
+    bool ended = false;
+    if (line) {
+      if (const auto newline = chunk.find('\n'); newline != std::string_view::npos) {
+        chunk = chunk.substr(0, newline + 1);
+        ended = true;
+      }
+    }
+    taken.append(chunk);
+    input->source->consume(chunk.size());
+    if (ended) break;
+  }
+  input->position += static_cast<Py_ssize_t>(taken.size());
+  if (!line && static_cast<Py_ssize_t>(taken.size()) < limit)
+    return stream_error(Error{"the request body ended before its Content-Length"});
+  return PyBytes_FromStringAndSize(taken.data(), static_cast<Py_ssize_t>(taken.size()));
+}
+
 // `count` bytes from the current position into a new bytes object.
 PyObject* take(InputObject* input, Py_ssize_t count) {
+  if (input->source != nullptr && count > 0) return take_streamed(input, count, false);
   if (input->data != nullptr || count == 0) {
     PyObject* bytes = PyBytes_FromStringAndSize(count == 0 ? "" : input->data + input->position, count);
     if (bytes != nullptr) input->position += count;
@@ -95,6 +135,7 @@ Py_ssize_t line_length(InputObject* input, Py_ssize_t limit) {
 PyObject* read_line(InputObject* input, Py_ssize_t size) {
   Py_ssize_t limit = remaining(input);
   if (size >= 0) limit = std::min(limit, size);
+  if (input->source != nullptr && limit > 0) return take_streamed(input, limit, true);
   return take(input, limit == 0 ? 0 : line_length(input, limit));
 }
 
@@ -164,11 +205,12 @@ PyObject* make_input_type() { return PyType_FromSpec(&input_spec); }
 
 void input_reset(PyObject* object, const BodyView& body) {
   InputObject* input = as_input(object);
-  input->data = body.fd >= 0 ? nullptr : body.memory.data();
+  input->source = body.source;
+  input->data = body.fd >= 0 || body.source != nullptr ? nullptr : body.memory.data();
   input->fd = body.fd;
-  input->size = static_cast<Py_ssize_t>(body.fd >= 0 ? body.size : body.memory.size());
+  input->size = static_cast<Py_ssize_t>(body.fd >= 0 || body.source != nullptr ? body.size : body.memory.size());
   input->position = 0;
-  if (input->data == nullptr && input->fd < 0) input->size = 0;
+  if (input->data == nullptr && input->fd < 0 && input->source == nullptr) input->size = 0;
 }
 
 PyObject* input_new(PyObject* type, const BodyView& body) {
@@ -181,6 +223,7 @@ PyObject* input_new(PyObject* type, const BodyView& body) {
 
 void input_detach(PyObject* object) {
   InputObject* input = as_input(object);
+  input->source = nullptr;
   input->data = nullptr;
   input->fd = -1;
   input->size = 0;

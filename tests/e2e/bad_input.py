@@ -7,20 +7,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import expect, run  # noqa: E402
+from common import expect, run, write_django_project, write_file  # noqa: E402
 
 
-def write(path, content, mode="w"):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, mode) as f:
-        f.write(content)
-
-
-def project(root, settings, mode="w"):
-    write(os.path.join(root, "manage.py"), "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n")
-    write(os.path.join(root, "app", "__init__.py"), "")
-    write(os.path.join(root, "app", "settings.py"), settings, mode)
-    return root
+def project(root, settings):
+    return write_django_project(root, settings, package="app")
 
 
 def expect_failure(binary, args, *words):
@@ -33,7 +24,7 @@ def expect_failure(binary, args, *words):
 
 def main(binary):
     with tempfile.TemporaryDirectory() as tmp:
-        binary_settings = project(os.path.join(tmp, "binary"), b"DEBUG = True\n\x00\x01\x02", "wb")
+        binary_settings = project(os.path.join(tmp, "binary"), b"DEBUG = True\n\x00\x01\x02")
         expect_failure(binary, ["check", binary_settings], "settings.py", "binary")
 
         huge = project(os.path.join(tmp, "huge"), "X = 1\n" * (1024 * 1024))
@@ -44,17 +35,17 @@ def main(binary):
         expect_failure(binary, ["check", is_dir, "--settings", "app.dirsettings"], "app.dirsettings")
 
         env = project(os.path.join(tmp, "env"), "import os\nDEBUG = os.environ.get('D') == '1'\n")
-        write(os.path.join(env, "bad.env"), "D=1\nthis is not an assignment\n")
+        write_file(os.path.join(env, "bad.env"), "D=1\nthis is not an assignment\n")
         expect_failure(binary, ["check", env, "--env-file", os.path.join(env, "bad.env")], "bad.env:2")
         expect_failure(binary, ["check", env, "--env", "=1"], "--env")
 
         toml = project(os.path.join(tmp, "toml"), "DEBUG = False\n")
-        write(os.path.join(toml, "deployctl.toml"), "[check\nselect = [\n")
+        write_file(os.path.join(toml, "deployctl.toml"), "[check\nselect = [\n")
         expect_failure(binary, ["check", toml], "deployctl.toml")
-        write(os.path.join(toml, "deployctl.toml"), "[check]\nfail-on = \"sometimes\"\n")
+        write_file(os.path.join(toml, "deployctl.toml"), "[check]\nfail-on = \"sometimes\"\n")
         expect_failure(binary, ["check", toml], "deployctl.toml:2")
 
-        not_utf8 = project(os.path.join(tmp, "latin1"), "NAME = '\xe9t\xe9'\n".encode("latin-1"), "wb")
+        not_utf8 = project(os.path.join(tmp, "latin1"), "NAME = '\xe9t\xe9'\n".encode("latin-1"))
         result = run(binary, ["check", not_utf8])
         expect(result.code in (1, 2) and (result.code == 1 or result.err.startswith("deployctl: error: ")),
                "invalid UTF-8 is a finding or a clean failure", result)

@@ -8,29 +8,19 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import expect, run  # noqa: E402
+from common import expect, run, write_django_project, write_file  # noqa: E402
 
 SECRET = "hunter2-baseline-must-not-leak"
 SETTINGS = f"DEBUG = True\nALLOWED_HOSTS = ['*']\nSECRET_KEY = '{SECRET}'\n"
 
 
-def project(root, settings):
-    os.makedirs(os.path.join(root, "mysite"), exist_ok=True)
-    with open(os.path.join(root, "manage.py"), "w") as f:
-        f.write("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n")
-    open(os.path.join(root, "mysite", "__init__.py"), "w").close()
-    write_settings(root, settings)
-    return root
-
-
 def write_settings(root, settings):
-    with open(os.path.join(root, "mysite", "settings.py"), "w") as f:
-        f.write(settings)
+    write_file(os.path.join(root, "mysite", "settings.py"), settings)
 
 
 def main(binary):
     with tempfile.TemporaryDirectory() as tmp:
-        root = project(os.path.join(tmp, "site"), SETTINGS)
+        root = write_django_project(os.path.join(tmp, "site"), SETTINGS)
         baseline = os.path.join(tmp, "baseline.json")
         select = ["--select", "DJ018,HOST001,SK001,CORS001"]
 

@@ -7,19 +7,13 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import expect, run  # noqa: E402
+from common import expect, run, write_django_project, write_file  # noqa: E402
 
 
 def project(root, settings, config=None):
-    os.makedirs(os.path.join(root, "mysite"), exist_ok=True)
-    with open(os.path.join(root, "manage.py"), "w") as f:
-        f.write("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n")
-    open(os.path.join(root, "mysite", "__init__.py"), "w").close()
-    with open(os.path.join(root, "mysite", "settings.py"), "w") as f:
-        f.write(settings)
+    write_django_project(root, settings)
     if config is not None:
-        with open(os.path.join(root, "deployctl.toml"), "w") as f:
-            f.write(config)
+        write_file(os.path.join(root, "deployctl.toml"), config)
     return root
 
 

@@ -7,7 +7,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import clean_env, expect, run  # noqa: E402
+from common import clean_env, expect, run, write_django_project  # noqa: E402
 
 
 def run_on_terminal(binary, args, env):
@@ -31,12 +31,7 @@ def run_on_terminal(binary, args, env):
 
 def main(binary):
     with tempfile.TemporaryDirectory() as tmp:
-        os.makedirs(os.path.join(tmp, "mysite"))
-        with open(os.path.join(tmp, "manage.py"), "w") as f:
-            f.write("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n")
-        open(os.path.join(tmp, "mysite", "__init__.py"), "w").close()
-        with open(os.path.join(tmp, "mysite", "settings.py"), "w") as f:
-            f.write("DEBUG = True\n")
+        write_django_project(tmp, "DEBUG = True\n")
         args = ["check", tmp, "--select", "DJ018"]
 
         code, out = run_on_terminal(binary, args, clean_env())

@@ -46,3 +46,21 @@ def fail(message, result=None):
 def expect(condition, message, result=None):
     if not condition:
         fail(message, result)
+
+
+def write_file(path, content):
+    """Writes text, or bytes as they are, creating the parent directories."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb" if isinstance(content, bytes) else "w") as f:
+        f.write(content)
+    return path
+
+
+def write_django_project(root, settings, package="mysite"):
+    """A startproject-like layout in `root`: manage.py naming `package`.settings, whose settings.py is `settings`
+    (text, or bytes written as they are). Returns root."""
+    write_file(os.path.join(root, "manage.py"),
+               f"import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', '{package}.settings')\n")
+    write_file(os.path.join(root, package, "__init__.py"), "")
+    write_file(os.path.join(root, package, "settings.py"), settings)
+    return root

@@ -1,11 +1,10 @@
 # The repository checks through the command line, on repositories built with the git CLI: a key committed and
 # removed (GIT002) named by commit and date and never printed, tracked env files and keys (GIT001), .gitignore
-# coverage (GIT003), --no-git and its config key, --new-since with one old and one new finding, and the GIT rules'
-# own shell examples (they must fire and pass as documented).
+# coverage (GIT003), --no-git and its config key, --new-since with one old and one new finding. The GIT rules' own
+# shell examples are run by rule_shell_examples.py.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -115,22 +114,6 @@ try:
                   "an unknown revision is a tool failure naming it", missing)
     status = g.git(repo, "status", "--porcelain")
     common.expect(status == "", f"--new-since changes nothing in the repository, got {status!r}")
-
-    # The shell examples of the GIT rules, run as documented.
-    listing = json.loads(common.run(binary, ["rules", "--format", "json"]).out)
-    for rule in listing["rules"]:
-        if not rule["id"].startswith("GIT"):
-            continue
-        for example, should_fire in ((rule["example_fires"], True), (rule["example_passes"], False)):
-            repo = g.new_repo()
-            shutil.rmtree(os.path.join(repo, ".git"))
-            repos.append(repo)
-            env = dict(g.GIT_ENV, HOME=repo)
-            subprocess.run(["sh", "-e", "-c", example], cwd=repo, env=env, check=True, capture_output=True)
-            result, document = check_json(repo, "--select", rule["id"])
-            fired = any(f["rule"] == rule["id"] for f in document["findings"])
-            common.expect(fired == should_fire, f"{rule['id']} example {'fires' if should_fire else 'passes'}:\n"
-                          f"{example}", result)
 finally:
     for repo in repos:
         shutil.rmtree(repo, ignore_errors=True)

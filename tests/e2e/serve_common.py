@@ -58,6 +58,21 @@ def wait_for(condition, timeout, what):
     raise Failure(f"{what} within {timeout} s")
 
 
+class InFlight:
+    """The requests the test apps are inside right now (serve_apps/in_flight.py marks them in a directory given by
+    SERVE_TEST_IN_FLIGHT): a test that must signal the server with requests in flight waits for them here."""
+
+    def __init__(self, workdir):
+        self.directory = tempfile.mkdtemp(prefix="in-flight-", dir=workdir)
+        self.env = {"SERVE_TEST_IN_FLIGHT": self.directory}
+
+    def count(self):
+        return len(os.listdir(self.directory))
+
+    def wait(self, count, timeout=10):
+        wait_for(lambda: self.count() >= count, timeout, f"{count} requests inside the app (now {self.count()})")
+
+
 def expect_equal(actual, expected, what):
     if actual != expected:
         raise Failure(f"{what}: expected {expected!r}, got {actual!r}")
@@ -120,14 +135,20 @@ class Server:
             match = pattern.search(self.error_log())
             if match:
                 self.port = int(match.group(1))
-                if self.kind == "gunicorn":
-                    time.sleep(0.3)  # gunicorn logs "Listening" before its workers have booted
+                if self.kind == "gunicorn":  # it logs "Listening" before its workers have booted
+                    wait_for(lambda: self.error_log().count("Booting worker with pid") >= self.workers(), timeout,
+                             f"gunicorn's {self.workers()} workers booting")
                 return self
             code = self.proc.poll()
             if code is not None:
                 raise Failure(f"{self.kind} exited with {describe_exit(code)} before it was ready")
             time.sleep(0.02)
         raise Failure(f"{self.kind} printed no readiness line within {timeout} s")
+
+    def workers(self):
+        """The --workers given on the command line (gunicorn's default 1 otherwise)."""
+        flags = self.args
+        return next((int(flags[i + 1]) for i in range(len(flags) - 1) if flags[i] in ("--workers", "-w")), 1)
 
     def expect_alive(self):
         code = self.proc.poll()

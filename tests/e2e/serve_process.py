@@ -11,7 +11,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import APPS_DIR, clean_env, expect, get, run_suite, server_choice, start, wait_for  # noqa: E402
+from serve_common import APPS_DIR, InFlight, clean_env, expect, get, run_suite, server_choice, start, wait_for  # noqa: E402
 
 
 class Load:
@@ -94,8 +94,10 @@ def main(argv):
 
     def body(cases, workdir):
         env = clean_env()
+        in_flight = InFlight(workdir)
         server = start(against, binary, "echo:application", APPS_DIR,
-                       ["--workers", "2", "--graceful-timeout", "10", "--timeout", "30"], env, workdir)
+                       ["--workers", "2", "--graceful-timeout", "10", "--timeout", "30"], {**env, **in_flight.env},
+                       workdir)
         servers.append(server)
 
         def workers(count):
@@ -105,11 +107,14 @@ def main(argv):
         def hup_reload():
             before = workers(2)
             load = Load(server.port)
-            time.sleep(0.5)
+            wait_for(lambda: load.ok >= 20 or load.failures, 10, "20 requests answered before HUP")
             server.send(signal.SIGHUP)
-            wait_for(lambda: len(server.children()) == 2 and not set(server.children()) & set(before), 15,
-                     f"two new workers replace {before} after HUP (now {server.children()})")
-            time.sleep(0.5)
+            new_workers = wait_for(lambda: len(server.children()) == 2 and not set(server.children()) & set(before)
+                                   and server.children(), 15,
+                                   f"two new workers replace {before} after HUP (now {server.children()})")
+            # A new worker answers the load before it stops: the reload is over, not merely begun.
+            wait_for(lambda: {str(pid).encode() for pid in new_workers} & load.bodies or load.failures, 10,
+                     f"a new worker of {new_workers} answering (pids seen: {sorted(load.bodies)})")
             load.stop()
             expect(not load.failures, f"no failed request across HUP: {load.summary()}: {load.failures[:5]}")
             expect(load.ok > 20, f"the load went on during the reload: {load.summary()}")
@@ -149,7 +154,8 @@ def main(argv):
                     slow["error"] = repr(error)
             slow_thread = threading.Thread(target=slow_request, daemon=True)
             slow_thread.start()
-            time.sleep(0.5)
+            in_flight.wait(1)
+            wait_for(lambda: load.ok >= 20 or load.failures, 10, "20 requests answered beside the slow one")
             load.stopping.set()  # in-flight requests must finish; new ones would be refused, rightly
             server.send(signal.SIGTERM)
             load.stop()

@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import (APPS_DIR, Failure, Reader, clean_env, connect, expect, expect_equal,  # noqa: E402
+from serve_common import (APPS_DIR, Failure, InFlight, Reader, clean_env, connect, expect, expect_equal,  # noqa: E402
                           free_port, get, mysite_copy, run_suite, server_choice, start)
 
 APP = "threads_app:application"
@@ -88,7 +88,8 @@ def main(argv):
         flags = ["--workers", "1", "--timeout", "30", "--access-logfile", access_log] + threads_flags(against, 4)
         if deployctl_only:
             flags += ["--metrics-bind", f"127.0.0.1:{metrics_port}"]
-        server = start(against, binary, APP, APPS_DIR, flags, env, workdir)
+        in_flight = InFlight(workdir)
+        server = start(against, binary, APP, APPS_DIR, flags, {**env, **in_flight.env}, workdir)
         servers.append(server)
         port = server.port
 
@@ -138,7 +139,7 @@ def main(argv):
             reading = threading.Thread(target=lambda: box.update(r=slow_read(port, f"/stream?size={STREAM_SIZE}")),
                                        daemon=True)
             reading.start()
-            time.sleep(0.3)  # the stream's thread now waits on the slow reader's socket
+            in_flight.wait(1)  # the stream's thread now writes to a reader that reads nothing
             started = time.monotonic()
             quick = get(port, "/tag?tag=meanwhile")
             expect(quick is not None and quick.body == b"meanwhile", f"another request is answered meanwhile: {quick}")
@@ -168,7 +169,7 @@ def main(argv):
                 sleeping = threading.Thread(target=lambda: box.update(r=concurrently(
                     port, ["/sleep?s=1.2"] * 3)), daemon=True)
                 sleeping.start()
-                time.sleep(0.5)
+                in_flight.wait(3)
                 with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as reply:
                     text = reply.read().decode()
                 sleeping.join(10)
@@ -204,8 +205,9 @@ def main(argv):
             expect("Error" not in django.error_log(), "no error in the log:\n" + django.error_log()[-2000:])
         cases.run("Django on 4 threads: each thread has its own database connection", django_database_per_thread)
 
+        drained_in_flight = InFlight(workdir)
         drained = start(against, binary, APP, APPS_DIR, ["--workers", "1", "--graceful-timeout", "10"]
-                        + threads_flags(against, 4), env, workdir)
+                        + threads_flags(against, 4), {**env, **drained_in_flight.env}, workdir)
         servers.append(drained)
 
         def term_drain():
@@ -213,7 +215,7 @@ def main(argv):
             sleeping = threading.Thread(target=lambda: box.update(r=concurrently(
                 drained.port, [f"/sleep?s=1.5&tag=t{index}" for index in range(4)])), daemon=True)
             sleeping.start()
-            time.sleep(0.5)
+            drained_in_flight.wait(4)
             drained.send(signal.SIGTERM)
             sleeping.join(15)
             results, _ = box.get("r", ([], 0))
@@ -243,15 +245,16 @@ def main(argv):
         if not deployctl_only:
             return  # gunicorn's gthread worker heartbeats from its main loop: a stuck thread never times out
 
-        interrupted = start(against, binary, APP, APPS_DIR, ["--workers", "1"] + threads_flags(against, 4), env,
-                            workdir)
+        interrupted_in_flight = InFlight(workdir)
+        interrupted = start(against, binary, APP, APPS_DIR, ["--workers", "1"] + threads_flags(against, 4),
+                            {**env, **interrupted_in_flight.env}, workdir)
         servers.append(interrupted)
 
         def fast_stop():
             sleeping = threading.Thread(target=concurrently, args=(interrupted.port, ["/sleep?s=20"] * 3),
                                         daemon=True)
             sleeping.start()
-            time.sleep(0.5)
+            interrupted_in_flight.wait(3)
             started = time.monotonic()
             code = interrupted.stop(signal.SIGINT, timeout=10)
             elapsed = time.monotonic() - started

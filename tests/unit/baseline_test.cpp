@@ -9,7 +9,7 @@
 
 #include <unistd.h>
 
-#include "checks/baseline.hpp"
+#include "checks/findings/baseline.hpp"
 
 using namespace deployctl::checks;
 
@@ -23,11 +23,11 @@ Finding at(std::string rule, int line, std::string setting) {
   return finding;
 }
 
-std::vector<settings::SourceFile> one_file(std::string text) {
-  return {settings::SourceFile{"mysite/settings.py", "mysite.settings", std::move(text)}};
+std::vector<SourceFile> one_file(std::string text) {
+  return {SourceFile{"mysite/settings.py", "mysite.settings", std::move(text)}};
 }
 
-Baseline baseline_of(const std::vector<Finding>& findings, const std::vector<settings::SourceFile>& sources) {
+Baseline baseline_of(const std::vector<Finding>& findings, const std::vector<SourceFile>& sources) {
   auto parsed = parse_baseline(baseline_text(fingerprint_findings(findings, sources)), "baseline.json");
   REQUIRE(parsed.has_value());
   return *parsed;

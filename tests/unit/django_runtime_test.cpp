@@ -6,7 +6,7 @@
 
 #include "checks/check_project.hpp"
 #include "checks/django_runtime/runtime_checks.hpp"
-#include "checks/django_runtime/runtime_findings.hpp"
+#include "checks/rules/run_rules.hpp"
 #include "checks/settings/evaluator.hpp"
 #include "cli_support.hpp"
 
@@ -74,24 +74,27 @@ TEST_SUITE("django_runtime") {
   }
 
   TEST_CASE("django runtime: messages map to the mirroring DJ rule or RT001 - at the setting's assignment") {
-    const settings::SettingsModel model =
-        settings::evaluate_source("DEBUG = False\nSECURE_HSTS_SECONDS = 0\n", {}, "mysite/settings.py");
+    // DJ004 cannot decide an unknown value statically, so Django's W004 is reported under it.
+    const settings::SettingsModel model = settings::evaluate_source(
+        "import os\nSECURE_HSTS_SECONDS = int(os.environ['HSTS'])\n", {}, "mysite/settings.py");
     const std::vector<django_runtime::DjangoMessage> messages = {
         {"security.W004", 30, "You have not set a value for the SECURE_HSTS_SECONDS setting.", "", std::nullopt},
         {"admin.E405", 40, "'django.contrib.auth' must be in INSTALLED_APPS in order to use the admin application.",
          "", std::nullopt},
     };
-    const std::vector<Finding> findings = django_runtime::runtime_findings(messages, model);
+    const rules::RuleContext context{model, nullptr, &messages};
+    const std::vector<Finding> findings =
+        rules::run_rules(context, [](std::string_view id) { return id == "DJ004" || id == "RT001"; });
     REQUIRE(findings.size() == 2);
-    CHECK(findings[0].rule == "DJ004");
-    CHECK(findings[0].setting == std::optional<std::string>("SECURE_HSTS_SECONDS"));
-    CHECK(findings[0].where.line == 2);
-    CHECK(findings[0].django_check == std::optional<std::string>("security.W004"));
-    CHECK(findings[1].rule == "RT001");
-    CHECK(findings[1].severity == Severity::error);
-    CHECK(findings[1].django_check == std::optional<std::string>("admin.E405"));
-    CHECK(findings[1].setting == std::optional<std::string>("INSTALLED_APPS"));
-    CHECK(findings[1].where.whole_file);
+    CHECK(findings[1].rule == "DJ004");
+    CHECK(findings[1].setting == std::optional<std::string>("SECURE_HSTS_SECONDS"));
+    CHECK(findings[1].where.line == 2);
+    CHECK(findings[1].django_check == std::optional<std::string>("security.W004"));
+    CHECK(findings[0].rule == "RT001");
+    CHECK(findings[0].severity == Severity::error);
+    CHECK(findings[0].django_check == std::optional<std::string>("admin.E405"));
+    CHECK(findings[0].setting == std::optional<std::string>("INSTALLED_APPS"));
+    CHECK(findings[0].where.whole_file);
   }
 
   TEST_CASE("django runtime: merged into check_project - the static finding wins for a shared check id") {

@@ -2,7 +2,7 @@
 // edits that move a finding, and distinct fingerprints for duplicates.
 #include <doctest/doctest.h>
 
-#include "checks/fingerprint.hpp"
+#include "checks/findings/fingerprint.hpp"
 
 using namespace deployctl::checks;
 
@@ -17,8 +17,8 @@ Finding at(std::string rule, std::string file, int line, std::string setting = "
   return finding;
 }
 
-std::vector<settings::SourceFile> one_file(std::string text) {
-  return {settings::SourceFile{"mysite/settings.py", "mysite.settings", std::move(text)}};
+std::vector<SourceFile> one_file(std::string text) {
+  return {SourceFile{"mysite/settings.py", "mysite.settings", std::move(text)}};
 }
 
 }  // namespace

@@ -98,6 +98,101 @@ TEST_SUITE("gateway http parser") {
     CHECK_FALSE(keep("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n"));
   }
 
+  TEST_CASE("memory_held counts a head as it grows and goes back to a few KiB after a large request") {
+    RequestParser parser;
+    const std::size_t fresh = parser.memory_held();
+    CHECK(fresh < 16 * 1024);
+    std::string head = "GET / HTTP/1.1\r\nHost: h\r\n";
+    for (int i = 0; i < 40; ++i) head += "X-Filler: " + std::string(7990, 'f') + "\r\n";
+    REQUIRE(parser.feed(head) == ParseStatus::need_more);
+    CHECK(parser.memory_held() >= 320 * 1024);  // an unfinished 320 KB head is held
+    REQUIRE(parser.feed("\r\n") == ParseStatus::request_ready);
+    REQUIRE(parser.next() == ParseStatus::need_more);
+    CHECK(parser.memory_held() <= fresh + 64 * 1024);
+    // The same for a body held in memory, released when the next request starts.
+    REQUIRE(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 500000\r\n\r\n" + std::string(499999, 'b')) ==
+            ParseStatus::need_more);
+    CHECK(parser.memory_held() >= 499999);
+    REQUIRE(parser.feed("b") == ParseStatus::request_ready);
+    REQUIRE(parser.next() == ParseStatus::need_more);
+    CHECK(parser.memory_held() <= fresh + 64 * 1024);
+  }
+
+  TEST_CASE("a streamed Content-Length body is ready with its head, read with take_body, then the next request") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.body_in_memory = 4;
+    RequestParser parser(limits);
+    REQUIRE(parser.feed("POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123") ==
+            ParseStatus::request_ready);
+    CHECK(parser.request().body.size == 10);
+    CHECK(parser.request().content_length == 10u);
+    CHECK(parser.body_left() == 10);
+    char out[16];
+    REQUIRE(parser.take_body(out, sizeof out) == 4);
+    CHECK(std::string_view(out, 4) == "0123");
+    CHECK(parser.take_body(out, sizeof out) == 0);  // the rest is still on the connection
+    parser.body_received(6);                        // read from the socket by the caller
+    CHECK(parser.body_left() == 0);
+    parser.feed("GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+    REQUIRE(parser.next() == ParseStatus::request_ready);
+    CHECK(parser.request().target == "/next");
+  }
+
+  TEST_CASE("a streamed body left unread ends the connection: its bytes are never parsed as a request") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.body_in_memory = 4;
+    RequestParser parser(limits);
+    REQUIRE(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 40\r\n\r\n"
+                        "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::request_ready);
+    CHECK(parser.body_left() == 40);
+    CHECK(parser.next() == ParseStatus::need_more);
+    CHECK(parser.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::need_more);
+  }
+
+  TEST_CASE("streaming: Expect 100-continue streams any body, small ones without it stay buffered") {
+    Limits limits;
+    limits.stream_bodies = true;
+    RequestParser expecting(limits);
+    REQUIRE(expecting.feed("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n") ==
+            ParseStatus::request_ready);  // no continue_expected: the first read of the body sends 100
+    CHECK(expecting.request().expect_continue);
+    CHECK(expecting.body_left() == 3);
+    RequestParser small(limits);
+    REQUIRE(small.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc") == ParseStatus::request_ready);
+    CHECK(small.body_left() == 0);
+    CHECK(small.request().body.memory == "abc");
+  }
+
+  TEST_CASE("a chunked body over Limits::chunked_body is 413") {
+    Limits limits;
+    limits.chunked_body = 8;
+    RequestParser parser(limits);
+    const auto status = parser.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n");
+    REQUIRE(status == ParseStatus::rejected);
+    CHECK(parser.rejection().status == 413);
+  }
+
+  TEST_CASE("the spill budget is shared by a worker's parsers: past it 503, and a finished body gives it back") {
+    Limits limits;
+    limits.body_in_memory = 4;
+    limits.spill_budget = std::make_shared<SpillBudget>(SpillBudget{10, 0});
+    const std::string chunked8 =
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n0\r\n\r\n";
+    RequestParser first(limits);
+    REQUIRE(first.feed(chunked8) == ParseStatus::request_ready);
+    CHECK(limits.spill_budget->used == 8);
+    RequestParser second(limits);
+    REQUIRE(second.feed(chunked8) == ParseStatus::rejected);
+    CHECK(second.rejection().status == 503);
+    first.next();  // the first body is done with: its file space is free again
+    CHECK(limits.spill_budget->used == 0);
+    RequestParser third(limits);
+    CHECK(third.feed(chunked8) == ParseStatus::request_ready);
+  }
+
   TEST_CASE("a POST body with Content-Length") {
     const auto outcome = parse_all("POST /f HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello");
     REQUIRE(outcome.requests.size() == 1);

@@ -12,6 +12,7 @@
 
 #include "cli_support.hpp"
 #include "gateway/http/request_parser.hpp"
+#include "core/unique_fd.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/handover.hpp"
 #include "gateway/server/listeners.hpp"
@@ -158,14 +159,14 @@ TEST_SUITE("gateway_server ops handover") {
   }
 
   TEST_CASE("counters in the memfd mapping are found again through its fd") {
-    int fd = -1;
+    deployctl::UniqueFd fd;
     server::SharedState* first = server::attach_shared_state(fd);
     REQUIRE(first != nullptr);
-    REQUIRE(fd >= 0);
+    REQUIRE(fd);
     server::record_request(first->slots[3], 200, 100);
     server::record_rejection(first->slots[3], 408);
     first->worker_restarts = 4;
-    int again_fd = ::dup(fd);
+    deployctl::UniqueFd again_fd(::dup(fd.get()));
     server::SharedState* second = server::attach_shared_state(again_fd);
     REQUIRE(second != nullptr);
     CHECK(second != first);  // a second mapping of the same memory, as after a re-exec
@@ -179,17 +180,14 @@ TEST_SUITE("gateway_server ops handover") {
     // An fd that does not hold our layout is replaced by a fresh mapping.
     int sockets[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, sockets) == 0);
-    int foreign = sockets[0];
+    deployctl::UniqueFd other_end(sockets[1]);
+    deployctl::UniqueFd foreign(sockets[0]);
     server::SharedState* fresh = server::attach_shared_state(foreign);
     REQUIRE(fresh != nullptr);
     struct stat status{};
-    REQUIRE(::fstat(foreign, &status) == 0);
+    REQUIRE(::fstat(foreign.get(), &status) == 0);
     CHECK(S_ISREG(status.st_mode));  // a memfd now, not the socket (closed: its number may come back)
     CHECK(fresh->worker_restarts.load() == 0);
-    ::close(sockets[1]);
-    ::close(fd);
-    ::close(again_fd);
-    ::close(foreign);
   }
 }
 

@@ -98,7 +98,9 @@ http::Request request(std::string_view method, std::string_view target, int http
 TEST_SUITE("gateway_server threads pool") {
   TEST_CASE("jobs run at the same time on distinct named threads and come back through the eventfd") {
     TestThreads threads;
-    server::ThreadPool pool;
+    auto made = server::ThreadPool::create();
+    REQUIRE(made);
+    server::ThreadPool& pool = **made;
     REQUIRE(pool.start(4, "deployctl-thread", threads.starter()).has_value());
     CHECK(pool.size() == 4);
     CHECK(threads.names == std::vector<std::string>{"deployctl-thread-1", "deployctl-thread-2", "deployctl-thread-3",
@@ -140,7 +142,9 @@ TEST_SUITE("gateway_server threads pool") {
 
   TEST_CASE("more jobs than threads all run, and each comes back exactly once") {
     TestThreads threads;
-    server::ThreadPool pool;
+    auto made = server::ThreadPool::create();
+    REQUIRE(made);
+    server::ThreadPool& pool = **made;
     REQUIRE(pool.start(2, "t", threads.starter()).has_value());
     std::vector<CountingJob> jobs(50);
     for (CountingJob& job : jobs) pool.submit(job);
@@ -153,7 +157,9 @@ TEST_SUITE("gateway_server threads pool") {
 
   TEST_CASE("stop runs what is queued first, and reports a thread still busy") {
     TestThreads threads;
-    server::ThreadPool pool;
+    auto made = server::ThreadPool::create();
+    REQUIRE(made);
+    server::ThreadPool& pool = **made;
     REQUIRE(pool.start(1, "t", threads.starter()).has_value());
     Rendezvous rendezvous;
     rendezvous.expected = 1;
@@ -178,7 +184,9 @@ TEST_SUITE("gateway_server threads pool") {
   }
 
   TEST_CASE("a thread that cannot be started is an error") {
-    server::ThreadPool pool;
+    auto made = server::ThreadPool::create();
+    REQUIRE(made);
+    server::ThreadPool& pool = **made;
     int calls = 0;
     const auto refusing = [&](const std::string&, std::function<void()>) -> deployctl::Result<void> {
       ++calls;

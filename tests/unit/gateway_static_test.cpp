@@ -56,9 +56,9 @@ std::optional<std::string> header(const ResponsePlan& plan, std::string_view nam
 }
 
 std::string file_bytes(const ResponsePlan& plan) {
-  REQUIRE(plan.fd >= 0);
+  REQUIRE(plan.fd);
   std::string bytes(plan.length, '\0');
-  REQUIRE(::pread(plan.fd, bytes.data(), bytes.size(), static_cast<off_t>(plan.offset)) ==
+  REQUIRE(::pread(plan.fd.get(), bytes.data(), bytes.size(), static_cast<off_t>(plan.offset)) ==
           static_cast<ssize_t>(plan.length));
   return bytes;
 }
@@ -130,7 +130,7 @@ TEST_SUITE("gateway static") {
     REQUIRE(f.get("/static/css/base.css", {}, "HEAD") == Resolution::planned);
     CHECK(f.plan.status == 200);
     CHECK(header(f.plan, "Content-Length") == "15");
-    CHECK(f.plan.fd == -1);
+    CHECK(f.plan.fd.get() == -1);
     REQUIRE(f.get("/static/css/base.css", {}, "POST") == Resolution::planned);
     CHECK(f.plan.status == 405);
     CHECK(header(f.plan, "Allow") == "GET, HEAD");
@@ -146,7 +146,7 @@ TEST_SUITE("gateway static") {
       CAPTURE(path);
       REQUIRE(f.get(path) == Resolution::planned);
       CHECK(f.plan.status == 404);
-      CHECK(f.plan.fd == -1);
+      CHECK(f.plan.fd.get() == -1);
       CHECK(f.plan.body == "Not Found\n");
     }
     // Request::path is already percent-decoded: %2e%2e arrives as ".." and a NUL as a NUL byte
@@ -206,7 +206,7 @@ TEST_SUITE("gateway static") {
 
     REQUIRE(f.get("/static/data.bin", {{"If-None-Match", etag}}) == Resolution::planned);
     CHECK(f.plan.status == 304);
-    CHECK(f.plan.fd == -1);
+    CHECK(f.plan.fd.get() == -1);
     CHECK(header(f.plan, "ETag") == etag);
     CHECK_FALSE(header(f.plan, "Content-Length").has_value());
     f.get("/static/data.bin", {{"If-None-Match", "\"other\", W/" + etag}});
@@ -244,7 +244,7 @@ TEST_SUITE("gateway static") {
     f.get("/static/data.bin", {{"Range", "bytes=10-"}});
     CHECK(f.plan.status == 416);
     CHECK(header(f.plan, "Content-Range") == "bytes */10");
-    CHECK(f.plan.fd == -1);
+    CHECK(f.plan.fd.get() == -1);
     CHECK(header(f.plan, "Content-Type") == "text/plain; charset=utf-8");
 
     f.get("/static/data.bin", {{"Range", "bytes=0-1,4-5"}});
@@ -357,10 +357,10 @@ TEST_SUITE("gateway static") {
     f.get("/static/data.bin", {{"Range", "bytes=1-2"}});
     const auto range = *header(f.plan, "Content-Range");
     ResponsePlan moved = std::move(f.plan);
-    CHECK(f.plan.fd == -1);
+    CHECK(f.plan.fd.get() == -1);
     CHECK(header(moved, "Content-Range") == range);
     CHECK(file_bytes(moved) == "12");
-    const int fd = moved.fd;
+    const int fd = moved.fd.get();
     moved.reset();
     CHECK(::fcntl(fd, F_GETFD) == -1);
   }

@@ -81,7 +81,9 @@ TEST_SUITE("gateway_wsgi threads") {
     for (wsgi::WsgiApp* each : {app.get(), siblings[0].get(), siblings[1].get()})
       handlers.push_back(std::make_unique<server::RequestHandler>(each, nullptr, *trust, true));
 
-    server::ThreadPool pool;
+    auto made = server::ThreadPool::create();
+    REQUIRE(made);
+    server::ThreadPool& pool = **made;
     REQUIRE(pool.start(3, "t", python::start_python_thread).has_value());
     std::vector<Answer> jobs(3);
     std::vector<server::PoolJob*> done;

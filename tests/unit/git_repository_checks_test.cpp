@@ -8,6 +8,7 @@
 #include "checks/git/history_cache.hpp"
 #include "checks/git/history_scan.hpp"
 #include "checks/git/repository_checks.hpp"
+#include "checks/rules/run_rules.hpp"
 #include "core/files.hpp"
 #include "git_support.hpp"
 
@@ -23,10 +24,14 @@ constexpr std::time_t day_two = day_one + 86400;
 // A 50-character key (a test value; it is what must never appear in any message).
 const std::string committed_key = "x7#k2!p9q@w4e$r8t%y1u^i6o&p3a*s5d(f0g)h-j=k+l_z;cv";
 
+// The GIT rules on the repository's facts (no settings: the rules that read settings see an empty module).
 std::vector<Finding> repository_findings(const std::filesystem::path& dir, bool all_paths = false) {
-  auto findings = git::check_repository(dir, {all_paths, ""});
-  REQUIRE_MESSAGE(findings.has_value(), findings.error().message);
-  return std::move(*findings);
+  auto facts = git::check_repository(dir, {all_paths, ""});
+  REQUIRE_MESSAGE(facts.has_value(), facts.error().message);
+  if (!*facts) return {};
+  const settings::SettingsModel no_settings;
+  const rules::RuleContext context{no_settings, &**facts, nullptr};
+  return rules::run_rules(context, [](std::string_view id) { return id.starts_with("GIT"); });
 }
 
 std::vector<Finding> of_rule(const std::vector<Finding>& findings, std::string_view rule) {

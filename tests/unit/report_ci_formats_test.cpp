@@ -166,7 +166,7 @@ TEST_SUITE("report_ci_switches") {
   }
 
   TEST_CASE("text: --no-show-source keeps the header and help lines only") {
-    const std::vector<settings::SourceFile> sources = {{"mysite/settings.py", "mysite.settings", "\n\nDEBUG = True\n"}};
+    const std::vector<SourceFile> sources = {{"mysite/settings.py", "mysite.settings", "\n\nDEBUG = True\n"}};
     const auto findings = std::vector{sample()[0]};
     std::ostringstream shown;
     std::ostringstream hidden;

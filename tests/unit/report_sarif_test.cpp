@@ -29,7 +29,7 @@ Finding debug_finding(int line) {
   return finding;
 }
 
-Json sarif(const std::vector<Finding>& findings, const std::vector<settings::SourceFile>& sources,
+Json sarif(const std::vector<Finding>& findings, const std::vector<SourceFile>& sources,
            std::string repository_path = "") {
   std::ostringstream out;
   const Report report{findings, Summary::of(findings), sources, {}, std::move(repository_path)};
@@ -37,8 +37,8 @@ Json sarif(const std::vector<Finding>& findings, const std::vector<settings::Sou
   return Json::parse(out.str());
 }
 
-std::vector<settings::SourceFile> settings_file(std::string text) {
-  return {settings::SourceFile{"mysite/settings.py", "mysite.settings", std::move(text)}};
+std::vector<SourceFile> settings_file(std::string text) {
+  return {SourceFile{"mysite/settings.py", "mysite.settings", std::move(text)}};
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ Finding make_finding(std::string rule, Severity severity, std::string message, S
   return finding;
 }
 
-std::string render(Writer write, const std::vector<Finding>& findings, const std::vector<settings::SourceFile>& sources,
+std::string render(Writer write, const std::vector<Finding>& findings, const std::vector<SourceFile>& sources,
                    bool color = false, int suppressed = 0) {
   std::ostringstream out;
   const Report report{findings, Summary::of(findings, suppressed), sources, {}};
@@ -33,8 +33,8 @@ std::string render(Writer write, const std::vector<Finding>& findings, const std
   return out.str();
 }
 
-std::vector<settings::SourceFile> source(std::string text, std::string path = "mysite/settings.py") {
-  return {settings::SourceFile{std::move(path), "mysite.settings", std::move(text)}};
+std::vector<SourceFile> source(std::string text, std::string path = "mysite/settings.py") {
+  return {SourceFile{std::move(path), "mysite.settings", std::move(text)}};
 }
 
 // The caret line of a text report with one finding and a snippet: its fourth line.

@@ -12,18 +12,17 @@
 #include <utility>
 #include <vector>
 
-#include "checks/check_project.hpp"
 #include "checks/rules/django_helpers.hpp"
 #include "checks/rules/registry.hpp"
 #include "checks/settings/django_defaults.hpp"
 #include "checks/settings/evaluator.hpp"
-#include "cli_support.hpp"
+#include "rule_examples_support.hpp"
 
 namespace deployctl::checks::rules_django_test {
 namespace {
 
-using checks::CheckOptions;
-using checks::check_project;
+using rule_examples::check_example;
+using rule_examples::count_rule;
 using settings::Origin;
 using settings::SettingsModel;
 using settings::Value;
@@ -31,7 +30,7 @@ using settings::Value;
 std::vector<Finding> run(const rules::Rule& rule, const SettingsModel& model) {
   std::vector<Finding> findings;
   rules::FindingSink sink(rule.info, findings);
-  rule.check(model, sink);
+  rule.check(rules::RuleContext{model}, sink);
   return findings;
 }
 
@@ -96,48 +95,6 @@ const char* const security_mw = "django.middleware.security.SecurityMiddleware";
 const char* const session_mw = "django.contrib.sessions.middleware.SessionMiddleware";
 const std::string strong_key = "q9#c!w2v@z0-4kq1^x7b8m$n3p5r6s_t(u)y*e&h+j=l%d~a{f}g[i]o|";
 
-// Runs `deployctl check` (all rules, suppressions included) on a rule example, as a user would meet it: a
-// single-module example is mysite/settings.py of a startproject layout; an example made of "# <path>.py"
-// sections is those files, the last one being the settings module.
-std::vector<Finding> check_example(std::string_view example) {
-  testing::TempProject project;
-  std::vector<std::pair<std::string, std::string>> files;  // path, content
-  std::size_t at = 0;
-  while (at < example.size()) {
-    const std::size_t end = std::min(example.find('\n', at), example.size());
-    const std::string_view line = example.substr(at, end - at);
-    if (line.starts_with("# ") && line.ends_with(".py") && line.find(' ', 2) == std::string_view::npos)
-      files.emplace_back(std::string(line.substr(2)), "");
-    else if (!files.empty())
-      files.back().second += std::string(line) + "\n";
-    at = end + 1;
-  }
-  std::string module = "mysite.settings";
-  if (files.empty()) {
-    project.django(std::string(example));
-  } else {
-    for (const auto& [path, content] : files) {
-      project.write(path, content);
-      // Every folder on the way is a package, so that relative imports resolve.
-      for (auto dir = std::filesystem::path(path).parent_path(); !dir.empty(); dir = dir.parent_path())
-        if (!std::filesystem::exists(project.root() / dir / "__init__.py"))
-          project.write((dir / "__init__.py").string(), "");
-    }
-    module = std::filesystem::path(files.back().first).replace_extension().generic_string();
-    std::ranges::replace(module, '/', '.');
-  }
-  CheckOptions options;
-  options.project_dir = project.root();
-  options.settings_module = module;
-  auto result = check_project(options);
-  REQUIRE_MESSAGE(result.has_value(), "deployctl check failed on the example: " << result.error().message);
-  return result->findings;
-}
-
-std::size_t count(const std::vector<Finding>& findings, std::string_view id) {
-  return static_cast<std::size_t>(std::ranges::count_if(findings, [&](const Finding& f) { return f.rule == id; }));
-}
-
 bool is_kebab(std::string_view name) {
   if (name.empty() || name.front() == '-' || name.back() == '-') return false;
   return std::ranges::all_of(name, [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
@@ -151,10 +108,10 @@ TEST_SUITE("rules-django registry") {
       CAPTURE(rule.info.id);
       if (rule.info.example_language != "python") continue;  // shell examples: tests/e2e/git_repository.py
       const std::vector<Finding> fires = check_example(rule.info.example_fires);
-      CHECK_MESSAGE(count(fires, rule.info.id) > 0,
+      CHECK_MESSAGE(count_rule(fires, rule.info.id) > 0,
                     rule.info.id << " does not fire on its example_fires:\n" << rule.info.example_fires);
       const std::vector<Finding> passes = check_example(rule.info.example_passes);
-      CHECK_MESSAGE(count(passes, rule.info.id) == 0, rule.info.id << " fires on its example_passes:\n"
+      CHECK_MESSAGE(count_rule(passes, rule.info.id) == 0, rule.info.id << " fires on its example_passes:\n"
                                                                   << rule.info.example_passes << messages(passes));
     }
   }

@@ -35,7 +35,7 @@ inline std::vector<Finding> run_rule(std::string_view id, std::string_view sourc
   const settings::SettingsModel model = settings::evaluate_source(source, env, "settings.py", project_dir);
   std::vector<Finding> findings;
   rules::FindingSink sink(rule->info, findings);
-  rule->check(model, sink);
+  rule->check(rules::RuleContext{model}, sink);
   return findings;
 }
 
@@ -45,7 +45,7 @@ inline std::vector<Finding> run_all_rules(std::string_view source, const setting
   std::vector<Finding> findings;
   for (const rules::Rule& rule : rules::all_rules()) {
     rules::FindingSink sink(rule.info, findings);
-    rule.check(model, sink);
+    rule.check(rules::RuleContext{model}, sink);
   }
   return findings;
 }

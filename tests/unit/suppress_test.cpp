@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "checks/source_lines.hpp"
-#include "checks/suppressions.hpp"
+#include "checks/findings/source_lines.hpp"
+#include "checks/rules/suppressions.hpp"
 
 using namespace deployctl::checks;
 
@@ -28,8 +28,8 @@ RuleSelection all_enabled() {
   return RuleSelection{known, [](std::string_view) { return true; }};
 }
 
-std::vector<settings::SourceFile> one_file(std::string text) {
-  return {settings::SourceFile{"app/settings.py", "app.settings", std::move(text)}};
+std::vector<SourceFile> one_file(std::string text) {
+  return {SourceFile{"app/settings.py", "app.settings", std::move(text)}};
 }
 
 std::string substring(std::string_view line, ByteRange range) {

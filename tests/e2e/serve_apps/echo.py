@@ -5,6 +5,8 @@ import json
 import os
 import time
 
+from in_flight import in_flight
+
 
 def respond(start_response, body, status="200 OK", content_type="text/plain", extra=()):
     start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))), *extra])
@@ -28,8 +30,11 @@ def application(environ, start_response):
         return respond(start_response, json.dumps(described, sort_keys=True).encode(), content_type="application/json")
     if path == "/sleep":
         seconds = float(environ.get("QUERY_STRING", "").partition("=")[2] or 1)
-        time.sleep(seconds)
+        with in_flight():
+            time.sleep(seconds)
         return respond(start_response, b"slept")
+    if path == "/first-kb":  # answers after 1 KB of the body, whatever its length
+        return respond(start_response, b"read %d" % len(environ["wsgi.input"].read(1024)))
     if path == "/pid":
         return respond(start_response, str(os.getpid()).encode())
     if path == "/bad-header":

@@ -5,6 +5,8 @@ import os
 import threading
 import time
 
+from in_flight import in_flight
+
 _local = threading.local()  # per thread, as Django keeps its database connections
 
 
@@ -14,18 +16,20 @@ def respond(start_response, body, content_type="text/plain"):
 
 
 def stream(size, block=65536):
-    sent = 0
-    while sent < size:
-        piece = min(block, size - sent)
-        yield bytes([65 + (sent // block) % 26]) * piece
-        sent += piece
+    with in_flight():  # until the last block is taken: a slow reader keeps the stream in flight
+        sent = 0
+        while sent < size:
+            piece = min(block, size - sent)
+            yield bytes([65 + (sent // block) % 26]) * piece
+            sent += piece
 
 
 def application(environ, start_response):
     path = environ.get("PATH_INFO", "")
     query = dict(part.partition("=")[::2] for part in environ.get("QUERY_STRING", "").split("&") if part)
     if path == "/sleep":
-        time.sleep(float(query.get("s", "1")))
+        with in_flight():
+            time.sleep(float(query.get("s", "1")))
         return respond(start_response, query.get("tag", "slept").encode())
     if path == "/thread":
         thread = threading.current_thread()

@@ -1,0 +1,91 @@
+// Pulls a streamed body: the parser's buffered bytes, then recv() after poll(), bounded by the body's length.
+#include "gateway/server/socket_body_source.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "gateway/server/shared_state.hpp"
+
+namespace deployctl::gateway::server {
+
+namespace {
+
+constexpr std::size_t read_size = 64 * 1024;
+
+}  // namespace
+
+SocketBodySource::SocketBodySource(int fd, http::RequestParser& parser, BodyPace pace,
+                                   std::function<void()> before_first_read, std::function<void()> on_progress)
+    : fd_(fd),
+      parser_(parser),
+      pace_(pace),
+      before_first_read_(std::move(before_first_read)),
+      on_progress_(std::move(on_progress)) {}
+
+std::uint64_t SocketBodySource::left() const noexcept {
+  return parser_.body_left() + (buffer_.size() - buffer_at_);
+}
+
+void SocketBodySource::consume(std::size_t count) {
+  buffer_at_ += std::min(count, buffer_.size() - buffer_at_);
+  if (buffer_at_ == buffer_.size()) {
+    buffer_.clear();
+    buffer_at_ = 0;
+  }
+}
+
+Result<std::string_view> SocketBodySource::peek() {
+  if (buffer_at_ == buffer_.size() && parser_.body_left() > 0) {
+    if (auto got = receive(); !got) return std::unexpected(got.error());
+  }
+  return std::string_view(buffer_).substr(buffer_at_);
+}
+
+Result<void> SocketBodySource::receive() {
+  if (started_ms_ == 0) {
+    started_ms_ = monotonic_ms();
+    if (before_first_read_) before_first_read_();
+  }
+  const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(read_size, parser_.body_left()));
+  buffer_.resize(want);
+  std::size_t got = parser_.take_body(buffer_.data(), want);
+  while (got == 0) {
+    const std::int64_t now = monotonic_ms();
+    // The deadline of the next byte: the stall timeout, and what the minimum rate allows for the bytes so far.
+    std::int64_t deadline = now + static_cast<std::int64_t>(pace_.stall_seconds * 1000);
+    if (pace_.min_rate > 0) {
+      const auto rate_deadline =
+          started_ms_ + static_cast<std::int64_t>(1000 * std::max(pace_.grace_seconds,
+                                                                  static_cast<double>(received_ + 1) / pace_.min_rate));
+      deadline = std::min(deadline, rate_deadline);
+    }
+    pollfd entry{fd_, POLLIN, 0};
+    const int ready = deadline > now ? ::poll(&entry, 1, static_cast<int>(deadline - now)) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      buffer_.clear();
+      return fail("the request body arrived too slowly (--min-body-rate, --timeout)");
+    }
+    const ssize_t read = ::recv(fd_, buffer_.data(), want, 0);
+    if (read > 0) {
+      got = static_cast<std::size_t>(read);
+      parser_.body_received(got);
+      if (on_progress_) on_progress_();
+      break;
+    }
+    if (read < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+    buffer_.clear();
+    return fail(read == 0 ? "the client closed the connection before the end of the request body"
+                          : std::string("reading the request body: ") + std::strerror(errno));
+  }
+  buffer_.resize(got);
+  buffer_at_ = 0;
+  received_ += got;
+  return {};
+}
+
+}  // namespace deployctl::gateway::server
