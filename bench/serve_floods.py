@@ -121,7 +121,8 @@ def main(binary, connections, head_kb):
             sock.close()
         growth = (peak[0] - before) / 2**20
         slowest = max(latencies)
-        print(f"| flood | worker RSS before | peak growth (target <= 64 MiB) | normal requests | slowest (target < 1 s) |")
+        print("| flood | worker RSS before | peak growth (target <= 64 MiB) | normal requests "
+              "| slowest (target < 1 s) |")
         print("|---|---:|---:|---:|---:|")
         print(f"| {connections} x {head_kb} KB unfinished heads | {before / 2**20:.1f} MiB | {growth:.1f} MiB | "
               f"{len(latencies)} ({failed} failed) | {slowest * 1000:.0f} ms |")

@@ -6,8 +6,10 @@
 
 #include "checks/git/repository_checks.hpp"
 #include "checks/new_since.hpp"
+#include "checks/rules/blind_spots.hpp"
 #include "checks/rules/registry.hpp"
 #include "checks/rules/run_rules.hpp"
+#include "checks/rules/silenced_checks.hpp"
 #include "checks/rules/suppressions.hpp"
 #include "checks/settings/discovery.hpp"
 #include "checks/settings/env_file.hpp"
@@ -123,8 +125,16 @@ Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter&
     if (rules::find_rule(problem.rule) == nullptr && filter.enabled(problem.rule)) findings.push_back(problem);
   const rules::RuleContext context{model, beyond.repository ? &*beyond.repository : nullptr,
                                    beyond.django ? &*beyond.django : nullptr};
-  for (Finding& finding : rules::run_rules(context, [&](std::string_view id) { return filter.enabled(id); }))
+  std::vector<rules::Undecided> undecided;
+  for (Finding& finding :
+       rules::run_rules(context, [&](std::string_view id) { return filter.enabled(id); }, &undecided))
     findings.push_back(std::move(finding));
+  rules::SilencedOutcome silenced = rules::apply_silenced_checks(std::move(findings), model, undecided);
+  findings = std::move(silenced.kept);
+  if (const rules::Rule* blind = rules::find_rule("DPL005"); blind != nullptr && filter.enabled(blind->info.id)) {
+    rules::FindingSink sink(blind->info, findings);
+    rules::report_unknown_settings(undecided, model, sink);
+  }
 
   const std::vector<std::string> ids = known_rule_ids();
   const RuleSelection selection{ids, [&](std::string_view id) { return filter.enabled(id); }};
@@ -136,7 +146,13 @@ Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter&
 
   CheckResult result;
   result.summary = Summary::of(outcome.findings, outcome.suppressed);
+  result.summary.silenced = static_cast<int>(silenced.silenced.size());
+  for (const rules::Undecided& entry : undecided)
+    if (std::ranges::find(result.summary.unknown_settings, entry.setting) == result.summary.unknown_settings.end())
+      result.summary.unknown_settings.push_back(entry.setting);
+  std::ranges::sort(result.summary.unknown_settings);
   result.findings = std::move(outcome.findings);
+  result.silenced = std::move(silenced.silenced);
   result.model = std::move(model);
   return result;
 }

@@ -61,6 +61,7 @@ struct BeyondSettings {
 struct CheckResult {
   settings::SettingsModel model;  // the sources the findings point into (carets, snippets)
   std::vector<Finding> findings;  // after overrides, selection and suppressions; in report order
+  std::vector<Finding> silenced;  // dropped because SILENCED_SYSTEM_CHECKS lists their Django check id
   Summary summary;
   std::vector<std::string> warnings;  // what the CLI says once on stderr, e.g. why --django could not import
 };

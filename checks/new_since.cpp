@@ -48,7 +48,7 @@ Result<void> keep_new_since(CheckResult& result, const CheckOptions& options) {
     kept.push_back(std::move(finding));
   }
   result.findings = std::move(kept);
-  result.summary = Summary::of(result.findings, result.summary.suppressed);
+  result.summary = result.summary.recounted(result.findings);
   return {};
 }
 

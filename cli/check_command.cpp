@@ -174,15 +174,14 @@ int report_result(const CheckPlan& plan, checks::CheckResult result, const Io& i
     const checks::Baseline baseline = value_or_throw(checks::read_baseline(*plan.baseline));
     checks::BaselineResult kept = checks::apply_baseline(baseline, std::move(result.findings), result.model.files);
     result.findings = std::move(kept.findings);
-    const int suppressed = result.summary.suppressed;
-    result.summary = checks::Summary::of(result.findings, suppressed);
+    result.summary = result.summary.recounted(result.findings);
     result.summary.baselined = kept.baselined;
     if (!kept.stale.empty() && !plan.quiet) list_stale(kept.stale, *plan.baseline, io);
   }
 
   const std::string& project_dir = plan.options.project_dir.string();
   const checks::report::Report report{result.findings, result.summary, result.model.files, project_dir,
-                                      checks::report::repository_path_of(project_dir)};
+                                      checks::report::repository_path_of(project_dir), result.silenced};
   checks::report::ReportOptions options;
   options.color = !plan.output && checks::report::use_color(io.out_is_terminal, std::getenv("NO_COLOR"));
   options.show_source = plan.show_source;

@@ -1,7 +1,10 @@
-// How many findings of each severity a run reported, and how many suppressions dropped: every reporter's last line.
+// How many findings of each severity a run reported, what suppressions, the baseline and SILENCED_SYSTEM_CHECKS
+// dropped, and which settings the rules could not know: every reporter's last line.
 #pragma once
 
 #include <span>
+#include <string>
+#include <vector>
 
 #include "checks/findings/finding.hpp"
 
@@ -13,6 +16,8 @@ struct Summary {
   int info = 0;
   int suppressed = 0;  // findings dropped by `# deployctl: ignore[...]`; not part of the three counts
   int baselined = 0;   // findings dropped because --baseline lists them; not part of the three counts either
+  int silenced = 0;    // findings dropped because SILENCED_SYSTEM_CHECKS lists their Django check id
+  std::vector<std::string> unknown_settings;  // settings a rule needed but could not know (DPL005), sorted
 
   static Summary of(std::span<const Finding> findings, int suppressed = 0) {
     Summary summary;
@@ -24,6 +29,16 @@ struct Summary {
         case Severity::info: ++summary.info; break;
       }
     }
+    return summary;
+  }
+
+  // The same summary over `findings` that remain after a later filter (--baseline, --new-since): the three
+  // counts are recounted, what was dropped and what was unknown is kept.
+  Summary recounted(std::span<const Finding> findings) const {
+    Summary summary = of(findings, suppressed);
+    summary.baselined = baselined;
+    summary.silenced = silenced;
+    summary.unknown_settings = unknown_settings;
     return summary;
   }
 

@@ -94,7 +94,7 @@ EnvLoader env_loader(std::string_view text) {
 // taken to mean the project dir's (BASE_DIR / '.env', the common form).
 void env_probes(const settings::SettingsModel& model, const fs::path& project_dir, std::vector<IgnoreProbe>& out) {
   const fs::path project_env = (project_dir / ".env").lexically_normal();
-  for (const settings::SourceFile& file : model.files) {
+  for (const SourceFile& file : model.files) {
     const EnvLoader loader = env_loader(file.text);
     if (loader.name.empty()) continue;
     const std::string source =

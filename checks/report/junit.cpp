@@ -33,8 +33,9 @@ std::string xml(std::string_view text) {
 
 std::string location(const std::string& path, const SourceSpan& where) {
   std::string out = path;
-  if (where.line > 0) out += ":" + std::to_string(where.line);
-  if (where.line > 0 && where.column > 0) out += ":" + std::to_string(where.column);
+  if (where.line <= 0 || where.whole_file) return out;  // about the whole file: no line to name
+  out += ":" + std::to_string(where.line);
+  if (where.column > 0) out += ":" + std::to_string(where.column);
   return out;
 }
 

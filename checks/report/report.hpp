@@ -22,6 +22,7 @@ struct Report {
   std::filesystem::path project_dir;              // text paths are printed as project_dir/file; empty: file as is
   std::string repository_path = {};  // project_dir relative to the repository root, "" or ending in '/': the CI
                                      // formats (sarif, github, gitlab, junit) print repository_path + file
+  std::span<const Finding> silenced = {};  // dropped by SILENCED_SYSTEM_CHECKS: --statistics shows them as such
 };
 
 struct ReportOptions {

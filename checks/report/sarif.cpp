@@ -106,6 +106,17 @@ Json region(const SourceSpan& where) {
   return region;
 }
 
+// A finding about a whole file (a setting it never assigns) covers the file: SARIF's whole-artifact region, from
+// line 1 to its last line, rather than line 1. Null when the file's text is not at hand.
+Json whole_file_region(const Report& report, const std::string& file) {
+  const auto source = std::ranges::find(report.sources, file, &SourceFile::path);
+  if (source == report.sources.end()) return nullptr;
+  const std::string& text = source->text;
+  const auto breaks = std::ranges::count(text, '\n');
+  const auto lines = std::max<std::ptrdiff_t>(1, breaks + (text.empty() || text.back() == '\n' ? 0 : 1));
+  return Json{{"startLine", 1}, {"endLine", lines}};
+}
+
 }  // namespace
 
 void write_sarif(std::ostream& out, const Report& report, const ReportOptions&) {
@@ -129,7 +140,12 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions&) 
       Json physical;
       physical["artifactLocation"] = {{"uri", uri_path(repository_file(report, finding.where.file))},
                                       {"uriBaseId", root_base_id}};
-      if (finding.where.line > 0) physical["region"] = region(finding.where);
+      if (finding.where.whole_file) {
+        if (Json whole = whole_file_region(report, finding.where.file); !whole.is_null())
+          physical["region"] = std::move(whole);
+      } else if (finding.where.line > 0) {
+        physical["region"] = region(finding.where);
+      }
       locations.push_back({{"physicalLocation", std::move(physical)}});
     }
     result["locations"] = std::move(locations);

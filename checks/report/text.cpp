@@ -260,13 +260,20 @@ std::string summary_line(const Summary& summary) {
   if (summary.error > 0) parts.push_back(count_of(summary.error, "error", "errors"));
   if (summary.warning > 0) parts.push_back(count_of(summary.warning, "warning", "warnings"));
   if (summary.info > 0) parts.push_back(count_of(summary.info, "info", "info"));
-  std::string line = parts.empty() ? "All checks passed" : "Found ";
+  // "All checks passed" only when every setting the rules needed was known.
+  const std::vector<std::string>& unknown = summary.unknown_settings;
+  std::string line = !parts.empty() ? "Found " : unknown.empty() ? "All checks passed" : "No problems found";
   for (std::size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? "" : ", ") + parts[i];
   std::vector<std::string> dropped;
   if (summary.suppressed > 0) dropped.push_back(std::to_string(summary.suppressed) + " suppressed");
   if (summary.baselined > 0) dropped.push_back(std::to_string(summary.baselined) + " in the baseline");
-  if (!dropped.empty()) line += " (" + (dropped.size() == 1 ? dropped[0] : dropped[0] + ", " + dropped[1]) + ")";
-  return line + ".";
+  if (summary.silenced > 0) dropped.push_back(std::to_string(summary.silenced) + " silenced by SILENCED_SYSTEM_CHECKS");
+  for (std::size_t i = 0; i < dropped.size(); ++i) line += (i == 0 ? " (" : ", ") + dropped[i];
+  line += dropped.empty() ? "." : ").";
+  if (unknown.empty()) return line;
+  line += "\nNot fully checked: ";
+  for (std::size_t i = 0; i < unknown.size(); ++i) line += (i == 0 ? "" : ", ") + unknown[i];
+  return line + (unknown.size() == 1 ? " is" : " are") + " unknown without running the settings (DPL005).";
 }
 
 }  // namespace
@@ -276,7 +283,7 @@ void write_text(std::ostream& out, const Report& report, const ReportOptions& op
   SourceLineIndex sources(report.sources);
   if (options.statistics) {
     write_statistics(out, report, options);
-    if (!report.findings.empty() && !options.quiet) out << '\n';
+    if ((!report.findings.empty() || !report.silenced.empty()) && !options.quiet) out << '\n';
   }
   for (const Finding& finding : options.statistics ? std::span<const Finding>() : report.findings) {
     write_header(out, report, finding, style);

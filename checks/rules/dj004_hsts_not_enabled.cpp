@@ -8,9 +8,9 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
+  if (!django::definitely(django::middleware_installed(model, django::security_middleware, &sink))) return;
   const settings::Value seconds = settings::setting_or_default(model, "SECURE_HSTS_SECONDS");
-  if (django::decide(seconds, django::truthy) != false) return;
+  if (django::decide(sink, "SECURE_HSTS_SECONDS", seconds, django::truthy) != false) return;
   sink.report(django::setting_state(model, "SECURE_HSTS_SECONDS") +
                   ": browsers are not told to use HTTPS only (HTTP Strict Transport Security)",
               seconds.origin, "SECURE_HSTS_SECONDS");

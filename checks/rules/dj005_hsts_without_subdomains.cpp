@@ -7,9 +7,9 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::hsts_definitely_enabled(model)) return;
+  if (!django::hsts_definitely_enabled(model, &sink)) return;
   const settings::Value subdomains = settings::setting_or_default(model, "SECURE_HSTS_INCLUDE_SUBDOMAINS");
-  if (django::decide(subdomains, django::is_true) != false) return;
+  if (django::decide(sink, "SECURE_HSTS_INCLUDE_SUBDOMAINS", subdomains, django::is_true) != false) return;
   sink.report(django::setting_is_not(model, "SECURE_HSTS_INCLUDE_SUBDOMAINS", "True") +
                   ": HSTS does not cover subdomains, which stay open to attacks over plain HTTP",
               subdomains.origin, "SECURE_HSTS_INCLUDE_SUBDOMAINS");

@@ -7,9 +7,9 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
+  if (!django::definitely(django::middleware_installed(model, django::security_middleware, &sink))) return;
   const settings::Value nosniff = settings::setting_or_default(model, "SECURE_CONTENT_TYPE_NOSNIFF");
-  if (django::decide(nosniff, django::is_true) != false) return;
+  if (django::decide(sink, "SECURE_CONTENT_TYPE_NOSNIFF", nosniff, django::is_true) != false) return;
   sink.report(django::setting_is_not(model, "SECURE_CONTENT_TYPE_NOSNIFF", "True") +
                   ": responses lack 'X-Content-Type-Options: nosniff', so browsers may guess content "
                   "types (and run an uploaded file as a script)",

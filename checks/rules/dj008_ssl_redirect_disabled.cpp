@@ -7,9 +7,9 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
+  if (!django::definitely(django::middleware_installed(model, django::security_middleware, &sink))) return;
   const settings::Value redirect = settings::setting_or_default(model, "SECURE_SSL_REDIRECT");
-  if (django::decide(redirect, django::is_true) != false) return;
+  if (django::decide(sink, "SECURE_SSL_REDIRECT", redirect, django::is_true) != false) return;
   sink.report(django::setting_is_not(model, "SECURE_SSL_REDIRECT", "True") +
                   ": Django serves plain-HTTP requests instead of redirecting them to HTTPS",
               redirect.origin, "SECURE_SSL_REDIRECT");

@@ -26,7 +26,7 @@ std::string weakness(const settings::Value& key) {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   const settings::Value key = settings::setting_or_default(model, "SECRET_KEY");
-  const django::Answer weak = django::decide(key, is_weak);
+  const django::Answer weak = django::decide(sink, "SECRET_KEY", key, is_weak);
   if (!django::definitely(weak)) return;
   std::string message = model.get("SECRET_KEY") ? "SECRET_KEY " : "SECRET_KEY is not set, so it ";
   message += key.is_known() ? weakness(key) : "is weak in every branch of the settings";

@@ -7,7 +7,7 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_SECURE");
+  const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_SECURE", &sink);
   if (scope != django::SessionScope::both) return;
   sink.report(django::setting_is_not(model, "SESSION_COOKIE_SECURE", "True") +
                   ", and sessions are enabled (the sessions app and SessionMiddleware are installed): the "

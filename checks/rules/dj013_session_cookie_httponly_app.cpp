@@ -8,7 +8,7 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_HTTPONLY");
+  const auto scope = django::session_cookie_scope(model, "SESSION_COOKIE_HTTPONLY", &sink);
   if (scope != django::SessionScope::app_only) return;
   sink.report(django::setting_is_not(model, "SESSION_COOKIE_HTTPONLY", "True") +
                   ", and 'django.contrib.sessions' is in INSTALLED_APPS: JavaScript can read the session "

@@ -8,7 +8,7 @@ namespace {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   const settings::Value debug = settings::setting_or_default(model, "DEBUG");
-  if (!django::definitely(django::decide(debug, django::truthy))) return;
+  if (!django::definitely(django::decide(sink, "DEBUG", debug, django::truthy))) return;
   sink.report(django::setting_state(model, "DEBUG") +
                   ": error pages show tracebacks, settings and SQL to anyone, and Django keeps every query in memory",
               debug.origin, "DEBUG");

@@ -7,11 +7,11 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::definitely(django::middleware_installed(model, django::xframe_middleware))) return;
+  if (!django::definitely(django::middleware_installed(model, django::xframe_middleware, &sink))) return;
   const settings::Value option = settings::setting_or_default(model, "X_FRAME_OPTIONS");
   const settings::Value deny = settings::Value::from_string("DENY");
   const django::Answer is_deny =
-      django::decide(option, [&deny](const settings::Value& v) { return v.equals(deny); });
+      django::decide(sink, "X_FRAME_OPTIONS", option, [&deny](const settings::Value& v) { return v.equals(deny); });
   if (is_deny != false) return;
   sink.report(django::setting_is_not(model, "X_FRAME_OPTIONS", "'DENY'") +
                   ": unless the site frames its own pages on purpose, 'DENY' is the safer value",

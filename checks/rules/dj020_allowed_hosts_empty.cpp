@@ -8,7 +8,7 @@ namespace {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   const settings::Value hosts = settings::setting_or_default(model, "ALLOWED_HOSTS");
-  if (django::decide(hosts, django::truthy) != false) return;
+  if (django::decide(sink, "ALLOWED_HOSTS", hosts, django::truthy) != false) return;
   sink.report(django::setting_state(model, "ALLOWED_HOSTS") +
                   ": with DEBUG off Django answers every request with 400 Bad Request",
               hosts.origin, "ALLOWED_HOSTS");

@@ -7,9 +7,9 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::hsts_definitely_enabled(model)) return;
+  if (!django::hsts_definitely_enabled(model, &sink)) return;
   const settings::Value preload = settings::setting_or_default(model, "SECURE_HSTS_PRELOAD");
-  if (django::decide(preload, django::is_true) != false) return;
+  if (django::decide(sink, "SECURE_HSTS_PRELOAD", preload, django::is_true) != false) return;
   sink.report(django::setting_is_not(model, "SECURE_HSTS_PRELOAD", "True") +
                   ": the site cannot be submitted to the browsers' HSTS preload list",
               preload.origin, "SECURE_HSTS_PRELOAD");

@@ -7,9 +7,9 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
+  if (!django::definitely(django::middleware_installed(model, django::security_middleware, &sink))) return;
   const settings::Value policy = settings::setting_or_default(model, "SECURE_REFERRER_POLICY");
-  if (!django::definitely(django::decide(policy, django::is_none))) return;
+  if (!django::definitely(django::decide(sink, "SECURE_REFERRER_POLICY", policy, django::is_none))) return;
   sink.report(django::setting_state(model, "SECURE_REFERRER_POLICY") +
                   ": no Referrer-Policy header is sent, so full URLs (with their query strings) leak to other sites",
               policy.origin, "SECURE_REFERRER_POLICY");

@@ -74,9 +74,9 @@ django::Answer policy_invalid(const Value& policy) {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
+  if (!django::definitely(django::middleware_installed(model, django::security_middleware, &sink))) return;
   const Value policy = settings::setting_or_default(model, "SECURE_REFERRER_POLICY");
-  const django::Answer invalid = django::decide(policy, [](const Value& v) -> django::Answer {
+  const django::Answer invalid = django::decide(sink, "SECURE_REFERRER_POLICY", policy, [](const Value& v) -> django::Answer {
     if (v.kind == Value::Kind::none) return false;  // DJ022's case
     return policy_invalid(v);
   });

@@ -29,9 +29,9 @@ django::Answer policy_invalid(const Value& policy) {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (!django::definitely(django::middleware_installed(model, django::security_middleware))) return;
+  if (!django::definitely(django::middleware_installed(model, django::security_middleware, &sink))) return;
   const Value policy = settings::setting_or_default(model, "SECURE_CROSS_ORIGIN_OPENER_POLICY");
-  if (!django::definitely(django::decide(policy, policy_invalid))) return;
+  if (!django::definitely(django::decide(sink, "SECURE_CROSS_ORIGIN_OPENER_POLICY", policy, policy_invalid))) return;
   sink.report(django::setting_state(model, "SECURE_CROSS_ORIGIN_OPENER_POLICY") +
                   ", which is not a valid Cross-Origin-Opener-Policy (valid values: same-origin, "
                   "same-origin-allow-popups, unsafe-none)",

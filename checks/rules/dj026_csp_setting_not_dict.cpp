@@ -20,7 +20,7 @@ void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   for (const std::string_view name : std::array<std::string_view, 2>{"SECURE_CSP", "SECURE_CSP_REPORT_ONLY"}) {
     const Value policy = settings::setting_or_default(model, name);
-    if (!django::definitely(django::decide(policy, not_a_dict))) continue;
+    if (!django::definitely(django::decide(sink, name, policy, not_a_dict))) continue;
     sink.report(django::setting_state(model, name) +
                     ": Django's Content Security Policy settings must be a dict of directives (or None)",
                 policy.origin, std::string(name));

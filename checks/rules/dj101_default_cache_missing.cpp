@@ -9,7 +9,7 @@ void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   const settings::Value caches = settings::setting_or_default(model, "CACHES");
   const django::Answer has_default = django::decide(
-      caches, [](const settings::Value& v) { return django::contains_string(v, "default"); });
+      sink, "CACHES", caches, [](const settings::Value& v) { return django::contains_string(v, "default"); });
   if (has_default != false) return;
   sink.report("CACHES has no 'default' cache: everything that uses django.core.cache.cache (sessions with the "
               "cache backend, rate limiting, most third-party apps) fails",

@@ -52,14 +52,23 @@ Answer contains_string(const Value& container, std::string_view item) {
   return false;
 }
 
-Answer middleware_installed(const SettingsModel& model, std::string_view dotted) {
-  return decide(settings::setting_or_default(model, "MIDDLEWARE"),
-                [dotted](const Value& middleware) { return contains_string(middleware, dotted); });
+namespace {
+
+// `dotted in settings.<list_setting>`, recorded on `sink` when it cannot be known.
+Answer listed(const SettingsModel& model, std::string_view list_setting, std::string_view dotted, FindingSink* sink) {
+  const Value list = settings::setting_or_default(model, list_setting);
+  const auto question = [dotted](const Value& names) { return contains_string(names, dotted); };
+  return sink ? decide(*sink, list_setting, list, question) : decide(list, question);
 }
 
-Answer app_installed(const SettingsModel& model, std::string_view dotted) {
-  return decide(settings::setting_or_default(model, "INSTALLED_APPS"),
-                [dotted](const Value& apps) { return contains_string(apps, dotted); });
+}  // namespace
+
+Answer middleware_installed(const SettingsModel& model, std::string_view dotted, FindingSink* sink) {
+  return listed(model, "MIDDLEWARE", dotted, sink);
+}
+
+Answer app_installed(const SettingsModel& model, std::string_view dotted, FindingSink* sink) {
+  return listed(model, "INSTALLED_APPS", dotted, sink);
 }
 
 namespace {
@@ -148,12 +157,14 @@ std::optional<SecretKeyVerdict> judge_secret_key(const Value& key) {
   return SecretKeyVerdict{};
 }
 
-std::optional<SessionScope> session_cookie_scope(const SettingsModel& model, std::string_view flag_setting) {
-  const Answer flag_is_true = decide(settings::setting_or_default(model, flag_setting), is_true);
+std::optional<SessionScope> session_cookie_scope(const SettingsModel& model, std::string_view flag_setting,
+                                                 FindingSink* sink) {
+  const Value flag = settings::setting_or_default(model, flag_setting);
+  const Answer flag_is_true = sink ? decide(*sink, flag_setting, flag, is_true) : decide(flag, is_true);
   if (!flag_is_true) return std::nullopt;
   if (*flag_is_true) return SessionScope::none;
-  const Answer app = app_installed(model, sessions_app);
-  const Answer middleware = middleware_installed(model, session_middleware);
+  const Answer app = app_installed(model, sessions_app, sink);
+  const Answer middleware = middleware_installed(model, session_middleware, sink);
   if (!app || !middleware) return std::nullopt;
   if (*app && *middleware) return SessionScope::both;
   if (*app) return SessionScope::app_only;
@@ -161,9 +172,10 @@ std::optional<SessionScope> session_cookie_scope(const SettingsModel& model, std
   return SessionScope::none;
 }
 
-bool hsts_definitely_enabled(const SettingsModel& model) {
-  return definitely(middleware_installed(model, security_middleware)) &&
-         definitely(decide(settings::setting_or_default(model, "SECURE_HSTS_SECONDS"), truthy));
+bool hsts_definitely_enabled(const SettingsModel& model, FindingSink* sink) {
+  if (!definitely(middleware_installed(model, security_middleware, sink))) return false;
+  const Value seconds = settings::setting_or_default(model, "SECURE_HSTS_SECONDS");
+  return definitely(sink ? decide(*sink, "SECURE_HSTS_SECONDS", seconds, truthy) : decide(seconds, truthy));
 }
 
 }  // namespace deployctl::checks::rules::django

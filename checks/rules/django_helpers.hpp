@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "checks/rules/rule.hpp"
 #include "checks/settings/django_defaults.hpp"
 #include "checks/settings/settings_model.hpp"
 #include "checks/settings/value.hpp"
@@ -36,6 +37,14 @@ Answer decide(const Value& value, Question&& question) {
   return common;
 }
 
+// decide(), and when there is no answer, the rule tells `sink` it could not decide because of `setting`.
+template <typename Question>
+Answer decide(FindingSink& sink, std::string_view setting, const Value& value, Question&& question) {
+  const Answer answer = decide(value, question);
+  if (!answer) sink.cannot_decide(setting, value);
+  return answer;
+}
+
 Answer is_true(const Value& value);  // `value is True`
 Answer truthy(const Value& value);   // `bool(value)`
 Answer is_none(const Value& value);  // `value is None`
@@ -52,11 +61,12 @@ inline constexpr std::string_view sessions_app = "django.contrib.sessions";
 inline constexpr std::string_view file_based_cache = "django.core.cache.backends.filebased.FileBasedCache";
 
 // `dotted in settings.MIDDLEWARE` / `dotted in settings.INSTALLED_APPS`, defaults applied.
-Answer middleware_installed(const SettingsModel& model, std::string_view dotted);
+// With a sink, an unknown MIDDLEWARE (or INSTALLED_APPS) is recorded as what the rule could not decide.
+Answer middleware_installed(const SettingsModel& model, std::string_view dotted, FindingSink* sink = nullptr);
 // Django's precondition for the HSTS sub-checks (W005, W021): SecurityMiddleware installed and
 // SECURE_HSTS_SECONDS truthy, both certainly.
-bool hsts_definitely_enabled(const SettingsModel& model);
-Answer app_installed(const SettingsModel& model, std::string_view dotted);
+bool hsts_definitely_enabled(const SettingsModel& model, FindingSink* sink = nullptr);
+Answer app_installed(const SettingsModel& model, std::string_view dotted, FindingSink* sink = nullptr);
 
 // "DEBUG is True (from environment variable DJANGO_DEBUG, which is not set: the default in the settings applies)"
 // or "SECURE_HSTS_SECONDS is not set (Django's default: 0)". `secret` hides string contents (SECRET_KEY).
@@ -84,6 +94,7 @@ std::optional<SecretKeyVerdict> judge_secret_key(const Value& key);
 // Which of Django's three warnings its session-cookie checks (W010-W015) give when `flag_setting` is not True:
 // only the app is installed, only the middleware, or both. nullopt when it cannot be known.
 enum class SessionScope { none, app_only, middleware_only, both };
-std::optional<SessionScope> session_cookie_scope(const SettingsModel& model, std::string_view flag_setting);
+std::optional<SessionScope> session_cookie_scope(const SettingsModel& model, std::string_view flag_setting,
+                                                 FindingSink* sink = nullptr);
 
 }  // namespace deployctl::checks::rules::django

@@ -1,4 +1,5 @@
-// LOG006 logging-disables-django-loggers: LOGGING keeps disable_existing_loggers True (the default when omitted) without configuring the 'django' logger.
+// LOG006 logging-disables-django-loggers: LOGGING keeps disable_existing_loggers True (the default when omitted)
+// and names neither the 'django' nor the 'django.request' logger, so errors in views are no longer logged.
 // The dictConfig rules themselves live in logging_config.cpp, shared by every LOG rule.
 #include "checks/rules/logging_config.hpp"
 #include "checks/rules/rule.hpp"
@@ -20,12 +21,13 @@ extern const Rule log006_logging_disables_django_loggers{
         .name = "logging-disables-django-loggers",
         .severity = Severity::warning,
         .summary =
-            "LOGGING keeps disable_existing_loggers True (the default when omitted) without configuring "
-            "the 'django' logger.",
+            "LOGGING keeps disable_existing_loggers True (the default when omitted) and configures neither "
+            "the 'django' nor the 'django.request' logger.",
         .rationale =
             "dictConfig disables every logger that exists when it runs and that the new configuration "
-            "does not name. When Django applies LOGGING, 'django' and 'django.request' already exist, "
-            "so with disable_existing_loggers left at True (which is also what omitting it means) "
+            "neither names nor keeps as the child of a logger it names. When Django applies LOGGING, "
+            "'django' and 'django.server' (from Django's DEFAULT_LOGGING), 'django.request' and others "
+            "already exist, so with disable_existing_loggers left at True (which is also what omitting it means) "
             "unhandled exceptions in views are neither logged nor mailed to ADMINS. Production errors "
             "vanish silently.",
         .fix =
@@ -46,7 +48,10 @@ extern const Rule log006_logging_disables_django_loggers{
             "}\n",
         .django_check = "",
         .notes =
-            "Incremental configurations ('incremental': True) disable nothing and are not reported.",
+            "Incremental configurations ('incremental': True) disable nothing and are not reported. Naming "
+            "'django.request' keeps errors in views logged: the loggers still switched off then ('django', "
+            "'django.server', 'django.db.backends', 'django.template') log little in production, so it is not "
+            "reported either.",
     },
     check,
 };

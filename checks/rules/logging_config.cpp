@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 #include "checks/rules/own_helpers.hpp"
@@ -343,27 +344,39 @@ class Checker {
     const bool omitted = disable.absent;
     if (!omitted && !(disable.value && disable.value->truthy() == true)) return;
     const Entry loggers = section("loggers");
-    bool request_configured = false;
-    if (loggers.value) {
-      if (loggers.value->kind != Kind::dict || !lookup(*loggers.value, "django").absent) return;
-      const Entry request = lookup(*loggers.value, "django.request");
-      if (!request.absent && !request.value) return;  // cannot tell
-      request_configured = request.value != nullptr;
-    } else if (!loggers.absent) {
-      return;
+    const auto named = [&](std::string_view name) -> std::optional<bool> {  // nullopt: cannot tell
+      if (loggers.absent) return false;
+      if (!loggers.value || loggers.value->kind != Kind::dict) return std::nullopt;
+      const Entry entry = lookup(*loggers.value, name);
+      if (entry.absent) return false;
+      return entry.value ? std::optional<bool>(true) : std::nullopt;
+    };
+    // dictConfig keeps an existing logger that the configuration names, or whose ancestor it names.
+    const auto kept = [&](std::string_view name) -> std::optional<bool> {
+      std::optional<bool> answer = false;
+      for (std::size_t end = name.find('.');; end = name.find('.', end + 1)) {
+        const std::optional<bool> ancestor = named(name.substr(0, end));
+        if (ancestor == true) return true;
+        if (!ancestor) answer = std::nullopt;
+        if (end == std::string_view::npos) return answer;
+      }
+    };
+    // Naming 'django.request' keeps what matters in production, errors in views: what is left off then (SQL and
+    // template debug logs, runserver's log) is not worth a warning.
+    if (kept("django.request") != false) return;
+    // The loggers that exist when Django applies LOGGING (measured with Django 3.2): 'django' and 'django.server'
+    // from Django's DEFAULT_LOGGING, applied just before, and those made by the modules django.setup() imports.
+    std::string lost;
+    for (const std::string_view name : {"django", "django.request", "django.server", "django.db.backends",
+                                        "django.template"}) {
+      if (kept(name) != false) continue;
+      lost += std::string(lost.empty() ? "" : ", ") + in_quotes(name);
     }
-    // Django creates 'django.request' (and, through imports, 'django.db.backends', 'django.template', ...)
-    // before it applies LOGGING; dictConfig disables every existing logger the new configuration leaves out.
-    const std::string lost =
-        request_configured
-            ? "'django' and the other Django loggers that exist when LOGGING is applied (such as "
-              "'django.db.backends', 'django.template' and 'django.server') are switched off and stay silent"
-            : "'django' and 'django.request' are switched off, so errors raised in views are neither logged nor "
-              "mailed to ADMINS";
     add(Issue::disables_django_loggers,
         std::string("LOGGING disables the loggers that already exist (disable_existing_loggers is True") +
-            (omitted ? ", the default when the key is omitted" : "") +
-            ") and does not configure the 'django' logger: " + lost + ".",
+            (omitted ? ", the default when the key is omitted" : "") + ") and names neither 'django' nor "
+            "'django.request': the Django loggers that exist by then and that it does not name are switched off (" +
+            lost + "), so errors raised in views are neither logged nor mailed to ADMINS.",
         omitted ? config_ : *disable.value);
   }
 };

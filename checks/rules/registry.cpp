@@ -73,8 +73,9 @@ extern const Rule dpl001_syntax_error;
 extern const Rule dpl002_import_cycle;
 extern const Rule dpl003_unreadable_module;
 
-// ---- suppressions ----
+// ---- suppressions and blind spots ----
 extern const Rule dpl004_unused_suppression;
+extern const Rule dpl005_unknown_setting;
 
 namespace {
 const Rule* const table[] = {
@@ -140,8 +141,9 @@ const Rule* const table[] = {
     &dpl001_syntax_error,
     &dpl002_import_cycle,
     &dpl003_unreadable_module,
-    // ---- suppressions ----
+    // ---- suppressions and blind spots ----
     &dpl004_unused_suppression,
+    &dpl005_unknown_setting,
     nullptr,
 };
 }  // namespace

@@ -39,17 +39,31 @@ struct RuleContext {
   const std::vector<django_runtime::DjangoMessage>* django = nullptr;  // Django's own check messages
 };
 
+// A setting a rule needed but the analysis could not know, so the rule could not decide: DPL005 reports these
+// blind spots, so that a report never reads "All checks passed" when a rule could not see.
+struct Undecided {
+  std::string rule;        // the rule that could not decide, e.g. "DJ018"
+  std::string setting;     // the setting it needed, e.g. "DEBUG"
+  std::string why;         // why the value is unknown, from the evaluator (Value::unknown_reason)
+  settings::Origin where;  // where the unknown value was made
+};
+
 // What a rule reports into: fills in rule id, severity and django_check from the RuleInfo.
 class FindingSink {
  public:
-  explicit FindingSink(const RuleInfo& info, std::vector<Finding>& out) : info_(info), out_(out) {}
+  explicit FindingSink(const RuleInfo& info, std::vector<Finding>& out, std::vector<Undecided>* undecided = nullptr)
+      : info_(info), out_(out), undecided_(undecided) {}
   // The finding made, for the rare rule that refines it (RT001 takes the severity of Django's message).
   Finding& report(std::string message, const settings::Origin& where, std::string setting = {}, std::string fix = {});
+  // The rule could not decide because `setting` has an unknown `value`. Not recorded for a secret the deployment
+  // gives through the environment without a default: the check is not meant to know it.
+  void cannot_decide(std::string_view setting, const settings::Value& value);
   const RuleInfo& info() const { return info_; }
 
  private:
   const RuleInfo& info_;
   std::vector<Finding>& out_;
+  std::vector<Undecided>* undecided_;
 };
 
 using CheckFunction = void (*)(const RuleContext& context, FindingSink& sink);

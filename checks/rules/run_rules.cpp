@@ -8,11 +8,12 @@
 
 namespace deployctl::checks::rules {
 
-std::vector<Finding> run_rules(const RuleContext& context, const std::function<bool(std::string_view id)>& enabled) {
+std::vector<Finding> run_rules(const RuleContext& context, const std::function<bool(std::string_view id)>& enabled,
+                               std::vector<Undecided>* undecided) {
   std::vector<Finding> findings;
   for (const Rule& rule : all_rules()) {
     if (!enabled(rule.info.id) || rule.check == nullptr) continue;
-    FindingSink sink(rule.info, findings);
+    FindingSink sink(rule.info, findings, undecided);
     rule.check(context, sink);
   }
   if (context.django == nullptr) return findings;

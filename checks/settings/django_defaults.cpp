@@ -89,6 +89,9 @@ std::map<std::string, Value, std::less<>> build_defaults() {
   d.emplace("CSRF_USE_SESSIONS", Value::from_bool(false));
   d.emplace("CSRF_FAILURE_VIEW", str("django.views.csrf.csrf_failure"));
 
+  // System checks
+  d.emplace("SILENCED_SYSTEM_CHECKS", empty_list());
+
   return d;
 }
 

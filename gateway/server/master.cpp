@@ -1,10 +1,8 @@
-// Process management. Reload (HUP, or a source change with --reload) re-executes the master: the listening
-// sockets survive the exec (their fds are passed in DEPLOYCTL_SERVE_FDS) and so do the old workers, which stay
-// its children; the new image imports the new code, forks new workers, and only then drains the old ones. A
-// child process test-imports the app first, so that a broken reload keeps the old workers serving.
+// Process management: forking workers, reaping them, their timeouts, TTIN/TTOU, --max-requests replacements,
+// stopping, and the poll loop that takes signals, /metrics scrapes and --reload's file watching. A reload (HUP, or
+// a source change) is master_reload.cpp's; the old workers it leaves are drained here once the new ones accept.
 #include "gateway/server/master.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,14 +17,17 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
+#include <optional>
+#include <span>
 
 #include "gateway/server/error_log.hpp"
 #include "gateway/server/handover.hpp"
+#include "gateway/server/master_process.hpp"
 #include "gateway/server/metrics_endpoint.hpp"
+#include "gateway/server/metrics_server.hpp"
 #include "gateway/server/sd_notify.hpp"
+#include "gateway/server/source_watch.hpp"
 #include "gateway/server/worker.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
@@ -34,33 +35,9 @@
 
 namespace deployctl::gateway::server {
 
+namespace master_process {
+
 namespace {
-
-enum class WorkerState { running, retiring, stopping };
-
-struct WorkerProcess {
-  pid_t pid = 0;
-  std::size_t slot = 0;
-  WorkerState state = WorkerState::running;
-  std::int64_t kill_at_ms = 0;  // SIGKILL deadline once asked to stop or dump
-  bool timed_out = false;
-};
-
-std::vector<std::string> read_cmdline() {
-  std::ifstream file("/proc/self/cmdline", std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::vector<std::string> args;
-  std::string current;
-  for (const char c : all) {
-    if (c == '\0') {
-      args.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  return args;
-}
 
 std::string describe_exit(int status) {
   if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
@@ -68,57 +45,8 @@ std::string describe_exit(int status) {
   return "status " + std::to_string(status);
 }
 
-// Newest mtime of the .py files under `root` (hidden and virtualenv directories skipped).
-std::int64_t newest_source(const std::filesystem::path& root) {
-  std::int64_t newest = 0;
-  std::error_code error;
-  std::filesystem::recursive_directory_iterator it(root, std::filesystem::directory_options::skip_permission_denied,
-                                                   error);
-  for (; !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    const std::string name = it->path().filename().string();
-    if (it->is_directory(error)) {
-      if (name.starts_with(".") || name == "__pycache__" || name == "node_modules" || name == "venv")
-        it.disable_recursion_pending();
-      continue;
-    }
-    if (!name.ends_with(".py")) continue;
-    struct stat status{};
-    if (::stat(it->path().c_str(), &status) == 0)
-      newest = std::max<std::int64_t>(newest, status.st_mtim.tv_sec * 1000000000LL + status.st_mtim.tv_nsec);
-  }
-  return newest;
-}
+}  // namespace
 
-class Master {
- public:
-  explicit Master(MasterSetup& setup) : setup_(setup), options_(*setup.options) {}
-  int run();
-
- private:
-  bool spawn();
-  void reap();
-  void check_workers(std::int64_t now);
-  void stop_worker(WorkerProcess& worker, int signal_number, double grace_seconds);
-  void serve_metrics();
-  bool wait_ready(const std::vector<pid_t>& pids, std::int64_t deadline);
-  void announce();
-  void reload();
-  int stop(bool graceful);
-  std::size_t running_count() const;
-
-  MasterSetup& setup_;
-  const ServeOptions& options_;
-  SharedState* shared_ = nullptr;
-  UniqueFd shared_fd_;  // the memfd behind shared_, handed to a reload's re-exec
-  UniqueFd signal_fd_;
-  int target_workers_ = 1;
-  std::vector<WorkerProcess> workers_;
-  std::map<pid_t, std::int64_t> old_workers_;  // pid -> SIGKILL deadline
-  pid_t replacement_for_ = 0;                  // a retiring worker whose replacement is starting
-  pid_t replacement_ = 0;
-  std::int64_t source_stamp_ = 0;
-  std::int64_t next_source_check_ = 0;
-};
 
 std::size_t Master::running_count() const {
   std::size_t count = 0;
@@ -150,6 +78,7 @@ bool Master::spawn() {
     python::after_fork_child();
     signal_fd_.reset();
     if (setup_.metrics) close_listener_socket(*setup_.metrics);
+    if (metrics_server_) metrics_server_->forget_connections();
     shared_fd_.reset();
     slot.pid.store(::getpid());
     wsgi::WsgiApp::register_stack_dump(stack_dump_signal, ErrorLog::instance().fd());
@@ -276,39 +205,6 @@ void Master::check_workers(std::int64_t now) {
   }
 }
 
-void Master::serve_metrics() {
-  const UniqueFd connection(::accept4(setup_.metrics->fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-  if (!connection) return;
-  const int fd = connection.get();
-  // One short request per connection; a client slower than a second is dropped, so the master never waits long.
-  const std::int64_t deadline = monotonic_ms() + 1000;
-  char buffer[4096];
-  MetricsRequest request;
-  pollfd entry{fd, POLLIN, 0};
-  for (bool decided = false; !decided;) {
-    const std::int64_t left = deadline - monotonic_ms();
-    if (left <= 0 || ::poll(&entry, 1, static_cast<int>(left)) <= 0) break;
-    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-    if (got <= 0) break;
-    decided = request.feed({buffer, static_cast<std::size_t>(got)});
-  }
-  const MetricsAnswer answer = request.answer([this] { return render_metrics(*shared_); });
-  std::string_view rest = answer.bytes;
-  entry.events = POLLOUT;
-  while (!rest.empty()) {
-    const ssize_t sent = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
-    if (sent > 0) {
-      rest.remove_prefix(static_cast<std::size_t>(sent));
-      continue;
-    }
-    const std::int64_t left = deadline - monotonic_ms();
-    if (sent < 0 && (errno == EAGAIN || errno == EINTR) && left > 0 && ::poll(&entry, 1, static_cast<int>(left)) > 0)
-      continue;
-    break;
-  }
-  ::shutdown(fd, SHUT_WR);
-}
-
 bool Master::wait_ready(const std::vector<pid_t>& pids, std::int64_t deadline) {
   while (monotonic_ms() < deadline) {
     bool all = true;
@@ -330,55 +226,6 @@ void Master::announce() {
   notify_ready();
 }
 
-void Master::reload() {
-  notify_reloading();
-  log_info("Reloading: test-importing the app");
-  std::vector<std::string> args = read_cmdline();
-  if (args.empty()) {
-    log_error("reload failed: cannot read /proc/self/cmdline");
-    return;
-  }
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  const pid_t checker = ::fork();
-  if (checker == 0) {
-    ::setenv("DEPLOYCTL_SERVE_CHECK_APP", "1", 1);
-    if (::chdir(setup_.original_cwd.c_str()) != 0) ::_exit(2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv("/proc/self/exe", argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  while (checker > 0 && ::waitpid(checker, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (checker < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    log_error("Reload aborted: the new code does not load (see above); the old workers keep serving");
-    notify_ready();
-    return;
-  }
-  // The sockets, the workers (which stay children of this pid) and the counters survive the exec.
-  Handover handover;
-  handover.reload = true;
-  for (const Listener& listener : setup_.listeners)
-    handover.listeners.push_back({listener.fd, listener.source, listener.owned_path, {}});
-  if (setup_.metrics)
-    handover.metrics.push_back({setup_.metrics->fd, setup_.metrics->source, setup_.metrics->owned_path, {}});
-  for (const WorkerProcess& worker : workers_) handover.old_workers.push_back(worker.pid);
-  for (const auto& [pid, deadline] : old_workers_) handover.old_workers.push_back(pid);
-  handover.shared_state_fd = shared_fd_.get();
-  put_handover(handover);
-  if (::chdir(setup_.original_cwd.c_str()) != 0) log_warning("cannot return to the original directory");
-  log_info("Reloading: re-executing the master with the new code");
-  std::fflush(nullptr);
-  signal_fd_.reset();
-  ::execv("/proc/self/exe", argv.data());
-  log_error(std::string("reload failed: cannot re-execute: ") + std::strerror(errno));
-  std::exit(2);
-}
 
 int Master::stop(bool graceful) {
   notify_stopping();
@@ -448,15 +295,16 @@ int Master::run() {
     ::kill(pid, SIGTERM);
     deadline = grace;
   }
-  if (options_.reload) source_stamp_ = newest_source(options_.chdir);
+  if (options_.reload) source_watch_.emplace(options_.chdir);
 
-  std::vector<pollfd> watched = {{signal_fd_.get(), POLLIN, 0}};
-  if (setup_.metrics) watched.push_back({setup_.metrics->fd, POLLIN, 0});
+  if (setup_.metrics) metrics_server_.emplace(setup_.metrics->fd, [this] { return render_metrics(*shared_); });
+  std::vector<pollfd> watched;
   for (;;) {
-    for (pollfd& entry : watched) entry.revents = 0;
+    watched.assign({{signal_fd_.get(), POLLIN, 0}});
+    if (metrics_server_) metrics_server_->add_poll_entries(watched);
     // A replacement on its way is checked often, so that the worker it replaces drains soon after it is up.
     ::poll(watched.data(), watched.size(), replacement_for_ != 0 ? 5 : 100);
-    if (watched.size() > 1 && (watched[1].revents & POLLIN) != 0) serve_metrics();
+    if (metrics_server_) metrics_server_->on_ready(std::span(watched).subspan(1), monotonic_ms());
     signalfd_siginfo info{};
     while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       switch (info.ssi_signo) {
@@ -487,22 +335,17 @@ int Master::run() {
     reap();
     const std::int64_t now = monotonic_ms();
     check_workers(now);
-    if (options_.reload && now >= next_source_check_) {
-      next_source_check_ = now + 1000;
-      const std::int64_t stamp = newest_source(options_.chdir);
-      if (stamp != source_stamp_) {
-        source_stamp_ = stamp;
-        log_info("Source changed under " + options_.chdir.string() + ": reloading");
-        reload();
-      }
+    if (source_watch_ && source_watch_->changed(now)) {
+      log_info("Source changed under " + options_.chdir.string() + ": reloading");
+      reload();
     }
   }
 }
 
-}  // namespace
+}  // namespace master_process
 
 int run_master(MasterSetup& setup) {
-  Master master(setup);
+  master_process::Master master(setup);
   return master.run();
 }
 

@@ -2,6 +2,7 @@
 // and the in-process loop the tests and the benchmark drive.
 #include "gateway/server/request_handler.hpp"
 
+#include "gateway/server/next_step.hpp"
 #include "gateway/server/response_writer.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
@@ -81,25 +82,19 @@ std::string respond_in_process(RequestHandler& handler, std::string_view raw, co
   http::RequestParser parser(limits);
   StringTransport transport;
   std::string out;
-  http::ParseStatus status = parser.feed(raw);
-  if (status == http::ParseStatus::need_more) status = parser.finish();
+  if (parser.feed(raw) == http::ParseStatus::need_more) parser.finish();
   for (;;) {
-    if (status == http::ParseStatus::continue_expected) {
-      out += "HTTP/1.1 100 Continue\r\n\r\n";
-      status = parser.next();
-      continue;
-    }
-    if (status == http::ParseStatus::rejected) {
+    const NextStep step = next_step(parser, out);
+    if (step == NextStep::refuse) {
       http::append_error_response(out, parser.rejection().status);
       break;
     }
-    if (status != http::ParseStatus::request_ready) break;
+    if (step == NextStep::read_more) break;
     const Outcome outcome = handler.handle(parser.request(), peer, false, out, transport);
     transport.bytes += out;
     out.clear();
     if (!outcome.keep_alive) break;
-    status = parser.next();
-    if (status == http::ParseStatus::need_more) status = parser.finish();
+    if (parser.next() == http::ParseStatus::need_more) parser.finish();
   }
   transport.bytes += out;
   return std::move(transport.bytes);

@@ -7,9 +7,8 @@
 #include <filesystem>
 #include <string>
 
-#include <unistd.h>
-
 #include "checks/findings/baseline.hpp"
+#include "temp_dir.hpp"
 
 using namespace deployctl::checks;
 
@@ -113,8 +112,8 @@ TEST_SUITE("baseline") {
   }
 
   TEST_CASE("baseline: written atomically and read back from disk") {
-    const auto dir = std::filesystem::temp_directory_path() / ("deployctl-baseline-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    const deployctl::testing::TempDir scratch;
+    const auto& dir = scratch.root();
     const auto file = dir / "baseline.json";
     const auto sources = one_file("DEBUG = True\n");
     REQUIRE(write_baseline(file, std::vector{at("DJ018", 1, "DEBUG")}, sources).has_value());
@@ -123,6 +122,5 @@ TEST_SUITE("baseline") {
     REQUIRE(read->entries.size() == 1);
     CHECK(read->entries[0].snippet == "DEBUG = True");
     CHECK_FALSE(read_baseline(dir / "missing.json").has_value());
-    std::filesystem::remove_all(dir);
   }
 }

@@ -1,5 +1,5 @@
-// Helpers of the cli/report/suppress/orchestrate tests: run deployctl in-process (as bloaty's RunBloaty) and
-// build throwaway projects in a fresh temp dir. DEPLOYCTL_KEEP_TEST_DIRS=1 keeps the dirs to inspect them.
+// Helpers of the cli/report/suppress/orchestrate tests: run deployctl in-process (as bloaty's RunBloaty), on
+// throwaway projects in a TempDir (temp_dir.hpp).
 #pragma once
 
 #include <doctest/doctest.h>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/run.hpp"
+#include "temp_dir.hpp"
 
 namespace deployctl::testing {
 
@@ -39,42 +40,5 @@ inline RunResult expect_failure(const std::vector<std::string>& args, const std:
   CHECK_MESSAGE(result.err.find(message) != std::string::npos, "stderr: " << result.err);
   return result;
 }
-
-class TempProject {
- public:
-  TempProject() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "deployctl-cli-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    root_ = pattern;
-  }
-  TempProject(const TempProject&) = delete;
-  TempProject& operator=(const TempProject&) = delete;
-  ~TempProject() {
-    if (std::getenv("DEPLOYCTL_KEEP_TEST_DIRS") != nullptr) return;
-    std::error_code ignored;
-    std::filesystem::remove_all(root_, ignored);
-  }
-
-  const std::filesystem::path& root() const { return root_; }
-  std::string path(const std::string& relative = "") const { return (root_ / relative).string(); }
-
-  const TempProject& write(const std::string& relative, const std::string& content) const {
-    const std::filesystem::path file = root_ / relative;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-    return *this;
-  }
-
-  // A startproject-like layout whose manage.py names `package`.settings, with `settings` as its settings.py.
-  const TempProject& django(const std::string& settings, const std::string& package = "mysite") const {
-    write("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', '" + package + ".settings')\n");
-    write(package + "/__init__.py", "");
-    write(package + "/settings.py", settings);
-    return *this;
-  }
-
- private:
-  std::filesystem::path root_;
-};
 
 }  // namespace deployctl::testing

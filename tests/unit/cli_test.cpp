@@ -13,7 +13,7 @@
 
 using deployctl::testing::expect_failure;
 using deployctl::testing::run_deployctl;
-using deployctl::testing::TempProject;
+using deployctl::testing::TempDir;
 
 namespace {
 
@@ -155,7 +155,7 @@ TEST_SUITE("cli_rules") {
 
 TEST_SUITE("cli_check") {
   TEST_CASE("cli: check exits 0 when nothing reaches --fail-on, 1 when something does") {
-    TempProject project;
+    TempDir project;
     project.django(debug_on);
     const auto found = run_deployctl({"check", project.path(), "--select", "DJ018"});
     CHECK(found.exit_code == 1);
@@ -173,7 +173,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: --severity overrides a rule's severity, --fail-on then sees the new one") {
-    TempProject project;
+    TempDir project;
     project.django(debug_on);
     const auto raised =
         run_deployctl({"check", project.path(), "--select", "DJ018", "--severity", "DJ018=error", "--fail-on", "error"});
@@ -187,7 +187,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: --select and --ignore take comma-separated ids and prefixes, unknown ids are refused") {
-    TempProject project;
+    TempDir project;
     project.django(debug_on + "SECRET_KEY = 'x'\n");
     const auto both = run_deployctl({"check", project.path(), "--select", "DJ018, SK001"});
     CHECK(contains(both.out, "DJ018"));
@@ -201,7 +201,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: --format json prints the documented document") {
-    TempProject project;
+    TempDir project;
     project.django(debug_on);
     const auto result = run_deployctl({"check", project.path(), "--select", "DJ018", "--format", "json"});
     CHECK(result.exit_code == 1);
@@ -221,7 +221,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: --settings picks the module, a bad one is an error") {
-    TempProject project;
+    TempDir project;
     project.django(debug_off);
     project.write("mysite/dev.py", debug_on);
     CHECK(run_deployctl({"check", project.path(), "--select", "DJ018"}).exit_code == 0);
@@ -232,7 +232,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: --env-file and --env feed the evaluation, later wins") {
-    TempProject project;
+    TempDir project;
     project.django("import os\nDEBUG = os.environ.get('DJANGO_DEBUG') == '1'\n");
     project.write("prod.env", "DJANGO_DEBUG=0\n").write("dev.env", "DJANGO_DEBUG=1\n");
     const std::vector<std::string> base = {"check", project.path(), "--select", "DJ018"};
@@ -253,7 +253,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: deployctl.toml sets the defaults and flags replace its keys") {
-    TempProject project;
+    TempDir project;
     project.django(debug_on + "SECRET_KEY = 'x'\n");
     project.write("deployctl.toml", "[check]\nselect = [\"DJ018\"]\nformat = \"json\"\nfail-on = \"error\"\n"
                                     "[check.severity]\nDJ018 = \"info\"\n");
@@ -271,7 +271,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: config errors exit 2 and point at the file, line and column") {
-    TempProject project;
+    TempDir project;
     project.django(debug_on);
     project.write("deployctl.toml", "[check]\nselect = [\"DJ018\", \"DJ0188\"]\n");
     const auto unknown = expect_failure({"check", project.path()}, "deployctl.toml:2:20: select: unknown rule 'DJ0188'");
@@ -285,7 +285,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: a missing project dir, no settings, unreadable settings: exit 2 with a message") {
-    TempProject project;
+    TempDir project;
     expect_failure({"check", project.path("nope")}, "does not exist");
     expect_failure({"check", project.path()}, "");
     const char binary[] = "DEBUG = True\n\0\x01" "binary";
@@ -296,7 +296,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: a settings file with a syntax error is a finding, not a crash") {
-    TempProject project;
+    TempDir project;
     project.django("DEBUG = (\n");
     const auto result = run_deployctl({"check", project.path(), "--format", "json"});
     CHECK(result.exit_code == 1);
@@ -305,7 +305,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: inline suppressions drop findings, an unused one is reported as DPL004") {
-    TempProject project;
+    TempDir project;
     project.django("DEBUG = True  # deployctl: ignore[DJ018] staging mirror\n");
     const auto suppressed = run_deployctl({"check", project.path(), "--select", "DJ018,DPL004"});
     CHECK(suppressed.exit_code == 0);
@@ -318,7 +318,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: secret values never reach the output, text or json") {
-    TempProject project;
+    TempDir project;
     const std::string secret = "django-insecure-k3y-that-must-never-be-printed-0123456789";
     project.django("SECRET_KEY = '" + secret + "'\nDATABASES = {'default': {'ENGINE': 'x', 'PASSWORD': 'hunter2-pw'}}\n");
     for (const char* format : {"text", "json"}) {
@@ -332,7 +332,7 @@ TEST_SUITE("cli_check") {
   }
 
   TEST_CASE("cli: colour on a terminal, none with NO_COLOR or off a terminal") {
-    TempProject project;
+    TempDir project;
     project.django(debug_on);
     const std::vector<std::string> args = {"check", project.path(), "--select", "DJ018"};
     {

@@ -2,11 +2,11 @@
 #include "core/config.hpp"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
+
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace deployctl;
@@ -15,12 +15,9 @@ namespace {
 
 // A copy of tests/fixtures/config/<name> in a fresh temp dir, so that no config above the source tree
 // (or one added to it later) can change what the upward search finds.
-fs::path copy_fixture(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("deployctl-config-test-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  fs::copy(fs::path(DEPLOYCTL_FIXTURES_DIR) / "config" / name, dir, fs::copy_options::recursive);
-  return dir;
+const fs::path& copy_fixture(const std::string& name, const testing::TempDir& into) {
+  fs::copy(fs::path(DEPLOYCTL_FIXTURES_DIR) / "config" / name, into.root(), fs::copy_options::recursive);
+  return into.root();
 }
 
 // Parses `text` as ./deployctl.toml (so messages start with "deployctl.toml:") and returns the error message.
@@ -40,7 +37,8 @@ ProjectConfig parsed(const std::string& text) {
 
 TEST_SUITE("config") {
   TEST_CASE("config: deployctl.toml is found from a project dir below it, with every key of [check]") {
-    const fs::path root = copy_fixture("nested");
+    const testing::TempDir dir;
+    const fs::path& root = copy_fixture("nested", dir);
     auto found = find_project_config(root / "project" / "mysite");
     REQUIRE_MESSAGE(found.has_value(), found.error().message);
     REQUIRE(found->has_value());
@@ -93,7 +91,8 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("config: pyproject.toml [tool.deployctl] is the fallback, found upwards past one without the table") {
-    const fs::path root = copy_fixture("pyproject");
+    const testing::TempDir dir;
+    const fs::path& root = copy_fixture("pyproject", dir);
     auto found = find_project_config(root / "app");
     REQUIRE_MESSAGE(found.has_value(), found.error().message);
     REQUIRE(found->has_value());
@@ -106,7 +105,8 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("config: deployctl.toml anywhere above wins over a closer pyproject.toml") {
-    const fs::path root = copy_fixture("both");
+    const testing::TempDir dir;
+    const fs::path& root = copy_fixture("both", dir);
     auto found = find_project_config(root / "app");
     REQUIRE_MESSAGE(found.has_value(), found.error().message);
     REQUIRE(found->has_value());
@@ -114,23 +114,19 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("config: no config anywhere is nullopt, not an error") {
-    const fs::path dir = fs::temp_directory_path() / ("deployctl-config-test-none-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir / "sub");
-    std::ofstream(dir / "pyproject.toml") << "[project]\nname = \"x\"\n";
-    auto found = find_project_config(dir / "sub");
+    const testing::TempDir dir;
+    dir.write("sub/.keep", "").write("pyproject.toml", "[project]\nname = \"x\"\n");
+    auto found = find_project_config(dir.root() / "sub");
     REQUIRE_MESSAGE(found.has_value(), found.error().message);
     CHECK_FALSE(found->has_value());
   }
 
   TEST_CASE("config: an invalid config found upwards is an error naming its path") {
-    const fs::path dir = fs::temp_directory_path() / ("deployctl-config-test-bad-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir / "sub");
-    std::ofstream(dir / "deployctl.toml") << "[check]\nfail-on = \"never\"\n";
-    auto found = find_project_config(dir / "sub");
+    const testing::TempDir dir;
+    dir.write("sub/.keep", "").write("deployctl.toml", "[check]\nfail-on = \"never\"\n");
+    auto found = find_project_config(dir.root() / "sub");
     REQUIRE_FALSE(found.has_value());
-    CHECK(found.error().message.starts_with((fs::canonical(dir) / "deployctl.toml").string() + ":2:11: "));
+    CHECK(found.error().message.starts_with((fs::canonical(dir.root()) / "deployctl.toml").string() + ":2:11: "));
   }
 
   TEST_CASE("config: env-file paths are relative to the config's directory, not the working directory") {

@@ -1,8 +1,6 @@
 // The shared core: did-you-mean and the file I/O every command relies on.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -10,20 +8,10 @@
 
 #include "core/files.hpp"
 #include "core/suggest.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace deployctl;
-
-namespace {
-
-fs::path fresh_temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("deployctl-core-test-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-}  // namespace
 
 TEST_SUITE("core") {
   TEST_CASE("edit distance counts typos, transpositions as one") {
@@ -43,7 +31,8 @@ TEST_SUITE("core") {
   }
 
   TEST_CASE("read_text_file refuses what is not a text file") {
-    const fs::path dir = fresh_temp_dir("read");
+    const testing::TempDir scratch;
+    const fs::path& dir = scratch.root();
     CHECK(read_text_file(dir / "missing.py").error().message.find("no such file") != std::string::npos);
     CHECK(read_text_file(dir).error().message.find("is a directory") != std::string::npos);
     {
@@ -57,11 +46,11 @@ TEST_SUITE("core") {
     }
     CHECK(read_text_file(dir / "big.py", 1000).error().message.find("more than the 1000 bytes") != std::string::npos);
     CHECK(read_text_file(dir / "big.py", 4000).value().size() == 2000);
-    fs::remove_all(dir);
   }
 
   TEST_CASE("atomic writes replace the file whole and keep the mode") {
-    const fs::path dir = fresh_temp_dir("write");
+    const testing::TempDir scratch;
+    const fs::path& dir = scratch.root();
     const fs::path target = dir / "app.env";
     REQUIRE(write_file_atomically(target, "OLD=1\n").has_value());
     REQUIRE(write_file_atomically(target, "NEW=2\n", fs::perms::owner_read | fs::perms::owner_write).has_value());
@@ -73,7 +62,6 @@ TEST_SUITE("core") {
     const auto unwritable = write_file_atomically(dir / "no-such-dir" / "x.conf", "x");
     REQUIRE_FALSE(unwritable.has_value());
     CHECK(unwritable.error().message.find("cannot write in") != std::string::npos);
-    fs::remove_all(dir);
   }
 
   TEST_CASE("display paths are relative to the project when inside it") {

@@ -15,7 +15,7 @@ using namespace deployctl::checks;
 
 namespace {
 
-django_runtime::RuntimeRequest request_for(const testing::TempProject& project, int timeout_seconds = 60) {
+django_runtime::RuntimeRequest request_for(const testing::TempDir& project, int timeout_seconds = 60) {
   django_runtime::RuntimeRequest request;
   request.project_dir = project.root();
   request.settings_module = "mysite.settings";
@@ -33,7 +33,7 @@ const std::string minimal_settings =
 
 TEST_SUITE("django_runtime") {
   TEST_CASE("django runtime: the deploy checks of a minimal project come back with ids and levels") {
-    testing::TempProject project;
+    testing::TempDir project;
     project.django(minimal_settings);
     auto messages = django_runtime::run_django_checks(request_for(project));
     REQUIRE_MESSAGE(messages.has_value(), messages.error().message);
@@ -48,7 +48,7 @@ TEST_SUITE("django_runtime") {
   }
 
   TEST_CASE("django runtime: a settings module that fails to import gives the reason and where - not the value") {
-    testing::TempProject project;
+    testing::TempDir project;
     project.django("import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\nPORT = int(os.environ['PORT'])\n");
     auto request = request_for(project);
     request.environment.variables = {{"DJANGO_SECRET_KEY", "s3cr3t-value-from-env-file"}, {"PORT", "s3cr3t-port"}};
@@ -61,7 +61,7 @@ TEST_SUITE("django_runtime") {
   }
 
   TEST_CASE("django runtime: settings that exit or hang end the child - not deployctl") {
-    testing::TempProject project;
+    testing::TempDir project;
     project.django("import os\nos._exit(7)\n");
     auto exited = django_runtime::run_django_checks(request_for(project));
     REQUIRE_FALSE(exited.has_value());
@@ -98,7 +98,7 @@ TEST_SUITE("django_runtime") {
   }
 
   TEST_CASE("django runtime: merged into check_project - the static finding wins for a shared check id") {
-    testing::TempProject project;
+    testing::TempDir project;
     project.django(minimal_settings + "INSTALLED_APPS += ['django.contrib.admin']\n");
     CheckOptions options;
     options.project_dir = project.root();
@@ -117,7 +117,7 @@ TEST_SUITE("django_runtime") {
   }
 
   TEST_CASE("django runtime: an import failure in check_project is a warning and the static results stand") {
-    testing::TempProject project;
+    testing::TempDir project;
     project.django("import not_installed_package_xyz\nDEBUG = True\n");
     CheckOptions options;
     options.project_dir = project.root();

@@ -2,13 +2,14 @@
 #include "checks/settings/env_file.hpp"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace deployctl;
@@ -30,14 +31,6 @@ std::string error_of(const std::string& text) {
   auto entries = parse_env_text(text, ".env");
   REQUIRE_FALSE(entries.has_value());
   return entries.error().message;
-}
-
-fs::path fresh_temp_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("deployctl-envfile-test-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
 }
 
 }  // namespace
@@ -176,7 +169,8 @@ TEST_SUITE("envfile") {
   }
 
   TEST_CASE("envfile: build_environment reads files in order, then --env, later wins") {
-    const fs::path dir = fresh_temp_dir("build");
+    const testing::TempDir scratch;
+    const fs::path& dir = scratch.root();
     std::ofstream(dir / "base.env") << "DEBUG=True\nHOST=base\nNAME=app\n";
     std::ofstream(dir / "prod.env") << "DEBUG=False\nURL=https://${HOST}/\n";
     const std::vector<fs::path> files{dir / "base.env", dir / "prod.env"};
@@ -195,7 +189,8 @@ TEST_SUITE("envfile") {
   }
 
   TEST_CASE("envfile: build_environment errors name the file or the --env argument") {
-    const fs::path dir = fresh_temp_dir("errors");
+    const testing::TempDir scratch;
+    const fs::path& dir = scratch.root();
     std::ofstream(dir / "bad.env") << "OK=1\nSECRET_KEY=\"hunter2\n";
     const std::vector<fs::path> bad{dir / "bad.env"};
     auto from_bad = build_environment(bad, {});

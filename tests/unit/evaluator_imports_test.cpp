@@ -2,7 +2,9 @@
 // cycles, missing modules, syntax errors in imported files, and how the entry module is found.
 #include "evaluator_support.hpp"
 
-#include <fstream>
+#include <string>
+
+#include "temp_dir.hpp"
 
 using namespace evaluator_test;
 using deployctl::checks::settings::evaluate_settings;
@@ -115,14 +117,9 @@ TEST_SUITE("evaluator-imports") {
   }
 
   TEST_CASE("an unreadable entry file is an error from read_text_file") {
-    const auto dir = std::filesystem::temp_directory_path() / "deployctl-evaluator-binary";
-    std::filesystem::create_directories(dir);
-    {
-      std::ofstream out(dir / "binsettings.py", std::ios::binary);
-      out << "DEBUG = 1" << '\0' << "\n";
-    }
-    auto result = evaluate_settings(dir, "binsettings", {});
-    std::filesystem::remove_all(dir);
+    const deployctl::testing::TempDir dir;
+    dir.write("binsettings.py", std::string("DEBUG = 1\0\n", 11));
+    auto result = evaluate_settings(dir.root(), "binsettings", {});
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().message.find("binary") != std::string::npos);
   }

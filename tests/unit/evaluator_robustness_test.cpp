@@ -1,32 +1,14 @@
 // Hostile and large inputs: no crash, no hang, no runaway memory; what cannot be bounded becomes unknown.
 #include "evaluator_support.hpp"
 
-#include <fstream>
 #include <random>
+
+#include "temp_dir.hpp"
 
 using namespace evaluator_test;
 using deployctl::checks::settings::evaluate_settings;
 
 namespace {
-
-// A scratch project removed when the test ends.
-struct TempProject {
-  std::filesystem::path dir;
-  explicit TempProject(std::string_view name)
-      : dir(std::filesystem::temp_directory_path() / ("deployctl-evaluator-" + std::string(name))) {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~TempProject() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  void write(const std::string& relative, const std::string& text) const {
-    const auto path = dir / relative;
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path) << text;
-  }
-};
 
 std::size_t node_count(const Value& value) {
   std::size_t count = 1;
@@ -105,13 +87,13 @@ TEST_SUITE("evaluator-robustness") {
   }
 
   TEST_CASE("imports nested deeper than Python allows are a DPL002 problem, not a stack overflow") {
-    TempProject project("deep");
+    deployctl::testing::TempDir project;
     project.write("deep/__init__.py", "");
     project.write("deep/m0.py", "V0 = 0\n");
     for (int i = 1; i < 300; ++i)
       project.write("deep/m" + std::to_string(i) + ".py",
                     "from .m" + std::to_string(i - 1) + " import *\nV" + std::to_string(i) + " = " + std::to_string(i) + "\n");
-    auto result = evaluate_settings(project.dir, "deep.m299", {});
+    auto result = evaluate_settings(project.root(), "deep.m299", {});
     REQUIRE(result.has_value());
     CHECK(has_problem(*result, "DPL002", "nest"));
     CHECK(setting(*result, "V299").integer == 299);
@@ -119,7 +101,7 @@ TEST_SUITE("evaluator-robustness") {
 
   // How fast this runs is measured by bench/check_scaling.sh, never here: timings do not belong in tests.
   TEST_CASE("500 settings modules joined by star imports all contribute their settings") {
-    TempProject project("wide");
+    deployctl::testing::TempDir project;
     project.write("wide/__init__.py", "");
     project.write("wide/base.py", "import os\nDEBUG = False\nINSTALLED_APPS = ['a']\n");
     std::string entry = "from .base import *\n";
@@ -133,7 +115,7 @@ TEST_SUITE("evaluator-robustness") {
       entry += "from .m" + std::to_string(i) + " import *\n";
     }
     project.write("wide/settings.py", entry);
-    auto result = evaluate_settings(project.dir, "wide.settings", {});
+    auto result = evaluate_settings(project.root(), "wide.settings", {});
     REQUIRE(result.has_value());
     CHECK(setting(*result, "S499_9").integer == 9);
     CHECK(setting(*result, "INSTALLED_APPS").items.size() == 2);

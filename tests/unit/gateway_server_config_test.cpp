@@ -8,14 +8,9 @@
 
 using deployctl::testing::expect_failure;
 using deployctl::testing::run_deployctl;
-using deployctl::testing::TempProject;
+using deployctl::testing::TempDir;
 
 namespace {
-
-void write(const TempProject& project, const std::string& relative, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(project.path(relative)).parent_path());
-  std::ofstream(project.path(relative)) << text;
-}
 
 bool has_line(const std::string& out, const std::string& line) { return out.find(line + "\n") != std::string::npos; }
 
@@ -23,7 +18,7 @@ bool has_line(const std::string& out, const std::string& line) { return out.find
 
 TEST_SUITE("gateway_server config") {
   TEST_CASE("defaults with an explicit app") {
-    TempProject project;
+    TempDir project;
     const auto result = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--print-config"});
     REQUIRE_MESSAGE(result.exit_code == 0, result.err);
     CHECK(has_line(result.out, "app = \"app:application\""));
@@ -36,8 +31,8 @@ TEST_SUITE("gateway_server config") {
   }
 
   TEST_CASE("the config's [serve] keys apply and flags win over them") {
-    TempProject project;
-    write(project, "deployctl.toml",
+    TempDir project;
+    project.write("deployctl.toml",
           "[serve]\nbind = [\"127.0.0.1:9001\", \"unix:/tmp/x.sock\"]\nworkers = 3\ntimeout = 12\n"
           "access-log-json = true\nlog-level = \"debug\"\nstatic = [\"/assets/=public\"]\napp = \"site.wsgi\"\n");
     const auto from_config = run_deployctl({"serve", "--chdir", project.path(), "--print-config"});
@@ -61,7 +56,7 @@ TEST_SUITE("gateway_server config") {
   }
 
   TEST_CASE("--threads is taken as given, with no warning, and bounded") {
-    TempProject project;
+    TempDir project;
     const auto threaded = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--threads", "4",
                                          "--print-config"});
     REQUIRE_MESSAGE(threaded.exit_code == 0, threaded.err);
@@ -81,7 +76,7 @@ TEST_SUITE("gateway_server config") {
   }
 
   TEST_CASE("bad values are refused naming the flag") {
-    TempProject project;
+    TempDir project;
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--workers", "0", "--print-config"}, "--workers");
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--log-level", "loud", "--print-config"},
                    "--log-level");
@@ -94,8 +89,8 @@ TEST_SUITE("gateway_server config") {
   }
 
   TEST_CASE("an unknown [serve] key is named with its file and line") {
-    TempProject project;
-    write(project, "deployctl.toml", "[serve]\nworkerz = 3\n");
+    TempDir project;
+    project.write("deployctl.toml", "[serve]\nworkerz = 3\n");
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--print-config"}, "unknown key 'workerz'");
   }
 }

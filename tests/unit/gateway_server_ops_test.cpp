@@ -22,7 +22,7 @@
 namespace server = deployctl::gateway::server;
 namespace http = deployctl::gateway::http;
 using deployctl::testing::run_deployctl;
-using deployctl::testing::TempProject;
+using deployctl::testing::TempDir;
 
 namespace {
 
@@ -193,7 +193,7 @@ TEST_SUITE("gateway_server ops handover") {
 
 TEST_SUITE("gateway_server ops unix socket files") {
   TEST_CASE("a stale socket file is replaced, a live one or a regular file is not") {
-    TempProject project;
+    TempDir project;
     const std::string path = project.path("app.sock");
     const auto address = server::parse_bind("unix:" + path);
     REQUIRE(address.has_value());
@@ -247,7 +247,7 @@ TEST_SUITE("gateway_server ops refused requests") {
 
 TEST_SUITE("gateway_server ops flags") {
   TEST_CASE("--min-body-rate and --worker-connections in --print-config, from flags and [serve]") {
-    TempProject project;
+    TempDir project;
     const auto defaults = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--print-config"});
     REQUIRE_MESSAGE(defaults.exit_code == 0, defaults.err);
     CHECK(has_line(defaults.out, "min-body-rate = 1024"));
@@ -267,7 +267,7 @@ TEST_SUITE("gateway_server ops flags") {
   }
 
   TEST_CASE("a connection cap below 1 or a negative rate is refused naming the flag") {
-    TempProject project;
+    TempDir project;
     deployctl::testing::expect_failure(
         {"serve", "a:b", "--chdir", project.path(), "--worker-connections", "0", "--print-config"},
         "--worker-connections");

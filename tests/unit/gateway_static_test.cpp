@@ -5,9 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "gateway/static/negotiation.hpp"
 #include "gateway/static/open_beneath.hpp"
 #include "gateway/static/static_files.hpp"
+#include "temp_dir.hpp"
 
 using namespace deployctl::gateway;
 using namespace deployctl::gateway::static_files;
@@ -23,31 +23,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempTree {
-  fs::path root;
-  TempTree() {
-    std::string pattern = (fs::temp_directory_path() / "deployctl-static-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    root = pattern;
-  }
-  ~TempTree() {
-    std::error_code ignored;
-    fs::remove_all(root, ignored);
-  }
-  TempTree(const TempTree&) = delete;
-  TempTree& operator=(const TempTree&) = delete;
-
-  fs::path write(const std::string& relative, const std::string& content, int age_seconds = 100) {
-    const auto path = root / relative;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << content;
-    set_age(path, age_seconds);
-    return path;
-  }
-  static void set_age(const fs::path& path, int age_seconds) {
-    fs::last_write_time(path, fs::file_time_type::clock::now() - std::chrono::seconds(age_seconds));
-  }
-};
+// Writes a file of the tree `age_seconds` old: the precompressed-variant rules compare modification times.
+fs::path write_aged(const deployctl::testing::TempDir& tree, const std::string& relative, const std::string& content,
+                    int age_seconds = 100) {
+  tree.write(relative, content);
+  const fs::path path = tree.root() / relative;
+  fs::last_write_time(path, fs::file_time_type::clock::now() - std::chrono::seconds(age_seconds));
+  return path;
+}
 
 std::optional<std::string> header(const ResponsePlan& plan, std::string_view name) {
   for (const auto& h : plan.headers())
@@ -64,28 +47,28 @@ std::string file_bytes(const ResponsePlan& plan) {
 }
 
 struct Fixture {
-  TempTree tree;
-  fs::path static_root = tree.root / "static";
+  deployctl::testing::TempDir tree;
+  fs::path static_root = tree.root() / "static";
   StaticFiles files = open_files();
   ResponsePlan plan;
 
   StaticFiles open_files() {
-    tree.write("static/css/base.css", "body{color:red}");
-    tree.write("static/css/base.6b5ad2f1.css", "body{color:red}");
-    tree.write("static/app.js", std::string(1000, 'j'));
-    tree.write("static/app.js.br", "BROTLI", 50);
-    tree.write("static/app.js.gz", "GZIPPED", 50);
-    tree.write("static/old.js", "old");
-    tree.write("static/old.js.gz", "stale", 500);  // older than old.js: never used
-    tree.write("static/data.bin", "0123456789");
-    tree.write("static/staticfiles.json",
+    write_aged(tree, "static/css/base.css", "body{color:red}");
+    write_aged(tree, "static/css/base.6b5ad2f1.css", "body{color:red}");
+    write_aged(tree, "static/app.js", std::string(1000, 'j'));
+    write_aged(tree, "static/app.js.br", "BROTLI", 50);
+    write_aged(tree, "static/app.js.gz", "GZIPPED", 50);
+    write_aged(tree, "static/old.js", "old");
+    write_aged(tree, "static/old.js.gz", "stale", 500);  // older than old.js: never used
+    write_aged(tree, "static/data.bin", "0123456789");
+    write_aged(tree, "static/staticfiles.json",
                R"({"paths": {"css/base.css": "css/base.6b5ad2f1.css"}, "version": "1.0"})");
-    tree.write("secret.txt", "top secret");
-    tree.write("media/m.txt", "media");
-    fs::create_symlink(tree.root / "secret.txt", static_root / "escape.txt");
+    write_aged(tree, "secret.txt", "top secret");
+    write_aged(tree, "media/m.txt", "media");
+    fs::create_symlink(tree.root() / "secret.txt", static_root / "escape.txt");
     fs::create_symlink("css/base.css", static_root / "inside.css");
-    fs::create_symlink(tree.root, static_root / "up");
-    auto opened = StaticFiles::open({{"/static/", static_root}, {"/static/media", tree.root / "media"}});
+    fs::create_symlink(tree.root(), static_root / "up");
+    auto opened = StaticFiles::open({{"/static/", static_root}, {"/static/media", tree.root() / "media"}});
     REQUIRE(opened.has_value());
     return std::move(*opened);
   }
@@ -315,13 +298,13 @@ TEST_SUITE("gateway static") {
     CHECK(header(f.plan, "Cache-Control") == std::string(immutable_cache_control));
     f.get("/static/css/base.css");
     CHECK(header(f.plan, "Cache-Control") == std::string(short_cache_control));
-    f.tree.write("static/staticfiles.json", R"({"paths": {"app.js": "data.bin"}, "version": "1.0"})");
+    write_aged(f.tree, "static/staticfiles.json", R"({"paths": {"app.js": "data.bin"}, "version": "1.0"})");
     REQUIRE(f.files.reload_manifests().has_value());
     f.get("/static/data.bin");
     CHECK(header(f.plan, "Cache-Control") == std::string(immutable_cache_control));
     f.get("/static/css/base.6b5ad2f1.css");
     CHECK(header(f.plan, "Cache-Control") == std::string(short_cache_control));
-    f.tree.write("static/staticfiles.json", "{not json");
+    write_aged(f.tree, "static/staticfiles.json", "{not json");
     const auto reloaded = f.files.reload_manifests();
     REQUIRE_FALSE(reloaded.has_value());
     CHECK(reloaded.error().message.find("staticfiles.json") != std::string::npos);
@@ -330,12 +313,12 @@ TEST_SUITE("gateway static") {
   }
 
   TEST_CASE("opening fails clearly for a missing directory or a bad manifest") {
-    TempTree tree;
-    auto missing = StaticFiles::open({{"/static/", tree.root / "nope"}});
+    deployctl::testing::TempDir tree;
+    auto missing = StaticFiles::open({{"/static/", tree.root() / "nope"}});
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().message.find("nope") != std::string::npos);
-    tree.write("s/staticfiles.json", R"({"version": "1.0"})");
-    auto bad = StaticFiles::open({{"static", tree.root / "s"}});
+    write_aged(tree, "s/staticfiles.json", R"({"version": "1.0"})");
+    auto bad = StaticFiles::open({{"static", tree.root() / "s"}});
     REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error().message.find("paths") != std::string::npos);
   }

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -16,6 +15,7 @@
 #include "python/gil.hpp"
 #include "python/interpreter.hpp"
 #include "gateway/wsgi/wsgi_app.hpp"
+#include "temp_dir.hpp"
 
 namespace deployctl::testing {
 
@@ -24,22 +24,15 @@ class WsgiFixture {
   // `source` defines `application` (or `callable`).
   explicit WsgiFixture(const std::string& source, const std::string& callable = "application") {
     REQUIRE(python::start_for_serving().has_value());
-    std::string pattern = (std::filesystem::temp_directory_path() / "deployctl-wsgi-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir_ = pattern;
     static std::atomic<int> counter{0};
     module_ = "wsgi_test_app_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    std::ofstream(dir_ / (module_ + ".py")) << source;
-    auto loaded = gateway::wsgi::WsgiApp::load({module_, callable}, {dir_, {}, {}, false});
+    dir_.write(module_ + ".py", source);
+    auto loaded = gateway::wsgi::WsgiApp::load({module_, callable}, {dir_.root(), {}, {}, false});
     if (!loaded) FAIL("cannot load the test app: " << loaded.error().message);
     app_ = std::move(*loaded);
     auto trust = gateway::server::ForwardedTrust::parse("127.0.0.1,::1");
     REQUIRE(trust.has_value());
     handler_ = std::make_unique<gateway::server::RequestHandler>(app_.get(), nullptr, *trust, false);
-  }
-  ~WsgiFixture() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
   WsgiFixture(const WsgiFixture&) = delete;
   WsgiFixture& operator=(const WsgiFixture&) = delete;
@@ -53,10 +46,10 @@ class WsgiFixture {
   }
   std::string get(const std::string& target) { return respond("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n"); }
 
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return dir_.root(); }
 
  private:
-  std::filesystem::path dir_;
+  TempDir dir_;  // declared first, so removed last: after the app that imported from it
   std::string module_;
   std::unique_ptr<gateway::wsgi::WsgiApp> app_;
   std::unique_ptr<gateway::server::RequestHandler> handler_;

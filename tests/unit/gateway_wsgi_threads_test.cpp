@@ -6,8 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -20,6 +18,7 @@
 #include "python/gil.hpp"
 #include "python/interpreter.hpp"
 #include "gateway/wsgi/wsgi_app.hpp"
+#include "temp_dir.hpp"
 
 namespace server = deployctl::gateway::server;
 namespace wsgi = deployctl::gateway::wsgi;
@@ -59,12 +58,10 @@ std::string body_after_head(const std::string& response) {
 TEST_SUITE("gateway_wsgi threads") {
   TEST_CASE("three Python threads with their own app handles are inside the app at once") {
     REQUIRE(python::start_for_serving().has_value());
-    std::string pattern = (std::filesystem::temp_directory_path() / "deployctl-threads-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    const std::filesystem::path dir = pattern;
+    const deployctl::testing::TempDir dir;
     const std::string module = "threads_test_app_" + std::to_string(::getpid());
-    std::ofstream(dir / (module + ".py")) << meeting_app;
-    wsgi::LoadOptions options{dir, {}, {}, false};
+    dir.write(module + ".py", meeting_app);
+    wsgi::LoadOptions options{dir.root(), {}, {}, false};
     options.multithread = true;
     auto loaded = wsgi::WsgiApp::load({module, "application"}, options);
     REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error().message));
@@ -108,7 +105,5 @@ TEST_SUITE("gateway_wsgi threads") {
     }
     // Distinct named threading.Thread objects (not the main thread, not dummies), each seeing multithread True.
     CHECK(bodies == std::set<std::string>{"t-1 Thread True", "t-2 Thread True", "t-3 Thread True"});
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
   }
 }

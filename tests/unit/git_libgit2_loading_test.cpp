@@ -23,7 +23,7 @@ TEST_SUITE("git libgit2 loading") {
   }
 
   TEST_CASE("a directory outside any repository opens as no repository") {
-    testing::TempProject project;
+    testing::TempDir project;
     const char* saved = std::getenv("GIT_CEILING_DIRECTORIES");
     const std::string previous = saved ? saved : "";
     ::setenv("GIT_CEILING_DIRECTORIES", project.root().parent_path().c_str(), 1);

@@ -282,7 +282,7 @@ TEST_SUITE("git_tracked") {
   }
 
   TEST_CASE("git tracked: a directory outside any repository has no repository findings") {
-    testing::TempProject plain;
+    testing::TempDir plain;
     plain.write("mysite/settings.py", "DEBUG = False\n");
     // GIT_CEILING_DIRECTORIES keeps the search inside the temp dir, wherever TMPDIR is.
     ::setenv("GIT_CEILING_DIRECTORIES", plain.root().parent_path().c_str(), 1);

@@ -13,7 +13,7 @@
 
 namespace deployctl::testing {
 
-class GitProject : public TempProject {
+class GitProject : public TempDir {
  public:
   GitProject() {
     git_libgit2_init();

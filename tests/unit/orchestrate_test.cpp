@@ -121,7 +121,7 @@ TEST_SUITE("orchestrate_model") {
 
 TEST_SUITE("orchestrate_project") {
   TEST_CASE("orchestrate: a missing or non-directory project dir is an error naming it") {
-    testing::TempProject project;
+    testing::TempDir project;
     CheckOptions options;
     options.project_dir = project.root() / "nope";
     auto missing = check_project(options);
@@ -136,7 +136,7 @@ TEST_SUITE("orchestrate_project") {
   }
 
   TEST_CASE("orchestrate: the environment reaches the evaluator, env files before --env") {
-    testing::TempProject project;
+    testing::TempDir project;
     project.django("import os\nDEBUG = os.environ.get('DJANGO_DEBUG') == '1'\n");
     project.write(".env", "DJANGO_DEBUG=1\n");
     CheckOptions options;
@@ -159,7 +159,7 @@ TEST_SUITE("orchestrate_project") {
   }
 
   TEST_CASE("orchestrate: --settings wins over the config's settings, which wins over manage.py") {
-    testing::TempProject project;
+    testing::TempDir project;
     project.django("DEBUG = False\n");
     project.write("mysite/dev.py", "DEBUG = True\n");
     CheckOptions options;

@@ -8,9 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "checks/report/report.hpp"
+#include "temp_dir.hpp"
 
 using namespace deployctl::checks;
 using namespace deployctl::checks::report;
@@ -64,6 +63,12 @@ TEST_SUITE("report_ci_github") {
         std::vector{make("DJ018", Severity::warning, "100% on\r\nnext: a, b", {"odd,name:x%.py", 1, 1, 0, 0})};
     CHECK(render(write_github, findings) ==
           "::warning file=odd%2Cname%3Ax%25.py,line=1,col=1,title=DJ018::100%25 on%0D%0Anext: a, b\n");
+  }
+
+  TEST_CASE("github: a finding about a whole file (a setting never assigned) is a file annotation, not line 1") {
+    CHECK(render(write_github, {make("DJ004", Severity::warning, "SECURE_HSTS_SECONDS is not set",
+                                     {"mysite/settings.py", 1, 1, 0, 0, true})}) ==
+          "::warning file=mysite/settings.py,title=DJ004::SECURE_HSTS_SECONDS is not set\n");
   }
 
   TEST_CASE("github: a finding without a file has only a title") {
@@ -125,6 +130,13 @@ TEST_SUITE("report_ci_junit") {
           "    </testcase>\n"
           "  </testsuite>\n"
           "</testsuites>\n");
+  }
+
+  TEST_CASE("junit: a finding about a whole file names the file without a line") {
+    const std::string xml = render(write_junit, {make("DJ004", Severity::warning, "SECURE_HSTS_SECONDS is not set",
+                                                      {"mysite/settings.py", 1, 1, 0, 0, true})});
+    CHECK(xml.find(">mysite/settings.py: DJ004 [warning]") != std::string::npos);
+    CHECK(xml.find("settings.py:1") == std::string::npos);
   }
 
   TEST_CASE("junit: a clean run is an empty testsuites element") {
@@ -190,13 +202,13 @@ TEST_SUITE("report_ci_switches") {
 
   TEST_CASE("repository root: found by walking up to .git, else the project dir itself") {
     namespace fs = std::filesystem;
-    const fs::path root = fs::temp_directory_path() / ("deployctl-repo-root-" + std::to_string(::getpid()));
+    const deployctl::testing::TempDir scratch;
+    const fs::path& root = scratch.root();
     fs::create_directories(root / "repo" / ".git");
     fs::create_directories(root / "repo" / "src" / "app");
     fs::create_directories(root / "plain");
     CHECK(repository_path_of(root / "repo" / "src" / "app") == "src/app/");
     CHECK(repository_path_of(root / "repo") == "");
     CHECK(repository_path_of(root / "plain") == "");
-    fs::remove_all(root);
   }
 }

@@ -128,6 +128,17 @@ TEST_SUITE("report_sarif") {
     CHECK(results[1]["locations"] == Json::array());
   }
 
+  TEST_CASE("sarif: a finding about a whole file (a setting never assigned) covers the file, not line 1") {
+    Finding unset = debug_finding(1);
+    unset.where = {"mysite/settings.py", 1, 1, 0, 0, true};
+    const Json document = sarif({unset}, settings_file("import os\n\nDEBUG = False\n"));
+    const Json& physical = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    CHECK(physical["artifactLocation"]["uri"] == "mysite/settings.py");
+    CHECK(physical["region"] == Json{{"startLine", 1}, {"endLine", 3}});
+    // Without the file's text (a file only git knows) there is no region at all.
+    CHECK_FALSE(sarif({unset}, {})["runs"][0]["results"][0]["locations"][0]["physicalLocation"].contains("region"));
+  }
+
   TEST_CASE("sarif: the fingerprint survives a line shift") {
     const Json before = sarif({debug_finding(3)}, settings_file("import os\n\nDEBUG = True\n"));
     const Json after = sarif({debug_finding(5)}, settings_file("import os\n\nX = 1\nY = 2\nDEBUG = True\n"));

@@ -19,7 +19,7 @@ namespace deployctl::checks::rule_examples {
 // All rules, suppressions included. A single-module example is mysite/settings.py of a startproject layout; an
 // example made of "# <path>.py" sections is those files, the last one being the settings module.
 inline std::vector<Finding> check_example(std::string_view example) {
-  testing::TempProject project;
+  testing::TempDir project;
   std::vector<std::pair<std::string, std::string>> files;  // path, content
   std::size_t at = 0;
   while (at < example.size()) {

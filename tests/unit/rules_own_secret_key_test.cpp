@@ -94,6 +94,28 @@ TEST_SUITE("rules-own secret key") {
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("DJANGO_SECRET_KEY") != std::string::npos);
     }
+    SUBCASE("after `or`: the condition is the variable being unset or empty") {
+      const auto f = run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                                       "SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY') or get_random_secret_key()\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("when DJANGO_SECRET_KEY is unset or empty") != std::string::npos);
+    }
+    SUBCASE("in a branch an env-derived condition chose: the message names the `if` and the variable") {
+      const auto f = run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                                       "DEBUG = os.environ.get('DJANGO_DEBUG', '1') == '1'\n"
+                                       "if DEBUG:\n    SECRET_KEY = get_random_secret_key()\n"
+                                       "else:\n    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("when the `if` at settings.py:4") != std::string::npos);
+      CHECK(f[0].message.find("while DJANGO_DEBUG is unset") != std::string::npos);
+      CHECK(f[0].where.line == 5);
+      CHECK(run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                              "DEBUG = os.environ.get('DJANGO_DEBUG', '1') == '1'\n"
+                              "if DEBUG:\n    SECRET_KEY = get_random_secret_key()\n"
+                              "else:\n    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n",
+                     environment({{"DJANGO_DEBUG", "0"}}))
+                .empty());
+    }
     CHECK(run_rule("SK003", "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n").empty());
     CHECK(run_rule("SK003", "SECRET_KEY = '" + strong_key + "'\n").empty());
   }

@@ -1,0 +1,22 @@
+// What a connection does next with the bytes its parser holds: the one decision the worker's event loop and the
+// in-process driver (respond_in_process, which the unit tests and the benchmark use) share, so that tests run the
+// loop's own rules rather than a copy of them.
+#pragma once
+
+#include <string>
+
+#include "gateway/http/request_parser.hpp"
+
+namespace deployctl::gateway::server {
+
+enum class NextStep {
+  read_more,  // no complete request yet: feed the parser more bytes
+  answer,     // parser.request() is ready: answer it, then call parser.next()
+  refuse,     // parser.rejection() says why: send its error response and close
+};
+
+// Appends "HTTP/1.1 100 Continue" to `out` while the parser waits for one (a chunked body announced with Expect:
+// the parser frames it, so the client is told to send it at once), then says what comes next.
+NextStep next_step(http::RequestParser& parser, std::string& out);
+
+}  // namespace deployctl::gateway::server

@@ -1,0 +1,172 @@
+// The worker's event loop, shared by the files that implement it by job: worker.cpp (the loop: accepting,
+// reading, parsing, writing, closing, timeouts, signals), worker_answer.cpp (answering one request: the handler, a
+// streamed body, 100 Continue, accounting), worker_room.cpp (the connection cap's eviction and the request-memory
+// budget), worker_threads.cpp (the hand-off to pool threads under --threads). Internal to gateway/server.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/unique_fd.hpp"
+#include "gateway/http/request_parser.hpp"
+#include "gateway/server/in_flight.hpp"
+#include "gateway/server/request_handler.hpp"
+#include "gateway/server/thread_pool.hpp"
+#include "gateway/server/worker.hpp"
+
+namespace deployctl::gateway::server::worker_loop {
+
+// What an epoll event is for: a listener (its index below), the signalfd, the thread pool; else a connection's fd.
+inline constexpr std::uint64_t listener_tag = 1ull << 62;
+inline constexpr std::uint64_t signal_tag = 1ull << 61;
+inline constexpr std::uint64_t pool_tag = 1ull << 60;
+
+class Worker;
+struct Connection;
+
+// A request handed to a pool thread, and what the thread brings back for the loop to log and count.
+struct RequestJob final : PoolJob {
+  Worker* worker = nullptr;
+  Connection* connection = nullptr;
+  Outcome outcome;
+  std::chrono::system_clock::time_point wall_start;
+  std::int64_t duration_us = 0;
+
+  void run(std::size_t thread) override;
+};
+
+struct Connection {
+  UniqueFd fd;  // the client's socket, closed with the connection
+  std::size_t listener = 0;
+  http::RequestParser parser;
+  std::string out;
+  std::size_t out_sent = 0;
+  std::string peer_address;
+  std::string peer_port;
+  bool unix_socket = false;
+  bool trusted = false;  // its X-Forwarded-* / Forwarded headers count (Peer::trusted)
+  bool close_after_flush = false;
+  bool waiting_to_write = false;
+  bool flush_pending = false;  // answered during this round of events; sent when the round ends
+  std::int64_t last_activity_ms = 0;
+  std::int64_t head_started_ms = 0;
+  std::int64_t body_started_ms = 0;
+  std::int64_t lingering_until_ms = 0;  // non-zero: our FIN is sent, the client's bytes are read and dropped
+  std::size_t lingering_bytes = 0;      // dropped so far (at most linger_limit, then it is closed)
+  bool drain_before_close = false;      // answered with its body unread: linger rather than reset the client
+  bool in_pool = false;  // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
+  bool answered_once = false;  // a keep-alive connection: idle between requests once it has had an answer
+  std::size_t memory_charged = 0;  // its parser's memory_held() as last counted in Worker::request_memory_
+  RequestJob job;
+
+  explicit Connection(const http::Limits& limits) : parser(limits) {}
+};
+
+// What is read and dropped from a connection after our FIN (an early answer's unread body, a closed idle
+// connection's late request) before it is closed outright: enough for the client to see the response.
+inline constexpr std::size_t linger_limit = 1024 * 1024;
+
+class Worker {
+ public:
+  explicit Worker(const WorkerSetup& setup)
+      : setup_(setup),
+        options_(*setup.options),
+        limits_(worker_limits(options_)),
+        handler_(setup.app, setup.statics, *setup.trust, true),
+        transport_stall_s_(options_.timeout > 0 ? options_.timeout : 30) {
+    if (options_.max_requests > 0) {
+      std::random_device entropy;
+      std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(0, options_.max_requests_jitter));
+      request_budget_ = options_.max_requests + jitter(entropy);
+    }
+  }
+
+  int run();
+  void run_on_thread(RequestJob& job, std::size_t thread);
+  bool threads_returned() const { return threads_returned_; }
+
+ private:
+  // What each pool thread answers with: the handler keeps per-request state, the app per-request objects.
+  struct ThreadContext {
+    ThreadContext(std::unique_ptr<wsgi::WsgiApp> own_app, wsgi::WsgiApp* app, const WorkerSetup& setup)
+        : sibling(std::move(own_app)), handler(app, setup.statics, *setup.trust, true) {}
+    std::unique_ptr<wsgi::WsgiApp> sibling;  // null for the first thread, which uses the worker's app
+    RequestHandler handler;
+  };
+
+  // The parsers' limits in a worker: bodies streamed to the app, and one spill budget for all its connections.
+  static http::Limits worker_limits(const ServeOptions& options) {
+    http::Limits limits = options.limits;
+    limits.stream_bodies = true;
+    limits.spill_budget = std::make_shared<http::SpillBudget>(http::SpillBudget{options.worker_spill_limit, 0});
+    return limits;
+  }
+  Outcome answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
+                           std::function<void()> on_body_progress);
+  void linger(Connection& connection, std::int64_t now);
+  bool start_threads();
+  void hand_to_thread(Connection& connection);
+  void on_requests_done();
+  void account(Connection& connection, const Outcome& outcome, std::chrono::system_clock::time_point wall_start,
+               std::int64_t duration_us);
+  void stop_accepting_for_good();
+  void accept_connections(std::size_t listener_index);
+  Connection* least_needed_connection();
+  void make_room(Connection& connection);
+  void charge_memory(Connection& connection);
+  void enforce_memory_budget();
+  bool still_open(std::size_t index, const Connection* connection) const;
+  void on_event(Connection& connection, std::uint32_t events);
+  void read_from(Connection& connection);
+  void process(Connection& connection);
+  void answer(Connection& connection);
+  void flush(Connection& connection);
+  void flush_soon(Connection& connection);
+  void flush_answered();
+  void close_connection(Connection& connection);
+  void close_idle(Connection& connection, std::int64_t now);
+  void reject(Connection& connection, int status);
+  void log_rejection(const Connection& connection, int status);
+  void sweep(std::int64_t now);
+  void on_signal();
+  void begin_drain();
+  void watch(Connection& connection, std::uint32_t events);
+
+  const WorkerSetup& setup_;
+  const ServeOptions& options_;
+  http::Limits limits_;
+  RequestHandler handler_;
+  double transport_stall_s_;
+  UniqueFd epoll_;
+  UniqueFd signal_fd_;
+  std::vector<std::unique_ptr<Connection>> connections_;  // indexed by fd
+  std::size_t open_connections_ = 0;
+  std::size_t request_memory_ = 0;  // the sum of the connections' memory_charged (--worker-request-memory)
+  bool accepting_paused_ = false;
+  bool draining_ = false;
+  bool retiring_ = false;  // --max-requests reached: no new connections, the current ones close; TERM ends it
+  bool stop_now_ = false;
+  std::int64_t requests_handled_ = 0;
+  std::int64_t request_budget_ = 0;  // 0: no --max-requests
+  std::string access_line_;
+  // The connections answered during one round of epoll events, sent together at its end: the client wakes once
+  // for the batch instead of once per response (on loopback, a send wakes the reader's CPU).
+  bool in_event_round_ = false;
+  std::vector<int> flush_pending_;
+  // --threads N > 1 only.
+  std::vector<std::unique_ptr<ThreadContext>> thread_contexts_;
+  std::unique_ptr<InFlightBoard> in_flight_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::vector<PoolJob*> finished_jobs_;
+  std::atomic<bool> closing_{false};  // draining_ || retiring_, for the threads: answer with Connection: close
+  bool threads_returned_ = true;
+};
+
+}  // namespace deployctl::gateway::server::worker_loop

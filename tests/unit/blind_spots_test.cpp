@@ -1,0 +1,157 @@
+// What the rules could not see (DPL005 and the summary's "Not fully checked" line) and SILENCED_SYSTEM_CHECKS
+// (findings Django would not show are dropped and counted), through check_model on settings evaluated in memory.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "checks/check_project.hpp"
+#include "checks/report/report.hpp"
+#include "checks/settings/evaluator.hpp"
+
+using namespace deployctl;
+using namespace deployctl::checks;
+
+namespace {
+
+CheckResult check_source(const std::string& source, const settings::Environment& environment = {},
+                         const RuleFilter& filter = {}) {
+  auto result = check_model(settings::evaluate_source(source, environment, "mysite/settings.py"), filter);
+  REQUIRE_MESSAGE(result.has_value(), result.error().message);
+  return std::move(*result);
+}
+
+std::vector<Finding> of_rule(const CheckResult& result, std::string_view id) {
+  std::vector<Finding> found;
+  for (const Finding& finding : result.findings)
+    if (finding.rule == id) found.push_back(finding);
+  return found;
+}
+
+std::string text_report(const CheckResult& result, bool statistics = false) {
+  std::ostringstream out;
+  const report::Report report{result.findings, result.summary, result.model.files, {}, "", result.silenced};
+  report::ReportOptions options;
+  options.show_source = false;
+  options.statistics = statistics;
+  report::write_text(out, report, options);
+  return out.str();
+}
+
+const std::string production_base =
+    "import os\n"
+    "DEBUG = False\n"
+    "SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n"
+    "ALLOWED_HOSTS = ['example.com']\n"
+    "MIDDLEWARE = ['django.middleware.security.SecurityMiddleware',\n"
+    "              'django.middleware.csrf.CsrfViewMiddleware',\n"
+    "              'django.middleware.clickjacking.XFrameOptionsMiddleware']\n"
+    "SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\nSECURE_HSTS_PRELOAD = True\n"
+    "SECURE_SSL_REDIRECT = True\nCSRF_COOKIE_SECURE = True\n";
+
+}  // namespace
+
+TEST_SUITE("blind_spots") {
+  TEST_CASE("blind spots: a clean, fully known module passes, and says so") {
+    const CheckResult result = check_source(production_base);
+    CHECK(result.findings.empty());
+    CHECK(result.summary.unknown_settings.empty());
+    CHECK(text_report(result) == "All checks passed.\n");
+  }
+
+  TEST_CASE("blind spots: an unknown DEBUG is reported once, naming why and the rules that could not decide") {
+    const CheckResult result =
+        check_source(production_base + "import json\nwith open('/etc/mysite.json') as f:\n    DEBUG = json.load(f)\n");
+    const std::vector<Finding> blind = of_rule(result, "DPL005");
+    REQUIRE(blind.size() == 1);
+    CHECK(blind[0].severity == Severity::info);
+    CHECK(blind[0].setting == std::optional<std::string>("DEBUG"));
+    CHECK(blind[0].message.find("DEBUG cannot be known without running the settings") != std::string::npos);
+    CHECK(blind[0].message.find("DJ018") != std::string::npos);
+    CHECK(blind[0].where.line == 14);  // the with block the unknown value came from
+    CHECK(result.summary.unknown_settings == std::vector<std::string>{"DEBUG"});
+    const std::string text = text_report(result);
+    CHECK(text.find("All checks passed") == std::string::npos);
+    CHECK(text.find("Not fully checked: DEBUG is unknown without running the settings (DPL005).") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("blind spots: an environment variable without a default is named as the reason") {
+    const CheckResult result = check_source(production_base + "import os\nDEBUG = os.environ['DJANGO_DEBUG'] == '1'\n");
+    const std::vector<Finding> blind = of_rule(result, "DPL005");
+    REQUIRE(blind.size() == 1);
+    CHECK(blind[0].message.find("DJANGO_DEBUG") != std::string::npos);
+    // Given the variable, DEBUG is known and nothing is blind.
+    settings::Environment environment;
+    environment.variables.emplace("DJANGO_DEBUG", "0");
+    CHECK(check_source(production_base + "import os\nDEBUG = os.environ['DJANGO_DEBUG'] == '1'\n", environment)
+              .summary.unknown_settings.empty());
+  }
+
+  TEST_CASE("blind spots: a secret required from the environment is where it belongs, not a blind spot") {
+    const CheckResult result = check_source(production_base + "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n");
+    CHECK(of_rule(result, "DPL005").empty());
+    CHECK(result.summary.unknown_settings.empty());
+  }
+
+  TEST_CASE("blind spots: a MIDDLEWARE list with an item the analysis cannot know blinds the middleware rules") {
+    const CheckResult result = check_source("DEBUG = False\nALLOWED_HOSTS = ['example.com']\n"
+                                            "SECRET_KEY = 'k8#Vq2!mZ7@rT4%wX9^pL1&nB6*yC3(hF5)jD0_sG8+uE2=aQ7~'\n"
+                                            "import json\nMIDDLEWARE = [json.loads('x')]\n");
+    const std::vector<Finding> blind = of_rule(result, "DPL005");
+    REQUIRE(blind.size() == 1);
+    CHECK(blind[0].setting == std::optional<std::string>("MIDDLEWARE"));
+    CHECK(blind[0].message.find("DJ001") != std::string::npos);
+    CHECK(of_rule(result, "DJ001").empty());  // still never guessed
+  }
+
+  TEST_CASE("blind spots: --ignore DPL005 drops the findings, the summary still says what was not checked") {
+    RuleFilter filter;
+    filter.ignore = {"DPL005"};
+    const CheckResult result = check_source(production_base + "import json\nDEBUG = json.loads('x')\n", {}, filter);
+    CHECK(result.findings.empty());
+    CHECK(text_report(result).starts_with("No problems found.\nNot fully checked: DEBUG"));
+  }
+}
+
+TEST_SUITE("silenced_checks") {
+  TEST_CASE("silenced: findings whose Django check SILENCED_SYSTEM_CHECKS lists are dropped and counted") {
+    const CheckResult result = check_source(production_base +
+                                            "SECURE_SSL_REDIRECT = False\nCSRF_COOKIE_SECURE = False\n"
+                                            "SILENCED_SYSTEM_CHECKS = ['security.W008']\n");
+    CHECK(of_rule(result, "DJ008").empty());
+    CHECK(of_rule(result, "DJ016").size() == 1);
+    REQUIRE(result.silenced.size() == 1);
+    CHECK(result.silenced[0].rule == "DJ008");
+    CHECK(result.summary.silenced == 1);
+    CHECK(text_report(result).find("(1 silenced by SILENCED_SYSTEM_CHECKS)") != std::string::npos);
+    const std::string statistics = text_report(result, true);
+    CHECK(statistics.find("1  DJ016  [warning]   csrf-cookie-not-secure") != std::string::npos);
+    CHECK(statistics.find("1  DJ008  [silenced]  ssl-redirect-disabled") != std::string::npos);
+  }
+
+  TEST_CASE("silenced: a string is tested with `in` as Django does: substrings match") {
+    const CheckResult result =
+        check_source(production_base + "SECURE_SSL_REDIRECT = False\nSILENCED_SYSTEM_CHECKS = 'security.W008 W004'\n");
+    CHECK(of_rule(result, "DJ008").empty());
+    CHECK(result.summary.silenced == 1);
+  }
+
+  TEST_CASE("silenced: an unknown SILENCED_SYSTEM_CHECKS keeps the findings and is a blind spot") {
+    const CheckResult result =
+        check_source(production_base + "import json\nSECURE_SSL_REDIRECT = False\nSILENCED_SYSTEM_CHECKS = json.loads('x')\n");
+    CHECK(of_rule(result, "DJ008").size() == 1);
+    CHECK(result.summary.silenced == 0);
+    CHECK(result.summary.unknown_settings == std::vector<std::string>{"SILENCED_SYSTEM_CHECKS"});
+  }
+
+  TEST_CASE("silenced: rules without a Django check id are never silenced") {
+    const CheckResult result =
+        check_source(production_base + "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'True') == 'True'\n"
+                                       "SILENCED_SYSTEM_CHECKS = ['DBG001', 'security.W018']\n");
+    CHECK(of_rule(result, "DBG001").size() == 1);
+    CHECK(of_rule(result, "DJ018").empty());
+  }
+}
