@@ -121,6 +121,27 @@ TEST_SUITE("git_history") {
     CHECK(stats.blobs == 1);
     CHECK(secrets->size() == 1);
   }
+
+  TEST_CASE("git history: versions that change no line with a quote are skipped - a literal on a changed line never") {
+    testing::GitProject project;
+    const std::string head = "import os\nSECRET_KEY = os.environ.get(\n    'SECRET_KEY',\n";
+    project.put("mysite/settings.py", head + "    'Qm3-Wv8p-Lx2t-Hc7-first')\n");
+    project.commit("first key", day_one);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'Qm3-Wv8p-Lx2t-Hc7-first')\n");
+    project.commit("comment only: nothing new to parse", day_one + 60);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'Zr8-k2Lq-9vXw-tq4-second')\n");
+    project.commit("only the literal's line changes", day_one + 120);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'x')\nDATABASES = {'default': {\n"
+                                      "    'PASSWORD':\n        'Vb4-Lk9-Qz2-Hs6',\n}}\n");
+    project.commit("a literal on a line of its own", day_one + 180);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
+    project.commit("all from the environment", day_two);
+    std::vector<std::string> names;
+    for (const Finding& finding : of_rule(repository_findings(project.root()), "GIT002"))
+      names.push_back(finding.message.substr(0, finding.message.find(" (")));
+    std::ranges::sort(names);
+    CHECK(names == std::vector<std::string>{"PASSWORD", "SECRET_KEY", "SECRET_KEY"});
+  }
 }
 
 TEST_SUITE("git_history_cache") {
