@@ -267,6 +267,25 @@ TEST_SUITE("git_tracked") {
     }
   }
 
+  TEST_CASE("git tracked: an env file is judged by what it holds - none, info or error") {
+    testing::GitProject project;
+    project.put(".gitignore", complete_gitignore);
+    project.put("compose/.env", "COMPOSE_PROJECT_NAME=mysite\nDEBUG=1\n");                  // no secret at all
+    project.put("placeholders/.env", "SECRET_KEY=changeme\nDB_PASSWORD=${DB_PASSWORD}\n");  // placeholders
+    project.put(".devcontainer/.env", "POSTGRES_PASSWORD=Zr8-k2Lq-9vXw-tq4\n");               // a dev container
+    project.put("deploy/.env", "DEBUG=0\nSTRIPE_SECRET=sk_test_4eC39HqLyjWDarjtT1\nAPI_TOKEN=Qm3-Wv8p-Lx2t-Hc7\n");
+    const auto tracked = of_rule(repository_findings(project.root()), "GIT001");
+    REQUIRE(tracked.size() == 2);
+    const auto& devcontainer = tracked[0].where.file == ".devcontainer/.env" ? tracked[0] : tracked[1];
+    const auto& deploy = tracked[0].where.file == "deploy/.env" ? tracked[0] : tracked[1];
+    CHECK(devcontainer.severity == Severity::info);
+    CHECK(devcontainer.message.find("throwaway") != std::string::npos);
+    CHECK(deploy.severity == Severity::error);
+    CHECK(deploy.where.line == 3);  // the first live secret, not the test-mode key
+    CHECK(deploy.message.find("API_TOKEN (a 17-character literal)") != std::string::npos);
+    CHECK(deploy.message.find("Qm3-Wv8p") == std::string::npos);
+  }
+
   TEST_CASE("git tracked: --no-git is the default of the library and the CLI turns the checks on") {
     testing::GitProject project;
     project.django("DEBUG = False\n");
