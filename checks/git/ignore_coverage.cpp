@@ -12,15 +12,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const settings::Value* entry_of(const settings::Value& dict, std::string_view key) {
-  if (dict.kind != settings::Value::Kind::dict) return nullptr;
-  for (const auto& [name, value] : dict.entries)
-    if (name.is_string() && name.text == key) return &value;
-  return nullptr;
-}
-
 bool is_known_path(const settings::Value* value) {
-  return value != nullptr && (value->is_string() || value->kind == settings::Value::Kind::path) && !value->text.empty();
+  return value != nullptr && (value->is_string() || value->kind == settings::Value::Kind::path) &&
+         !value->text.empty();
 }
 
 std::string place_of(const settings::Origin& origin) {
@@ -43,12 +37,12 @@ void media_probe(const settings::SettingsModel& model, const fs::path& project_d
 // logging.FileHandler and its subclasses in logging.handlers (Rotating, TimedRotating, Watched) take `filename`.
 void log_probes(const settings::SettingsModel& model, const fs::path& project_dir, std::vector<IgnoreProbe>& out) {
   const settings::Value* logging = model.get("LOGGING");
-  const settings::Value* handlers = logging ? entry_of(*logging, "handlers") : nullptr;
+  const settings::Value* handlers = logging ? logging->get("handlers") : nullptr;
   if (handlers == nullptr || handlers->kind != settings::Value::Kind::dict) return;
   for (const auto& [name, handler] : handlers->entries) {
-    const settings::Value* cls = entry_of(handler, "class");
+    const settings::Value* cls = handler.get("class");
     if (cls == nullptr || !cls->is_string() || !cls->text.ends_with("FileHandler")) continue;
-    const settings::Value* filename = entry_of(handler, "filename");
+    const settings::Value* filename = handler.get("filename");
     if (!is_known_path(filename)) continue;
     const std::string handler_name = name.is_string() ? name.text : "?";
     out.push_back({IgnoreProbe::Kind::log_file, "LOGGING",

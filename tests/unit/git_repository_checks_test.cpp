@@ -126,6 +126,27 @@ TEST_SUITE("git_history") {
     CHECK(stats.blobs == 1);
     CHECK(secrets->size() == 1);
   }
+
+  TEST_CASE("git history: versions that change no line with a quote are skipped - a literal on a changed line never") {
+    testing::GitProject project;
+    const std::string head = "import os\nSECRET_KEY = os.environ.get(\n    'SECRET_KEY',\n";
+    project.put("mysite/settings.py", head + "    'Qm3-Wv8p-Lx2t-Hc7-first')\n");
+    project.commit("first key", day_one);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'Qm3-Wv8p-Lx2t-Hc7-first')\n");
+    project.commit("comment only: nothing new to parse", day_one + 60);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'Zr8-k2Lq-9vXw-tq4-second')\n");
+    project.commit("only the literal's line changes", day_one + 120);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'x')\nDATABASES = {'default': {\n"
+                                      "    'PASSWORD':\n        'Vb4-Lk9-Qz2-Hs6',\n}}\n");
+    project.commit("a literal on a line of its own", day_one + 180);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
+    project.commit("all from the environment", day_two);
+    std::vector<std::string> names;
+    for (const Finding& finding : of_rule(repository_findings(project.root()), "GIT002"))
+      names.push_back(finding.message.substr(0, finding.message.find(" (")));
+    std::ranges::sort(names);
+    CHECK(names == std::vector<std::string>{"PASSWORD", "SECRET_KEY", "SECRET_KEY"});
+  }
 }
 
 TEST_SUITE("git_history_cache") {
@@ -249,6 +270,25 @@ TEST_SUITE("git_tracked") {
       if (finding.where.file == ".env") CHECK(finding.where.line == 1);
       CHECK(finding.message.find("Zr8-k2Lq") == std::string::npos);
     }
+  }
+
+  TEST_CASE("git tracked: an env file is judged by what it holds - none, info or error") {
+    testing::GitProject project;
+    project.put(".gitignore", complete_gitignore);
+    project.put("compose/.env", "COMPOSE_PROJECT_NAME=mysite\nDEBUG=1\n");                  // no secret at all
+    project.put("placeholders/.env", "SECRET_KEY=changeme\nDB_PASSWORD=${DB_PASSWORD}\n");  // placeholders
+    project.put(".devcontainer/.env", "POSTGRES_PASSWORD=Zr8-k2Lq-9vXw-tq4\n");               // a dev container
+    project.put("deploy/.env", "DEBUG=0\nSTRIPE_SECRET=sk_test_4eC39HqLyjWDarjtT1\nAPI_TOKEN=Qm3-Wv8p-Lx2t-Hc7\n");
+    const auto tracked = of_rule(repository_findings(project.root()), "GIT001");
+    REQUIRE(tracked.size() == 2);
+    const auto& devcontainer = tracked[0].where.file == ".devcontainer/.env" ? tracked[0] : tracked[1];
+    const auto& deploy = tracked[0].where.file == "deploy/.env" ? tracked[0] : tracked[1];
+    CHECK(devcontainer.severity == Severity::info);
+    CHECK(devcontainer.message.find("throwaway") != std::string::npos);
+    CHECK(deploy.severity == Severity::error);
+    CHECK(deploy.where.line == 3);  // the first live secret, not the test-mode key
+    CHECK(deploy.message.find("API_TOKEN (a 17-character literal)") != std::string::npos);
+    CHECK(deploy.message.find("Qm3-Wv8p") == std::string::npos);
   }
 
   TEST_CASE("git tracked: --no-git is the default of the library and the CLI turns the checks on") {
