@@ -1,4 +1,5 @@
 """Writes a `git fast-import` stream for bench/git_history.sh: a Django project whose history has N commits.
+The key is 50 random-looking characters: GIT002 reports only what may grant access, not placeholders.
 
 Every commit changes mysite/settings.py (so the scan parses N distinct settings blobs, its worst case) and one of
 50 app modules; commit N/2 adds a literal SECRET_KEY and the next one removes it, so GIT002 has one finding.

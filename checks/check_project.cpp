@@ -60,7 +60,7 @@ Result<BeyondSettings> beyond_settings(const CheckOptions& options, PendingRepos
   if (repository.valid()) {
     auto scan = repository.get();
     if (!scan) return std::unexpected(scan.error());
-    auto facts = scan->finish();
+    auto facts = scan->finish(&model);
     if (!facts) return std::unexpected(facts.error());
     beyond.repository = std::move(*facts);
   }

@@ -6,7 +6,7 @@
 
 namespace deployctl::checks {
 
-// Drops from `result` every finding REF already had (by checks/fingerprint.hpp) and recomputes the summary.
+// Drops from `result` every finding REF already had (by checks/findings/fingerprint.hpp) and recomputes the summary.
 // A settings module REF cannot analyse makes every finding new (said in result.warnings); an unknown REF, or a
 // project outside any repository, is an error.
 Result<void> keep_new_since(CheckResult& result, const CheckOptions& options);

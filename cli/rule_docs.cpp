@@ -25,7 +25,22 @@ constexpr RuleListFormat list_formats[] = {
 constexpr std::size_t prose_width = 100;
 
 // Greedy word wrap of one paragraph to `prose_width`, every line indented by `indent`.
+std::string wrap_paragraph(std::string_view text, std::string_view indent);
+
+// Each line of `text` wrapped on its own: notes may hold a table, one row a line.
 std::string wrap(std::string_view text, std::string_view indent) {
+  std::string out;
+  while (!text.empty()) {
+    const std::size_t newline = text.find('\n');
+    const std::string_view paragraph = text.substr(0, newline);
+    out += paragraph.empty() ? std::string("\n") : wrap_paragraph(paragraph, indent);
+    if (newline == std::string_view::npos) break;
+    text.remove_prefix(newline + 1);
+  }
+  return out;
+}
+
+std::string wrap_paragraph(std::string_view text, std::string_view indent) {
   std::string out;
   std::string line;
   std::size_t i = 0;

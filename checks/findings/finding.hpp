@@ -21,6 +21,8 @@ struct SourceSpan {
   int end_line = 0;
   int end_column = 0;
   bool whole_file = false;  // the finding is about the file (e.g. a setting it never assigns): line 1, column 1
+  std::string commit = {};  // "": the working tree. Otherwise the (short) commit whose version of `file` the line
+                            // and column are in (GIT002: a file as it was when a secret entered the history)
 };
 
 struct Finding {

@@ -156,7 +156,8 @@ std::vector<Fingerprint> fingerprint_findings(std::span<const Finding> findings,
     print.setting = finding.setting.value_or("");
     // A finding about the whole file (a setting it never assigns) points at line 1 only as a convention: the
     // text there says nothing about it, and an edit at the top must not change the fingerprint.
-    const SourceLine* line = finding.where.whole_file ? nullptr : lines.line(finding.where.file, finding.where.line);
+    const bool no_line = finding.where.whole_file || !finding.where.commit.empty();  // no working-tree line
+    const SourceLine* line = no_line ? nullptr : lines.line(finding.where.file, finding.where.line);
     if (line != nullptr) print.snippet = normalised_line(*line, finding.concerns_secret || mentions_secret(line->text));
     print.occurrence = seen[{print.rule, print.file, print.setting, print.snippet}]++;
     std::string identity = "deployctl-fingerprint/v1";

@@ -76,14 +76,50 @@ class TreeWalker {
   }
 };
 
-// The secrets of one blob; nothing for binary, oversized or unreadable blobs (they hold no settings we parse).
-std::vector<SecretLiteral> blob_secrets(git_repository* repository, const git_oid& id, const std::string& path) {
+// Most commits change a settings file without adding a literal (a comment, a bumped number, a new setting read
+// from the environment), and parsing is what a cold history scan spends its time on. A string literal sits on
+// a line with a quote, unless it spans lines (a triple-quoted string, where an '@' still marks a URL's
+// credentials): a Python version whose lines missing from the previous version of the same path have neither
+// holds only the literals that version had. The first version of each path is always parsed.
+class VersionFilter {
+ public:
+  bool may_hold_new_literal(const std::string& path, std::string_view text) {
+    if (!path.ends_with(".py")) return true;
+    std::unordered_set<std::uint64_t> lines;
+    bool new_literal_line = false;
+    const auto previous = last_.find(path);
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t end = text.find('\n', start);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view line = text.substr(start, end - start);
+      const std::uint64_t hash = std::hash<std::string_view>{}(line);
+      lines.insert(hash);
+      if (!new_literal_line && line.find_first_of("'\"@") != std::string_view::npos &&
+          (previous == last_.end() || !previous->second.contains(hash)))
+        new_literal_line = true;
+      start = end + 1;
+    }
+    const bool first = previous == last_.end();
+    last_[path] = std::move(lines);
+    return first || new_literal_line;
+  }
+
+ private:
+  std::unordered_map<std::string, std::unordered_set<std::uint64_t>> last_;  // path -> its last version's lines
+};
+
+// The secrets of one blob; nothing for binary, oversized or unreadable blobs (they hold no settings we parse),
+// nor for a version `filter` says adds no literal.
+std::vector<SecretLiteral> blob_secrets(git_repository* repository, const git_oid& id, const std::string& path,
+                                        VersionFilter* filter = nullptr) {
   git_blob* raw = nullptr;
   if (libgit2().blob_lookup(&raw, repository, &id) < 0) return {};
   BlobPtr blob(raw);
   const auto size = static_cast<std::size_t>(libgit2().blob_rawsize(blob.get()));
   if (size > max_source_file_bytes || libgit2().blob_is_binary(blob.get())) return {};
   const std::string_view text(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size);
+  if (filter != nullptr && !filter->may_hold_new_literal(path, text)) return {};
   return find_secret_literals(text, path);
 }
 
@@ -96,13 +132,15 @@ Result<TreePtr> commit_tree(const git_commit* commit) {
 }  // namespace
 
 Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
-                                              HistoryScanStats* stats) {
+                                              HistoryScanStats* stats, const ScannedBefore* before) {
   git_repository* repository = project.repository.get();
   git_revwalk* raw_walk = nullptr;
   if (libgit2().revwalk_new(&raw_walk, repository) < 0) return fail("cannot walk the git history: " + last_error_message());
   RevwalkPtr walk(raw_walk);
   libgit2().revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
   if (libgit2().revwalk_push(walk.get(), &start) < 0) return fail("cannot walk the git history: " + last_error_message());
+  if (before != nullptr && libgit2().revwalk_hide(walk.get(), &before->scanned) < 0)
+    return fail("cannot walk the git history: " + last_error_message());
 
   std::vector<HistoryBlob> blobs;
   std::unordered_set<std::string> seen_blobs;
@@ -110,7 +148,9 @@ Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, 
   std::string current_id;
   std::string current_date;
   TreeWalker walker(project, all_paths, [&](const git_oid& blob, const std::string& path) {
-    if (!seen_blobs.insert(oid_key(blob)).second) return;
+    std::string key = oid_key(blob);
+    if (before != nullptr && before->blobs.contains(key)) return;
+    if (!seen_blobs.insert(std::move(key)).second) return;
     if (stats) ++stats->blobs;
     if (current_id.empty()) {
       current_id = short_id(*libgit2().commit_id(current));
@@ -135,13 +175,23 @@ Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, 
   return blobs;
 }
 
-std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs) {
-  std::vector<HistorySecret> secrets;
-  std::unordered_set<std::uint64_t> seen_secrets;
+std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs,
+                                           std::vector<HistorySecret> known) {
+  std::vector<HistorySecret> secrets = std::move(known);
+  std::unordered_map<std::uint64_t, std::size_t> seen_secrets;  // digest -> index in `secrets`
+  for (std::size_t i = 0; i < secrets.size(); ++i) seen_secrets.emplace(secrets[i].literal.digest, i);
+  VersionFilter filter;  // the blobs come oldest first, so each path's previous version came before
   for (const HistoryBlob& blob : blobs)
-    for (SecretLiteral& literal : blob_secrets(project.repository.get(), blob.blob, blob.path))
-      if (seen_secrets.insert(literal.digest).second)
+    for (SecretLiteral& literal : blob_secrets(project.repository.get(), blob.blob, blob.path, &filter)) {
+      const auto [seen, added] = seen_secrets.emplace(literal.digest, secrets.size());
+      if (added) {
         secrets.push_back({std::move(literal), blob.path, blob.commit, blob.date});
+      } else if (secrets[seen->second].literal.weight.weight == SecretWeight::throwaway &&
+                 literal.weight.weight == SecretWeight::live) {
+        // The value was first a test or dev credential and later a live one: the live use is what matters.
+        secrets[seen->second] = {std::move(literal), blob.path, blob.commit, blob.date};
+      }
+    }
   return secrets;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "checks/git/repository.hpp"
@@ -26,15 +27,25 @@ struct HistoryBlob {
   std::string date;
 };
 
+// What an earlier scan covered (history_cache.hpp): the walk skips the commits reachable from `scanned` and the
+// blobs whose oid_key is in `blobs`.
+struct ScannedBefore {
+  git_oid scanned;
+  const std::unordered_set<std::string>& blobs;
+};
+
 // Walks the history reachable from `start` under the project's prefix and lists each distinct blob once, in the
 // order the blobs entered the history. `all_paths` lists every file instead of the settings-like ones
 // (sensitive_paths.hpp). Needs no Python: it may run on a thread of its own.
 Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
-                                              HistoryScanStats* stats = nullptr);
+                                              HistoryScanStats* stats = nullptr,
+                                              const ScannedBefore* before = nullptr);
 
-// The secrets of those blobs, once each by digest, in the order they entered the history. Parses Python with
-// the embedded interpreter, so it runs on the thread that analyses the settings.
-std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs);
+// The secrets of those blobs added to `known` (what an earlier scan found), once each by digest, in the order
+// they entered the history; a value first seen as a throwaway credential and later as a live one is kept as the
+// live one. Parses Python with the embedded interpreter, so it runs on the thread that analyses the settings.
+std::vector<HistorySecret> history_secrets(const ProjectRepository& project, const std::vector<HistoryBlob>& blobs,
+                                           std::vector<HistorySecret> known = {});
 
 // Both steps on the calling thread.
 Result<std::vector<HistorySecret>> scan_history(const ProjectRepository& project, const git_oid& start, bool all_paths,

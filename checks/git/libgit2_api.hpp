@@ -17,7 +17,7 @@ namespace deployctl::checks::git {
   X(tree_entry_free) X(tree_free) X(blob_lookup) X(blob_rawcontent) X(blob_rawsize) X(blob_is_binary)          \
   X(blob_free) X(revwalk_new) X(revwalk_push) X(revwalk_next) X(revwalk_sorting) X(revwalk_free)               \
   X(oid_tostr) X(oid_equal) X(odb_hashfile) X(index_entrycount) X(index_get_byindex) X(index_free)             \
-  X(ignore_path_is_ignored)
+  X(ignore_path_is_ignored) X(repository_path) X(revwalk_hide) X(graph_descendant_of)
 
 // The functions, named without their git_ prefix: libgit2().repository_open_ext(...).
 struct Libgit2 {

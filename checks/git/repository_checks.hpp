@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "checks/git/repository_facts.hpp"
+#include "checks/settings/settings_model.hpp"
 #include "core/error.hpp"
 
 namespace deployctl::checks::git {
@@ -22,14 +23,16 @@ struct RepositoryCheckOptions {
 };
 
 // The repository checks in two steps, so that the slow part can run beside the settings analysis: start()
-// loads libgit2, reads the index, probes the ignore rules and walks the history, and needs no Python, so it may
-// run on a thread of its own; finish() parses the files found (the embedded interpreter belongs to the thread
-// that analyses the settings) and returns the facts.
+// loads libgit2, reads the index and walks the history (the part the history cache has not seen), and needs no
+// Python, so it may run on a thread of its own; finish() parses the files found (the embedded interpreter belongs
+// to the thread that analyses the settings), probes what the settings name against the ignore rules and returns
+// the facts.
 class RepositoryScan {
  public:
   static Result<RepositoryScan> start(const std::filesystem::path& project_dir, const RepositoryCheckOptions& options);
-  // No facts when the project dir is not inside a git repository.
-  Result<std::optional<RepositoryFacts>> finish();
+  // No facts when the project dir is not inside a git repository. `model`: the evaluated settings, which say
+  // what GIT003 probes (nothing without them).
+  Result<std::optional<RepositoryFacts>> finish(const settings::SettingsModel* model = nullptr);
 
   RepositoryScan(RepositoryScan&&) noexcept;
   RepositoryScan& operator=(RepositoryScan&&) noexcept;
@@ -43,6 +46,7 @@ class RepositoryScan {
 
 // Both steps on the calling thread. No facts when the project dir is not inside a git repository.
 Result<std::optional<RepositoryFacts>> check_repository(const std::filesystem::path& project_dir,
-                                              const RepositoryCheckOptions& options);
+                                                        const RepositoryCheckOptions& options,
+                                                        const settings::SettingsModel* model = nullptr);
 
 }  // namespace deployctl::checks::git

@@ -33,6 +33,7 @@ const std::string* string_constant(const ExprPtr& expr) {
 
 class PythonScan {
  public:
+  explicit PythonScan(std::string_view path) : path_(path) {}
   std::vector<SecretLiteral> found;
 
   void block(const Block& statements) {
@@ -41,10 +42,15 @@ class PythonScan {
   }
 
  private:
-  void add(std::string name, std::string_view value, const Position& where, bool is_setting = false) {
-    if (value.empty()) return;
+  std::string_view path_;
+  int debug_only_ = 0;  // how many `if DEBUG:` branches enclose the statement being read
+
+  void add(std::string name, std::string_view value, const Position& where, bool is_setting = false,
+           std::string_view url = {}, std::optional<std::string_view> host = std::nullopt) {
+    SecretWeighing weight = weigh_secret(value, SecretPlace{path_, url, host, debug_only_ > 0});
+    if (weight.weight == SecretWeight::not_a_secret) return;
     found.push_back({std::move(name), sized(value, "literal"), where.line, where.column, digest_of(value),
-                     is_setting});
+                     is_setting, std::move(weight)});
   }
 
   // `NAME = 'literal'`, and SECRET_KEY_FALLBACKS = ['old', ...].
@@ -74,8 +80,33 @@ class PythonScan {
   void statement(const ExprStmt& node, const Position&) { expression(node.value); }
   void statement(const If& node, const Position&) {
     expression(node.test);
-    block(node.body);
-    block(node.orelse);
+    const std::optional<bool> debug = debug_test(node.test);
+    branch(node.body, debug == true);
+    branch(node.orelse, debug == false);
+  }
+  void branch(const Block& statements, bool debug_only) {
+    debug_only_ += debug_only;
+    block(statements);
+    debug_only_ -= debug_only;
+  }
+  // DEBUG, settings.DEBUG, DEBUG is True, DEBUG == True: true; `not DEBUG`: false; anything else: nothing.
+  static std::optional<bool> debug_test(const ExprPtr& test) {
+    if (!test) return std::nullopt;
+    if (const UnaryOp* negated = as<UnaryOp>(test); negated && negated->op == UnaryOperator::logical_not) {
+      const std::optional<bool> inner = debug_test(negated->operand);
+      return inner ? std::optional<bool>(!*inner) : std::nullopt;
+    }
+    if (const Compare* compare = as<Compare>(test); compare && compare->ops.size() == 1) {
+      const Constant* constant = as<Constant>(compare->comparators.front());
+      const bool* flag = constant ? std::get_if<bool>(&constant->value) : nullptr;
+      const CompareOperator op = compare->ops.front();
+      if (flag == nullptr || (op != CompareOperator::is && op != CompareOperator::eq)) return std::nullopt;
+      const std::optional<bool> inner = debug_test(compare->left);
+      return inner ? std::optional<bool>(*inner == *flag) : std::nullopt;
+    }
+    if (const Name* name = as<Name>(test); name && name->id == "DEBUG") return true;
+    if (const Attribute* attribute = as<Attribute>(test); attribute && attribute->attr == "DEBUG") return true;
+    return std::nullopt;
   }
   void statement(const Try& node, const Position&) {
     block(node.body);
@@ -115,17 +146,32 @@ class PythonScan {
   void node(const Constant& constant, const Expr& expr) {
     if (const std::string* text = std::get_if<std::string>(&constant.value))
       if (const auto url = url_credentials(*text))
-        add("a URL's password", url->password, expr.position);
+        add("a URL's password", url->password, expr.position, false, *text);
   }
   void node(const DictExpr& dict, const Expr&) {
+    const std::optional<std::string_view> host = dict_host(dict);
     for (std::size_t i = 0; i < dict.keys.size() && i < dict.values.size(); ++i) {
       const std::string* key = string_constant(dict.keys[i]);
       const std::string* value = string_constant(dict.values[i]);
-      if (key && value && is_secret_name(*key)) add(*key, *value, dict.values[i]->position);
+      if (key && value && is_secret_name(*key)) add(*key, *value, dict.values[i]->position, false, {}, host);
     }
     all(dict.keys);
     all(dict.values);
   }
+  // The HOST of a DATABASES-style dict: a literal, or the literal default of an environment read
+  // (os.environ.get('DB_HOST', 'localhost')); nothing when there is none or it is computed.
+  static std::optional<std::string_view> dict_host(const DictExpr& dict) {
+    for (std::size_t i = 0; i < dict.keys.size() && i < dict.values.size(); ++i) {
+      const std::string* key = string_constant(dict.keys[i]);
+      if (key == nullptr || upper(*key) != "HOST" || !dict.values[i]) continue;
+      if (const std::string* text = string_constant(dict.values[i])) return *text;
+      if (const Call* call = as<Call>(dict.values[i]); call && call->args.size() == 2)
+        if (const std::string* fallback = string_constant(call->args[1])) return *fallback;
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
   void node(const Call& call, const Expr&) {
     const std::string* variable = call.args.empty() ? nullptr : string_constant(call.args.front());
     if (variable && is_secret_name(*variable)) {
@@ -173,11 +219,17 @@ std::vector<SecretLiteral> scan_env_text(std::string_view text, std::string_view
   if (!entries) return found;
   for (const settings::EnvFileEntry& entry : *entries) {
     if (entry.value.empty()) continue;
-    if (is_secret_name(entry.name))
-      found.push_back({entry.name, sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value)});
-    else if (const auto url = url_credentials(entry.value))
-      found.push_back({"a URL's password in " + entry.name, sized(url->password, "literal"), entry.line,
-                       1, digest_of(url->password)});
+    if (is_secret_name(entry.name)) {
+      SecretWeighing weight = weigh_secret(entry.value, path);
+      if (weight.weight != SecretWeight::not_a_secret)
+        found.push_back({entry.name, sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value),
+                         false, std::move(weight)});
+    } else if (const auto url = url_credentials(entry.value)) {
+      SecretWeighing weight = weigh_secret(url->password, path, entry.value);
+      if (weight.weight != SecretWeight::not_a_secret)
+        found.push_back({"a URL's password in " + entry.name, sized(url->password, "literal"),
+                         entry.line, 1, digest_of(url->password), false, std::move(weight)});
+    }
   }
   return found;
 }
@@ -197,7 +249,7 @@ std::vector<SecretLiteral> find_secret_literals(std::string_view text, std::stri
   const ParseResult parsed = parse_module(text, std::string(path));
   const Module* module = std::get_if<Module>(&parsed);
   if (module == nullptr) return {};
-  PythonScan scan;
+  PythonScan scan(path);
   scan.block(module->body);
   return std::move(scan.found);
 }

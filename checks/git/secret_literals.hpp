@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/git/secret_weight.hpp"
+
 namespace deployctl::checks::git {
 
 struct SecretLiteral {
@@ -18,6 +20,7 @@ struct SecretLiteral {
   int column = 0;
   std::uint64_t digest = 0;  // equal values give equal digests; the value cannot be recovered from it
   bool is_setting = false;   // `name` is a module-level-style assignment target (a setting), not a key or variable
+  SecretWeighing weight;     // live or throwaway: placeholders and format arguments are never listed
 };
 
 // Whether a setting, dict key or environment variable named so holds a secret: SECRET_KEY, *_SECRET, *PASSWORD,
@@ -25,7 +28,8 @@ struct SecretLiteral {
 bool is_secret_name(std::string_view name);
 
 // Python sources (by `path`'s suffix) are read through the CPython ast: a file that does not parse yields
-// nothing. Anything else is read as dotenv KEY=VALUE lines.
+// nothing. Anything else is read as dotenv KEY=VALUE lines. Each literal is weighed (secret_weight.hpp) and
+// the ones that are no secret at all are left out.
 std::vector<SecretLiteral> find_secret_literals(std::string_view text, std::string_view path);
 
 }  // namespace deployctl::checks::git

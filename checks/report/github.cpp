@@ -45,7 +45,8 @@ void write_github(std::ostream& out, const Report& report, const ReportOptions&)
     };
     if (!where.file.empty()) {
       add("file", repository_file(report, where.file));
-      if (where.line > 0 && !where.whole_file) {  // a whole-file finding is a file annotation
+      // A whole-file finding is a file annotation; an old commit's line would be misplaced in today's file.
+      if (where.line > 0 && !where.whole_file && where.commit.empty()) {
         add("line", std::to_string(where.line));
         if (where.column > 0) add("col", std::to_string(where.column));
         if (where.end_line >= where.line && where.end_line > 0) {

@@ -26,6 +26,7 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions&) {
     entry["file"] = finding.where.file;
     entry["line"] = finding.where.line;
     entry["column"] = finding.where.column;
+    if (!finding.where.commit.empty()) entry["commit"] = finding.where.commit;
     entry["setting"] = optional_string(finding.setting);
     entry["django_check"] = optional_string(finding.django_check);
     findings.push_back(std::move(entry));

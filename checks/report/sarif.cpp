@@ -153,6 +153,7 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions&) 
     Json properties;
     if (finding.setting) properties["setting"] = *finding.setting;
     if (finding.django_check) properties["djangoCheck"] = *finding.django_check;
+    if (!finding.where.commit.empty()) properties["commit"] = finding.where.commit;
     if (!properties.empty()) result["properties"] = std::move(properties);
     results.push_back(std::move(result));
   }

@@ -207,6 +207,7 @@ void write_header(std::ostream& out, const Report& report, const Finding& findin
     if (finding.where.line > 0 && !finding.where.whole_file) location += ":" + std::to_string(finding.where.line);
     if (finding.where.line > 0 && finding.where.column > 0 && !finding.where.whole_file)
       location += ":" + std::to_string(finding.where.column);
+    if (!finding.where.commit.empty()) location += " (in commit " + finding.where.commit + ")";
     out << style.paint(location, "1") << ": ";
   }
   const std::string_view color = severity_color(finding.severity);
@@ -217,6 +218,8 @@ void write_header(std::ostream& out, const Report& report, const Finding& findin
 // The snippet: gutter, source line, carets. Nothing when the line is not available.
 bool write_snippet(std::ostream& out, const Finding& finding, SourceLineIndex& sources, const Style& style,
                    std::string& gutter) {
+  // A place in an old commit's version of a file: the working tree's line there says nothing about it.
+  if (!finding.where.commit.empty()) return false;
   const SourceLine* line = sources.line(finding.where.file, finding.where.line);
   if (line == nullptr || finding.where.column < 1 || finding.where.whole_file) return false;
   // A line that mentions a credential is masked even when the rule is not about a secret: it may hold one.

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 
 import common
 import git_support as g
@@ -61,6 +62,12 @@ try:
     common.expect(not loads_libgit2("--version"), "--version does not load libgit2")
     common.expect(not loads_libgit2("check", repo, "--no-git"), "check --no-git does not load libgit2")
     common.expect(loads_libgit2("check", repo), "the repository checks load libgit2")
+    # Outside any repository the repository checks cost nothing: no .git above the project, no libgit2.
+    outside = tempfile.mkdtemp(prefix="deployctl-no-repo-")
+    repos.append(outside)
+    shutil.copytree(os.path.join(repo, "mysite"), os.path.join(outside, "mysite"))
+    shutil.copy(os.path.join(repo, "manage.py"), outside)
+    common.expect(not loads_libgit2("check", outside), "check outside a repository does not load libgit2")
     # libgit2's start-up reaches deployctl's mbedtls_x509_crt_parse_file (which skips the CA bundle during that
     # call, checks/git/libgit2_api.cpp), not mbedTLS's: the loader reports each symbol binding with LD_DEBUG.
     bound = common.run(binary, ["check", repo], env=dict(common.clean_env(), LD_DEBUG="bindings"))
@@ -69,19 +76,22 @@ try:
     common.expect(len(libgit2_binding) == 1 and "deployctl [0]" in libgit2_binding[0],
                   "libgit2 binds mbedtls_x509_crt_parse_file to the executable's definition")
 
-    # GIT001 (index) and GIT003 (.gitignore without logs and media).
+    # GIT001 (index) and GIT003 (.gitignore without the settings' media and log dirs, nor the env file they read).
     repo = g.new_repo()
     repos.append(repo)
     g.write(repo, ".gitignore", ".env.local\n")
-    g.write(repo, ".env", "DJANGO_SECRET_KEY=abc\n")
+    g.write(repo, "mysite/settings.py",
+            "import environ\nenviron.Env.read_env()\nMEDIA_ROOT = 'media'\n"
+            "LOGGING = {'version': 1, 'handlers': {'f': {'class': 'logging.FileHandler', 'filename': 'logs/a.log'}}}\n")
+    g.write(repo, ".env", "DJANGO_SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n")
     g.write(repo, ".env.example", "DJANGO_SECRET_KEY=\n")
     g.write(repo, "deploy/id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
     g.git(repo, "add", "-A")
     result, document = check_json(repo)
     tracked = sorted(f["file"] for f in document["findings"] if f["rule"] == "GIT001")
     common.expect(tracked == [".env", "deploy/id_ed25519"], f"GIT001 for .env and the key, got {tracked}", result)
-    gaps = [f["message"].split(" are not ignored")[0] for f in document["findings"] if f["rule"] == "GIT003"]
-    common.expect(gaps == ["env files", "log files", "media uploads"], f"GIT003 per category, got {gaps}", result)
+    gaps = sorted(f["setting"] or "-" for f in document["findings"] if f["rule"] == "GIT003")
+    common.expect(gaps == ["-", "LOGGING", "MEDIA_ROOT"], f"GIT003 per file the settings name, got {gaps}", result)
 
     # --new-since: DEBUG = True was there at the base (and moved since); ALLOWED_HOSTS = ['*'] is new.
     repo = g.new_repo()

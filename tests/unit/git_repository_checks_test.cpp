@@ -5,9 +5,11 @@
 #include <algorithm>
 
 #include "checks/check_project.hpp"
+#include "checks/git/history_cache.hpp"
 #include "checks/git/history_scan.hpp"
 #include "checks/git/repository_checks.hpp"
 #include "checks/rules/run_rules.hpp"
+#include "core/files.hpp"
 #include "git_support.hpp"
 
 using namespace deployctl;
@@ -124,13 +126,135 @@ TEST_SUITE("git_history") {
     CHECK(stats.blobs == 1);
     CHECK(secrets->size() == 1);
   }
+
+  TEST_CASE("git history: versions that change no line with a quote are skipped - a literal on a changed line never") {
+    testing::GitProject project;
+    const std::string head = "import os\nSECRET_KEY = os.environ.get(\n    'SECRET_KEY',\n";
+    project.put("mysite/settings.py", head + "    'Qm3-Wv8p-Lx2t-Hc7-first')\n");
+    project.commit("first key", day_one);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'Qm3-Wv8p-Lx2t-Hc7-first')\n");
+    project.commit("comment only: nothing new to parse", day_one + 60);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'Zr8-k2Lq-9vXw-tq4-second')\n");
+    project.commit("only the literal's line changes", day_one + 120);
+    project.put("mysite/settings.py", "# a comment\n" + head + "    'x')\nDATABASES = {'default': {\n"
+                                      "    'PASSWORD':\n        'Vb4-Lk9-Qz2-Hs6',\n}}\n");
+    project.commit("a literal on a line of its own", day_one + 180);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
+    project.commit("all from the environment", day_two);
+    std::vector<std::string> names;
+    for (const Finding& finding : of_rule(repository_findings(project.root()), "GIT002"))
+      names.push_back(finding.message.substr(0, finding.message.find(" (")));
+    std::ranges::sort(names);
+    CHECK(names == std::vector<std::string>{"PASSWORD", "SECRET_KEY", "SECRET_KEY"});
+  }
+}
+
+TEST_SUITE("git_history_cache") {
+  // The cache directory of one test: XDG_CACHE_HOME pointed into a temp dir for the test's duration.
+  struct CacheHome {
+    testing::TempProject dir;
+    std::string saved;
+    bool had = false;
+    CacheHome() {
+      if (const char* value = std::getenv("XDG_CACHE_HOME")) {
+        saved = value;
+        had = true;
+      }
+      ::setenv("XDG_CACHE_HOME", dir.root().c_str(), 1);
+    }
+    ~CacheHome() {
+      if (had)
+        ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+      else
+        ::unsetenv("XDG_CACHE_HOME");
+    }
+  };
+
+  std::vector<std::string> history_settings(const std::filesystem::path& root) {
+    std::vector<std::string> found;
+    for (const Finding& finding : of_rule(repository_findings(root), "GIT002"))
+      found.push_back(finding.message.substr(0, finding.message.find(" (")));
+    std::ranges::sort(found);
+    return found;
+  }
+
+  std::optional<git::HistoryCache> cache_of(const std::filesystem::path& root) {
+    auto opened = git::open_project_repository(root);
+    REQUIRE(opened.has_value());
+    REQUIRE(opened->has_value());
+    const auto file = git::history_cache_file(**opened, false);
+    REQUIRE(file.has_value());
+    return git::load_history_cache(*file, **opened, false);
+  }
+
+  TEST_CASE("git history cache: a later run reads only the new commits - and still finds their secrets") {
+    CacheHome home;
+    testing::GitProject project;
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("key", day_one);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
+    project.commit("env", day_one + 60);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+    const auto first = cache_of(project.root());
+    REQUIRE(first.has_value());
+    CHECK(first->blobs.size() == 2);
+    CHECK(first->secrets.size() == 1);
+
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\nEMAIL_HOST_PASSWORD = "
+                                      "'k9Xq-7vLp-2mWz-8rTt'\n");
+    project.commit("mail", day_two);
+    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
+    project.commit("mail from env", day_two + 60);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"EMAIL_HOST_PASSWORD", "SECRET_KEY"});
+    const auto second = cache_of(project.root());
+    REQUIRE(second.has_value());
+    CHECK(second->blobs.size() == 3);  // the last settings.py is the same blob as the second one
+    CHECK(second->secrets.size() == 2);
+    // A warm run with nothing new reports the same.
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"EMAIL_HOST_PASSWORD", "SECRET_KEY"});
+  }
+
+  TEST_CASE("git history cache: after a rewrite the secrets of the dropped commits are no longer reported") {
+    CacheHome home;
+    testing::GitProject project;
+    project.put("mysite/settings.py", "DEBUG = False\n");
+    const std::string clean = project.commit("start", day_one);
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("key", day_one + 60);
+    project.put("mysite/settings.py", "DEBUG = False\n# key gone\n");
+    project.commit("key gone", day_one + 120);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+
+    project.reset_branch(clean);  // the key's commits are dropped, as a rebase or filter-repo would
+    project.put("mysite/settings.py", "DEBUG = False\n# rewritten\n");
+    project.commit("rewritten", day_two);
+    CHECK(history_settings(project.root()).empty());
+  }
+
+  TEST_CASE("git history cache: a damaged or foreign cache file is ignored") {
+    CacheHome home;
+    testing::GitProject project;
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("key", day_one);
+    project.put("mysite/settings.py", "DEBUG = False\n");
+    project.commit("key gone", day_one + 60);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+    auto opened = git::open_project_repository(project.root());
+    REQUIRE(opened.has_value());
+    const auto file = git::history_cache_file(**opened, false);
+    REQUIRE(file.has_value());
+    std::string text = *read_text_file(*file);
+    REQUIRE(write_file_atomically(*file, text.substr(0, text.size() / 2)).has_value());  // cut off: no end marker
+    CHECK_FALSE(git::load_history_cache(*file, **opened, false).has_value());
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+  }
 }
 
 TEST_SUITE("git_tracked") {
   TEST_CASE("git tracked: env files and private keys in the index are reported - templates and certificates are not") {
     testing::GitProject project;
     project.put(".gitignore", complete_gitignore);
-    project.put(".env", "SECRET_KEY=abc\n");
+    project.put(".env", "SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n");
     project.put(".env.example", "SECRET_KEY=\n");
     project.put("deploy/id_rsa", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n");
     project.put("certs/site.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
@@ -141,15 +265,36 @@ TEST_SUITE("git_tracked") {
     std::ranges::sort(files);
     CHECK(files == std::vector<std::string>{".env", "certs/site-key.pem", "deploy/id_rsa"});
     for (const Finding& finding : tracked) {
-      CHECK(finding.where.whole_file);
-      CHECK(finding.message.find("abc") == std::string::npos);
+      // An env file's finding points at its first secret; a key file is about the whole file.
+      CHECK(finding.where.whole_file == (finding.where.file != ".env"));
+      if (finding.where.file == ".env") CHECK(finding.where.line == 1);
+      CHECK(finding.message.find("Zr8-k2Lq") == std::string::npos);
     }
+  }
+
+  TEST_CASE("git tracked: an env file is judged by what it holds - none, info or error") {
+    testing::GitProject project;
+    project.put(".gitignore", complete_gitignore);
+    project.put("compose/.env", "COMPOSE_PROJECT_NAME=mysite\nDEBUG=1\n");                  // no secret at all
+    project.put("placeholders/.env", "SECRET_KEY=changeme\nDB_PASSWORD=${DB_PASSWORD}\n");  // placeholders
+    project.put(".devcontainer/.env", "POSTGRES_PASSWORD=Zr8-k2Lq-9vXw-tq4\n");               // a dev container
+    project.put("deploy/.env", "DEBUG=0\nSTRIPE_SECRET=sk_test_4eC39HqLyjWDarjtT1\nAPI_TOKEN=Qm3-Wv8p-Lx2t-Hc7\n");
+    const auto tracked = of_rule(repository_findings(project.root()), "GIT001");
+    REQUIRE(tracked.size() == 2);
+    const auto& devcontainer = tracked[0].where.file == ".devcontainer/.env" ? tracked[0] : tracked[1];
+    const auto& deploy = tracked[0].where.file == "deploy/.env" ? tracked[0] : tracked[1];
+    CHECK(devcontainer.severity == Severity::info);
+    CHECK(devcontainer.message.find("throwaway") != std::string::npos);
+    CHECK(deploy.severity == Severity::error);
+    CHECK(deploy.where.line == 3);  // the first live secret, not the test-mode key
+    CHECK(deploy.message.find("API_TOKEN (a 17-character literal)") != std::string::npos);
+    CHECK(deploy.message.find("Qm3-Wv8p") == std::string::npos);
   }
 
   TEST_CASE("git tracked: --no-git is the default of the library and the CLI turns the checks on") {
     testing::GitProject project;
     project.django("DEBUG = False\n");
-    project.put(".env", "SECRET_KEY=abc\n");
+    project.put(".env", "SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n");
     CheckOptions options;
     options.project_dir = project.root();
     auto without = check_project(options);
@@ -167,8 +312,8 @@ TEST_SUITE("git_tracked") {
 
   TEST_CASE("git tracked: only the project dir's part of a larger repository is looked at") {
     testing::GitProject project;
-    project.put("other/.env", "TOKEN=abc\n");
-    project.put("apps/site/.env", "TOKEN=abc\n");
+    project.put("other/.env", "TOKEN=Zr8-k2Lq-9vXw-tq4\n");
+    project.put("apps/site/.env", "TOKEN=Zr8-k2Lq-9vXw-tq4\n");
     project.put("apps/site/.gitignore", complete_gitignore);
     const auto findings = repository_findings(project.root() / "apps/site");
     REQUIRE(findings.size() == 1);
@@ -188,23 +333,81 @@ TEST_SUITE("git_tracked") {
 }
 
 TEST_SUITE("git_ignore") {
-  TEST_CASE("git ignore: one finding per category the ignore rules miss") {
+  // GIT003 through check_project: the probes come from the evaluated settings.
+  std::vector<Finding> ignore_findings(const std::filesystem::path& dir) {
+    CheckOptions options;
+    options.project_dir = dir;
+    options.repository_checks = true;
+    options.rules.select = {"GIT003"};
+    auto result = check_project(options);
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    return result->findings;
+  }
+
+  constexpr auto npos = std::string::npos;
+
+  const std::string writes_everywhere =
+      "import os\nimport environ\nfrom pathlib import Path\n"
+      "BASE_DIR = Path(__file__).resolve().parent.parent\n"
+      "environ.Env.read_env(os.path.join(BASE_DIR, '.env'))\n"
+      "MEDIA_ROOT = BASE_DIR / 'uploads'\n"
+      "LOGGING = {'version': 1, 'handlers': {\n"
+      "    'file': {'class': 'logging.handlers.RotatingFileHandler', 'filename': 'var/log/app.log'},\n"
+      "    'console': {'class': 'logging.StreamHandler'}}}\n";
+
+  TEST_CASE("git ignore: MEDIA_ROOT, LOGGING's files and a read env file - each probed where the settings say") {
     testing::GitProject project;
-    project.write(".gitignore", ".env\n__pycache__/\n");
-    const auto gaps = of_rule(repository_findings(project.root()), "GIT003");
-    REQUIRE(gaps.size() == 2);
-    CHECK(gaps[0].message.starts_with("log files are not ignored"));
-    CHECK(gaps[1].message.starts_with("media uploads are not ignored"));
-    CHECK(gaps[0].where.file == ".gitignore");
-    CHECK(gaps[0].severity == Severity::warning);
+    project.django(writes_everywhere);
+    project.write(".gitignore", "__pycache__/\nmedia/\nlogs/\n");  // the usual names, not this project's
+    const auto gaps = ignore_findings(project.root());
+    REQUIRE(gaps.size() == 3);
+    std::vector<std::string> settings;
+    for (const Finding& gap : gaps) {
+      CHECK(gap.where.file == ".gitignore");
+      CHECK(gap.severity == Severity::warning);
+      settings.push_back(gap.setting.value_or("-"));
+    }
+    std::ranges::sort(settings);
+    CHECK(settings == std::vector<std::string>{"-", "LOGGING", "MEDIA_ROOT"});
+    const auto message_of = [&](std::string_view setting) {
+      return std::ranges::find_if(gaps, [&](const Finding& f) { return f.setting.value_or("-") == setting; })->message;
+    };
+    CHECK(message_of("MEDIA_ROOT").starts_with("MEDIA_ROOT (mysite/settings.py:6) is uploads/ in the working tree"));
+    CHECK(message_of("MEDIA_ROOT").find("`/uploads/`") != std::string::npos);
+    CHECK(message_of("LOGGING").find("var/log/app.log") != std::string::npos);
+    CHECK(message_of("-").starts_with("mysite/settings.py calls read_env(), which reads .env"));
+
+    project.write(".gitignore", "/uploads/\n*.log\n.env\n");
+    CHECK(ignore_findings(project.root()).empty());
+  }
+
+  TEST_CASE("git ignore: nothing is probed on a guess - unset, unknown or outside the working tree") {
+    testing::GitProject project;
+    project.write(".gitignore", "__pycache__/\n");
+    project.django("import os\nDEBUG = False\n");  // no MEDIA_ROOT, no LOGGING, no env file read
+    CHECK(ignore_findings(project.root()).empty());
+    project.django("import os\nMEDIA_ROOT = os.environ['MEDIA_ROOT']\n"
+                   "LOGGING = {'version': 1, 'handlers': {'f': {'class': 'logging.FileHandler', "
+                   "'filename': '/var/log/mysite/app.log'}}}\n"
+                   "STATIC_ROOT = '/srv/static'\n# load_dotenv() is not called\n");
+    CHECK(ignore_findings(project.root()).empty());
   }
 
   TEST_CASE("git ignore: a complete .gitignore - in the project or above it - gives none") {
     testing::GitProject project;
-    project.write(".gitignore", complete_gitignore);
-    CHECK(of_rule(repository_findings(project.root()), "GIT003").empty());
-    std::filesystem::create_directories(project.root() / "apps/site");
-    CHECK(of_rule(repository_findings(project.root() / "apps/site"), "GIT003").empty());
+    project.write(".gitignore", complete_gitignore + "uploads/\n");
+    project.django(writes_everywhere);
+    CHECK(ignore_findings(project.root()).empty());
+    // The project in a subdirectory, the .gitignore at the repository's root.
+    project.write("apps/site/manage.py",
+                  "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n");
+    project.write("apps/site/mysite/__init__.py", "");
+    project.write("apps/site/mysite/settings.py", writes_everywhere);
+    CHECK(ignore_findings(project.root() / "apps/site").empty());
+    project.write(".gitignore", "__pycache__/\n");
+    const auto gaps = ignore_findings(project.root() / "apps/site");
+    REQUIRE(gaps.size() == 3);
+    CHECK(std::ranges::any_of(gaps, [](const Finding& f) { return f.message.find("`/uploads/`") != npos; }));
   }
 }
 
@@ -214,9 +417,10 @@ TEST_SUITE("git_new_since") {
     project.put(".gitignore", ".env\n");  // GIT003 findings are old: .gitignore unchanged since REF
     project.put("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n");
     project.put("mysite/__init__.py", "");
-    project.put("mysite/settings.py", "DEBUG = True\n");
+    project.put("mysite/settings.py", "DEBUG = True\nMEDIA_ROOT = 'media'\n");
     const std::string base = project.commit("start", day_one);
-    project.put("mysite/settings.py", "# production settings\n\nDEBUG = True\nALLOWED_HOSTS = ['*']\n");
+    project.put("mysite/settings.py",
+                "# production settings\n\nDEBUG = True\nMEDIA_ROOT = 'media'\nALLOWED_HOSTS = ['*']\n");
     project.commit("hosts", day_two);
 
     CheckOptions options;

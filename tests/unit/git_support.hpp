@@ -69,6 +69,18 @@ class GitProject : public TempDir {
     return text;
   }
 
+  // Moves the current branch to `commit` (a full id), as `git reset --soft` would: what follows rewrites history.
+  void reset_branch(const std::string& commit) {
+    git_oid id;
+    REQUIRE(git_oid_fromstr(&id, commit.c_str()) == 0);
+    git_reference* head = nullptr;
+    REQUIRE(git_repository_head(&head, repository_) == 0);
+    git_reference* moved = nullptr;
+    REQUIRE(git_reference_set_target(&moved, head, &id, "reset") == 0);
+    git_reference_free(moved);
+    git_reference_free(head);
+  }
+
  private:
   git_repository* repository_ = nullptr;
 };
