@@ -152,7 +152,7 @@ TEST_SUITE("git_history") {
 TEST_SUITE("git_history_cache") {
   // The cache directory of one test: XDG_CACHE_HOME pointed into a temp dir for the test's duration.
   struct CacheHome {
-    testing::TempProject dir;
+    testing::TempDir dir;
     std::string saved;
     bool had = false;
     CacheHome() {
