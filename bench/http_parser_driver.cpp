@@ -40,8 +40,9 @@ std::string small_get() { return "GET /api/health/ HTTP/1.1\r\nHost: 127.0.0.1:8
 
 std::string chunked_post() {
   std::string body(1024, 'x');
-  std::string r = "POST /api/echo/ HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Type: application/octet-stream\r\n"
-                  "Transfer-Encoding: chunked\r\n\r\n";
+  std::string r =
+      "POST /api/echo/ HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Type: application/octet-stream\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
   r += "200\r\n" + body.substr(0, 512) + "\r\n100\r\n" + body.substr(0, 256) + "\r\n100\r\n" + body.substr(0, 256) +
        "\r\n0\r\n\r\n";
   return r;
@@ -49,7 +50,8 @@ std::string chunked_post() {
 
 std::string length_post() {
   return "POST /api/echo/ HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Type: application/octet-stream\r\n"
-         "Content-Length: 1024\r\n\r\n" + std::string(1024, 'x');
+         "Content-Length: 1024\r\n\r\n" +
+         std::string(1024, 'x');
 }
 
 }  // namespace
@@ -57,8 +59,10 @@ std::string length_post() {
 int main(int argc, char** argv) {
   if (argc != 3) return 2;
   const std::string_view kind = argv[1];
-  const std::string request = kind == "browser" ? browser_get() : kind == "small" ? small_get()
-                              : kind == "chunked" ? chunked_post() : length_post();
+  const std::string request = kind == "browser"   ? browser_get()
+                              : kind == "small"   ? small_get()
+                              : kind == "chunked" ? chunked_post()
+                                                  : length_post();
   const long count = std::atol(argv[2]);
   RequestParser parser;
   long served = 0;

@@ -44,7 +44,8 @@ Result<void> validate_filter(const RuleFilter& filter) {
 using PendingRepositoryScan = std::future<Result<git::RepositoryScan>>;
 PendingRepositoryScan start_repository_scan(const CheckOptions& options) {
   if (!options.repository_checks) return {};
-  const CheckOptions::RepositoryAt at = options.repository_at.value_or(CheckOptions::RepositoryAt{options.project_dir, ""});
+  const CheckOptions::RepositoryAt at =
+      options.repository_at.value_or(CheckOptions::RepositoryAt{options.project_dir, ""});
   // Two cores are the norm; loading libgit2 and reading the index cost about as much as the settings analysis.
   return std::async(std::launch::async, [at, all_paths = options.all_paths] {
     return git::RepositoryScan::start(at.project_dir, {all_paths, at.revision});
@@ -126,8 +127,8 @@ Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter&
   const rules::RuleContext context{model, beyond.repository ? &*beyond.repository : nullptr,
                                    beyond.django ? &*beyond.django : nullptr};
   std::vector<rules::Undecided> undecided;
-  for (Finding& finding :
-       rules::run_rules(context, [&](std::string_view id) { return filter.enabled(id); }, &undecided))
+  for (Finding& finding : rules::run_rules(
+           context, [&](std::string_view id) { return filter.enabled(id); }, &undecided))
     findings.push_back(std::move(finding));
   rules::SilencedOutcome silenced = rules::apply_silenced_checks(std::move(findings), model, undecided);
   findings = std::move(silenced.kept);

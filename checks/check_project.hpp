@@ -21,8 +21,8 @@ namespace deployctl::checks {
 
 // Rule patterns (--select, --ignore, [check.severity] keys) are rule ids ("DJ018") or id prefixes ("DJ").
 struct RuleFilter {
-  std::vector<std::string> select;  // empty: every rule
-  std::vector<std::string> ignore;  // wins over select
+  std::vector<std::string> select;                         // empty: every rule
+  std::vector<std::string> ignore;                         // wins over select
   std::vector<std::pair<std::string, Severity>> severity;  // overrides; the longest matching pattern wins
 
   bool enabled(std::string_view rule_id) const;
@@ -31,18 +31,18 @@ struct RuleFilter {
 
 struct CheckOptions {
   std::filesystem::path project_dir = ".";
-  std::optional<std::string> settings_module;      // --settings: a dotted module name
-  std::optional<std::string> config_settings;      // the config's `settings` key; --settings wins over it
-  std::string config_name = "deployctl.toml";      // how messages name the config
-  std::vector<std::filesystem::path> env_files;    // read in order
-  std::vector<std::string> env;                    // KEY=VALUE, after the env files
+  std::optional<std::string> settings_module;    // --settings: a dotted module name
+  std::optional<std::string> config_settings;    // the config's `settings` key; --settings wins over it
+  std::string config_name = "deployctl.toml";    // how messages name the config
+  std::vector<std::filesystem::path> env_files;  // read in order
+  std::vector<std::string> env;                  // KEY=VALUE, after the env files
   RuleFilter rules;
   // Repository checks (GIT rules, checks/git/) when the project is inside a git repository. Off here so that
   // library callers analyse settings only; the CLI turns them on unless --no-git.
   bool repository_checks = false;
-  bool all_paths = false;                   // --all-paths: the history scan reads every file, not settings-like ones
-  std::optional<std::string> new_since;     // --new-since REF: only findings whose fingerprint REF did not have
-  bool django_runtime = false;              // --django: merge Django's own system checks (checks/django_runtime/)
+  bool all_paths = false;                // --all-paths: the history scan reads every file, not settings-like ones
+  std::optional<std::string> new_since;  // --new-since REF: only findings whose fingerprint REF did not have
+  bool django_runtime = false;           // --django: merge Django's own system checks (checks/django_runtime/)
   // Where the repository checks look when it is not the project dir as it is now: --new-since analyses a
   // snapshot of REF (no repository), whose repository facts come from the project's repository as of REF.
   struct RepositoryAt {
@@ -54,7 +54,7 @@ struct CheckOptions {
 
 // What the rules see beyond the settings (rules::RuleContext), each part only when it was gathered.
 struct BeyondSettings {
-  std::optional<git::RepositoryFacts> repository;                 // the repository checks, in a repository
+  std::optional<git::RepositoryFacts> repository;                    // the repository checks, in a repository
   std::optional<std::vector<django_runtime::DjangoMessage>> django;  // --django, when Django could be run
 };
 

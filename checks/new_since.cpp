@@ -26,8 +26,7 @@ Result<void> keep_new_since(CheckResult& result, const CheckOptions& options) {
     before_sources = std::move(analysed->model.files);
   } else {
     result.warnings.push_back("--new-since: the settings as they were at " + revision +
-                              " cannot be analysed, so every finding counts as new (" +
-                              analysed.error().message + ")");
+                              " cannot be analysed, so every finding counts as new (" + analysed.error().message + ")");
   }
   bool gitignore_changed = false;
   if (options.repository_checks) {

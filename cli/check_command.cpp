@@ -5,14 +5,14 @@
 #include <optional>
 #include <sstream>
 
-#include "checks/findings/baseline.hpp"
 #include "checks/check_project.hpp"
+#include "checks/findings/baseline.hpp"
 #include "checks/report/report.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "core/config.hpp"
-#include "core/options.hpp"
 #include "core/files.hpp"
+#include "core/options.hpp"
 #include "core/suggest.hpp"
 
 namespace deployctl::cli {
@@ -42,8 +42,9 @@ std::string join_names(const std::vector<std::string>& names) {
 
 Severity parse_level(const ConfigString& item, std::string_view key) {
   if (const auto level = checks::parse_severity(std::string(trim(item.value)))) return *level;
-  reject(item, key, "unknown severity '" + item.value + "', expected error, warning or info." +
-                        did_you_mean(item.value, level_names));
+  reject(item, key,
+         "unknown severity '" + item.value + "', expected error, warning or info." +
+             did_you_mean(item.value, level_names));
 }
 
 std::vector<std::string> rule_patterns(const std::optional<std::vector<ConfigString>>& items, std::string_view key) {
@@ -97,7 +98,8 @@ void plan_switches(const CheckConfig& values, CheckPlan& plan) {
   plan.show_source = switched_on(values.show_source);
   if (plan.statistics && !plan.output && plan.format->name != "text")
     throw Failure("--statistics prints a table on standard output, which would break the " +
-                  std::string(plan.format->name) + " report there: add --output FILE for the report, or use --format text");
+                  std::string(plan.format->name) +
+                  " report there: add --output FILE for the report, or use --format text");
 }
 
 // --no-git, --all-paths, --new-since and --django: what plan() hands to check_project beyond the settings.
@@ -139,7 +141,8 @@ CheckPlan plan(const CheckConfig& given, const std::optional<ProjectConfig>& con
   plan.format = checks::report::find_format(std::string(trim(values.format->value)));
   if (plan.format == nullptr)
     reject(*values.format, "format",
-           "unknown format '" + values.format->value + "'." + did_you_mean(values.format->value, checks::report::format_names()) +
+           "unknown format '" + values.format->value + "'." +
+               did_you_mean(values.format->value, checks::report::format_names()) +
                " Formats: " + join_names(checks::report::format_names()) + ".");
   plan_switches(values, plan);
   plan_git_and_runtime(values, plan);
@@ -151,8 +154,8 @@ int write_baseline_instead(const std::filesystem::path& file, const checks::Chec
                            const Io& io) {
   value_or_throw(checks::write_baseline(file, result.findings, result.model.files));
   if (!plan.quiet)
-    io.out << "Wrote a baseline of " << result.findings.size() << (result.findings.size() == 1 ? " finding" : " findings")
-           << " to " << file.generic_string() << ".\n";
+    io.out << "Wrote a baseline of " << result.findings.size()
+           << (result.findings.size() == 1 ? " finding" : " findings") << " to " << file.generic_string() << ".\n";
   return static_cast<int>(ExitCode::ok);
 }
 
@@ -180,8 +183,9 @@ int report_result(const CheckPlan& plan, checks::CheckResult result, const Io& i
   }
 
   const std::string& project_dir = plan.options.project_dir.string();
-  const checks::report::Report report{result.findings, result.summary, result.model.files, project_dir,
-                                      checks::report::repository_path_of(project_dir), result.silenced};
+  const checks::report::Report report{
+      result.findings, result.summary, result.model.files, project_dir, checks::report::repository_path_of(project_dir),
+      result.silenced};
   checks::report::ReportOptions options;
   options.color = !plan.output && checks::report::use_color(io.out_is_terminal, std::getenv("NO_COLOR"));
   options.show_source = plan.show_source;

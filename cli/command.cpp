@@ -29,7 +29,8 @@ constexpr Command command_table[] = {
      "ok, 1 --check/--diff found differences, 2 deployctl could not render."},
     {"serve", "Serve the project's WSGI app: a native gateway with static files", declare_serve_command,
      "Flags override the [serve] table of deployctl.toml, whose keys are the flags' names.\n"
-     "Signals: TERM graceful stop, INT/QUIT fast stop, HUP reload (new workers first), TTIN/TTOU one worker more/less.\n"
+     "Signals: TERM graceful stop, INT/QUIT fast stop, HUP reload (new workers first), TTIN/TTOU one worker "
+     "more/less.\n"
      "systemd: LISTEN_FDS sockets replace --bind; NOTIFY_SOCKET gets READY=1, RELOADING=1 and STOPPING=1.\n"
      "Exit status: 0 after a clean stop, 2 when deployctl could not serve."},
     {"help", "Show the help of a command", declare_help_command, ""},

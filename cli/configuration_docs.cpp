@@ -41,7 +41,8 @@ std::string rules_of(const OptionDescription& row) {
   std::string out;
   if (!row.choices.empty()) {
     out += " One of ";
-    for (std::size_t i = 0; i < row.choices.size(); ++i) out += (i > 0 ? ", `" : "`") + std::string(row.choices[i]) + "`";
+    for (std::size_t i = 0; i < row.choices.size(); ++i)
+      out += (i > 0 ? ", `" : "`") + std::string(row.choices[i]) + "`";
     out += ".";
   }
   if (row.minimum) out += " At least " + option_detail::toml_number(*row.minimum) + ".";
@@ -68,8 +69,8 @@ std::string configuration_reference() {
     for (const OptionDescription& row : rows) {
       if (row.table != table.table) continue;
       if ((row.uses & use_key) == 0) {
-        command_line_only += "- " + flag_cell(row) + ": " + std::string(row.help) + " (" +
-                             std::string(row.command_line_only) + ")\n";
+        command_line_only +=
+            "- " + flag_cell(row) + ": " + std::string(row.help) + " (" + std::string(row.command_line_only) + ")\n";
         continue;
       }
       if (!header) {

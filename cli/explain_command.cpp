@@ -6,9 +6,9 @@
 #include "checks/rules/registry.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
-#include "core/options.hpp"
 #include "cli/rule_docs.hpp"
 #include "core/error.hpp"
+#include "core/options.hpp"
 #include "core/suggest.hpp"
 
 namespace deployctl::cli {
@@ -22,7 +22,8 @@ struct ExplainFlags {
 // Rule ids are upper case; `explain dj018` is still obviously DJ018.
 std::string upper(std::string_view text) {
   std::string out(text);
-  std::ranges::transform(out, out.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+  std::ranges::transform(out, out.begin(),
+                         [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
   return out;
 }
 

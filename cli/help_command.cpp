@@ -6,8 +6,8 @@
 #include "cli/command.hpp"
 #include "cli/configuration_docs.hpp"
 #include "cli/options.hpp"
-#include "core/options.hpp"
 #include "core/error.hpp"
+#include "core/options.hpp"
 #include "core/suggest.hpp"
 
 namespace deployctl::cli {

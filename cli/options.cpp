@@ -23,7 +23,6 @@ std::string cli_names(const Option<Section>& row) {
   return row.flags.empty() ? "--" + std::string(row.name) : std::string(row.flags);
 }
 
-
 }  // namespace detail
 
 // Declares every row with a flag on `app`. What the command line gives lands in `given`, each value with where.flag
@@ -43,25 +42,38 @@ void declare_rows(CLI::App& app, std::span<const Option<Section>> rows, Section&
             // The last of --x and --no-x wins, as for every other flag (not the sum of both).
             return app
                 .add_flag_function(
-                    names, [&given, member, where](std::int64_t count) { given.*member = ConfigBool{count > 0, where}; },
+                    names,
+                    [&given, member, where](std::int64_t count) {
+                      given.*member = ConfigBool{count > 0, where};
+                    },
                     help)
                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
           } else if constexpr (std::is_same_v<Stored, ConfigString>) {
             return app
                 .add_option_function<std::string>(
-                    names, [&given, member, where](const std::string& value) { given.*member = ConfigString{value, where}; },
+                    names,
+                    [&given, member, where](const std::string& value) {
+                      given.*member = ConfigString{value, where};
+                    },
                     help)
                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
           } else if constexpr (std::is_same_v<Stored, ConfigInteger>) {
             return app
                 .add_option_function<std::int64_t>(
-                    names, [&given, member, where](std::int64_t value) { given.*member = ConfigInteger{value, where}; },
+                    names,
+                    [&given, member, where](std::int64_t value) {
+                      given.*member = ConfigInteger{value, where};
+                    },
                     help)
                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
           } else if constexpr (std::is_same_v<Stored, ConfigNumber>) {
             return app
                 .add_option_function<double>(
-                    names, [&given, member, where](double value) { given.*member = ConfigNumber{value, where}; }, help)
+                    names,
+                    [&given, member, where](double value) {
+                      given.*member = ConfigNumber{value, where};
+                    },
+                    help)
                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
           } else if constexpr (std::is_same_v<Stored, std::vector<ConfigString>>) {
             return app.add_option_function<std::vector<std::string>>(
@@ -124,7 +136,8 @@ void print_rows(std::ostream& out, std::span<const Option<Section>> rows, const 
             out << "{";
             if (value)
               for (std::size_t i = 0; i < value->size(); ++i)
-                out << (i > 0 ? ", " : " ") << (*value)[i].key.value << " = " << option_detail::toml_quoted((*value)[i].value.value);
+                out << (i > 0 ? ", " : " ") << (*value)[i].key.value << " = "
+                    << option_detail::toml_quoted((*value)[i].value.value);
             out << (value && !value->empty() ? " }" : "}");
           }
         },

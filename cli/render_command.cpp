@@ -10,8 +10,8 @@
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "core/config.hpp"
-#include "core/options.hpp"
 #include "core/files.hpp"
+#include "core/options.hpp"
 #include "core/suggest.hpp"
 #include "generators/deploy_overrides.hpp"
 #include "generators/render.hpp"
@@ -38,8 +38,9 @@ struct RenderFlags {
 };
 
 std::string shell_quote(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+") ==
-                           std::string::npos)
+  if (!word.empty() &&
+      word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+") ==
+          std::string::npos)
     return word;
   std::string out = "'";
   for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -51,8 +52,10 @@ void split_positionals(const RenderFlags& flags, std::vector<std::string>& targe
   const auto known = gen::target_names();
   std::vector<std::string> others;
   for (const std::string& word : flags.positionals) {
-    if (std::ranges::find(known, word) != known.end()) target_names.push_back(word);
-    else others.push_back(word);
+    if (std::ranges::find(known, word) != known.end())
+      target_names.push_back(word);
+    else
+      others.push_back(word);
   }
   for (const std::string& word : others) {
     std::error_code ec;
@@ -257,7 +260,7 @@ RenderFlags flags_of(const RenderConfig& given) {
   };
   const auto on = [](const std::optional<ConfigBool>& value) { return value && value->value; };
   return {texts(given.targets), text(given.config), texts(given.sets), text(given.out), text(given.templates),
-          on(given.check), on(given.diff), on(given.list), on(given.eject)};
+          on(given.check),      on(given.diff),     on(given.list),    on(given.eject)};
 }
 
 }  // namespace

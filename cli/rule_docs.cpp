@@ -166,9 +166,8 @@ void write_rule_list_markdown(std::ostream& out, std::span<const Rule> rules) {
       << "|----|------|----------|--------------|---------|\n";
   for (const Rule& rule : rules) {
     const RuleInfo& info = rule.info;
-    out << "| [" << info.id << "](#" << anchor(info) << ") | " << info.name << " | "
-        << checks::to_string(info.severity) << " | "
-        << (info.django_check.empty() ? std::string("") : "`" + std::string(info.django_check) + "`") << " | "
+    out << "| [" << info.id << "](#" << anchor(info) << ") | " << info.name << " | " << checks::to_string(info.severity)
+        << " | " << (info.django_check.empty() ? std::string("") : "`" + std::string(info.django_check) + "`") << " | "
         << table_cell(info.summary) << " |\n";
   }
   for (const Rule& rule : rules) {
@@ -176,12 +175,16 @@ void write_rule_list_markdown(std::ostream& out, std::span<const Rule> rules) {
     out << "\n## " << info.id << " " << info.name << "\n\n"
         << "Severity: " << checks::to_string(info.severity);
     if (!info.django_check.empty()) out << " · Django check: `" << info.django_check << "`";
-    out << "\n\n" << with_final_newline(info.summary) << "\n"
-        << "### Why it matters\n\n" << with_final_newline(info.rationale) << "\n"
-        << "### How to fix\n\n" << with_final_newline(info.fix) << "\n"
-        << "### Fires\n\n```" << info.example_language << "\n" << with_final_newline(info.example_fires) << "```\n\n"
-        << "### Does not fire\n\n```" << info.example_language << "\n" << with_final_newline(info.example_passes)
-        << "```\n";
+    out << "\n\n"
+        << with_final_newline(info.summary) << "\n"
+        << "### Why it matters\n\n"
+        << with_final_newline(info.rationale) << "\n"
+        << "### How to fix\n\n"
+        << with_final_newline(info.fix) << "\n"
+        << "### Fires\n\n```" << info.example_language << "\n"
+        << with_final_newline(info.example_fires) << "```\n\n"
+        << "### Does not fire\n\n```" << info.example_language << "\n"
+        << with_final_newline(info.example_passes) << "```\n";
     if (!info.notes.empty()) out << "\n### Notes\n\n" << with_final_newline(info.notes);
   }
 }
@@ -189,11 +192,16 @@ void write_rule_list_markdown(std::ostream& out, std::span<const Rule> rules) {
 void write_rule_explanation(std::ostream& out, const RuleInfo& info) {
   out << info.id << " " << info.name << " (" << checks::to_string(info.severity) << ")\n";
   if (!info.django_check.empty()) out << "Django check: " << info.django_check << "\n";
-  out << "\n" << wrap(info.summary, "") << "\n"
-      << "Why it matters:\n" << wrap(info.rationale, "  ") << "\n"
-      << "How to fix:\n" << wrap(info.fix, "  ") << "\n"
-      << "Fires:\n" << indent_block(info.example_fires, "    ") << "\n"
-      << "Does not fire:\n" << indent_block(info.example_passes, "    ");
+  out << "\n"
+      << wrap(info.summary, "") << "\n"
+      << "Why it matters:\n"
+      << wrap(info.rationale, "  ") << "\n"
+      << "How to fix:\n"
+      << wrap(info.fix, "  ") << "\n"
+      << "Fires:\n"
+      << indent_block(info.example_fires, "    ") << "\n"
+      << "Does not fire:\n"
+      << indent_block(info.example_passes, "    ");
   if (!info.notes.empty()) out << "\nNotes:\n" << wrap(info.notes, "  ");
 }
 

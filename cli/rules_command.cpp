@@ -4,9 +4,9 @@
 #include "checks/rules/registry.hpp"
 #include "cli/command.hpp"
 #include "cli/options.hpp"
-#include "core/options.hpp"
 #include "cli/rule_docs.hpp"
 #include "core/error.hpp"
+#include "core/options.hpp"
 #include "core/suggest.hpp"
 
 namespace deployctl::cli {

@@ -162,10 +162,9 @@ int run_serve(const ServeConfig& given, const Io& io) {
     o.app = *spec;
   }
 
-  const std::optional<std::string> settings_module =
-      find_settings_module(o.chdir, config && config->check.settings
-                                        ? std::optional<std::string>(config->check.settings->value)
-                                        : std::nullopt);
+  const std::optional<std::string> settings_module = find_settings_module(
+      o.chdir,
+      config && config->check.settings ? std::optional<std::string>(config->check.settings->value) : std::nullopt);
   if (std::getenv("DJANGO_SETTINGS_MODULE") == nullptr) o.django_settings_module = settings_module;
 
   const bool no_static = switched_on(planned.values.no_static);

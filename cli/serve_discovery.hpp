@@ -11,7 +11,7 @@
 namespace deployctl::cli {
 
 struct WsgiModule {
-  std::string module;               // "mysite.wsgi"
+  std::string module;                 // "mysite.wsgi"
   std::filesystem::path python_path;  // the directory it is importable from (the project dir, or its src/)
 };
 

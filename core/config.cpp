@@ -72,26 +72,16 @@ struct Context {
 
 std::string_view type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::none:
-      return "nothing";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
+    case toml::node_type::none: return "nothing";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
   }
   return "an unknown value";
 }
@@ -219,9 +209,8 @@ void read_section(const toml::table& table, std::string_view name, std::span<con
   for (const auto& row : rows)
     if (is_key(row)) key_names.emplace_back(row.name);
   for (const auto& [toml_key, node] : table) {
-    const auto key = std::ranges::find_if(rows, [&](const Option<Section>& row) {
-      return is_key(row) && row.name == toml_key.str();
-    });
+    const auto key = std::ranges::find_if(
+        rows, [&](const Option<Section>& row) { return is_key(row) && row.name == toml_key.str(); });
     if (key == rows.end()) {
       const auto suggestion = did_you_mean(toml_key.str(), key_names);
       context.problems->add(context.at(toml_key.source()),

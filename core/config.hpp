@@ -122,41 +122,41 @@ struct ServeConfig {
 // [deploy]: what `deployctl render` knows about the host (app name, domains, user, paths, ...). Every key can
 // also be given as `deployctl render --set deploy.KEY=VALUE`.
 struct DeployConfig {
-  std::optional<ConfigString> app;                            // the app's name: units, sockets, log files
-  std::optional<std::vector<ConfigString>> domains;           // server names; the first is canonical
-  std::optional<ConfigString> user;                           // the app's system user (never root)
+  std::optional<ConfigString> app;                   // the app's name: units, sockets, log files
+  std::optional<std::vector<ConfigString>> domains;  // server names; the first is canonical
+  std::optional<ConfigString> user;                  // the app's system user (never root)
   std::optional<ConfigString> group;
-  std::optional<ConfigString> app_dir;                        // where the project is deployed (BASE_DIR)
-  std::optional<ConfigString> venv;                           // the virtualenv of the app
-  std::optional<ConfigString> env_file;                       // the EnvironmentFile of the units
-  std::optional<ConfigString> server;                         // serve | gunicorn | uvicorn | daphne
-  std::optional<ConfigString> app_module;                     // module:callable of the WSGI/ASGI app
-  std::optional<ConfigString> bind;                           // unix:/run/x.sock or host:port
-  std::optional<std::vector<ConfigString>> upstream_hosts;    // several app hosts (host:port) behind nginx
+  std::optional<ConfigString> app_dir;                      // where the project is deployed (BASE_DIR)
+  std::optional<ConfigString> venv;                         // the virtualenv of the app
+  std::optional<ConfigString> env_file;                     // the EnvironmentFile of the units
+  std::optional<ConfigString> server;                       // serve | gunicorn | uvicorn | daphne
+  std::optional<ConfigString> app_module;                   // module:callable of the WSGI/ASGI app
+  std::optional<ConfigString> bind;                         // unix:/run/x.sock or host:port
+  std::optional<std::vector<ConfigString>> upstream_hosts;  // several app hosts (host:port) behind nginx
   std::optional<ConfigInteger> workers;
-  std::optional<ConfigInteger> timeout;                       // the app server's request timeout, seconds
+  std::optional<ConfigInteger> timeout;  // the app server's request timeout, seconds
   std::optional<ConfigInteger> graceful_timeout;
-  std::optional<ConfigString> tls;                            // letsencrypt | custom | none
+  std::optional<ConfigString> tls;  // letsencrypt | custom | none
   std::optional<ConfigString> certificate;
   std::optional<ConfigString> certificate_key;
   std::optional<ConfigString> dhparam;
-  std::optional<ConfigString> max_body_size;                  // nginx client_max_body_size, e.g. "10m"
-  std::optional<ConfigString> static_root;                    // override STATIC_ROOT as the server sees it
+  std::optional<ConfigString> max_body_size;  // nginx client_max_body_size, e.g. "10m"
+  std::optional<ConfigString> static_root;    // override STATIC_ROOT as the server sees it
   std::optional<ConfigString> static_url;
   std::optional<ConfigString> media_root;
   std::optional<ConfigString> media_url;
-  std::optional<ConfigString> hsts;                           // django | nginx | off: who sends HSTS
-  std::optional<ConfigString> acme_root;                      // webroot of the ACME challenge
-  std::optional<ConfigString> log_dir;                        // nginx's per-site logs
-  std::optional<ConfigString> listen_address;                 // nginx listens on this address only
+  std::optional<ConfigString> hsts;            // django | nginx | off: who sends HSTS
+  std::optional<ConfigString> acme_root;       // webroot of the ACME challenge
+  std::optional<ConfigString> log_dir;         // nginx's per-site logs
+  std::optional<ConfigString> listen_address;  // nginx listens on this address only
   std::optional<ConfigInteger> http_port;
   std::optional<ConfigInteger> https_port;
-  std::optional<ConfigBool> ipv6;                             // nginx also listens on [::]
-  std::optional<ConfigString> db_engine;                      // postgresql | sqlite, when DATABASES is not static
+  std::optional<ConfigBool> ipv6;         // nginx also listens on [::]
+  std::optional<ConfigString> db_engine;  // postgresql | sqlite, when DATABASES is not static
   std::optional<ConfigString> db_name;
   std::optional<ConfigString> backup_dir;
   std::optional<ConfigInteger> backup_keep_days;
-  std::optional<ConfigString> deployctl;                      // the deployctl binary the units run
+  std::optional<ConfigString> deployctl;  // the deployctl binary the units run
 };
 
 // [render]: `deployctl render`.

@@ -18,9 +18,9 @@ Result<std::string> read_text_file(const std::filesystem::path& path, std::size_
 // Writes to a temporary file beside `path`, then renames it over `path`: readers never see a partial file.
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
                                    std::filesystem::perms mode = std::filesystem::perms::owner_read |
-                                                                  std::filesystem::perms::owner_write |
-                                                                  std::filesystem::perms::group_read |
-                                                                  std::filesystem::perms::others_read);
+                                                                 std::filesystem::perms::owner_write |
+                                                                 std::filesystem::perms::group_read |
+                                                                 std::filesystem::perms::others_read);
 
 // `path` relative to `base` when it lies under it, else `path` as given; always with '/' separators.
 std::string display_path(const std::filesystem::path& path, const std::filesystem::path& base);

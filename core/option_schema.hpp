@@ -58,8 +58,8 @@ struct Option {
 struct OptionDescription {
   std::string_view table;  // "check", "serve", ... (the deployctl.toml table, or the command's name)
   std::string_view name;
-  std::string flag;        // "--workers", "-w, --workers", "APP", "--set deploy.app"; "" when none
-  std::string_view type;   // "string", "list of strings", "table of strings", "integer", "number", "boolean"
+  std::string flag;       // "--workers", "-w, --workers", "APP", "--set deploy.app"; "" when none
+  std::string_view type;  // "string", "list of strings", "table of strings", "integer", "number", "boolean"
   std::string_view fallback;
   std::string_view help;
   std::span<const std::string_view> choices;

@@ -79,7 +79,8 @@ Result<void> check_bounds(std::span<const Option<Section>> rows, const Section& 
     if (!value) continue;
     const std::string flag = option_flag(row, command);
     if (row.minimum && *value < *row.minimum)
-      return fail(std::string(command) + ": " + flag + ": must be at least " + option_detail::toml_number(*row.minimum));
+      return fail(std::string(command) + ": " + flag + ": must be at least " +
+                  option_detail::toml_number(*row.minimum));
     if (row.maximum && *value > *row.maximum)
       return fail(std::string(command) + ": " + flag + ": must be at most " + option_detail::toml_number(*row.maximum));
   }

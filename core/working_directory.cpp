@@ -18,8 +18,8 @@ std::filesystem::path without_trailing_slash(std::filesystem::path path) {
 }
 
 bool same_directory(const std::filesystem::path& a, const std::filesystem::path& b) {
-  struct stat first{};
-  struct stat second{};
+  struct stat first {};
+  struct stat second {};
   return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 && first.st_dev == second.st_dev &&
          first.st_ino == second.st_ino;
 }

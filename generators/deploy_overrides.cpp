@@ -104,8 +104,10 @@ Result<void> apply_override(ProjectConfig& config, std::string_view assignment) 
     if (position_end != std::string::npos) message = message.substr(position_end + 2);
     return fail(shown + ": " + message);
   }
-  if (table == "deploy") config.deploy = merge_options(deploy_options(), std::move(config.deploy), parsed->deploy);
-  else config.render = merge_options(render_options(), std::move(config.render), parsed->render);
+  if (table == "deploy")
+    config.deploy = merge_options(deploy_options(), std::move(config.deploy), parsed->deploy);
+  else
+    config.render = merge_options(render_options(), std::move(config.render), parsed->render);
   return {};
 }
 

@@ -65,12 +65,15 @@ void resolve_locations(const RenderInputs& inputs, DeployValues& v) {
                             const std::optional<ConfigString>& root_key, const Fact<std::string>& root_fact,
                             std::string_view url_name, std::string_view root_name) -> std::optional<Location> {
     std::string url;
-    if (url_key) url = url_key->value;
-    else if (url_fact.known()) url = url_fact.value;
+    if (url_key)
+      url = url_key->value;
+    else if (url_fact.known())
+      url = url_fact.value;
     else if (url_fact.unknown()) {
       v.unknown.emplace_back(std::string(url_name), url_fact.why_unknown);
       return std::nullopt;
-    } else return std::nullopt;  // not configured: Django serves no such files
+    } else
+      return std::nullopt;                           // not configured: Django serves no such files
     if (!url.starts_with('/')) return std::nullopt;  // a full URL: another host (a CDN) serves them
     Location out{with_slash(url), {}, {}};
     if (root_key) {
@@ -97,21 +100,24 @@ void resolve_headers(const RenderInputs& inputs, DeployValues& v) {
   const bool security = !f.security_middleware.known() || f.security_middleware.value;
   const bool xframe = !f.xframe_middleware.known() || f.xframe_middleware.value;
   const bool nosniff = security && !(f.content_type_nosniff.known() && !f.content_type_nosniff.value);
-  const bool referrer = security && !(f.referrer_policy.state == Fact<std::string>::State::unset &&
-                                      !f.referrer_policy.where.empty());
+  const bool referrer =
+      security && !(f.referrer_policy.state == Fact<std::string>::State::unset && !f.referrer_policy.where.empty());
   const std::vector<Header> all = {
       {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}, {"X-Frame-Options", "DENY"}};
   const bool by_django[] = {nosniff, referrer, xframe};
   for (std::size_t i = 0; i < all.size(); ++i) {
-    if (by_django[i]) v.django_headers.push_back(all[i].name);
-    else v.nginx_headers.push_back(all[i]);
+    if (by_django[i])
+      v.django_headers.push_back(all[i].name);
+    else
+      v.nginx_headers.push_back(all[i]);
     v.static_headers.push_back(all[i]);
   }
 
   if (inputs.deploy.hsts) {
     v.hsts_owner = inputs.deploy.hsts->value;
   } else if (f.hsts_seconds.unknown()) {
-    v.unknown.emplace_back("hsts", f.hsts_seconds.why_unknown + ", so who sends HSTS (django, nginx or off) is not known");
+    v.unknown.emplace_back("hsts",
+                           f.hsts_seconds.why_unknown + ", so who sends HSTS (django, nginx or off) is not known");
   } else if (f.hsts_seconds.known() && f.hsts_seconds.value > 0 && security) {
     v.hsts_owner = "django";
   } else {
@@ -139,10 +145,13 @@ void resolve_database(const RenderInputs& inputs, DeployValues& v) {
   const auto& d = inputs.deploy;
   const auto& f = inputs.facts;
   v.db_url_variable = f.database_url_variable;
-  if (d.db_engine) v.db_engine = d.db_engine->value;
-  else if (f.database.known()) v.db_engine = f.database.value.engine;
-  else v.unknown.emplace_back("db-engine", f.database.unknown() ? f.database.why_unknown
-                                                                   : "DATABASES is not set in the settings");
+  if (d.db_engine)
+    v.db_engine = d.db_engine->value;
+  else if (f.database.known())
+    v.db_engine = f.database.value.engine;
+  else
+    v.unknown.emplace_back("db-engine",
+                           f.database.unknown() ? f.database.why_unknown : "DATABASES is not set in the settings");
   if (d.db_name) {
     v.db_name = d.db_engine && d.db_engine->value == "sqlite" ? d.db_name->value : d.db_name->value;
   } else if (f.database.known() && !f.database.value.name.empty()) {
@@ -150,8 +159,8 @@ void resolve_database(const RenderInputs& inputs, DeployValues& v) {
   } else if (v.db_engine == "postgresql" && !v.db_url_variable.empty()) {
     v.db_name.clear();  // pg_dump reads the URL from the environment file
   } else {
-    v.unknown.emplace_back("db-name", f.database.unknown() ? f.database.why_unknown
-                                                              : "the database NAME is not set in the settings");
+    v.unknown.emplace_back(
+        "db-name", f.database.unknown() ? f.database.why_unknown : "the database NAME is not set in the settings");
   }
   if (!v.db_name.empty() && v.db_engine == "sqlite") v.db_url_variable.clear();
 }
@@ -182,8 +191,8 @@ void resolve_app_module(const RenderInputs& inputs, DeployValues& v) {
     v.app_module = f.project_package + "." + module + ":application";
     return;
   }
-  v.unknown.emplace_back("app-module", setting + " is not set and there is no " + f.project_package + "/" + module +
-                                           ".py");
+  v.unknown.emplace_back("app-module",
+                         setting + " is not set and there is no " + f.project_package + "/" + module + ".py");
 }
 
 }  // namespace
@@ -215,7 +224,7 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
     v.domains = f.allowed_hosts.value;
   } else {
     v.unknown.emplace_back("domains", f.allowed_hosts.unknown() ? f.allowed_hosts.why_unknown
-                                                                 : "ALLOWED_HOSTS is not set in the settings");
+                                                                : "ALLOWED_HOSTS is not set in the settings");
   }
 
   v.user = text_or(d.user, v.app);
@@ -249,7 +258,8 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
   } else if (v.tls == "custom") {
     v.certificate = text_or(d.certificate, "");
     v.certificate_key = text_or(d.certificate_key, "");
-    if (v.certificate.empty()) v.unknown.emplace_back("certificate", "tls is custom, so the certificate path is needed");
+    if (v.certificate.empty())
+      v.unknown.emplace_back("certificate", "tls is custom, so the certificate path is needed");
     if (v.certificate_key.empty())
       v.unknown.emplace_back("certificate-key", "tls is custom, so the private key path is needed");
   }

@@ -24,8 +24,8 @@ struct Header {
 };
 
 struct DeployValues {
-  std::string app;          // as written: names units, files and logs
-  std::string app_id;       // app with only [A-Za-z0-9_]: nginx upstream names
+  std::string app;     // as written: names units, files and logs
+  std::string app_id;  // app with only [A-Za-z0-9_]: nginx upstream names
   std::vector<std::string> domains;
   std::string user, group, app_dir, venv, env_file, server, app_module, bind, deployctl;
   std::string settings_module, project_package;
@@ -38,18 +38,18 @@ struct DeployValues {
   std::int64_t http_port = 80, https_port = 443;
   bool ipv6 = true;
   std::optional<Location> static_files, media_files;
-  std::string hsts_owner;                    // "django", "nginx" or "off"
-  std::vector<Header> nginx_headers;         // on proxied responses: only what Django does not send
-  std::vector<Header> static_headers;        // on files nginx serves itself
-  std::vector<std::string> django_headers;   // what Django's middleware sends, for the comment
+  std::string hsts_owner;                   // "django", "nginx" or "off"
+  std::vector<Header> nginx_headers;        // on proxied responses: only what Django does not send
+  std::vector<Header> static_headers;       // on files nginx serves itself
+  std::vector<std::string> django_headers;  // what Django's middleware sends, for the comment
   std::optional<std::pair<std::string, std::string>> proxy_ssl_header;  // nginx header name, value expression
   std::string proxy_ssl_where;
-  std::vector<std::string> log_files;        // absolute, on the server
+  std::vector<std::string> log_files;  // absolute, on the server
   std::string log_files_where;
-  std::vector<std::string> unknown_logs;     // why some LOGGING paths are not known
+  std::vector<std::string> unknown_logs;  // why some LOGGING paths are not known
   std::string db_engine, db_name, db_url_variable, backup_dir;
   std::int64_t backup_keep_days = 14;
-  std::vector<std::string> read_write_paths; // what the app may write under ProtectSystem=strict
+  std::vector<std::string> read_write_paths;  // what the app may write under ProtectSystem=strict
 
   // Why a value is unknown, by [deploy] key; reported only by the targets that need it.
   std::vector<std::pair<std::string, std::string>> unknown;

@@ -17,11 +17,11 @@ namespace deployctl::generators {
 
 // Everything a target is rendered from.
 struct RenderInputs {
-  DeployConfig deploy;                                // [deploy] with --set applied
-  SettingsFacts facts;                                // from the settings analysis
-  std::optional<std::filesystem::path> templates_dir; // override templates (--templates or [render] templates)
-  std::string regenerate_args;                        // "share/examples/mysite --config x.toml": for file headers
-  std::string config_name = "deployctl.toml";         // how messages name the config
+  DeployConfig deploy;                                 // [deploy] with --set applied
+  SettingsFacts facts;                                 // from the settings analysis
+  std::optional<std::filesystem::path> templates_dir;  // override templates (--templates or [render] templates)
+  std::string regenerate_args;                         // "share/examples/mysite --config x.toml": for file headers
+  std::string config_name = "deployctl.toml";          // how messages name the config
 };
 
 // One file a target writes.

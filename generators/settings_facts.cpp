@@ -34,8 +34,9 @@ const EnvRead* env_source(const Value& value) {
 
 bool fully_known(const Value& value) {
   if (!value.is_known()) return false;
-  return std::ranges::all_of(value.items, fully_known) &&
-         std::ranges::all_of(value.entries, [](const auto& entry) { return fully_known(entry.first) && fully_known(entry.second); });
+  return std::ranges::all_of(value.items, fully_known) && std::ranges::all_of(value.entries, [](const auto& entry) {
+           return fully_known(entry.first) && fully_known(entry.second);
+         });
 }
 
 // Unset, or unknown with the reason, or known: the value is handed to `convert`, which may still refuse it.
@@ -53,8 +54,8 @@ Fact<T> fact(const SettingsModel& model, std::string_view name, Convert convert)
   out.where = where_of(value->origin);
   if (const auto* read = env_source(*value)) {
     out.state = Fact<T>::State::unknown;
-    out.why_unknown = std::string(name) + " is read from the environment variable " + read->variable + " at " +
-                      where_of(read->where);
+    out.why_unknown =
+        std::string(name) + " is read from the environment variable " + read->variable + " at " + where_of(read->where);
     return out;
   }
   if (!fully_known(*value)) {
@@ -136,8 +137,8 @@ Fact<std::vector<std::string>> log_files(const SettingsModel& model) {
   for (const auto& [name, handler] : handlers->entries) {
     const Value* filename = handler.get("filename");
     if (filename == nullptr) continue;
-    if (const auto* read = env_source(*filename); read || !filename->is_known() ||
-                                                  (filename->kind != Kind::string && filename->kind != Kind::path)) {
+    if (const auto* read = env_source(*filename);
+        read || !filename->is_known() || (filename->kind != Kind::string && filename->kind != Kind::path)) {
       out.state = Fact<std::vector<std::string>>::State::unknown;
       out.why_unknown = "the filename of LOGGING handler " + name.describe() + " is not known statically" +
                         (read ? " (read from " + read->variable + ")" : "") + " at " + where_of(filename->origin);
@@ -161,19 +162,19 @@ Fact<DatabaseFact> database(const SettingsModel& model, std::string& url_variabl
     if (const Value* default_db = databases->get("default"); default_db && default_db->env)
       url_variable = default_db->env->variable;
   }
-  return fact<DatabaseFact>(model, "DATABASES", [](const Value& value, std::string& problem)
-                                                    -> std::optional<DatabaseFact> {
-    const Value* default_db = value.get("default");
-    const Value* engine = default_db ? default_db->get("ENGINE") : nullptr;
-    if (engine == nullptr || engine->kind != Kind::string) {
-      problem = "has no 'default' database with a known ENGINE";
-      return std::nullopt;
-    }
-    DatabaseFact db{engine_kind(engine->text), {}};
-    if (const Value* name = default_db->get("NAME"))
-      if (auto text = as_text(*name, problem)) db.name = *text;
-    return db;
-  });
+  return fact<DatabaseFact>(model, "DATABASES",
+                            [](const Value& value, std::string& problem) -> std::optional<DatabaseFact> {
+                              const Value* default_db = value.get("default");
+                              const Value* engine = default_db ? default_db->get("ENGINE") : nullptr;
+                              if (engine == nullptr || engine->kind != Kind::string) {
+                                problem = "has no 'default' database with a known ENGINE";
+                                return std::nullopt;
+                              }
+                              DatabaseFact db{engine_kind(engine->text), {}};
+                              if (const Value* name = default_db->get("NAME"))
+                                if (auto text = as_text(*name, problem)) db.name = *text;
+                              return db;
+                            });
 }
 
 std::vector<EnvVariable> env_variables(const checks::CheckResult& check) {
@@ -211,28 +212,28 @@ SettingsFacts extract_settings_facts(const checks::CheckResult& check) {
   facts.project_dir = std::filesystem::weakly_canonical(std::filesystem::absolute(model.project_dir, ec), ec);
   facts.settings_module = model.settings_module;
   facts.project_package = model.settings_module.substr(0, model.settings_module.find('.'));
-  facts.allowed_hosts = fact<std::vector<std::string>>(model, "ALLOWED_HOSTS", [](const Value& value, std::string& problem)
-                                                                                  -> std::optional<std::vector<std::string>> {
-    auto hosts = as_strings(value, problem);
-    if (!hosts) return std::nullopt;
-    if (std::ranges::find(*hosts, "*") != hosts->end()) {
-      problem = "allows every host ('*'), which names no server";
-      return std::nullopt;
-    }
-    std::erase(*hosts, "");
-    if (hosts->empty()) {
-      problem = "is empty";
-      return std::nullopt;
-    }
-    return hosts;
-  });
+  facts.allowed_hosts = fact<std::vector<std::string>>(
+      model, "ALLOWED_HOSTS", [](const Value& value, std::string& problem) -> std::optional<std::vector<std::string>> {
+        auto hosts = as_strings(value, problem);
+        if (!hosts) return std::nullopt;
+        if (std::ranges::find(*hosts, "*") != hosts->end()) {
+          problem = "allows every host ('*'), which names no server";
+          return std::nullopt;
+        }
+        std::erase(*hosts, "");
+        if (hosts->empty()) {
+          problem = "is empty";
+          return std::nullopt;
+        }
+        return hosts;
+      });
   facts.static_url = text_fact(model, "STATIC_URL");
   facts.static_root = text_fact(model, "STATIC_ROOT");
   facts.media_url = text_fact(model, "MEDIA_URL");
   facts.media_root = text_fact(model, "MEDIA_ROOT");
   facts.proxy_ssl_header = fact<std::pair<std::string, std::string>>(
-      model, "SECURE_PROXY_SSL_HEADER", [](const Value& value, std::string& problem)
-                                            -> std::optional<std::pair<std::string, std::string>> {
+      model, "SECURE_PROXY_SSL_HEADER",
+      [](const Value& value, std::string& problem) -> std::optional<std::pair<std::string, std::string>> {
         if (!value.is_sequence() || value.items.size() != 2 || !value.items[0].is_string() ||
             !value.items[1].is_string()) {
           problem = "is not a (header, value) pair of strings";
@@ -241,17 +242,16 @@ SettingsFacts extract_settings_facts(const checks::CheckResult& check) {
         return std::pair(value.items[0].text, value.items[1].text);
       });
   none_means_unset(facts.proxy_ssl_header, model, "SECURE_PROXY_SSL_HEADER");
-  facts.hsts_seconds = fact<std::int64_t>(model, "SECURE_HSTS_SECONDS", [](const Value& value, std::string& problem)
-                                                                          -> std::optional<std::int64_t> {
-    if (value.kind == Kind::integer) return value.integer;
-    problem = "is not an integer";
-    return std::nullopt;
-  });
+  facts.hsts_seconds = fact<std::int64_t>(model, "SECURE_HSTS_SECONDS",
+                                          [](const Value& value, std::string& problem) -> std::optional<std::int64_t> {
+                                            if (value.kind == Kind::integer) return value.integer;
+                                            problem = "is not an integer";
+                                            return std::nullopt;
+                                          });
   facts.security_middleware = middleware_fact(model, "django.middleware.security.SecurityMiddleware");
   facts.xframe_middleware = middleware_fact(model, "django.middleware.clickjacking.XFrameOptionsMiddleware");
-  facts.content_type_nosniff = fact<bool>(model, "SECURE_CONTENT_TYPE_NOSNIFF", [](const Value& value, std::string&) {
-    return value.truthy();
-  });
+  facts.content_type_nosniff =
+      fact<bool>(model, "SECURE_CONTENT_TYPE_NOSNIFF", [](const Value& value, std::string&) { return value.truthy(); });
   facts.referrer_policy = text_fact(model, "SECURE_REFERRER_POLICY");
   facts.x_frame_options = text_fact(model, "X_FRAME_OPTIONS");
   facts.log_files = log_files(model);

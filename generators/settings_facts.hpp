@@ -17,8 +17,8 @@ struct Fact {
   enum class State { unset, known, unknown };
   State state = State::unset;  // unset: the settings never assign it (Django's default applies)
   T value{};
-  std::string where;           // "mysite/settings/base.py:75", where it was assigned
-  std::string why_unknown;     // for messages, e.g. "read from DJANGO_ALLOWED_HOSTS"
+  std::string where;        // "mysite/settings/base.py:75", where it was assigned
+  std::string why_unknown;  // for messages, e.g. "read from DJANGO_ALLOWED_HOSTS"
 
   bool known() const { return state == State::known; }
   bool unknown() const { return state == State::unknown; }
@@ -27,15 +27,15 @@ struct Fact {
 // One environment variable the settings read.
 struct EnvVariable {
   std::string name;
-  std::string where;           // "mysite/settings/production.py:12"
-  bool required = false;       // read without a default
-  bool unsafe_default = false; // the default is what a `deployctl check` finding is about
+  std::string where;            // "mysite/settings/production.py:12"
+  bool required = false;        // read without a default
+  bool unsafe_default = false;  // the default is what a `deployctl check` finding is about
   std::optional<std::string> cast;
 };
 
 struct DatabaseFact {
-  std::string engine;        // "postgresql", "sqlite", "mysql" or Django's ENGINE as written
-  std::string name;          // NAME (a path for sqlite)
+  std::string engine;  // "postgresql", "sqlite", "mysql" or Django's ENGINE as written
+  std::string name;    // NAME (a path for sqlite)
 };
 
 struct SettingsFacts {
@@ -53,8 +53,8 @@ struct SettingsFacts {
   Fact<DatabaseFact> database;
   std::string database_url_variable;  // the env variable DATABASES reads (DATABASE_URL), when it does
   Fact<std::string> wsgi_application, asgi_application;  // "mysite.wsgi.application"
-  bool celery = false;                 // CELERY_* settings or a celery.py in the project package
-  std::vector<EnvVariable> env;        // in first-read order, one entry per variable
+  bool celery = false;                                   // CELERY_* settings or a celery.py in the project package
+  std::vector<EnvVariable> env;                          // in first-read order, one entry per variable
 };
 
 // Extracts the facts from a finished check (the model and its findings, for unsafe defaults).

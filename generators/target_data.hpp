@@ -10,8 +10,8 @@ namespace deployctl::generators {
 
 struct TargetData {
   Data data{Data::type::object};
-  std::vector<std::string> missing;      // one message per required value that is not known
-  std::vector<std::string> skip_files;   // template names whose file does not apply this time
+  std::vector<std::string> missing;     // one message per required value that is not known
+  std::vector<std::string> skip_files;  // template names whose file does not apply this time
 };
 
 }  // namespace deployctl::generators

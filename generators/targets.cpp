@@ -11,7 +11,8 @@ namespace deployctl::generators {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr auto mode_0644 = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+constexpr auto mode_0644 =
+    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
 constexpr auto mode_0600 = fs::perms::owner_read | fs::perms::owner_write;
 constexpr auto mode_0755 = mode_0644 | fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec;
 
@@ -106,8 +107,9 @@ Result<void> generate_nginx(const RenderInputs& inputs, TargetData& out) {
   d.set("static_headers", header_list(v.static_headers));
   std::vector<std::string> nginx_names;
   for (const auto& header : v.nginx_headers) nginx_names.push_back(header.name);
-  d.set("header_owner_note", "Django's middleware sends " + (v.django_headers.empty() ? "none" : join(v.django_headers, ", ")) +
-                                 "; nginx sends " + (nginx_names.empty() ? "none" : join(nginx_names, ", ")) +
+  d.set("header_owner_note", "Django's middleware sends " +
+                                 (v.django_headers.empty() ? "none" : join(v.django_headers, ", ")) + "; nginx sends " +
+                                 (nginx_names.empty() ? "none" : join(nginx_names, ", ")) +
                                  " (and all of them on the files it serves itself).");
   if (v.static_files) d.set("static", location_data(*v.static_files, "static"));
   if (v.media_files) d.set("media", location_data(*v.media_files, "media"));
@@ -133,7 +135,8 @@ std::string exec_start(const DeployValues& v) {
   const std::string workers = v.workers ? " --workers " + std::to_string(*v.workers) : "";
   if (v.server == "gunicorn") return v.venv + "/bin/gunicorn --config /etc/" + v.app + "/gunicorn.conf.py";
   if (v.server == "uvicorn")
-    return v.venv + "/bin/uvicorn --fd 3" + workers + " --proxy-headers --forwarded-allow-ips 127.0.0.1 " + v.app_module;
+    return v.venv + "/bin/uvicorn --fd 3" + workers + " --proxy-headers --forwarded-allow-ips 127.0.0.1 " +
+           v.app_module;
   if (v.server == "daphne") return v.venv + "/bin/daphne --fd 3 --proxy-headers " + v.app_module;
   return v.deployctl + " serve --bind " + v.bind + workers + " --timeout " + std::to_string(v.timeout) +
          " --graceful-timeout " + std::to_string(v.graceful_timeout) + " --chdir " + v.app_dir + " " + v.app_module;
@@ -175,7 +178,9 @@ Result<void> generate_gunicorn(const RenderInputs& inputs, TargetData& out) {
   return {};
 }
 
-bool uses_gunicorn(const RenderInputs& inputs) { return inputs.deploy.server && inputs.deploy.server->value == "gunicorn"; }
+bool uses_gunicorn(const RenderInputs& inputs) {
+  return inputs.deploy.server && inputs.deploy.server->value == "gunicorn";
+}
 
 // ---- celery --------------------------------------------------------------------------------------
 

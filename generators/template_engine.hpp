@@ -16,7 +16,7 @@ namespace deployctl::generators {
 using Data = kainjow::mustache::data;
 
 struct TemplateSource {
-  std::string name;   // "nginx.conf.mustache"
+  std::string name;  // "nginx.conf.mustache"
   std::string text;
   std::string shown;  // for messages: the override's path, or "built-in template NAME"
 };

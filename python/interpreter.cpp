@@ -17,8 +17,8 @@ bool main_phase_done = false;
 bool serving_started = false;
 
 std::unexpected<Error> start_failure(const PyStatus& status, std::string_view what = "start") {
-  return fail("cannot " + std::string(what) + " the embedded Python interpreter: " +
-              (status.err_msg != nullptr ? status.err_msg : "unknown reason"));
+  return fail("cannot " + std::string(what) +
+              " the embedded Python interpreter: " + (status.err_msg != nullptr ? status.err_msg : "unknown reason"));
 }
 
 // Sanitizer and fuzz builds (cmake/Sanitizers.cmake) give the interpreter malloc, so that LeakSanitizer scans what

@@ -63,7 +63,8 @@ std::vector<std::string> hidden_values(const settings::Environment& environment)
     PyObject* globals = PyDict_New();
     if (globals == nullptr) ::_exit(3);
     PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins());
-    PyObject* text = PyUnicode_FromString(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    PyObject* text =
+        PyUnicode_FromString(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     if (text == nullptr) ::_exit(3);
     PyDict_SetItemString(globals, "_deployctl_request", text);
     const std::string script(runtime_script);
@@ -80,7 +81,8 @@ Result<std::string> read_answer(int fd, int timeout_seconds) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   char buffer[65536];
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       return fail("Django's checks did not finish within " + std::to_string(timeout_seconds) + " seconds");
     pollfd waiting{fd, POLLIN, 0};
@@ -103,7 +105,8 @@ std::string describe_exit(int status) {
 
 Result<std::vector<DjangoMessage>> parse_answer(const std::string& answer, int status) {
   if (answer.empty())
-    return fail(describe_exit(status) + " before Django's checks answered (does the settings module exit, e.g. "
+    return fail(describe_exit(status) +
+                " before Django's checks answered (does the settings module exit, e.g. "
                 "sys.exit() or os._exit()?)");
   const nlohmann::json parsed = nlohmann::json::parse(answer, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return fail("Django's checks gave an unreadable answer");

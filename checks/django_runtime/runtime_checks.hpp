@@ -15,8 +15,8 @@ namespace deployctl::checks::django_runtime {
 
 // One django.core.checks.CheckMessage, its texts already scrubbed of environment values.
 struct DjangoMessage {
-  std::string id;                  // "security.W004"; "" when Django gives none
-  int level = 30;                  // logging levels: 10 DEBUG, 20 INFO, 30 WARNING, 40 ERROR, 50 CRITICAL
+  std::string id;  // "security.W004"; "" when Django gives none
+  int level = 30;  // logging levels: 10 DEBUG, 20 INFO, 30 WARNING, 40 ERROR, 50 CRITICAL
   std::string message;
   std::string hint;                // "" when none
   std::optional<std::string> obj;  // str(obj), when the message is about an object
@@ -24,8 +24,8 @@ struct DjangoMessage {
 
 struct RuntimeRequest {
   std::filesystem::path project_dir;
-  std::string settings_module;           // DJANGO_SETTINGS_MODULE
-  settings::Environment environment;     // --env-file and --env, laid over the process environment
+  std::string settings_module;        // DJANGO_SETTINGS_MODULE
+  settings::Environment environment;  // --env-file and --env, laid over the process environment
   int timeout_seconds = 120;
 };
 

@@ -74,8 +74,10 @@ Result<Baseline> parse_baseline(std::string_view text, std::string_view shown_na
   }
   if (!document.is_object() || document.value("tool", Json()) != "deployctl" || !document.contains("findings") ||
       !document["findings"].is_array())
-    return fail(name + ": not a deployctl baseline (expected an object with \"tool\": \"deployctl\" and a "
-                       "\"findings\" array)." + how_to_fix(shown_name));
+    return fail(name +
+                ": not a deployctl baseline (expected an object with \"tool\": \"deployctl\" and a "
+                "\"findings\" array)." +
+                how_to_fix(shown_name));
   if (document.value("baseline", Json()) != baseline_format)
     return fail(name + ": unsupported baseline format " + document.value("baseline", Json()).dump() +
                 " (this deployctl reads format " + std::to_string(baseline_format) + ")." + how_to_fix(shown_name));
@@ -87,10 +89,10 @@ Result<Baseline> parse_baseline(std::string_view text, std::string_view shown_na
     const Json& item = entries[i];
     if (!item.is_object()) return fail(where + " must be an object." + how_to_fix(shown_name));
     BaselineEntry entry;
-    for (auto [key, field, nullable] : {std::tuple{"fingerprint", &entry.fingerprint, false},
-                                        std::tuple{"rule", &entry.rule, false}, std::tuple{"file", &entry.file, false},
-                                        std::tuple{"setting", &entry.setting, true},
-                                        std::tuple{"snippet", &entry.snippet, true}}) {
+    for (auto [key, field, nullable] :
+         {std::tuple{"fingerprint", &entry.fingerprint, false}, std::tuple{"rule", &entry.rule, false},
+          std::tuple{"file", &entry.file, false}, std::tuple{"setting", &entry.setting, true},
+          std::tuple{"snippet", &entry.snippet, true}}) {
       auto value = string_field(item, key, nullable, where);
       if (!value) return std::unexpected(Error{value.error().message + "." + how_to_fix(shown_name)});
       *field = std::move(*value);

@@ -21,7 +21,7 @@ struct BaselineEntry {
   std::string rule;
   std::string file;
   std::string setting;
-  std::string snippet;      // secret literals already masked
+  std::string snippet;  // secret literals already masked
   int occurrence = 0;
 };
 

@@ -26,14 +26,14 @@ struct SourceSpan {
 };
 
 struct Finding {
-  std::string rule;                          // our rule id, e.g. "DJ018"
-  Severity severity = Severity::warning;     // after per-rule overrides from config
-  std::string message;                       // never contains a secret value
+  std::string rule;                       // our rule id, e.g. "DJ018"
+  Severity severity = Severity::warning;  // after per-rule overrides from config
+  std::string message;                    // never contains a secret value
   SourceSpan where;
-  std::optional<std::string> setting;        // the setting the finding is about, if one
-  std::optional<std::string> django_check;   // the matching Django check id, e.g. "security.W018"
-  std::string fix;                           // short hint printed under the source line
-  bool concerns_secret = false;              // from RuleInfo: reporters mask string literals in the source line
+  std::optional<std::string> setting;       // the setting the finding is about, if one
+  std::optional<std::string> django_check;  // the matching Django check id, e.g. "security.W018"
+  std::string fix;                          // short hint printed under the source line
+  bool concerns_secret = false;             // from RuleInfo: reporters mask string literals in the source line
 };
 
 // Deterministic report order: file, line, column, rule.

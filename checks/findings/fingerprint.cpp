@@ -30,9 +30,7 @@ constexpr std::array<std::uint32_t, 64> round_constants = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-constexpr std::uint32_t rotate_right(std::uint32_t value, int bits) {
-  return (value >> bits) | (value << (32 - bits));
-}
+constexpr std::uint32_t rotate_right(std::uint32_t value, int bits) { return (value >> bits) | (value << (32 - bits)); }
 
 void compress(std::array<std::uint32_t, 8>& state, const unsigned char* block) {
   std::array<std::uint32_t, 64> w{};
@@ -128,8 +126,8 @@ bool mentions_secret(std::string_view line) {
   std::string lower(line);
   std::ranges::transform(lower, lower.begin(),
                          [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  constexpr std::string_view words[] = {"secret", "password", "passwd", "token", "api_key", "apikey",
-                                        "private_key", "credential", "database_url", "dsn"};
+  constexpr std::string_view words[] = {"secret", "password",    "passwd",     "token",        "api_key",
+                                        "apikey", "private_key", "credential", "database_url", "dsn"};
   if (std::ranges::any_of(words, [&](std::string_view word) { return lower.find(word) != std::string::npos; }))
     return true;
   // A URL with user info: scheme://user:password@host
@@ -143,8 +141,7 @@ std::string normalised_snippet(std::string_view line, bool mask_literals) {
   return normalised_line(lines.front(), mask_literals);
 }
 
-std::vector<Fingerprint> fingerprint_findings(std::span<const Finding> findings,
-                                              std::span<const SourceFile> sources) {
+std::vector<Fingerprint> fingerprint_findings(std::span<const Finding> findings, std::span<const SourceFile> sources) {
   SourceLineIndex lines(sources);
   std::map<std::tuple<std::string, std::string, std::string, std::string>, int> seen;
   std::vector<Fingerprint> fingerprints;
@@ -161,8 +158,7 @@ std::vector<Fingerprint> fingerprint_findings(std::span<const Finding> findings,
     if (line != nullptr) print.snippet = normalised_line(*line, finding.concerns_secret || mentions_secret(line->text));
     print.occurrence = seen[{print.rule, print.file, print.setting, print.snippet}]++;
     std::string identity = "deployctl-fingerprint/v1";
-    for (const std::string* part : {&print.rule, &print.file, &print.setting, &print.snippet})
-      identity += '\0' + *part;
+    for (const std::string* part : {&print.rule, &print.file, &print.setting, &print.snippet}) identity += '\0' + *part;
     identity += '\0' + std::to_string(print.occurrence);
     print.hash = sha256_hex(identity);
     fingerprints.push_back(std::move(print));

@@ -22,7 +22,7 @@ struct Fingerprint {
   std::string setting;  // "" when the finding is about no setting
   std::string snippet;  // never holds a secret value: safe to write into a baseline
   int occurrence = 0;
-  std::string hash;     // 64 lowercase hex digits (SHA-256 of the fields above): the identity to compare
+  std::string hash;  // 64 lowercase hex digits (SHA-256 of the fields above): the identity to compare
 
   bool operator==(const Fingerprint&) const = default;
 };
@@ -30,8 +30,7 @@ struct Fingerprint {
 // One fingerprint per finding, in the same order. `sources` are the files the findings point into (a
 // CheckResult's model.files); a finding whose file or line is not among them, or that is about the whole file
 // (SourceSpan::whole_file), gets an empty snippet.
-std::vector<Fingerprint> fingerprint_findings(std::span<const Finding> findings,
-                                              std::span<const SourceFile> sources);
+std::vector<Fingerprint> fingerprint_findings(std::span<const Finding> findings, std::span<const SourceFile> sources);
 
 // The snippet of one line as fingerprints use it; `mask_literals` replaces string literal contents by ****.
 std::string normalised_snippet(std::string_view line, bool mask_literals);

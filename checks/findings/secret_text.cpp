@@ -7,9 +7,8 @@ namespace deployctl::checks {
 
 std::size_t python_length(std::string_view utf8) {
   // Every byte that is not a UTF-8 continuation byte starts a code point.
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 std::string sized(std::string_view text, std::string_view noun) {

@@ -6,9 +6,9 @@
 namespace deployctl::checks {
 
 struct SourceFile {
-  std::string path;         // relative to the project dir, '/' separators
-  std::string module;       // dotted module name, e.g. "mysite.settings.production"
-  std::string text;         // the source, for carets, snippets and suppressions
+  std::string path;    // relative to the project dir, '/' separators
+  std::string module;  // dotted module name, e.g. "mysite.settings.production"
+  std::string text;    // the source, for carets, snippets and suppressions
 };
 
 }  // namespace deployctl::checks

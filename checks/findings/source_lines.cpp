@@ -21,7 +21,7 @@ std::vector<std::string_view> split_lines(std::string_view source) {
 }
 
 struct OpenString {
-  char quote = 0;        // '\'' or '"'; 0 when outside a string
+  char quote = 0;  // '\'' or '"'; 0 when outside a string
   bool triple = false;
   bool line_continued = false;  // a single-quoted string whose line ended in a backslash
 };
@@ -55,8 +55,8 @@ std::vector<SourceLine> scan_source_lines(std::string_view source) {
           i += 2;
           continue;
         }
-        const bool closes = c == open.quote &&
-                            (!open.triple || (i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c));
+        const bool closes =
+            c == open.quote && (!open.triple || (i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c));
         if (closes) {
           line.string_contents.push_back({content_begin, i});
           i += open.triple ? 3 : 1;
@@ -123,7 +123,7 @@ bool is_env_variable_name(std::string_view text) {
 bool is_env_reader_argument(std::string_view line, const ByteRange& range) {
   if (!is_env_variable_name(line.substr(range.begin, range.end - range.begin))) return false;
   std::size_t at = range.begin;
-  while (at > 0 && (line[at - 1] == '\'' || line[at - 1] == '"')) --at;  // the quote(s)
+  while (at > 0 && (line[at - 1] == '\'' || line[at - 1] == '"')) --at;                          // the quote(s)
   while (at > 0 && std::string_view("rRuU").find(line[at - 1]) != std::string_view::npos) --at;  // a prefix
   while (at > 0 && (line[at - 1] == ' ' || line[at - 1] == '\t')) --at;
   if (at == 0 || (line[at - 1] != '(' && line[at - 1] != '[')) return false;
@@ -132,9 +132,9 @@ bool is_env_reader_argument(std::string_view line, const ByteRange& range) {
   constexpr std::string_view direct_readers[] = {"getenv", "environ", "env", "config"};
   for (const std::string_view name : direct_readers)
     if (reader == name) return true;
-  constexpr std::string_view methods[] = {"get", "str", "bool", "int", "float", "list", "tuple", "dict", "json", "url",
-                                          "db", "db_url", "cache", "cache_url", "email", "email_url", "search_url",
-                                          "path", "decimal"};
+  constexpr std::string_view methods[] = {"get",   "str",       "bool",       "int",  "float",  "list",  "tuple",
+                                          "dict",  "json",      "url",        "db",   "db_url", "cache", "cache_url",
+                                          "email", "email_url", "search_url", "path", "decimal"};
   bool is_method = false;
   for (const std::string_view name : methods) is_method = is_method || reader == name;
   if (!is_method || at == 0 || line[at - 1] != '.') return false;

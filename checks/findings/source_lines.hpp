@@ -17,10 +17,10 @@ struct ByteRange {
 };
 
 struct SourceLine {
-  std::string_view text;                    // without its line terminator
-  int statement_start = 0;                  // 1-based line where the logical line containing this one starts
-  std::optional<std::size_t> comment;       // offset of the '#' that opens a comment, if any
-  std::vector<ByteRange> string_contents;   // contents of string literals (quotes and prefixes excluded)
+  std::string_view text;                   // without its line terminator
+  int statement_start = 0;                 // 1-based line where the logical line containing this one starts
+  std::optional<std::size_t> comment;      // offset of the '#' that opens a comment, if any
+  std::vector<ByteRange> string_contents;  // contents of string literals (quotes and prefixes excluded)
 };
 
 // One entry per physical line ('\n', "\r\n" or '\r' end a line, as Python's universal newlines do); the

@@ -8,9 +8,7 @@ std::string last_error_message() {
   return error && error->message ? std::string(error->message) : std::string("unknown libgit2 error");
 }
 
-std::string oid_key(const git_oid& oid) {
-  return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
-}
+std::string oid_key(const git_oid& oid) { return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ); }
 
 std::string short_id(const git_oid& oid) {
   char text[GIT_OID_HEXSZ + 1] = {};

@@ -127,8 +127,7 @@ std::optional<fs::path> history_cache_file(const ProjectRepository& project, boo
   return base / "deployctl" / "history" / name;
 }
 
-std::optional<HistoryCache> load_history_cache(const fs::path& file, const ProjectRepository& project,
-                                               bool all_paths) {
+std::optional<HistoryCache> load_history_cache(const fs::path& file, const ProjectRepository& project, bool all_paths) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   std::string line;
@@ -176,8 +175,7 @@ void save_history_cache(const fs::path& file, const ProjectRepository& project, 
       if (!clean(*field)) return;
     out << literal.digest << '\t' << static_cast<int>(literal.weight.weight) << '\t' << literal.line << '\t'
         << literal.column << '\t' << (literal.is_setting ? 1 : 0) << '\t' << secret.commit << '\t' << secret.date
-        << '\t' << literal.name << '\t' << literal.size << '\t' << literal.weight.reason << '\t' << secret.path
-        << '\n';
+        << '\t' << literal.name << '\t' << literal.size << '\t' << literal.weight.reason << '\t' << secret.path << '\n';
   }
   if (cache_key(project, all_paths).find_first_of("\n\r") != std::string::npos) return;
   out << "end\n";

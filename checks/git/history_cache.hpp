@@ -15,9 +15,9 @@
 namespace deployctl::checks::git {
 
 struct HistoryCache {
-  git_oid scanned{};                         // every commit reachable from it was scanned
-  std::unordered_set<std::string> blobs;     // oid_key of every blob already parsed
-  std::vector<HistorySecret> secrets;        // what they held, as history_secrets() lists it
+  git_oid scanned{};                      // every commit reachable from it was scanned
+  std::unordered_set<std::string> blobs;  // oid_key of every blob already parsed
+  std::vector<HistorySecret> secrets;     // what they held, as history_secrets() lists it
 };
 
 // Where the cache of this project and path selection lives; nothing when there is no cache directory (neither

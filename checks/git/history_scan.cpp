@@ -135,10 +135,12 @@ Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, 
                                               HistoryScanStats* stats, const ScannedBefore* before) {
   git_repository* repository = project.repository.get();
   git_revwalk* raw_walk = nullptr;
-  if (libgit2().revwalk_new(&raw_walk, repository) < 0) return fail("cannot walk the git history: " + last_error_message());
+  if (libgit2().revwalk_new(&raw_walk, repository) < 0)
+    return fail("cannot walk the git history: " + last_error_message());
   RevwalkPtr walk(raw_walk);
   libgit2().revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-  if (libgit2().revwalk_push(walk.get(), &start) < 0) return fail("cannot walk the git history: " + last_error_message());
+  if (libgit2().revwalk_push(walk.get(), &start) < 0)
+    return fail("cannot walk the git history: " + last_error_message());
   if (before != nullptr && libgit2().revwalk_hide(walk.get(), &before->scanned) < 0)
     return fail("cannot walk the git history: " + last_error_message());
 
@@ -207,7 +209,8 @@ Result<std::vector<SecretLiteral>> tree_secrets(const ProjectRepository& project
   if (!tree) return std::unexpected(tree.error());
   std::vector<SecretLiteral> secrets;
   TreeWalker walker(project, all_paths, [&](const git_oid& blob, const std::string& path) {
-    for (SecretLiteral& literal : blob_secrets(project.repository.get(), blob, path)) secrets.push_back(std::move(literal));
+    for (SecretLiteral& literal : blob_secrets(project.repository.get(), blob, path))
+      secrets.push_back(std::move(literal));
   });
   if (auto walked = walker.walk(tree->get(), ""); !walked) return std::unexpected(walked.error());
   return secrets;
@@ -232,7 +235,9 @@ Result<std::vector<TrackedFile>> tree_files(const ProjectRepository& project, gi
   auto tree = commit_tree(commit);
   if (!tree) return std::unexpected(tree.error());
   std::vector<TrackedFile> files;
-  TreeWalker walker(project, true, [&](const git_oid& blob, const std::string& path) { files.push_back({path, blob}); });
+  TreeWalker walker(project, true, [&](const git_oid& blob, const std::string& path) {
+    files.push_back({path, blob});
+  });
   if (auto walked = walker.walk(tree->get(), ""); !walked) return std::unexpected(walked.error());
   return files;
 }

@@ -38,8 +38,7 @@ struct ScannedBefore {
 // order the blobs entered the history. `all_paths` lists every file instead of the settings-like ones
 // (sensitive_paths.hpp). Needs no Python: it may run on a thread of its own.
 Result<std::vector<HistoryBlob>> walk_history(const ProjectRepository& project, const git_oid& start, bool all_paths,
-                                              HistoryScanStats* stats = nullptr,
-                                              const ScannedBefore* before = nullptr);
+                                              HistoryScanStats* stats = nullptr, const ScannedBefore* before = nullptr);
 
 // The secrets of those blobs added to `known` (what an earlier scan found), once each by digest, in the order
 // they entered the history; a value first seen as a throwaway credential and later as a live one is kept as the

@@ -13,8 +13,7 @@ namespace fs = std::filesystem;
 namespace {
 
 bool is_known_path(const settings::Value* value) {
-  return value != nullptr && (value->is_string() || value->kind == settings::Value::Kind::path) &&
-         !value->text.empty();
+  return value != nullptr && (value->is_string() || value->kind == settings::Value::Kind::path) && !value->text.empty();
 }
 
 std::string place_of(const settings::Origin& origin) {
@@ -52,7 +51,7 @@ void log_probes(const settings::SettingsModel& model, const fs::path& project_di
 }
 
 struct EnvLoader {
-  std::string name;        // "read_env()", "load_dotenv()", "decouple"; "" for none
+  std::string name;         // "read_env()", "load_dotenv()", "decouple"; "" for none
   bool given_path = false;  // called with a path naming .env (BASE_DIR / '.env'), taken as the project dir's
 };
 

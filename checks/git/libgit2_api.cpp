@@ -40,13 +40,13 @@ Result<const Libgit2*> load_once() {
   void* library = ::dlopen(DEPLOYCTL_LIBGIT2_SONAME, RTLD_LAZY | RTLD_LOCAL);
   if (library == nullptr) {
     const char* reason = ::dlerror();
-    return fail(std::string("cannot load ") + DEPLOYCTL_LIBGIT2_SONAME + " for the repository checks: " +
-                (reason ? reason : "unknown reason") +
+    return fail(std::string("cannot load ") + DEPLOYCTL_LIBGIT2_SONAME +
+                " for the repository checks: " + (reason ? reason : "unknown reason") +
                 "; install Debian's libgit2-1.5 package, or pass --no-git to skip the repository checks");
   }
   std::string missing;
-#define DEPLOYCTL_LIBGIT2_RESOLVE(name)                                                                         \
-  loaded_api.name = reinterpret_cast<decltype(loaded_api.name)>(::dlsym(library, "git_" #name));              \
+#define DEPLOYCTL_LIBGIT2_RESOLVE(name)                                                          \
+  loaded_api.name = reinterpret_cast<decltype(loaded_api.name)>(::dlsym(library, "git_" #name)); \
   if (loaded_api.name == nullptr) missing += (missing.empty() ? "git_" : ", git_") + std::string(#name);
   DEPLOYCTL_LIBGIT2_FUNCTIONS(DEPLOYCTL_LIBGIT2_RESOLVE)
 #undef DEPLOYCTL_LIBGIT2_RESOLVE
@@ -56,8 +56,7 @@ Result<const Libgit2*> load_once() {
   libgit2_initialising.store(true);
   const int initialised = loaded_api.libgit2_init();
   libgit2_initialising.store(false);
-  if (initialised < 0)
-    return fail("libgit2 failed to initialise; pass --no-git to skip the repository checks");
+  if (initialised < 0) return fail("libgit2 failed to initialise; pass --no-git to skip the repository checks");
   return &loaded_api;
 }
 

@@ -46,10 +46,10 @@ struct HistorySecret {
 };
 
 struct RepositoryFacts {
-  std::vector<SensitiveFile> sensitive_files;   // tracked now (or at the revision asked for)
-  std::vector<IgnoreGap> ignore_gaps;           // the working tree's, for what the settings name; none for a past
-                                                // revision
-  std::vector<HistorySecret> history_secrets;   // in the history, and in no tracked file of the state looked at
+  std::vector<SensitiveFile> sensitive_files;  // tracked now (or at the revision asked for)
+  std::vector<IgnoreGap> ignore_gaps;          // the working tree's, for what the settings name; none for a past
+                                               // revision
+  std::vector<HistorySecret> history_secrets;  // in the history, and in no tracked file of the state looked at
 };
 
 }  // namespace deployctl::checks::git

@@ -6,9 +6,9 @@
 #include <optional>
 #include <variant>
 
+#include "checks/findings/secret_text.hpp"
 #include "checks/git/sensitive_paths.hpp"
 #include "checks/python/parser.hpp"
-#include "checks/findings/secret_text.hpp"
 #include "checks/settings/env_file.hpp"
 
 namespace deployctl::checks::git {
@@ -49,15 +49,17 @@ class PythonScan {
            std::string_view url = {}, std::optional<std::string_view> host = std::nullopt) {
     SecretWeighing weight = weigh_secret(value, SecretPlace{path_, url, host, debug_only_ > 0});
     if (weight.weight == SecretWeight::not_a_secret) return;
-    found.push_back({std::move(name), sized(value, "literal"), where.line, where.column, digest_of(value),
-                     is_setting, std::move(weight)});
+    found.push_back({std::move(name), sized(value, "literal"), where.line, where.column, digest_of(value), is_setting,
+                     std::move(weight)});
   }
 
   // `NAME = 'literal'`, and SECRET_KEY_FALLBACKS = ['old', ...].
   void assigned(const ExprPtr& target, const ExprPtr& value) {
     std::string name;
-    if (const Name* plain = as<Name>(target)) name = plain->id;
-    else if (const Attribute* attribute = as<Attribute>(target)) name = attribute->attr;
+    if (const Name* plain = as<Name>(target))
+      name = plain->id;
+    else if (const Attribute* attribute = as<Attribute>(target))
+      name = attribute->attr;
     if (name.empty() || !value) return;
     if (const std::string* text = string_constant(value); text && is_secret_name(name))
       add(name, *text, value->position, true);
@@ -145,8 +147,7 @@ class PythonScan {
 
   void node(const Constant& constant, const Expr& expr) {
     if (const std::string* text = std::get_if<std::string>(&constant.value))
-      if (const auto url = url_credentials(*text))
-        add("a URL's password", url->password, expr.position, false, *text);
+      if (const auto url = url_credentials(*text)) add("a URL's password", url->password, expr.position, false, *text);
   }
   void node(const DictExpr& dict, const Expr&) {
     const std::optional<std::string_view> host = dict_host(dict);
@@ -222,13 +223,13 @@ std::vector<SecretLiteral> scan_env_text(std::string_view text, std::string_view
     if (is_secret_name(entry.name)) {
       SecretWeighing weight = weigh_secret(entry.value, path);
       if (weight.weight != SecretWeight::not_a_secret)
-        found.push_back({entry.name, sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value),
-                         false, std::move(weight)});
+        found.push_back({entry.name, sized(entry.value, "literal"), entry.line, 1, digest_of(entry.value), false,
+                         std::move(weight)});
     } else if (const auto url = url_credentials(entry.value)) {
       SecretWeighing weight = weigh_secret(url->password, path, entry.value);
       if (weight.weight != SecretWeight::not_a_secret)
-        found.push_back({"a URL's password in " + entry.name, sized(url->password, "literal"),
-                         entry.line, 1, digest_of(url->password), false, std::move(weight)});
+        found.push_back({"a URL's password in " + entry.name, sized(url->password, "literal"), entry.line, 1,
+                         digest_of(url->password), false, std::move(weight)});
     }
   }
   return found;

@@ -14,9 +14,9 @@
 namespace deployctl::checks::git {
 
 struct SecretLiteral {
-  std::string name;          // what it is bound to: "SECRET_KEY", "PASSWORD", "DB_PASSWORD", "a URL's password"
-  std::string size;          // "a 50-character literal": how messages mention it
-  int line = 0;              // 1-based, in the file it was found in
+  std::string name;  // what it is bound to: "SECRET_KEY", "PASSWORD", "DB_PASSWORD", "a URL's password"
+  std::string size;  // "a 50-character literal": how messages mention it
+  int line = 0;      // 1-based, in the file it was found in
   int column = 0;
   std::uint64_t digest = 0;  // equal values give equal digests; the value cannot be recovered from it
   bool is_setting = false;   // `name` is a module-level-style assignment target (a setting), not a key or variable

@@ -52,8 +52,7 @@ bool is_template_or_format(std::string_view value) {
     return true;
   if (value.front() == '{' && value.back() == '}') return true;
   if (value.front() == '<' && value.back() == '>') return true;
-  if (value.front() == '$' && value.size() > 1 &&
-      std::all_of(value.begin() + 1, value.end(), is_name_character))
+  if (value.front() == '$' && value.size() > 1 && std::all_of(value.begin() + 1, value.end(), is_name_character))
     return true;
   return false;
 }
@@ -67,12 +66,13 @@ bool is_placeholder(std::string_view value) {
     for (const std::string_view noun : {"secret", "pass", "key", "token"})
       if (word.find(noun) != std::string::npos) return true;
   for (const std::string_view marker :
-       {"changeme", "changethis", "replaceme", "replacethis", "placeholder", "example", "dummy", "notsecret",
-        "notasecret", "notreal", "fake", "xxxx", "redacted", "todo", "fixme", "insertkey", "putyour", "enteryour",
-        "setme", "setthis", "yourkey", "secretkeyhere", "keyhere", "passwordhere", "tokenhere"})
+       {"changeme",      "changethis", "replaceme",    "replacethis", "placeholder", "example",  "dummy",
+        "notsecret",     "notasecret", "notreal",      "fake",        "xxxx",        "redacted", "todo",
+        "fixme",         "insertkey",  "putyour",      "enteryour",   "setme",       "setthis",  "yourkey",
+        "secretkeyhere", "keyhere",    "passwordhere", "tokenhere"})
     if (word.find(marker) != std::string::npos) return true;
-  for (const std::string_view whole : {"secret", "password", "passwd", "token", "key", "secretkey", "apikey",
-                                       "none", "null", "empty", "unset", "default", "abcd", "abcdef", "qwerty"})
+  for (const std::string_view whole : {"secret", "password", "passwd", "token", "key", "secretkey", "apikey", "none",
+                                       "null", "empty", "unset", "default", "abcd", "abcdef", "qwerty"})
     if (word == whole) return true;
   return false;
 }
@@ -124,8 +124,7 @@ std::string local_database_reason(const std::string& host) {
 // its new one), not a value.
 bool is_variable_name(std::string_view value) {
   if (value.find('_') == std::string_view::npos) return false;
-  if (!std::all_of(value.begin(), value.end(), is_name_character))
-    return false;
+  if (!std::all_of(value.begin(), value.end(), is_name_character)) return false;
   for (const std::string_view word : {"SECRET", "PASSWORD", "PASSWD", "TOKEN", "KEY"})
     if (value.find(word) != std::string_view::npos) return true;
   return false;
@@ -133,8 +132,8 @@ bool is_variable_name(std::string_view value) {
 
 bool is_default_password(std::string_view value) {
   static constexpr std::array<std::string_view, 14> defaults = {
-      "postgres", "postgresql", "mysql", "root", "admin", "guest", "test", "testing",
-      "pass", "django", "rabbitmq", "redis", "123456", "12345678"};
+      "postgres", "postgresql", "mysql",  "root",     "admin", "guest",  "test",
+      "testing",  "pass",       "django", "rabbitmq", "redis", "123456", "12345678"};
   const std::string word = lower(value);
   return std::find(defaults.begin(), defaults.end(), word) != defaults.end();
 }

@@ -33,7 +33,8 @@ Result<void> write_blob(git_repository* repository, const git_oid& id, const fs:
   if (size > max_source_file_bytes || libgit2().blob_is_binary(blob.get())) return {};
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
-  return write_file_atomically(target, std::string_view(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size),
+  return write_file_atomically(target,
+                               std::string_view(static_cast<const char*>(libgit2().blob_rawcontent(blob.get())), size),
                                fs::perms::owner_read | fs::perms::owner_write);
 }
 
@@ -86,7 +87,8 @@ Result<bool> gitignore_changed_since(const fs::path& project_dir, const std::str
   auto commit = resolve_commit(project.repository.get(), revision);
   if (!commit) return std::unexpected(commit.error());
   git_tree* raw_tree = nullptr;
-  if (libgit2().commit_tree(&raw_tree, commit->get()) < 0) return fail("cannot read a commit's tree: " + last_error_message());
+  if (libgit2().commit_tree(&raw_tree, commit->get()) < 0)
+    return fail("cannot read a commit's tree: " + last_error_message());
   TreePtr tree(raw_tree);
 
   // "", "sub/", "sub/dir/": every directory from the root down to the project dir.

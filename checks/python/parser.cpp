@@ -248,17 +248,19 @@ class Converter {
       out[positional - static_cast<std::size_t>(defaults) + static_cast<std::size_t>(i)].default_value =
           expr(asdl_seq_GET(arguments->defaults, i));
     if (arguments->vararg)
-      out.push_back(Parameter{identifier_text(arguments->vararg->arg).value_or(""), ParameterKind::var_positional, nullptr});
+      out.push_back(
+          Parameter{identifier_text(arguments->vararg->arg).value_or(""), ParameterKind::var_positional, nullptr});
     const Py_ssize_t keyword_only = arguments->kwonlyargs ? asdl_seq_LEN(arguments->kwonlyargs) : 0;
     for (Py_ssize_t i = 0; i < keyword_only; ++i) {
-      const expr_ty default_value =
-          arguments->kw_defaults && i < asdl_seq_LEN(arguments->kw_defaults) ? asdl_seq_GET(arguments->kw_defaults, i)
-                                                                             : nullptr;
+      const expr_ty default_value = arguments->kw_defaults && i < asdl_seq_LEN(arguments->kw_defaults)
+                                        ? asdl_seq_GET(arguments->kw_defaults, i)
+                                        : nullptr;
       out.push_back(Parameter{identifier_text(asdl_seq_GET(arguments->kwonlyargs, i)->arg).value_or(""),
                               ParameterKind::keyword_only, expr(default_value)});
     }
     if (arguments->kwarg)
-      out.push_back(Parameter{identifier_text(arguments->kwarg->arg).value_or(""), ParameterKind::var_keyword, nullptr});
+      out.push_back(
+          Parameter{identifier_text(arguments->kwarg->arg).value_or(""), ParameterKind::var_keyword, nullptr});
     return out;
   }
 
@@ -308,8 +310,7 @@ class Converter {
         return FormattedValue{expr(v.FormattedValue.value), v.FormattedValue.conversion,
                               expr(v.FormattedValue.format_spec)};
       case JoinedStr_kind: return JoinedStr{exprs(v.JoinedStr.values)};
-      case ListComp_kind:
-        return Comp{ComprehensionKind::list, expr(v.ListComp.elt), generators(v.ListComp.generators)};
+      case ListComp_kind: return Comp{ComprehensionKind::list, expr(v.ListComp.elt), generators(v.ListComp.generators)};
       case SetComp_kind: return Comp{ComprehensionKind::set, expr(v.SetComp.elt), generators(v.SetComp.generators)};
       case GeneratorExp_kind:
         return Comp{ComprehensionKind::generator, expr(v.GeneratorExp.elt), generators(v.GeneratorExp.generators)};
@@ -346,7 +347,8 @@ class Converter {
       case Expr_kind: return ExprStmt{expr(v.Expr.value)};
       case If_kind: return If{expr(v.If.test), block(v.If.body), block(v.If.orelse)};
       case Try_kind: return try_statement(v.Try.body, v.Try.handlers, v.Try.orelse, v.Try.finalbody);
-      case TryStar_kind: return try_statement(v.TryStar.body, v.TryStar.handlers, v.TryStar.orelse, v.TryStar.finalbody);
+      case TryStar_kind:
+        return try_statement(v.TryStar.body, v.TryStar.handlers, v.TryStar.orelse, v.TryStar.finalbody);
       case Import_kind: return Import{aliases(v.Import.names)};
       case ImportFrom_kind:
         return ImportFrom{identifier_text(v.ImportFrom.module), aliases(v.ImportFrom.names), v.ImportFrom.level};
@@ -478,9 +480,8 @@ class ParseMemo {
 
 ParseResult parse_uncached(std::string_view source, const std::string& filename) {
   value_or_throw(embedded::parsing_may_import(source, filename) ? embedded::ensure_full_interpreter()
-                                                               : embedded::ensure_parser_core());
-  if (source.find('\0') != std::string_view::npos)
-    return SyntaxError{"source contains NUL bytes", 0, 0};
+                                                                : embedded::ensure_parser_core());
+  if (source.find('\0') != std::string_view::npos) return SyntaxError{"source contains NUL bytes", 0, 0};
   const ColumnMap columns(source);
   const std::string text(source);  // CPython wants a NUL-terminated buffer
   PyRef name(PyUnicode_DecodeFSDefaultAndSize(filename.data(), static_cast<Py_ssize_t>(filename.size())));

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "checks/findings/finding.hpp"
-#include "checks/settings/settings_model.hpp"
 #include "checks/findings/summary.hpp"
+#include "checks/settings/settings_model.hpp"
 
 namespace deployctl::checks::report {
 
@@ -18,18 +18,18 @@ namespace deployctl::checks::report {
 struct Report {
   std::span<const Finding> findings;
   Summary summary;
-  std::span<const SourceFile> sources;  // looked up by Finding::where.file; may be empty
-  std::filesystem::path project_dir;              // text paths are printed as project_dir/file; empty: file as is
-  std::string repository_path = {};  // project_dir relative to the repository root, "" or ending in '/': the CI
-                                     // formats (sarif, github, gitlab, junit) print repository_path + file
+  std::span<const SourceFile> sources;     // looked up by Finding::where.file; may be empty
+  std::filesystem::path project_dir;       // text paths are printed as project_dir/file; empty: file as is
+  std::string repository_path = {};        // project_dir relative to the repository root, "" or ending in '/': the CI
+                                           // formats (sarif, github, gitlab, junit) print repository_path + file
   std::span<const Finding> silenced = {};  // dropped by SILENCED_SYSTEM_CHECKS: --statistics shows them as such
 };
 
 struct ReportOptions {
-  bool color = false;        // ANSI colours (text only): see use_color
-  bool show_source = true;   // text: the source line with carets under each finding (--no-show-source)
-  bool quiet = false;        // text: no summary line, so a clean run prints nothing (--quiet)
-  bool statistics = false;   // text: counts per rule (write_statistics) instead of the findings (--statistics)
+  bool color = false;       // ANSI colours (text only): see use_color
+  bool show_source = true;  // text: the source line with carets under each finding (--no-show-source)
+  bool quiet = false;       // text: no summary line, so a clean run prints nothing (--quiet)
+  bool statistics = false;  // text: counts per rule (write_statistics) instead of the findings (--statistics)
 };
 
 using Writer = void (*)(std::ostream& out, const Report& report, const ReportOptions& options);

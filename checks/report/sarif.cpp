@@ -130,8 +130,8 @@ void write_sarif(std::ostream& out, const Report& report, const ReportOptions&) 
     const Finding& finding = report.findings[i];
     Json result;
     result["ruleId"] = finding.rule;
-    const auto rule = std::ranges::find(registry, std::string_view(finding.rule),
-                                        [](const rules::Rule& r) { return r.info.id; });
+    const auto rule =
+        std::ranges::find(registry, std::string_view(finding.rule), [](const rules::Rule& r) { return r.info.id; });
     if (rule != registry.end()) result["ruleIndex"] = rule - registry.begin();
     result["level"] = sarif_level(finding.severity);
     result["message"] = {{"text", sentence(finding.message)}};

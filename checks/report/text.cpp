@@ -6,9 +6,9 @@
 #include <string>
 
 #include "checks/findings/fingerprint.hpp"
-#include "checks/report/report.hpp"
 #include "checks/findings/source_line_index.hpp"
 #include "checks/findings/source_lines.hpp"
+#include "checks/report/report.hpp"
 #include "core/files.hpp"
 
 namespace deployctl::checks::report {
@@ -82,9 +82,8 @@ int display_width(char32_t c) {
   const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
                     (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
                     (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
-                    (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) ||
-                    (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
-                    (c >= 0x20000 && c <= 0x3FFFD);
+                    (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+                    (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
   return wide ? 2 : 1;
 }
 
@@ -93,8 +92,8 @@ int display_width(char32_t c) {
 // carets and to clip long lines.
 struct DisplayLine {
   std::string text;
-  std::vector<int> start;  // per code point: first display column
-  std::vector<int> end;    // per code point: display column after it
+  std::vector<int> start;               // per code point: first display column
+  std::vector<int> end;                 // per code point: display column after it
   std::vector<std::size_t> byte_begin;  // per code point: its bytes in `text`
   std::vector<std::size_t> byte_end;
   int width = 0;
@@ -211,8 +210,9 @@ void write_header(std::ostream& out, const Report& report, const Finding& findin
     out << style.paint(location, "1") << ": ";
   }
   const std::string_view color = severity_color(finding.severity);
-  out << style.paint(finding.rule, color) << ' ' << style.paint("[" + std::string(to_string(finding.severity)) + "]", color)
-      << ' ' << printable(finding.message) << '\n';
+  out << style.paint(finding.rule, color) << ' '
+      << style.paint("[" + std::string(to_string(finding.severity)) + "]", color) << ' ' << printable(finding.message)
+      << '\n';
 }
 
 // The snippet: gutter, source line, carets. Nothing when the line is not available.

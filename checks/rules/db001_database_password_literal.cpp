@@ -51,7 +51,8 @@ extern const Rule db001_database_password_literal{
         .id = "DB001",
         .name = "database-password-literal",
         .severity = Severity::error,
-        .summary = "A DATABASES PASSWORD is written in the settings, literally or as the fallback of an environment read.",
+        .summary =
+            "A DATABASES PASSWORD is written in the settings, literally or as the fallback of an environment read.",
         .rationale =
             "A password in the source is shared with everyone who can read the repository, its history, forks "
             "and CI logs, and it cannot be rotated without a commit. As a fallback (os.environ.get('DB_PASSWORD', "
@@ -59,28 +60,26 @@ extern const Rule db001_database_password_literal{
             "the development password.",
         .fix = "Read the password from the environment or a secrets file without a fallback: "
                "'PASSWORD': os.environ['DB_PASSWORD'], or give the whole connection as DATABASE_URL.",
-        .example_fires =
-            "DATABASES = {\n"
-            "    'default': {\n"
-            "        'ENGINE': 'django.db.backends.postgresql',\n"
-            "        'NAME': 'mysite',\n"
-            "        'USER': 'mysite',\n"
-            "        'PASSWORD': 'hunter2-mysite',\n"
-            "        'HOST': 'db.internal',\n"
-            "    }\n"
-            "}\n",
-        .example_passes =
-            "import os\n"
-            "\n"
-            "DATABASES = {\n"
-            "    'default': {\n"
-            "        'ENGINE': 'django.db.backends.postgresql',\n"
-            "        'NAME': 'mysite',\n"
-            "        'USER': 'mysite',\n"
-            "        'PASSWORD': os.environ['DB_PASSWORD'],\n"
-            "        'HOST': 'db.internal',\n"
-            "    }\n"
-            "}\n",
+        .example_fires = "DATABASES = {\n"
+                         "    'default': {\n"
+                         "        'ENGINE': 'django.db.backends.postgresql',\n"
+                         "        'NAME': 'mysite',\n"
+                         "        'USER': 'mysite',\n"
+                         "        'PASSWORD': 'hunter2-mysite',\n"
+                         "        'HOST': 'db.internal',\n"
+                         "    }\n"
+                         "}\n",
+        .example_passes = "import os\n"
+                          "\n"
+                          "DATABASES = {\n"
+                          "    'default': {\n"
+                          "        'ENGINE': 'django.db.backends.postgresql',\n"
+                          "        'NAME': 'mysite',\n"
+                          "        'USER': 'mysite',\n"
+                          "        'PASSWORD': os.environ['DB_PASSWORD'],\n"
+                          "        'HOST': 'db.internal',\n"
+                          "    }\n"
+                          "}\n",
         .django_check = "",
         .notes = "Empty passwords and SQLite databases are not reported. Credentials inside a database URL default "
                  "are DB002.",

@@ -17,8 +17,9 @@ namespace {
 
 // Schemes dj-database-url and django-environ map to Django database backends (those that take a password).
 constexpr std::array<std::string_view, 17> database_schemes = {
-    "postgres", "postgresql", "pgsql",  "psql",      "postgis",     "mysql",       "mysql2",    "mysqlgis",
-    "mysql-connector", "oracle", "oraclegis", "mssql", "mssqlms", "redshift", "cockroach", "timescale", "timescalegis"};
+    "postgres", "postgresql", "pgsql",           "psql",      "postgis",     "mysql",
+    "mysql2",   "mysqlgis",   "mysql-connector", "oracle",    "oraclegis",   "mssql",
+    "mssqlms",  "redshift",   "cockroach",       "timescale", "timescalegis"};
 
 bool is_database_read(const settings::EnvRead& read, std::string_view scheme) {
   if (own::is_database_url_read(read)) return true;
@@ -53,7 +54,8 @@ extern const Rule db002_database_url_credentials{
         .id = "DB002",
         .name = "database-url-credentials",
         .severity = Severity::error,
-        .summary = "A database URL read from the environment falls back to a URL with a password written in the settings.",
+        .summary =
+            "A database URL read from the environment falls back to a URL with a password written in the settings.",
         .rationale =
             "env.db('DATABASE_URL', default='postgres://app:secret@db/app'), dj_database_url.config(default=...) "
             "and config('DATABASE_URL', default=...) put working credentials in the repository, and the fallback "
@@ -61,12 +63,14 @@ extern const Rule db002_database_url_credentials{
         .fix = "Drop the default so that a missing DATABASE_URL stops the start (env.db('DATABASE_URL'), "
                "dj_database_url.config() with the variable required), or default to a password-less local URL "
                "such as 'sqlite:///db.sqlite3' for development.",
-        .example_fires = "import dj_database_url\n"
-                         "\n"
-                         "DATABASES = {'default': dj_database_url.config(default='postgres://mysite:hunter2@localhost/mysite')}\n",
-        .example_passes = "import dj_database_url\n"
-                          "\n"
-                          "DATABASES = {'default': dj_database_url.config(default='postgres://mysite@localhost/mysite')}\n",
+        .example_fires =
+            "import dj_database_url\n"
+            "\n"
+            "DATABASES = {'default': dj_database_url.config(default='postgres://mysite:hunter2@localhost/mysite')}\n",
+        .example_passes =
+            "import dj_database_url\n"
+            "\n"
+            "DATABASES = {'default': dj_database_url.config(default='postgres://mysite@localhost/mysite')}\n",
         .django_check = "",
         .notes = "Looks at every environment read whose default is a URL with a password and that reads a database: "
                  "a URL reader (env.db, dj_database_url, cast=db_url), a database scheme (postgres, mysql, oracle, "

@@ -30,10 +30,14 @@ std::optional<bool> default_outcome(const settings::Value& debug, const settings
   // decouple's _cast_boolean: str(value).lower() in its true words.
   static constexpr std::array<std::string_view, 6> true_words = {"y", "yes", "t", "true", "on", "1"};
   std::string text;
-  if (fallback.kind == settings::Value::Kind::boolean) text = fallback.boolean ? "true" : "false";
-  else if (fallback.kind == settings::Value::Kind::integer) text = std::to_string(fallback.integer);
-  else if (fallback.is_string()) text = fallback.text;
-  else return std::nullopt;
+  if (fallback.kind == settings::Value::Kind::boolean)
+    text = fallback.boolean ? "true" : "false";
+  else if (fallback.kind == settings::Value::Kind::integer)
+    text = std::to_string(fallback.integer);
+  else if (fallback.is_string())
+    text = fallback.text;
+  else
+    return std::nullopt;
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return std::find(true_words.begin(), true_words.end(), text) != true_words.end();
 }

@@ -15,7 +15,8 @@ void check(const RuleContext& context, FindingSink& sink) {
   const settings::Value* debug = model.get("DEBUG");
   if (!debug || !own::is_raw_env_string(*debug)) return;
   const settings::EnvRead& read = *debug->env;
-  const bool through_bool = std::ranges::any_of(debug->steps, [](const std::string& step) { return step.starts_with("bool("); });
+  const bool through_bool =
+      std::ranges::any_of(debug->steps, [](const std::string& step) { return step.starts_with("bool("); });
   std::string message = through_bool ? "DEBUG is bool() of " + own::describe_read(read) + ", and bool('False') is True"
                                      : "DEBUG is the raw text of " + own::describe_read(read) +
                                            " (no cast), and Django only tests it for truth";

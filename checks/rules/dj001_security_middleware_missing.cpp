@@ -9,10 +9,11 @@ namespace {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   if (django::middleware_installed(model, django::security_middleware, &sink) != false) return;
-  sink.report("'django.middleware.security.SecurityMiddleware' is not in MIDDLEWARE, so SECURE_HSTS_SECONDS, "
-              "SECURE_CONTENT_TYPE_NOSNIFF, SECURE_REFERRER_POLICY, SECURE_CROSS_ORIGIN_OPENER_POLICY and "
-              "SECURE_SSL_REDIRECT have no effect",
-              settings::setting_origin(model, "MIDDLEWARE"), "MIDDLEWARE");
+  sink.report(
+      "'django.middleware.security.SecurityMiddleware' is not in MIDDLEWARE, so SECURE_HSTS_SECONDS, "
+      "SECURE_CONTENT_TYPE_NOSNIFF, SECURE_REFERRER_POLICY, SECURE_CROSS_ORIGIN_OPENER_POLICY and "
+      "SECURE_SSL_REDIRECT have no effect",
+      settings::setting_origin(model, "MIDDLEWARE"), "MIDDLEWARE");
 }
 
 }  // namespace

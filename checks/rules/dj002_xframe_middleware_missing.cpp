@@ -8,9 +8,10 @@ namespace {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   if (django::middleware_installed(model, django::xframe_middleware, &sink) != false) return;
-  sink.report("'django.middleware.clickjacking.XFrameOptionsMiddleware' is not in MIDDLEWARE, so pages are served "
-              "without an X-Frame-Options header and can be framed by any site (clickjacking)",
-              settings::setting_origin(model, "MIDDLEWARE"), "MIDDLEWARE");
+  sink.report(
+      "'django.middleware.clickjacking.XFrameOptionsMiddleware' is not in MIDDLEWARE, so pages are served "
+      "without an X-Frame-Options header and can be framed by any site (clickjacking)",
+      settings::setting_origin(model, "MIDDLEWARE"), "MIDDLEWARE");
 }
 
 }  // namespace

@@ -8,9 +8,10 @@ namespace {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   if (django::middleware_installed(model, django::csrf_middleware, &sink) != false) return;
-  sink.report("'django.middleware.csrf.CsrfViewMiddleware' is not in MIDDLEWARE, so views are not protected "
-              "against cross-site request forgery unless each one is decorated",
-              settings::setting_origin(model, "MIDDLEWARE"), "MIDDLEWARE");
+  sink.report(
+      "'django.middleware.csrf.CsrfViewMiddleware' is not in MIDDLEWARE, so views are not protected "
+      "against cross-site request forgery unless each one is decorated",
+      settings::setting_origin(model, "MIDDLEWARE"), "MIDDLEWARE");
 }
 
 }  // namespace

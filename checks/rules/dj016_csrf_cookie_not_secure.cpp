@@ -8,7 +8,9 @@ namespace {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   // With CSRF_USE_SESSIONS the token lives in the session, not in a cookie of its own.
-  if (django::decide(sink, "CSRF_USE_SESSIONS", settings::setting_or_default(model, "CSRF_USE_SESSIONS"), django::truthy) != false) return;
+  if (django::decide(sink, "CSRF_USE_SESSIONS", settings::setting_or_default(model, "CSRF_USE_SESSIONS"),
+                     django::truthy) != false)
+    return;
   if (!django::definitely(django::middleware_installed(model, django::csrf_middleware, &sink))) return;
   const settings::Value secure = settings::setting_or_default(model, "CSRF_COOKIE_SECURE");
   if (django::decide(sink, "CSRF_COOKIE_SECURE", secure, django::is_true) != false) return;

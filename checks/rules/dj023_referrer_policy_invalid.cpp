@@ -2,8 +2,8 @@
 #include "checks/rules/django_helpers.hpp"
 #include "checks/rules/rule.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace deployctl::checks::rules {
@@ -12,8 +12,8 @@ namespace {
 using settings::Value;
 
 constexpr std::array<std::string_view, 8> valid_policies = {
-    "no-referrer",       "no-referrer-when-downgrade",      "origin",    "origin-when-cross-origin",
-    "same-origin",       "strict-origin",                   "strict-origin-when-cross-origin", "unsafe-url"};
+    "no-referrer",   "no-referrer-when-downgrade",      "origin",    "origin-when-cross-origin", "same-origin",
+    "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"};
 
 bool is_valid_policy(std::string_view policy) {
   return std::find(valid_policies.begin(), valid_policies.end(), policy) != valid_policies.end();
@@ -35,12 +35,9 @@ django::Answer element_invalid(const Value& element) {
     case Value::Kind::list:
     case Value::Kind::set:
     case Value::Kind::dict:
-    case Value::Kind::object:
-      return std::nullopt;
-    case Value::Kind::string:
-      return !is_valid_policy(element.text);
-    default:
-      return true;  // numbers, None, bytes, paths, tuples: hashable and never a policy string
+    case Value::Kind::object: return std::nullopt;
+    case Value::Kind::string: return !is_valid_policy(element.text);
+    default: return true;  // numbers, None, bytes, paths, tuples: hashable and never a policy string
   }
 }
 
@@ -76,10 +73,11 @@ void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   if (!django::definitely(django::middleware_installed(model, django::security_middleware, &sink))) return;
   const Value policy = settings::setting_or_default(model, "SECURE_REFERRER_POLICY");
-  const django::Answer invalid = django::decide(sink, "SECURE_REFERRER_POLICY", policy, [](const Value& v) -> django::Answer {
-    if (v.kind == Value::Kind::none) return false;  // DJ022's case
-    return policy_invalid(v);
-  });
+  const django::Answer invalid =
+      django::decide(sink, "SECURE_REFERRER_POLICY", policy, [](const Value& v) -> django::Answer {
+        if (v.kind == Value::Kind::none) return false;  // DJ022's case
+        return policy_invalid(v);
+      });
   if (!django::definitely(invalid)) return;
   sink.report(django::setting_state(model, "SECURE_REFERRER_POLICY") +
                   ", which is not a valid Referrer-Policy (valid values: no-referrer, no-referrer-when-downgrade, "

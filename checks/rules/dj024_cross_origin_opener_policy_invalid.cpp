@@ -11,19 +11,15 @@ using settings::Value;
 // the set lookup would raise TypeError (unhashable values).
 django::Answer policy_invalid(const Value& policy) {
   switch (policy.kind) {
-    case Value::Kind::none:
-      return false;  // None means: send no header
+    case Value::Kind::none: return false;  // None means: send no header
     case Value::Kind::string:
-      return policy.text != "same-origin" && policy.text != "same-origin-allow-popups" &&
-             policy.text != "unsafe-none";
+      return policy.text != "same-origin" && policy.text != "same-origin-allow-popups" && policy.text != "unsafe-none";
     case Value::Kind::boolean:
     case Value::Kind::integer:
     case Value::Kind::floating:
     case Value::Kind::bytes:
-    case Value::Kind::path:
-      return true;
-    default:
-      return std::nullopt;  // unknown, containers (unhashable or of unknown hashability), objects
+    case Value::Kind::path: return true;
+    default: return std::nullopt;  // unknown, containers (unhashable or of unknown hashability), objects
   }
 }
 

@@ -18,9 +18,10 @@ void check(const RuleContext& context, FindingSink& sink) {
   if (fallbacks.kind == settings::Value::Kind::string) {
     // Django iterates a str character by character: every character is a (weak) one-character key.
     if (fallbacks.text.empty()) return;
-    sink.report("SECRET_KEY_FALLBACKS is a string, not a list: Django checks each of its characters as a "
-                "one-character key and every one is too weak",
-                fallbacks.origin, "SECRET_KEY_FALLBACKS");
+    sink.report(
+        "SECRET_KEY_FALLBACKS is a string, not a list: Django checks each of its characters as a "
+        "one-character key and every one is too weak",
+        fallbacks.origin, "SECRET_KEY_FALLBACKS");
     return;
   }
   std::vector<const settings::Value*> entries;

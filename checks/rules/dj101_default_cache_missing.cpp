@@ -11,9 +11,10 @@ void check(const RuleContext& context, FindingSink& sink) {
   const django::Answer has_default = django::decide(
       sink, "CACHES", caches, [](const settings::Value& v) { return django::contains_string(v, "default"); });
   if (has_default != false) return;
-  sink.report("CACHES has no 'default' cache: everything that uses django.core.cache.cache (sessions with the "
-              "cache backend, rate limiting, most third-party apps) fails",
-              caches.origin, "CACHES");
+  sink.report(
+      "CACHES has no 'default' cache: everything that uses django.core.cache.cache (sessions with the "
+      "cache backend, rate limiting, most third-party apps) fails",
+      caches.origin, "CACHES");
 }
 
 }  // namespace

@@ -111,7 +111,8 @@ void check(const RuleContext& context, FindingSink& sink) {
       }
       if (!found) continue;
       sink.report("CACHES['" + alias.text + "'] stores its files at '" + cache->text() + "', which " + *found + " " +
-                      std::string(name) + ": cached data may be served to anyone, or collectstatic and uploads "
+                      std::string(name) +
+                      ": cached data may be served to anyone, or collectstatic and uploads "
                       "may corrupt the cache",
                   location && !location->origin.file.empty() ? location->origin : caches.origin, "CACHES");
     }

@@ -22,8 +22,9 @@ void check(const RuleContext& context, FindingSink& sink) {
   for (const std::string_view name : std::array<std::string_view, 2>{"STATIC_URL", "MEDIA_URL"}) {
     const Value url = settings::setting_or_default(model, name);
     if (!django::definitely(django::decide(sink, name, url, lacks_slash))) continue;
-    sink.report(django::setting_state(model, name) + ", which does not end with a slash: URLs built from it "
-                                                     "run the directory and file names together",
+    sink.report(django::setting_state(model, name) +
+                    ", which does not end with a slash: URLs built from it "
+                    "run the directory and file names together",
                 url.origin, std::string(name));
   }
 }

@@ -13,9 +13,10 @@ void check(const RuleContext& context, FindingSink& sink) {
   if (origins.kind == Value::Kind::string) {
     // Django iterates a str character by character, and no single character contains "://".
     if (origins.text.empty()) return;
-    sink.report("CSRF_TRUSTED_ORIGINS is a string, not a list: Django reads each character as an origin, and "
-                "none has a scheme",
-                origins.origin, "CSRF_TRUSTED_ORIGINS");
+    sink.report(
+        "CSRF_TRUSTED_ORIGINS is a string, not a list: Django reads each character as an origin, and "
+        "none has a scheme",
+        origins.origin, "CSRF_TRUSTED_ORIGINS");
     return;
   }
   if (!origins.is_sequence()) return;

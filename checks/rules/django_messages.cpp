@@ -49,8 +49,8 @@ Finding& report_django_message(const django_runtime::DjangoMessage& message, con
     }
     if (setting.empty()) setting = name;
   }
-  std::string text = "Django's system check " + (message.id.empty() ? std::string("(no id)") : message.id) + ": " +
-                     message.message;
+  std::string text =
+      "Django's system check " + (message.id.empty() ? std::string("(no id)") : message.id) + ": " + message.message;
   if (message.obj && !message.obj->empty() && *message.obj != "None") text += " (" + *message.obj + ")";
   Finding& finding = sink.report(std::move(text), where, setting, message.hint);
   if (!message.id.empty()) finding.django_check = message.id;

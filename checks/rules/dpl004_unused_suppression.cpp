@@ -56,8 +56,8 @@ void report_suppression_problems(std::span<const Suppression> suppressions, cons
       const auto where = origin_of(suppression, id.column, id.end_column);
       const bool known = std::ranges::find(rules.known_ids, id.id) != rules.known_ids.end();
       if (!known) {
-        sink.report("suppression names unknown rule '" + id.id + "'." + did_you_mean(id.id, rules.known_ids), where,
-                    {}, "Correct the rule id (`deployctl rules` lists them) or delete it.");
+        sink.report("suppression names unknown rule '" + id.id + "'." + did_you_mean(id.id, rules.known_ids), where, {},
+                    "Correct the rule id (`deployctl rules` lists them) or delete it.");
       } else if (!id.used && rules.enabled(id.id)) {
         sink.report("suppression of " + id.id + " matches no finding on this line", where, {},
                     "Delete `" + id.id + "` from the comment, or the whole comment if nothing else remains.");

@@ -35,7 +35,8 @@ extern const Rule dpl005_unknown_setting{
             "clean report honest: the problems those rules look for may still be there.",
         .fix = "Give the check the environment production runs with (--env-file, --env), write the setting so "
                "that it can be read without running code, or run Django's own checks as well (--django).",
-        .example_fires = "import json\n\nwith open('/etc/mysite/settings.json') as f:\n    DEBUG = json.load(f)['debug']\n",
+        .example_fires =
+            "import json\n\nwith open('/etc/mysite/settings.json') as f:\n    DEBUG = json.load(f)['debug']\n",
         .example_passes = "DEBUG = False\n",
         .django_check = "",
         .notes = "Secrets read from the environment without a default (SECRET_KEY = os.environ['DJANGO_SECRET_KEY']) "

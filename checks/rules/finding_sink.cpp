@@ -8,8 +8,9 @@ Finding& FindingSink::report(std::string message, const settings::Origin& where,
   finding.rule = std::string(info_.id);
   finding.severity = info_.severity;
   finding.message = std::move(message);
-  finding.where = SourceSpan{where.file,         where.position.line,       where.position.column,
-                             where.position.end_line, where.position.end_column, where.whole_file};
+  finding.where = SourceSpan{
+      where.file,      where.position.line, where.position.column, where.position.end_line, where.position.end_column,
+      where.whole_file};
   if (!setting.empty()) finding.setting = std::move(setting);
   if (!info_.django_check.empty()) finding.django_check = std::string(info_.django_check);
   finding.fix = fix.empty() ? std::string(info_.fix) : std::move(fix);

@@ -16,14 +16,15 @@ void check(const RuleContext& context, FindingSink& sink) {
   for (const git::HistorySecret& secret : context.repository->history_secrets) {
     const bool throwaway = secret.literal.weight.weight == git::SecretWeight::throwaway;
     std::string message = secret.literal.name + " (" + secret.literal.size + ") was committed in " + secret.commit +
-                          " (" + secret.date + ", line " + std::to_string(secret.literal.line) + " of " +
-                          secret.path + ") and is still in the git history, though no tracked file has it now";
+                          " (" + secret.date + ", line " + std::to_string(secret.literal.line) + " of " + secret.path +
+                          ") and is still in the git history, though no tracked file has it now";
     if (throwaway)
       message += "; it looks like a throwaway credential (" + secret.literal.weight.reason +
                  "): rotate it only if it was ever used beyond that.";
     else
-      message += ": everyone with a clone has it. Rotate it: rewriting history does not recall the copies "
-                 "already cloned.";
+      message +=
+          ": everyone with a clone has it. Rotate it: rewriting history does not recall the copies "
+          "already cloned.";
     Finding& finding = sink.report(
         std::move(message),
         settings::Origin{secret.path, python::Position{secret.literal.line, secret.literal.column, 0, 0}, false},
@@ -42,11 +43,10 @@ extern const Rule git002_secret_in_history{
         .severity = Severity::error,
         .summary = "A SECRET_KEY, password, token or URL credential that may grant access somewhere was committed "
                    "as a literal and is still in the git history, though the working tree no longer has it.",
-        .rationale =
-            "Deleting a secret from the settings does not remove it from the repository: every clone has the "
-            "commit that added it. If that secret is still in use, anyone with the history can sign sessions, "
-            "reset passwords or log in to the database. The only fix that works is to rotate it; rewriting "
-            "history cannot recall the copies already cloned.",
+        .rationale = "Deleting a secret from the settings does not remove it from the repository: every clone has the "
+                     "commit that added it. If that secret is still in use, anyone with the history can sign sessions, "
+                     "reset passwords or log in to the database. The only fix that works is to rotate it; rewriting "
+                     "history cannot recall the copies already cloned.",
         .fix = "Rotate the secret (generate a new SECRET_KEY, change the password or revoke the token) and read "
                "the new one from the environment or a secrets file that is not tracked.",
         .example_fires = "git init -q .\n"

@@ -24,8 +24,8 @@ void report(const git::IgnoreGap& gap, FindingSink& sink) {
     case git::IgnoreProbe::Kind::log_file: {
       const std::string folder = std::filesystem::path(shown).parent_path().generic_string();
       patterns = folder.empty() ? "`*.log`" : "`*.log` or `/" + folder + "/`";
-      message = gap.probe.source + " writes to " + shown + " in the working tree, and git does not ignore it: " +
-                "`git add .` would commit the log.";
+      message = gap.probe.source + " writes to " + shown +
+                " in the working tree, and git does not ignore it: " + "`git add .` would commit the log.";
       break;
     }
     case git::IgnoreProbe::Kind::env_file:

@@ -17,8 +17,9 @@ void check(const RuleContext& context, FindingSink& sink) {
   if (read && !read->is_set) return;  // the default's wildcard: HOST002
   std::string message = "ALLOWED_HOSTS contains '*'";
   if (read) message += " (from " + read->variable + " in the analysed environment)";
-  message += ": Django accepts any Host header, so password-reset emails and absolute URLs can be made to point at "
-             "an attacker's domain (Host header poisoning).";
+  message +=
+      ": Django accepts any Host header, so password-reset emails and absolute URLs can be made to point at "
+      "an attacker's domain (Host header poisoning).";
   sink.report(std::move(message), hosts->origin, "ALLOWED_HOSTS");
 }
 

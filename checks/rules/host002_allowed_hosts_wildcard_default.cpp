@@ -43,8 +43,9 @@ void check(const RuleContext& context, FindingSink& sink) {
   std::string message = "ALLOWED_HOSTS falls back to '*' when " + read->variable + " is unset (the default of " +
                         own::describe_read(*read) + ")";
   if (!read->is_set && hosts->is_known()) message += ", as it is in the analysed environment";
-  message += ": a deploy that misses the variable accepts any Host header, so password-reset links can be made to "
-             "point at an attacker's domain.";
+  message +=
+      ": a deploy that misses the variable accepts any Host header, so password-reset links can be made to "
+      "point at an attacker's domain.";
   sink.report(std::move(message), read->where, "ALLOWED_HOSTS");
 }
 

@@ -21,10 +21,12 @@ void check(const RuleContext& context, FindingSink& sink) {
   const settings::EnvRead* read = own::env_source(*hosts);
   std::string message = "ALLOWED_HOSTS is " + hosts->describe();
   if (read)
-    message += read->is_set ? " because the environment variable " + read->variable + " is empty"
-                            : " while the environment variable " + read->variable + " is unset (splitting its empty default)";
-  message += ": an empty host name matches no request, so Django answers every request with 400 Bad Request, and "
-             "its own check (security.W020) stays silent because the list is not empty.";
+    message += read->is_set
+                   ? " because the environment variable " + read->variable + " is empty"
+                   : " while the environment variable " + read->variable + " is unset (splitting its empty default)";
+  message +=
+      ": an empty host name matches no request, so Django answers every request with 400 Bad Request, and "
+      "its own check (security.W020) stays silent because the list is not empty.";
   sink.report(std::move(message), hosts->origin, "ALLOWED_HOSTS");
 }
 
@@ -45,7 +47,8 @@ extern const Rule host003_allowed_hosts_empty_string{
                "ALLOWED_HOSTS = [h.strip() for h in os.environ['DJANGO_ALLOWED_HOSTS'].split(',') if h.strip()], "
                "or env.list('DJANGO_ALLOWED_HOSTS').",
         .example_fires = "import os\n\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', '').split(',')\n",
-        .example_passes = "import os\n\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'example.com').split(',')\n",
+        .example_passes =
+            "import os\n\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'example.com').split(',')\n",
         .django_check = "",
         .notes = "Also fires for a literal [''] and for entries that are only whitespace.",
     },

@@ -20,9 +20,8 @@ extern const Rule log006_logging_disables_django_loggers{
         .id = "LOG006",
         .name = "logging-disables-django-loggers",
         .severity = Severity::warning,
-        .summary =
-            "LOGGING keeps disable_existing_loggers True (the default when omitted) and configures neither "
-            "the 'django' nor the 'django.request' logger.",
+        .summary = "LOGGING keeps disable_existing_loggers True (the default when omitted) and configures neither "
+                   "the 'django' nor the 'django.request' logger.",
         .rationale =
             "dictConfig disables every logger that exists when it runs and that the new configuration "
             "neither names nor keeps as the child of a logger it names. When Django applies LOGGING, "
@@ -30,28 +29,24 @@ extern const Rule log006_logging_disables_django_loggers{
             "already exist, so with disable_existing_loggers left at True (which is also what omitting it means) "
             "unhandled exceptions in views are neither logged nor mailed to ADMINS. Production errors "
             "vanish silently.",
-        .fix =
-            "Set 'disable_existing_loggers': False, or configure the 'django' logger in "
-            "LOGGING['loggers'] (its children, django.request among them, are then kept).",
-        .example_fires =
-            "LOGGING = {\n"
-            "    'version': 1,\n"
-            "    'handlers': {'console': {'class': 'logging.StreamHandler'}},\n"
-            "    'root': {'handlers': ['console'], 'level': 'INFO'},\n"
-            "}\n",
-        .example_passes =
-            "LOGGING = {\n"
-            "    'version': 1,\n"
-            "    'disable_existing_loggers': False,\n"
-            "    'handlers': {'console': {'class': 'logging.StreamHandler'}},\n"
-            "    'root': {'handlers': ['console'], 'level': 'INFO'},\n"
-            "}\n",
+        .fix = "Set 'disable_existing_loggers': False, or configure the 'django' logger in "
+               "LOGGING['loggers'] (its children, django.request among them, are then kept).",
+        .example_fires = "LOGGING = {\n"
+                         "    'version': 1,\n"
+                         "    'handlers': {'console': {'class': 'logging.StreamHandler'}},\n"
+                         "    'root': {'handlers': ['console'], 'level': 'INFO'},\n"
+                         "}\n",
+        .example_passes = "LOGGING = {\n"
+                          "    'version': 1,\n"
+                          "    'disable_existing_loggers': False,\n"
+                          "    'handlers': {'console': {'class': 'logging.StreamHandler'}},\n"
+                          "    'root': {'handlers': ['console'], 'level': 'INFO'},\n"
+                          "}\n",
         .django_check = "",
-        .notes =
-            "Incremental configurations ('incremental': True) disable nothing and are not reported. Naming "
-            "'django.request' keeps errors in views logged: the loggers still switched off then ('django', "
-            "'django.server', 'django.db.backends', 'django.template') log little in production, so it is not "
-            "reported either.",
+        .notes = "Incremental configurations ('incremental': True) disable nothing and are not reported. Naming "
+                 "'django.request' keeps errors in views logged: the loggers still switched off then ('django', "
+                 "'django.server', 'django.db.backends', 'django.template') log little in production, so it is not "
+                 "reported either.",
     },
     check,
 };

@@ -24,11 +24,21 @@ constexpr std::array<std::string_view, 8> level_names = {"CRITICAL", "FATAL", "E
 constexpr std::array<std::string_view, 5> logging_module_handlers = {"Handler", "StreamHandler", "FileHandler",
                                                                      "NullHandler", "_StderrHandler"};
 // Everything logging.handlers defines that a 'class' could name (3.11).
-constexpr std::array<std::string_view, 15> logging_handlers_module_classes = {
-    "BaseRotatingHandler", "BufferingHandler", "DatagramHandler",  "HTTPHandler",
-    "MemoryHandler",       "NTEventLogHandler", "QueueHandler",    "QueueListener",
-    "RotatingFileHandler", "SMTPHandler",      "SocketHandler",    "SysLogHandler",
-    "TimedRotatingFileHandler", "WatchedFileHandler", "BufferingFormatter"};
+constexpr std::array<std::string_view, 15> logging_handlers_module_classes = {"BaseRotatingHandler",
+                                                                              "BufferingHandler",
+                                                                              "DatagramHandler",
+                                                                              "HTTPHandler",
+                                                                              "MemoryHandler",
+                                                                              "NTEventLogHandler",
+                                                                              "QueueHandler",
+                                                                              "QueueListener",
+                                                                              "RotatingFileHandler",
+                                                                              "SMTPHandler",
+                                                                              "SocketHandler",
+                                                                              "SysLogHandler",
+                                                                              "TimedRotatingFileHandler",
+                                                                              "WatchedFileHandler",
+                                                                              "BufferingFormatter"};
 // Handlers whose `filename` is opened relative to the process's working directory.
 constexpr std::array<std::string_view, 4> file_handler_classes = {
     "logging.FileHandler", "logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler",
@@ -54,8 +64,10 @@ Entry lookup(const Value& dict, std::string_view key) {
   const Value* found = nullptr;
   bool every_key_known = true;
   for (const auto& [k, v] : dict.entries) {
-    if (!k.is_known()) every_key_known = false;
-    else if (k.is_string() && k.text == key) found = &v;  // the last binding wins, as in a dict display
+    if (!k.is_known())
+      every_key_known = false;
+    else if (k.is_string() && k.text == key)
+      found = &v;  // the last binding wins, as in a dict display
   }
   if (found) return {found, false};
   return {nullptr, every_key_known};
@@ -94,9 +106,9 @@ bool has_percent_field(std::string_view format) {
       if (after == at + 1) continue;  // a '.' without a precision is not a conversion character
       at = after;
     }
-    if (at < format.size() &&
-        std::string_view("diouxefgcrsa%").find(static_cast<char>(std::tolower(static_cast<unsigned char>(format[at])))) !=
-            std::string_view::npos)
+    if (at < format.size() && std::string_view("diouxefgcrsa%")
+                                      .find(static_cast<char>(std::tolower(static_cast<unsigned char>(format[at])))) !=
+                                  std::string_view::npos)
       return true;
   }
   return false;
@@ -156,12 +168,12 @@ class Checker {
     }
     if (!version.value || !version.value->is_known()) return true;
     const Value& v = *version.value;
-    const bool is_one = (v.kind == Kind::integer && v.integer == 1) || v.is_true() ||
-                        (v.kind == Kind::floating && v.floating == 1.0);
+    const bool is_one =
+        (v.kind == Kind::integer && v.integer == 1) || v.is_true() || (v.kind == Kind::floating && v.floating == 1.0);
     if (!is_one) {
       add(Issue::bad_version,
-          "LOGGING['version'] is " + v.describe() + ", but dictConfig supports only version 1: " +
-              std::string(version_error) + ".",
+          "LOGGING['version'] is " + v.describe() +
+              ", but dictConfig supports only version 1: " + std::string(version_error) + ".",
           v);
       return false;
     }
@@ -169,14 +181,15 @@ class Checker {
   }
 
   // `owner` is e.g. "handler 'file'"; `section_name` the section the name must be defined in.
-  void check_reference(const Value& name, std::string_view owner, std::string_view kind, std::string_view section_name) {
+  void check_reference(const Value& name, std::string_view owner, std::string_view kind,
+                       std::string_view section_name) {
     if (!name.is_string() || is_converted(name)) return;
     const Entry s = section(section_name);
     if (s.value && (s.value->kind != Kind::dict || !lookup(*s.value, name.text).absent)) return;  // defined, or unknown
     if (!s.value && !s.absent) return;
     std::string message = std::string(owner) + " uses " + std::string(kind) + " " + in_quotes(name.text) +
-                          ", which LOGGING['" + std::string(section_name) + "'] does not define: " +
-                          std::string(reject) + ".";
+                          ", which LOGGING['" + std::string(section_name) +
+                          "'] does not define: " + std::string(reject) + ".";
     if (section_name == "handlers" && in(django_default_handlers, name.text))
       message += " Django's own DEFAULT_LOGGING defines " + in_quotes(name.text) +
                  ", but dictConfig only sees the handlers of your LOGGING.";
@@ -268,17 +281,17 @@ class Checker {
       if (!in(logging_handlers_module_classes, leaf) && !in(logging_module_handlers, leaf) &&
           leaf.find('.') == std::string_view::npos) {
         add(Issue::handler_class,
-            owner + " has class " + in_quotes(path) + ", which logging.handlers does not define: " +
-                std::string(reject) + ".",
+            owner + " has class " + in_quotes(path) +
+                ", which logging.handlers does not define: " + std::string(reject) + ".",
             *cls.value);
         return;
       }
     } else if (path.starts_with(logging_prefix)) {
       const std::string_view leaf = std::string_view(path).substr(logging_prefix.size());
-      if (leaf.ends_with("Handler") && leaf.find('.') == std::string_view::npos &&
-          !in(logging_module_handlers, leaf)) {
+      if (leaf.ends_with("Handler") && leaf.find('.') == std::string_view::npos && !in(logging_module_handlers, leaf)) {
         std::string message = owner + " has class " + in_quotes(path) + ", which the logging module does not define";
-        if (in(logging_handlers_module_classes, leaf)) message += " (it is 'logging.handlers." + std::string(leaf) + "')";
+        if (in(logging_handlers_module_classes, leaf))
+          message += " (it is 'logging.handlers." + std::string(leaf) + "')";
         add(Issue::handler_class, message + ": " + std::string(reject) + ".", *cls.value);
         return;
       }
@@ -334,9 +347,11 @@ class Checker {
   }
 
   void check_loggers() {
-    each_entry("loggers", [&](const std::string& name, const Value& body) { check_logger("logger " + in_quotes(name), body); });
+    each_entry("loggers",
+               [&](const std::string& name, const Value& body) { check_logger("logger " + in_quotes(name), body); });
     const Entry root = lookup(config_, "root");
-    if (root.value && root.value->kind == Kind::dict && root.value->truthy() == true) check_logger("the root logger", *root.value);
+    if (root.value && root.value->kind == Kind::dict && root.value->truthy() == true)
+      check_logger("the root logger", *root.value);
   }
 
   void check_disabled_django_loggers() {
@@ -367,14 +382,15 @@ class Checker {
     // The loggers that exist when Django applies LOGGING (measured with Django 3.2): 'django' and 'django.server'
     // from Django's DEFAULT_LOGGING, applied just before, and those made by the modules django.setup() imports.
     std::string lost;
-    for (const std::string_view name : {"django", "django.request", "django.server", "django.db.backends",
-                                        "django.template"}) {
+    for (const std::string_view name :
+         {"django", "django.request", "django.server", "django.db.backends", "django.template"}) {
       if (kept(name) != false) continue;
       lost += std::string(lost.empty() ? "" : ", ") + in_quotes(name);
     }
     add(Issue::disables_django_loggers,
         std::string("LOGGING disables the loggers that already exist (disable_existing_loggers is True") +
-            (omitted ? ", the default when the key is omitted" : "") + ") and names neither 'django' nor "
+            (omitted ? ", the default when the key is omitted" : "") +
+            ") and names neither 'django' nor "
             "'django.request': the Django loggers that exist by then and that it does not name are switched off (" +
             lost + "), so errors raised in views are neither logged nor mailed to ADMINS.",
         omitted ? config_ : *disable.value);

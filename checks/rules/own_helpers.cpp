@@ -27,9 +27,17 @@ constexpr std::array<std::string_view, 9> string_preserving_steps = {
 
 // Generators that return a different value on every import (so per process, per worker).
 // choice/choices/sample: the items of a key drawn from random.SystemRandom(), random or secrets.
-constexpr std::array<std::string_view, 11> random_generators = {
-    "get_random_secret_key", "get_random_string", "token_urlsafe", "token_hex",
-    "token_bytes", "urandom", "uuid4", "randbytes", "choice", "choices", "sample"};
+constexpr std::array<std::string_view, 11> random_generators = {"get_random_secret_key",
+                                                                "get_random_string",
+                                                                "token_urlsafe",
+                                                                "token_hex",
+                                                                "token_bytes",
+                                                                "urandom",
+                                                                "uuid4",
+                                                                "randbytes",
+                                                                "choice",
+                                                                "choices",
+                                                                "sample"};
 
 bool contains(auto const& table, std::string_view name) {
   return std::find(table.begin(), table.end(), name) != table.end();
@@ -135,15 +143,28 @@ bool certainly_lacks(const settings::Value* names, std::string_view prefix) {
 }  // namespace
 
 std::span<const std::string_view> boolean_settings() {
-  static constexpr std::array<std::string_view, 22> names = {
-      "DEBUG",                   "SECURE_SSL_REDIRECT",        "SESSION_COOKIE_SECURE",
-      "CSRF_COOKIE_SECURE",      "SESSION_COOKIE_HTTPONLY",    "CSRF_COOKIE_HTTPONLY",
-      "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_CONTENT_TYPE_NOSNIFF",
-      "SECURE_BROWSER_XSS_FILTER", "USE_X_FORWARDED_HOST",     "USE_X_FORWARDED_PORT",
-      "CSRF_USE_SESSIONS",       "SESSION_EXPIRE_AT_BROWSER_CLOSE", "DEBUG_PROPAGATE_EXCEPTIONS",
-      "EMAIL_USE_TLS",           "EMAIL_USE_SSL",              "CORS_ALLOW_ALL_ORIGINS",
-      "CORS_ORIGIN_ALLOW_ALL",   "CORS_ALLOW_CREDENTIALS",     "USE_TZ",
-      "APPEND_SLASH"};
+  static constexpr std::array<std::string_view, 22> names = {"DEBUG",
+                                                             "SECURE_SSL_REDIRECT",
+                                                             "SESSION_COOKIE_SECURE",
+                                                             "CSRF_COOKIE_SECURE",
+                                                             "SESSION_COOKIE_HTTPONLY",
+                                                             "CSRF_COOKIE_HTTPONLY",
+                                                             "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+                                                             "SECURE_HSTS_PRELOAD",
+                                                             "SECURE_CONTENT_TYPE_NOSNIFF",
+                                                             "SECURE_BROWSER_XSS_FILTER",
+                                                             "USE_X_FORWARDED_HOST",
+                                                             "USE_X_FORWARDED_PORT",
+                                                             "CSRF_USE_SESSIONS",
+                                                             "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+                                                             "DEBUG_PROPAGATE_EXCEPTIONS",
+                                                             "EMAIL_USE_TLS",
+                                                             "EMAIL_USE_SSL",
+                                                             "CORS_ALLOW_ALL_ORIGINS",
+                                                             "CORS_ORIGIN_ALLOW_ALL",
+                                                             "CORS_ALLOW_CREDENTIALS",
+                                                             "USE_TZ",
+                                                             "APPEND_SLASH"};
   return names;
 }
 
@@ -151,7 +172,8 @@ bool reads_as_false(std::string_view text) {
   std::string lowered;
   for (char c : text)
     if (c != ' ' && c != '\t' && c != '\n') lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static constexpr std::array<std::string_view, 8> falsy_words = {"false", "0", "no", "off", "n", "f", "none", "disabled"};
+  static constexpr std::array<std::string_view, 8> falsy_words = {"false", "0", "no",   "off",
+                                                                  "n",     "f", "none", "disabled"};
   return !text.empty() && contains(falsy_words, lowered);
 }
 

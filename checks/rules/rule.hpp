@@ -14,18 +14,18 @@
 namespace deployctl::checks::rules {
 
 struct RuleInfo {
-  std::string_view id;             // stable, never reused: "DJ018", "SK002", ...
-  std::string_view name;           // kebab-case, e.g. "debug-enabled"
-  Severity severity;               // default severity
-  std::string_view summary;        // one line
-  std::string_view rationale;      // why it matters in production
-  std::string_view fix;            // what to do instead
-  std::string_view example_fires;  // a settings module (Python) that makes the rule fire ...
-  std::string_view example_passes; // ... and a close variant that does not
-  std::string_view django_check;   // the matching Django check id, "" when none
-  std::string_view notes;          // version differences and limits, "" when none
-  bool concerns_secret = false;    // about a secret (SECRET_KEY, passwords, database URLs): reporters mask the
-                                   // string literals of the source line they show under its findings
+  std::string_view id;              // stable, never reused: "DJ018", "SK002", ...
+  std::string_view name;            // kebab-case, e.g. "debug-enabled"
+  Severity severity;                // default severity
+  std::string_view summary;         // one line
+  std::string_view rationale;       // why it matters in production
+  std::string_view fix;             // what to do instead
+  std::string_view example_fires;   // a settings module (Python) that makes the rule fire ...
+  std::string_view example_passes;  // ... and a close variant that does not
+  std::string_view django_check;    // the matching Django check id, "" when none
+  std::string_view notes;           // version differences and limits, "" when none
+  bool concerns_secret = false;     // about a secret (SECRET_KEY, passwords, database URLs): reporters mask the
+                                    // string literals of the source line they show under its findings
   std::string_view example_language = "python";  // "python": the examples are settings modules the rule runs on;
                                                  // "sh": shell sessions that build a repository or project
                                                  // (repository and runtime rules, which see more than settings)

@@ -27,7 +27,8 @@ SilencedOutcome apply_silenced_checks(std::vector<Finding> findings, const setti
       // The rule found a problem but cannot know whether the team silenced it: reported, and said so.
       const Rule* rule = find_rule(finding.rule);
       std::vector<Finding> unused;
-      if (rule != nullptr) FindingSink(rule->info, unused, &undecided).cannot_decide("SILENCED_SYSTEM_CHECKS", silenced);
+      if (rule != nullptr)
+        FindingSink(rule->info, unused, &undecided).cannot_decide("SILENCED_SYSTEM_CHECKS", silenced);
     }
     outcome.kept.push_back(std::move(finding));
   }

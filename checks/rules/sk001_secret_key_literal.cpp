@@ -15,9 +15,9 @@ void check(const RuleContext& context, FindingSink& sink) {
       ": everyone with access to the source or its history can forge sessions, password-reset links and "
       "signed cookies.";
   if (const settings::Value* key = model.get("SECRET_KEY"); key && own::is_literal_text(*key)) {
-    sink.report("SECRET_KEY is " + own::sized(key->text, "literal") + " written in the settings" +
-                    std::string(consequence),
-                key->origin, "SECRET_KEY");
+    sink.report(
+        "SECRET_KEY is " + own::sized(key->text, "literal") + " written in the settings" + std::string(consequence),
+        key->origin, "SECRET_KEY");
   }
   // An old key kept for rotation still validates signatures: in the source it is as public as the key.
   const settings::Value* fallbacks = model.get("SECRET_KEY_FALLBACKS");

@@ -16,11 +16,13 @@ void check_key(const settings::Value& value, const std::string& name, const std:
   const settings::Value& fallback = *read.default_value;
   // A default computed from another read or generated at import is not a key written in the source.
   if (!fallback.is_string() || fallback.text.empty() || fallback.env || own::random_producer(fallback)) return;
-  std::string message = name + " falls back to " + own::sized(fallback.text, "literal") + " written in the settings when " +
-                        read.variable + " is unset (" + own::describe_read(read) + ")";
+  std::string message = name + " falls back to " + own::sized(fallback.text, "literal") +
+                        " written in the settings when " + read.variable + " is unset (" + own::describe_read(read) +
+                        ")";
   if (!read.is_set && value.is_known()) message += ", as it is in the analysed environment";
-  message += ": a deploy that misses the variable starts normally and signs sessions and password-reset links with a "
-             "key everyone with the source knows.";
+  message +=
+      ": a deploy that misses the variable starts normally and signs sessions and password-reset links with a "
+      "key everyone with the source knows.";
   sink.report(std::move(message), read.where, setting);
 }
 
@@ -47,9 +49,10 @@ extern const Rule sk002_secret_key_fallback{
             "config('SECRET_KEY', default=...) look safe in review, but the fallback applies wherever the variable "
             "is missing, and nothing fails: the site runs, signing sessions, password-reset tokens and cookies "
             "with a key that is in the repository. Django's check sees only the key of the run it is in.",
-        .fix = "Drop the default so that a missing variable stops the start: "
-               "SECRET_KEY = os.environ['DJANGO_SECRET_KEY'] (or env('DJANGO_SECRET_KEY'), config('DJANGO_SECRET_KEY')). "
-               "Give development its own settings module or .env file.",
+        .fix =
+            "Drop the default so that a missing variable stops the start: "
+            "SECRET_KEY = os.environ['DJANGO_SECRET_KEY'] (or env('DJANGO_SECRET_KEY'), config('DJANGO_SECRET_KEY')). "
+            "Give development its own settings module or .env file.",
         .example_fires = "import os\n\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",
         .example_passes = "import os\n\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n",
         .django_check = "",

@@ -15,9 +15,7 @@ constexpr std::string_view directive_prefix = "deployctl:";
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-bool is_id_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-}
+bool is_id_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
 
 std::size_t skip_spaces(std::string_view text, std::size_t i) {
   while (i < text.size() && is_space(text[i])) ++i;
@@ -132,8 +130,7 @@ SuppressionOutcome apply_suppressions(std::vector<Finding> findings, std::span<c
   for (const SourceFile& source : files) {
     FileSuppressions entry;
     entry.suppressions = find_suppressions(source.path, source.text);
-    for (std::size_t i = 0; i < entry.suppressions.size(); ++i)
-      entry.by_line.emplace(entry.suppressions[i].line, i);
+    for (std::size_t i = 0; i < entry.suppressions.size(); ++i) entry.by_line.emplace(entry.suppressions[i].line, i);
     for (const SourceLine& line : scan_source_lines(source.text)) entry.statement_start.push_back(line.statement_start);
     by_file.insert_or_assign(source.path, std::move(entry));
   }

@@ -17,20 +17,20 @@ namespace deployctl::checks {
 
 // One rule id inside a suppression comment, with its place for carets and whether it suppressed anything.
 struct SuppressedRule {
-  std::string id;       // as written
-  int column = 0;       // 1-based code point columns of the id on its line
+  std::string id;  // as written
+  int column = 0;  // 1-based code point columns of the id on its line
   int end_column = 0;
   bool used = false;
 };
 
 struct Suppression {
-  std::string file;                    // relative to the project dir, as in SourceFile::path
-  int line = 0;                        // the line the comment is on
-  int column = 0;                      // 1-based code point columns of the directive, from its '#'
+  std::string file;  // relative to the project dir, as in SourceFile::path
+  int line = 0;      // the line the comment is on
+  int column = 0;    // 1-based code point columns of the directive, from its '#'
   int end_column = 0;
-  std::vector<SuppressedRule> rules;   // empty when the comment is malformed
-  std::string reason;                  // text after the closing bracket, trimmed
-  bool malformed = false;              // `# deployctl:` followed by something other than `ignore[IDS]`
+  std::vector<SuppressedRule> rules;  // empty when the comment is malformed
+  std::string reason;                 // text after the closing bracket, trimmed
+  bool malformed = false;             // `# deployctl:` followed by something other than `ignore[IDS]`
 };
 
 // Every `# deployctl:` directive in the comments of `source` (never inside string literals).

@@ -20,9 +20,8 @@ void check(const RuleContext& context, FindingSink& sink) {
     if (own::is_raw_env_string(*value)) {
       if (name == "DEBUG") continue;  // DBG002 says it for DEBUG
       const settings::EnvRead& read = *value->env;
-      sink.report(name + " is the raw text of " + own::describe_read(read) +
-                      " (no cast): any non-empty value of " + read.variable +
-                      ", 'False' and '0' included, turns it on, because a non-empty string is true.",
+      sink.report(name + " is the raw text of " + own::describe_read(read) + " (no cast): any non-empty value of " +
+                      read.variable + ", 'False' and '0' included, turns it on, because a non-empty string is true.",
                   value->origin, name);
     } else if (value->is_string() && own::reads_as_false(value->text)) {
       sink.report(name + " is the string " + shown(value->text) + own::default_note(*value) +
@@ -41,15 +40,15 @@ extern const Rule type001_bool_setting_string_never_off{
         .severity = Severity::error,
         .summary = "A boolean setting is a string that reads as off ('False', '0') but is true, or an environment "
                    "variable's raw text that no value can turn off.",
-        .rationale =
-            "Django tests these settings for truth, and every non-empty string is true: DEBUG = 'False' turns "
-            "debug pages on, SECURE_SSL_REDIRECT = os.environ.get('SSL_REDIRECT', 'True') redirects even when "
-            "the operator sets SSL_REDIRECT=False behind a TLS-terminating proxy (a redirect loop), and "
-            "USE_X_FORWARDED_HOST turned on by a stray string trusts a header clients can forge.",
+        .rationale = "Django tests these settings for truth, and every non-empty string is true: DEBUG = 'False' turns "
+                     "debug pages on, SECURE_SSL_REDIRECT = os.environ.get('SSL_REDIRECT', 'True') redirects even when "
+                     "the operator sets SSL_REDIRECT=False behind a TLS-terminating proxy (a redirect loop), and "
+                     "USE_X_FORWARDED_HOST turned on by a stray string trusts a header clients can forge.",
         .fix = "Write real booleans (True/False), and parse environment text: env.bool('X', default=False), "
                "config('X', default=False, cast=bool) or os.environ.get('X', '').lower() in ('1', 'true', 'yes').",
         .example_fires = "import os\n\nSECURE_SSL_REDIRECT = os.environ.get('DJANGO_SSL_REDIRECT', 'True')\n",
-        .example_passes = "import os\n\nSECURE_SSL_REDIRECT = os.environ.get('DJANGO_SSL_REDIRECT', 'True') == 'True'\n",
+        .example_passes =
+            "import os\n\nSECURE_SSL_REDIRECT = os.environ.get('DJANGO_SSL_REDIRECT', 'True') == 'True'\n",
         .django_check = "",
         .notes = "Settings checked: DEBUG, SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE, "
                  "SESSION_COOKIE_HTTPONLY, CSRF_COOKIE_HTTPONLY, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD, "

@@ -17,7 +17,8 @@ void check(const RuleContext& context, FindingSink& sink) {
     if (!value || !value->is_string() || own::is_raw_env_string(*value) || own::reads_as_false(value->text)) continue;
     const std::string note = own::default_note(*value);
     if (value->text.empty()) {
-      sink.report(name + " is '' (an empty string)" + note + ", not the boolean False: it is off only because an "
+      sink.report(name + " is '' (an empty string)" + note +
+                      ", not the boolean False: it is off only because an "
                       "empty string is false.",
                   value->origin, name);
     } else {
@@ -38,10 +39,9 @@ extern const Rule type002_bool_setting_string{
         .name = "bool-setting-string",
         .severity = Severity::warning,
         .summary = "A boolean setting is a string such as 'True' or '' instead of a boolean.",
-        .rationale =
-            "'True' happens to work because a non-empty string is true, but the next edit to 'False' will not "
-            "turn the setting off, and since Django 4.1 the cookie checks (security.W012, W016) require "
-            "SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE to be `True` itself, so check --deploy fails.",
+        .rationale = "'True' happens to work because a non-empty string is true, but the next edit to 'False' will not "
+                     "turn the setting off, and since Django 4.1 the cookie checks (security.W012, W016) require "
+                     "SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE to be `True` itself, so check --deploy fails.",
         .fix = "Write the boolean: SESSION_COOKIE_SECURE = True.",
         .example_fires = "SESSION_COOKIE_SECURE = 'True'\n",
         .example_passes = "SESSION_COOKIE_SECURE = True\n",

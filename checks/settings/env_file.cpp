@@ -85,32 +85,15 @@ std::string decode_escapes(std::string_view raw, char quote) {
     if (next == '\\' || next == '\'') decoded = next;
     if (quote == '"') {
       switch (next) {
-        case '"':
-          decoded = '"';
-          break;
-        case 'a':
-          decoded = '\a';
-          break;
-        case 'b':
-          decoded = '\b';
-          break;
-        case 'f':
-          decoded = '\f';
-          break;
-        case 'n':
-          decoded = '\n';
-          break;
-        case 'r':
-          decoded = '\r';
-          break;
-        case 't':
-          decoded = '\t';
-          break;
-        case 'v':
-          decoded = '\v';
-          break;
-        default:
-          break;
+        case '"': decoded = '"'; break;
+        case 'a': decoded = '\a'; break;
+        case 'b': decoded = '\b'; break;
+        case 'f': decoded = '\f'; break;
+        case 'n': decoded = '\n'; break;
+        case 'r': decoded = '\r'; break;
+        case 't': decoded = '\t'; break;
+        case 'v': decoded = '\v'; break;
+        default: break;
       }
     }
     if (decoded) {

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
 #include "checks/settings/environment.hpp"
 #include "checks/settings/settings_model.hpp"
+#include "core/error.hpp"
 
 namespace deployctl::checks::settings {
 

@@ -15,12 +15,12 @@ namespace deployctl::checks::settings {
 
 struct SettingsModel {
   std::filesystem::path project_dir;
-  std::string settings_module;                // dotted name of the entry module
-  std::string settings_file;                  // its path relative to project_dir
+  std::string settings_module;                       // dotted name of the entry module
+  std::string settings_file;                         // its path relative to project_dir
   std::map<std::string, Value, std::less<>> values;  // the entry module's final namespace
-  std::vector<SourceFile> files;              // every project file the evaluation read, entry first
-  std::vector<EnvRead> env_reads;             // every environment read, in evaluation order
-  std::vector<Finding> problems;              // syntax errors, import cycles, unreadable files (DPL rules)
+  std::vector<SourceFile> files;                     // every project file the evaluation read, entry first
+  std::vector<EnvRead> env_reads;                    // every environment read, in evaluation order
+  std::vector<Finding> problems;                     // syntax errors, import cycles, unreadable files (DPL rules)
   // False when a star import from code the evaluation cannot see (or another unseen binding) may have bound more
   // names in the entry module: a setting absent from `values` is then unknown, not Django's default.
   bool namespace_complete = true;

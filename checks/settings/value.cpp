@@ -58,8 +58,12 @@ std::optional<bool> same_elements(const std::vector<const Value*>& left, const s
     bool found = false;
     for (const Value* other : right) {
       const auto eq = item->equals(*other);
-      if (!eq) unsure = true;
-      else if (*eq) { found = true; break; }
+      if (!eq)
+        unsure = true;
+      else if (*eq) {
+        found = true;
+        break;
+      }
     }
     if (!found) {
       if (!unsure) return false;
@@ -100,15 +104,18 @@ void describe_into(const Value& value, bool show_strings, std::string& out) {
     case Kind::integer: append_limited(out, std::to_string(value.integer)); return;
     case Kind::floating: append_limited(out, eval::python_float_repr(value.floating)); return;
     case Kind::string:
-      if (show_strings) append_limited(out, eval::python_repr(value.text));
+      if (show_strings)
+        append_limited(out, eval::python_repr(value.text));
       else {
         const std::size_t length = eval::code_point_count(value.text);
         append_limited(out, "a " + std::to_string(length) + "-character string");
       }
       return;
     case Kind::bytes:
-      if (show_strings) append_limited(out, eval::python_bytes_repr(value.text));
-      else append_limited(out, "a " + std::to_string(value.text.size()) + "-byte bytes object");
+      if (show_strings)
+        append_limited(out, eval::python_bytes_repr(value.text));
+      else
+        append_limited(out, "a " + std::to_string(value.text.size()) + "-byte bytes object");
       return;
     case Kind::path: append_limited(out, "Path(" + eval::python_repr(value.text) + ")"); return;
     case Kind::list:
@@ -283,8 +290,10 @@ std::optional<bool> Value::equals(const Value& other) const {
       bool unsure = false;
       for (std::size_t i = 0; i < items.size(); ++i) {
         const auto eq = items[i].equals(other.items[i]);
-        if (!eq) unsure = true;
-        else if (!*eq) return false;
+        if (!eq)
+          unsure = true;
+        else if (!*eq)
+          return false;
       }
       if (unsure) return std::nullopt;
       return true;
@@ -303,16 +312,25 @@ std::optional<bool> Value::equals(const Value& other) const {
         bool key_unsure = false;
         for (const auto& [other_key, other_value] : other.entries) {
           const auto eq = key.equals(other_key);
-          if (!eq) key_unsure = true;
-          else if (*eq) { partner = &other_value; break; }
+          if (!eq)
+            key_unsure = true;
+          else if (*eq) {
+            partner = &other_value;
+            break;
+          }
         }
         if (!partner) {
-          if (key_unsure) { unsure = true; continue; }
+          if (key_unsure) {
+            unsure = true;
+            continue;
+          }
           return false;
         }
         const auto eq = value.equals(*partner);
-        if (!eq) unsure = true;
-        else if (!*eq) return false;
+        if (!eq)
+          unsure = true;
+        else if (!*eq)
+          return false;
       }
       if (unsure) return std::nullopt;
       return true;

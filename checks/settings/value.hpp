@@ -25,13 +25,13 @@ using ValuePtr = std::shared_ptr<const Value>;
 
 // One read of an environment variable, as written in the settings.
 struct EnvRead {
-  std::string variable;                 // "DJANGO_DEBUG"
-  std::string reader;                   // how it was read: "os.environ.get", "os.getenv", "os.environ[]",
-                                        // "env.bool", "env", "config", "dj_database_url.config", ...
-  bool is_set = false;                  // set in the analysed environment (--env / --env-file)?
-  ValuePtr default_value;               // the default written in the settings; null when there is none
-  std::optional<std::string> cast;      // the cast the library applies: "bool", "int", "list", "Csv", "db_url", ...
-  Origin where;                         // the read expression
+  std::string variable;             // "DJANGO_DEBUG"
+  std::string reader;               // how it was read: "os.environ.get", "os.getenv", "os.environ[]",
+                                    // "env.bool", "env", "config", "dj_database_url.config", ...
+  bool is_set = false;              // set in the analysed environment (--env / --env-file)?
+  ValuePtr default_value;           // the default written in the settings; null when there is none
+  std::optional<std::string> cast;  // the cast the library applies: "bool", "int", "list", "Csv", "db_url", ...
+  Origin where;                     // the read expression
   // Non-empty when the settings refuse to load without the variable, e.g. "the raise at settings.py:14"
   // after `if not SECRET_KEY:`: whatever default is written never reaches Django.
   std::string required_by;
@@ -56,21 +56,21 @@ class Value {
   Value& operator=(Value&&) noexcept;
 
   Kind kind = Kind::unknown;
-  bool boolean = false;                                   // Kind::boolean
-  std::int64_t integer = 0;                               // Kind::integer
-  double floating = 0;                                    // Kind::floating
-  std::string text;                                       // string, bytes, path (POSIX form), object (its type, e.g. "module os")
-  std::vector<Value> items;                               // list, tuple, set (in source order)
-  std::vector<std::pair<Value, Value>> entries;           // dict, in insertion order
+  bool boolean = false;      // Kind::boolean
+  std::int64_t integer = 0;  // Kind::integer
+  double floating = 0;       // Kind::floating
+  std::string text;          // string, bytes, path (POSIX form), object (its type, e.g. "module os")
+  std::vector<Value> items;  // list, tuple, set (in source order)
+  std::vector<std::pair<Value, Value>> entries;  // dict, in insertion order
 
-  Origin origin;                                          // where the expression that made this value was written
-  bool literal = false;                                   // written literally in the source (not computed, not from env)
-  std::shared_ptr<const EnvRead> env;                     // set when the value is, or is derived from, an env read
-  std::vector<std::string> steps;                         // operations applied since the env read: "bool()", ".lower()", "== 'true'", ...
-  std::string producer;                                   // qualified name of the call that produced it, e.g.
-                                                          // "django.core.management.utils.get_random_secret_key"
-  std::string unknown_reason;                             // Kind::unknown: why, for messages and debugging
-  std::vector<Value> alternatives;                        // Kind::unknown from merged branches: the values it may have
+  Origin origin;                       // where the expression that made this value was written
+  bool literal = false;                // written literally in the source (not computed, not from env)
+  std::shared_ptr<const EnvRead> env;  // set when the value is, or is derived from, an env read
+  std::vector<std::string> steps;      // operations applied since the env read: "bool()", ".lower()", "== 'true'", ...
+  std::string producer;                // qualified name of the call that produced it, e.g.
+                                       // "django.core.management.utils.get_random_secret_key"
+  std::string unknown_reason;          // Kind::unknown: why, for messages and debugging
+  std::vector<Value> alternatives;     // Kind::unknown from merged branches: the values it may have
 
   // Constructors for the common kinds.
   static Value unknown(std::string reason, Origin origin = {});
@@ -86,8 +86,8 @@ class Value {
 
   bool is_known() const { return kind != Kind::unknown; }
   bool is_string() const { return kind == Kind::string; }
-  bool is_true() const { return kind == Kind::boolean && boolean; }   // `is True`
-  bool is_false() const { return kind == Kind::boolean && !boolean; } // `is False`
+  bool is_true() const { return kind == Kind::boolean && boolean; }    // `is True`
+  bool is_false() const { return kind == Kind::boolean && !boolean; }  // `is False`
   bool is_sequence() const { return kind == Kind::list || kind == Kind::tuple || kind == Kind::set; }
 
   // Python truthiness; nullopt when unknown (or an object whose truth is not known).

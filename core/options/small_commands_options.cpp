@@ -6,21 +6,34 @@ namespace deployctl {
 namespace {
 
 const Option<RulesConfig> rules_rows[] = {
-    {.name = "format", .member = &RulesConfig::format, .help = "Output format: text (default), json or markdown",
-     .fallback = "text", .value_name = "FORMAT", .uses = use_flag,
+    {.name = "format",
+     .member = &RulesConfig::format,
+     .help = "Output format: text (default), json or markdown",
+     .fallback = "text",
+     .value_name = "FORMAT",
+     .uses = use_flag,
      .command_line_only = "the rules are the same in every project"},
 };
 
 const Option<ExplainConfig> explain_rows[] = {
-    {.name = "id", .member = &ExplainConfig::id, .help = "The rule id, e.g. DJ018 ('deployctl rules' lists them)",
-     .value_name = "ID", .uses = use_flag, .positional = true, .required = true,
+    {.name = "id",
+     .member = &ExplainConfig::id,
+     .help = "The rule id, e.g. DJ018 ('deployctl rules' lists them)",
+     .value_name = "ID",
+     .uses = use_flag,
+     .positional = true,
+     .required = true,
      .command_line_only = "what to explain"},
 };
 
 const Option<HelpConfig> help_rows[] = {
-    {.name = "command", .member = &HelpConfig::command,
+    {.name = "command",
+     .member = &HelpConfig::command,
      .help = "The command to describe, or 'config' for the deployctl.toml reference; without it, the list of commands",
-     .value_name = "COMMAND", .uses = use_flag, .positional = true, .command_line_only = "what to describe"},
+     .value_name = "COMMAND",
+     .uses = use_flag,
+     .positional = true,
+     .command_line_only = "what to describe"},
 };
 
 }  // namespace

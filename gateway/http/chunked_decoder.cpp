@@ -58,69 +58,104 @@ const char* ChunkedDecoder::size_line_byte(const char* p) {
         return nullptr;
       }
       if (const char* refused = end_of_size(p)) return refused;
-      if (c == ';') where_ = Where::ext_before_name;
-      else if (is_blank(c)) where_ = Where::size_blank;
-      else if (c == '\r') where_ = Where::size_lf;
-      else if (c == '\n') return fail(p, 400, "bare LF ending a chunk size line");
-      else return fail(p, 400, "invalid character in a chunk size");
+      if (c == ';')
+        where_ = Where::ext_before_name;
+      else if (is_blank(c))
+        where_ = Where::size_blank;
+      else if (c == '\r')
+        where_ = Where::size_lf;
+      else if (c == '\n')
+        return fail(p, 400, "bare LF ending a chunk size line");
+      else
+        return fail(p, 400, "invalid character in a chunk size");
       return nullptr;
     case Where::size_blank:  // BWS is allowed only before a ';'
-      if (c == ';') where_ = Where::ext_before_name;
-      else if (!is_blank(c)) return fail(p, 400, "whitespace after a chunk size without an extension");
+      if (c == ';')
+        where_ = Where::ext_before_name;
+      else if (!is_blank(c))
+        return fail(p, 400, "whitespace after a chunk size without an extension");
       return nullptr;
     case Where::ext_before_name:
-      if (is_token_char(c)) where_ = Where::ext_name;
-      else if (!is_blank(c)) return fail(p, 400, "invalid chunk extension name");
+      if (is_token_char(c))
+        where_ = Where::ext_name;
+      else if (!is_blank(c))
+        return fail(p, 400, "invalid chunk extension name");
       return nullptr;
     case Where::ext_name:
       if (is_token_char(c)) return nullptr;
-      if (c == '=') where_ = Where::ext_before_value;
-      else if (c == ';') where_ = Where::ext_before_name;
-      else if (is_blank(c)) where_ = Where::ext_name_blank;
-      else if (c == '\r') where_ = Where::size_lf;
-      else if (c == '\n') return fail(p, 400, "bare LF ending a chunk size line");
-      else return fail(p, 400, "invalid character in a chunk extension name");
+      if (c == '=')
+        where_ = Where::ext_before_value;
+      else if (c == ';')
+        where_ = Where::ext_before_name;
+      else if (is_blank(c))
+        where_ = Where::ext_name_blank;
+      else if (c == '\r')
+        where_ = Where::size_lf;
+      else if (c == '\n')
+        return fail(p, 400, "bare LF ending a chunk size line");
+      else
+        return fail(p, 400, "invalid character in a chunk extension name");
       return nullptr;
     case Where::ext_name_blank:  // BWS before '=' or before the next ';', never before the CRLF
-      if (c == '=') where_ = Where::ext_before_value;
-      else if (c == ';') where_ = Where::ext_before_name;
-      else if (!is_blank(c)) return fail(p, 400, "invalid chunk extension (only ';' or '=' may follow whitespace)");
+      if (c == '=')
+        where_ = Where::ext_before_value;
+      else if (c == ';')
+        where_ = Where::ext_before_name;
+      else if (!is_blank(c))
+        return fail(p, 400, "invalid chunk extension (only ';' or '=' may follow whitespace)");
       return nullptr;
     case Where::ext_before_value:
-      if (c == '"') where_ = Where::ext_quoted;
-      else if (is_token_char(c)) where_ = Where::ext_token;
-      else if (!is_blank(c)) return fail(p, 400, "invalid chunk extension value");
+      if (c == '"')
+        where_ = Where::ext_quoted;
+      else if (is_token_char(c))
+        where_ = Where::ext_token;
+      else if (!is_blank(c))
+        return fail(p, 400, "invalid chunk extension value");
       return nullptr;
     case Where::ext_token:
       if (is_token_char(c)) return nullptr;
-      if (c == ';') where_ = Where::ext_before_name;
-      else if (is_blank(c)) where_ = Where::ext_value_blank;
-      else if (c == '\r') where_ = Where::size_lf;
-      else if (c == '\n') return fail(p, 400, "bare LF ending a chunk size line");
-      else return fail(p, 400, "invalid character in a chunk extension value");
+      if (c == ';')
+        where_ = Where::ext_before_name;
+      else if (is_blank(c))
+        where_ = Where::ext_value_blank;
+      else if (c == '\r')
+        where_ = Where::size_lf;
+      else if (c == '\n')
+        return fail(p, 400, "bare LF ending a chunk size line");
+      else
+        return fail(p, 400, "invalid character in a chunk extension value");
       return nullptr;
     case Where::ext_quoted:
-      if (c == '"') where_ = Where::ext_after_quote;
-      else if (c == '\\') where_ = Where::ext_quoted_pair;
-      else if (!is_qdtext(c)) return fail(p, 400, "invalid character in a quoted chunk extension value");
+      if (c == '"')
+        where_ = Where::ext_after_quote;
+      else if (c == '\\')
+        where_ = Where::ext_quoted_pair;
+      else if (!is_qdtext(c))
+        return fail(p, 400, "invalid character in a quoted chunk extension value");
       return nullptr;
     case Where::ext_quoted_pair:
       if (!is_field_value_char(c)) return fail(p, 400, "invalid quoted pair in a chunk extension value");
       where_ = Where::ext_quoted;
       return nullptr;
     case Where::ext_after_quote:
-      if (c == ';') where_ = Where::ext_before_name;
-      else if (is_blank(c)) where_ = Where::ext_value_blank;
-      else if (c == '\r') where_ = Where::size_lf;
-      else if (c == '\n') return fail(p, 400, "bare LF ending a chunk size line");
-      else return fail(p, 400, "invalid character after a quoted chunk extension value");
+      if (c == ';')
+        where_ = Where::ext_before_name;
+      else if (is_blank(c))
+        where_ = Where::ext_value_blank;
+      else if (c == '\r')
+        where_ = Where::size_lf;
+      else if (c == '\n')
+        return fail(p, 400, "bare LF ending a chunk size line");
+      else
+        return fail(p, 400, "invalid character after a quoted chunk extension value");
       return nullptr;
     case Where::ext_value_blank:
-      if (c == ';') where_ = Where::ext_before_name;
-      else if (!is_blank(c)) return fail(p, 400, "invalid chunk extension (only ';' or '=' may follow whitespace)");
+      if (c == ';')
+        where_ = Where::ext_before_name;
+      else if (!is_blank(c))
+        return fail(p, 400, "invalid chunk extension (only ';' or '=' may follow whitespace)");
       return nullptr;
-    default:
-      return fail(p, 500, "chunked decoder in an impossible state");
+    default: return fail(p, 500, "chunked decoder in an impossible state");
   }
 }
 
@@ -135,8 +170,10 @@ const char* ChunkedDecoder::trailer_byte(const char* p) {
   if (limits_.field_line != 0 && line_bytes_ + 2 > limits_.field_line)
     return fail(p, 431, "trailer field line too large");
   if (where_ == Where::trailer_name) {
-    if (c == ':') where_ = Where::trailer_value;
-    else if (!is_token_char(c)) return fail(p, 400, "invalid character in a trailer field name");
+    if (c == ':')
+      where_ = Where::trailer_value;
+    else if (!is_token_char(c))
+      return fail(p, 400, "invalid character in a trailer field name");
     return nullptr;
   }
   if (c == '\n') return fail(p, 400, "bare LF ending a trailer field line");
@@ -165,7 +202,8 @@ ChunkedDecoder::Step ChunkedDecoder::step(const char* p, const char* end) {
         // a line split across reads, a 17th digit) byte by byte in state `size`, with the same verdicts.
         const char* q = p;
         std::uint64_t size = 0;
-        while (q < end && q - p < 16 && is_hex_digit(*q)) size = (size << 4) | static_cast<std::uint64_t>(hex_value(*q++));
+        while (q < end && q - p < 16 && is_hex_digit(*q))
+          size = (size << 4) | static_cast<std::uint64_t>(hex_value(*q++));
         if (end - q >= 2 && q[0] == '\r' && q[1] == '\n') {
           size_ = size;
           if (const char* refused = end_of_size(q)) return {refused, {}};
@@ -246,8 +284,7 @@ ChunkedDecoder::Step ChunkedDecoder::step(const char* p, const char* end) {
         where_ = Where::complete;
         return {p + 1, {}};
       case Where::complete:
-      case Where::failed:
-        return {p, {}};
+      case Where::failed: return {p, {}};
     }
   }
   return {p, {}};

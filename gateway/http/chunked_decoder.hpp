@@ -14,9 +14,9 @@ namespace deployctl::gateway::http {
 
 // 0 means "no limit" for each.
 struct ChunkedLimits {
-  std::uint64_t body = 0;         // de-chunked bytes (413 at the size line that would pass it)
-  std::size_t field_line = 0;     // one trailer field line, CRLF included, as for header fields
-  std::size_t field_count = 0;    // header and trailer field lines together
+  std::uint64_t body = 0;       // de-chunked bytes (413 at the size line that would pass it)
+  std::size_t field_line = 0;   // one trailer field line, CRLF included, as for header fields
+  std::size_t field_count = 0;  // header and trailer field lines together
 };
 
 class ChunkedDecoder {
@@ -45,9 +45,29 @@ class ChunkedDecoder {
 
  private:
   enum class Where : unsigned char {
-    size_start, size, size_blank, ext_before_name, ext_name, ext_name_blank, ext_before_value, ext_token,
-    ext_quoted, ext_quoted_pair, ext_after_quote, ext_value_blank, size_lf, data, data_cr, data_lf,
-    trailer_start, trailer_name, trailer_value, trailer_lf, final_lf, complete, failed
+    size_start,
+    size,
+    size_blank,
+    ext_before_name,
+    ext_name,
+    ext_name_blank,
+    ext_before_value,
+    ext_token,
+    ext_quoted,
+    ext_quoted_pair,
+    ext_after_quote,
+    ext_value_blank,
+    size_lf,
+    data,
+    data_cr,
+    data_lf,
+    trailer_start,
+    trailer_name,
+    trailer_value,
+    trailer_lf,
+    final_lf,
+    complete,
+    failed
   };
   const char* fail(const char* at, int status, std::string_view reason) noexcept;
   // The size line's verdict on byte `c` in state where_ (the states between the size's first digit and its CR).
@@ -59,10 +79,10 @@ class ChunkedDecoder {
   ChunkedLimits limits_;
   Where where_ = Where::size_start;
   FramingError error_;
-  std::uint64_t size_ = 0;       // of the current chunk, while its size line is read
-  std::uint64_t left_ = 0;       // of its data still to come
-  std::uint64_t decoded_ = 0;    // data bytes declared by the chunks so far
-  std::size_t line_bytes_ = 0;   // of the current size line or trailer line, without its CRLF
+  std::uint64_t size_ = 0;      // of the current chunk, while its size line is read
+  std::uint64_t left_ = 0;      // of its data still to come
+  std::uint64_t decoded_ = 0;   // data bytes declared by the chunks so far
+  std::size_t line_bytes_ = 0;  // of the current size line or trailer line, without its CRLF
   std::size_t fields_ = 0;
 };
 

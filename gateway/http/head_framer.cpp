@@ -189,8 +189,7 @@ const char* HeadFramer::step(const char* p, const char* end) {
         where_ = Where::complete;
         return p + 1;
       case Where::complete:
-      case Where::failed:
-        return p;
+      case Where::failed: return p;
     }
   }
   return p;

@@ -40,8 +40,8 @@ class HeadFramer {
   // Once complete or failed it consumes nothing.
   const char* scan(const char* p, const char* end);
 
-  bool started() const noexcept;         // a byte of the method arrived (empty lines alone are not a request)
-  bool at_method_end() const noexcept;   // stopped at the SP after the method
+  bool started() const noexcept;            // a byte of the method arrived (empty lines alone are not a request)
+  bool at_method_end() const noexcept;      // stopped at the SP after the method
   bool request_line_done() const noexcept;  // its CRLF arrived (stays true if the head fails later)
   bool complete() const noexcept;
   bool failed() const noexcept;
@@ -51,7 +51,18 @@ class HeadFramer {
 
  private:
   enum class Where : unsigned char {
-    leading, leading_cr, method, method_end, target, version, line_cr, field_start, field, end_cr, complete, failed
+    leading,
+    leading_cr,
+    method,
+    method_end,
+    target,
+    version,
+    line_cr,
+    field_start,
+    field,
+    end_cr,
+    complete,
+    failed
   };
   const char* fail(const char* at, int status, std::string_view reason) noexcept;
   const char* step(const char* p, const char* end);

@@ -32,22 +32,22 @@ struct Body {
 // Lifetime: every view (strings, headers, body) points into the RequestParser that produced the request and
 // stays valid until that parser's next(), reset() or destruction. Copy what must outlive the request.
 struct Request {
-  std::string_view method;   // "GET", as sent: any token (RFC 9110 §9.1), not only the methods llhttp knows
-  std::string_view target;   // the raw request-target: "/a%20b?x=1", "http://host/p?q" (absolute-form) or "*"
-  std::string_view path;     // the target's path, percent-decoded to raw bytes (PATH_INFO before latin-1);
-                             // no query, no fragment; for absolute-form the path after the authority ("/" if none)
-  std::string_view query;    // raw bytes after the first '?', without it and without any fragment; "" if none
-  int http_minor = 1;        // HTTP/1.<minor>: 0 or 1 (1.2-1.9 are answered as 1.1; other majors are rejected)
+  std::string_view method;  // "GET", as sent: any token (RFC 9110 §9.1), not only the methods llhttp knows
+  std::string_view target;  // the raw request-target: "/a%20b?x=1", "http://host/p?q" (absolute-form) or "*"
+  std::string_view path;    // the target's path, percent-decoded to raw bytes (PATH_INFO before latin-1);
+                            // no query, no fragment; for absolute-form the path after the authority ("/" if none)
+  std::string_view query;   // raw bytes after the first '?', without it and without any fragment; "" if none
+  int http_minor = 1;       // HTTP/1.<minor>: 0 or 1 (1.2-1.9 are answered as 1.1; other majors are rejected)
   // In arrival order; names containing '_' were dropped. With an absolute-form target the Host header's value is
   // the target's authority (added as "Host" when the request had none): RFC 9112 §3.2.2.
   std::span<const Header> headers;
   // CONTENT_LENGTH: the declared Content-Length, or for a chunked body the de-chunked size; nullopt when the
   // request has no body framing at all (then the body is empty).
   std::optional<std::uint64_t> content_length;
-  bool chunked = false;      // the body came with Transfer-Encoding: chunked (already de-chunked in `body`)
-  bool keep_alive = true;    // the client allows another request on this connection (HTTP/1.1 unless
-                             // "Connection: close"; HTTP/1.0 only with "Connection: keep-alive"); false too for
-                             // Upgrade and CONNECT requests, after which the parser stops reading
+  bool chunked = false;          // the body came with Transfer-Encoding: chunked (already de-chunked in `body`)
+  bool keep_alive = true;        // the client allows another request on this connection (HTTP/1.1 unless
+                                 // "Connection: close"; HTTP/1.0 only with "Connection: keep-alive"); false too for
+                                 // Upgrade and CONNECT requests, after which the parser stops reading
   bool expect_continue = false;  // HTTP/1.1 "Expect: 100-continue" (ignored on HTTP/1.0, as RFC 9110 says)
   Body body;
 

@@ -246,8 +246,7 @@ struct RequestParser::State {
           });
         }
         break;
-      default:
-        break;
+      default: break;
     }
     return HPE_OK;
   }
@@ -257,18 +256,17 @@ struct RequestParser::State {
   int check_target_form(const TargetParts& parts) {
     if (parser.method == HTTP_CONNECT) return HPE_OK;
     switch (parts.form) {
-      case TargetForm::origin:
-        return HPE_OK;
+      case TargetForm::origin: return HPE_OK;
       case TargetForm::asterisk:
-        return framer.method() == "OPTIONS" ? HPE_OK : reject(400, "asterisk-form target on a method other than OPTIONS");
+        return framer.method() == "OPTIONS" ? HPE_OK
+                                            : reject(400, "asterisk-form target on a method other than OPTIONS");
       case TargetForm::absolute:
         if (!equals_ignore_case(parts.scheme, "http") && !equals_ignore_case(parts.scheme, "https"))
           return reject(400, "absolute-form target with a scheme other than http or https");
         if (parts.authority.empty() || parts.authority.front() == ':' || !is_valid_host(parts.authority))
           return reject(400, "absolute-form target without a valid host (or with userinfo)");
         return HPE_OK;
-      case TargetForm::other:
-        break;
+      case TargetForm::other: break;
     }
     return reject(400, "invalid request target form");
   }
@@ -318,8 +316,8 @@ struct RequestParser::State {
     request.http_minor = minor;
     headers.clear();
     for (const auto& spans : header_spans)
-      headers.push_back(Header{all.substr(spans.name.offset, spans.name.length),
-                               all.substr(spans.value.offset, spans.value.length)});
+      headers.push_back(
+          Header{all.substr(spans.name.offset, spans.name.length), all.substr(spans.value.offset, spans.value.length)});
     request.headers = headers;
     request.chunked = chunked_body;
     if (content_length_headers > 0) request.content_length = parser.content_length;
@@ -614,8 +612,8 @@ std::uint64_t RequestParser::body_left() const noexcept { return state_->stream_
 
 std::size_t RequestParser::take_body(char* out, std::size_t size) noexcept {
   auto& s = *state_;
-  const auto count = static_cast<std::size_t>(
-      std::min<std::uint64_t>({size, s.stream_left, s.pending.size() - s.pending_at}));
+  const auto count =
+      static_cast<std::size_t>(std::min<std::uint64_t>({size, s.stream_left, s.pending.size() - s.pending_at}));
   if (count == 0) return 0;
   std::memcpy(out, s.pending.data() + s.pending_at, count);
   s.pending_at += count;

@@ -15,11 +15,11 @@ namespace deployctl::gateway::http {
 
 // Limits as gunicorn names them and counts them; 0 means "no limit" for the four --limit-request-* values.
 struct Limits {
-  std::size_t request_line = 4094;       // --limit-request-line: bytes of "METHOD target HTTP/1.1", without CRLF
-  std::size_t header_count = 100;        // --limit-request-fields: header lines (and trailer lines after them)
-  std::size_t header_field_size = 8190;  // --limit-request-field_size: bytes of one field line, name to CRLF
-                                         // inclusive ("Name: value\r\n"), as gunicorn counts them
-  std::uint64_t body = 0;                // --limit-request-body (413 past it; a declared length is checked first)
+  std::size_t request_line = 4094;           // --limit-request-line: bytes of "METHOD target HTTP/1.1", without CRLF
+  std::size_t header_count = 100;            // --limit-request-fields: header lines (and trailer lines after them)
+  std::size_t header_field_size = 8190;      // --limit-request-field_size: bytes of one field line, name to CRLF
+                                             // inclusive ("Name: value\r\n"), as gunicorn counts them
+  std::uint64_t body = 0;                    // --limit-request-body (413 past it; a declared length is checked first)
   std::size_t body_in_memory = 1024 * 1024;  // bodies larger than this spill to an unlinked temp file
   std::string spill_directory;               // "" means $TMPDIR, else /tmp
   std::uint64_t chunked_body = 0;            // --limit-chunked-body: a de-chunked body past it is 413 (0: none)
@@ -57,8 +57,8 @@ struct Limits {
 // Why a request was refused: the status to answer with (the connection is then closed) and a short static
 // reason for the error log (never the client's bytes).
 struct Rejection {
-  int status = 400;          // 400, 413, 414, 431, 501, 505, or 500 (temp file for a spilled body failed)
-  std::string_view reason;   // points to static storage
+  int status = 400;         // 400, 413, 414, 431, 501, 505, or 500 (temp file for a spilled body failed)
+  std::string_view reason;  // points to static storage
 };
 
 enum class ParseStatus {

@@ -10,8 +10,8 @@ namespace deployctl::gateway::http {
 enum class TargetForm { origin, absolute, asterisk, other };
 
 struct TargetParts {
-  std::string_view path;       // still percent-encoded; "/" for an absolute-form target without a path
-  std::string_view query;      // after the first '?', without it; "" if none
+  std::string_view path;   // still percent-encoded; "/" for an absolute-form target without a path
+  std::string_view query;  // after the first '?', without it; "" if none
   TargetForm form = TargetForm::origin;
   std::string_view scheme;     // absolute-form: what precedes "://"
   std::string_view authority;  // absolute-form: between "://" and the path ("" for "http:///p")

@@ -125,12 +125,28 @@ struct CannedStatus {
   std::string_view reason;
 };
 constexpr std::array<CannedStatus, 22> reasons{{
-    {100, "Continue"}, {200, "OK"}, {201, "Created"}, {204, "No Content"}, {206, "Partial Content"},
-    {301, "Moved Permanently"}, {302, "Found"}, {304, "Not Modified"}, {400, "Bad Request"},
-    {404, "Not Found"}, {405, "Method Not Allowed"}, {408, "Request Timeout"}, {413, "Content Too Large"},
-    {414, "URI Too Long"}, {416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
-    {431, "Request Header Fields Too Large"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
-    {502, "Bad Gateway"}, {503, "Service Unavailable"}, {505, "HTTP Version Not Supported"},
+    {100, "Continue"},
+    {200, "OK"},
+    {201, "Created"},
+    {204, "No Content"},
+    {206, "Partial Content"},
+    {301, "Moved Permanently"},
+    {302, "Found"},
+    {304, "Not Modified"},
+    {400, "Bad Request"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {408, "Request Timeout"},
+    {413, "Content Too Large"},
+    {414, "URI Too Long"},
+    {416, "Range Not Satisfiable"},
+    {417, "Expectation Failed"},
+    {431, "Request Header Fields Too Large"},
+    {500, "Internal Server Error"},
+    {501, "Not Implemented"},
+    {502, "Bad Gateway"},
+    {503, "Service Unavailable"},
+    {505, "HTTP Version Not Supported"},
 }};
 
 }  // namespace
@@ -328,11 +344,19 @@ void append_chunk(std::string& out, std::string_view data) {
 
 void append_error_response(std::string& out, int status, bool head_request) {
   switch (status) {
-    case 400: case 404: case 405: case 408: case 413: case 414: case 417: case 431: case 500: case 501:
-    case 503: case 505:
-      break;
-    default:
-      status = 500;
+    case 400:
+    case 404:
+    case 405:
+    case 408:
+    case 413:
+    case 414:
+    case 417:
+    case 431:
+    case 500:
+    case 501:
+    case 503:
+    case 505: break;
+    default: status = 500;
   }
   const auto reason = reason_phrase(status);
   out.append("HTTP/1.1 ");

@@ -23,13 +23,13 @@ enum class Framing {
 
 // What the head builder needs to know about the request being answered and the server's state.
 struct ResponseContext {
-  int http_minor = 1;          // the request's HTTP/1.<minor>
-  bool head_request = false;   // HEAD: headers as for GET, no body
-  bool keep_alive = true;      // the request allows reuse and the server is not draining (false: Connection: close)
+  int http_minor = 1;         // the request's HTTP/1.<minor>
+  bool head_request = false;  // HEAD: headers as for GET, no body
+  bool keep_alive = true;     // the request allows reuse and the server is not draining (false: Connection: close)
   // The body's length when known in advance (a WSGI list result, a file), used when the app set no
   // Content-Length: then Content-Length is added instead of chunking.
   std::optional<std::uint64_t> known_body_length;
-  std::string_view server;     // a Server header value; "" (the default) sends none, as uWSGI does
+  std::string_view server;  // a Server header value; "" (the default) sends none, as uWSGI does
 };
 
 struct ResponseFraming {
@@ -47,7 +47,7 @@ struct ResponseFraming {
 // Connection are ours; an app's "Connection: close" is honoured. Adds Date (cached per second) and
 // Connection: close / keep-alive as decided (keep-alive only spelled out for HTTP/1.0).
 Result<ResponseFraming> append_response_head(std::string& out, std::string_view status_line,
-                                          std::span<const Header> headers, const ResponseContext& context);
+                                             std::span<const Header> headers, const ResponseContext& context);
 
 // The current time as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), formatted once per second per thread.
 std::string_view http_date_now();

@@ -24,9 +24,9 @@ struct AccessRecord {
   std::string_view target;  // raw request-target
   std::string_view path;    // decoded
   std::string_view query;
-  int http_minor = 1;       // -1: unknown (a request refused before its line was complete)
+  int http_minor = 1;  // -1: unknown (a request refused before its line was complete)
   int status = 0;
-  std::uint64_t bytes = 0;  // body bytes sent
+  std::uint64_t bytes = 0;                // body bytes sent
   std::span<const http::Header> headers;  // the request's
   std::chrono::system_clock::time_point start;
   std::int64_t duration_us = 0;

@@ -83,8 +83,8 @@ void close_dropped(const std::vector<HandedSocket>& handed, const std::vector<bo
 
 Result<BindSet> open_binds(const ServeOptions& options, const Handover& handover) {
   BindSet set;
-  const bool systemd = std::ranges::any_of(handover.listeners,
-                                           [](const HandedSocket& socket) { return socket.source == "systemd"; });
+  const bool systemd =
+      std::ranges::any_of(handover.listeners, [](const HandedSocket& socket) { return socket.source == "systemd"; });
   if (systemd) {
     auto adopted = adopt_all(handover.listeners);
     if (!adopted) return std::unexpected(adopted.error());

@@ -53,8 +53,7 @@ Result<ForwardedTrust> ForwardedTrust::parse(std::string_view list) {
     if (slash != std::string_view::npos) {
       const std::string_view digits = item.substr(slash + 1);
       const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), network.prefix);
-      if (error != std::errc() || end != digits.data() + digits.size() || network.prefix < 0 ||
-          network.prefix > bits)
+      if (error != std::errc() || end != digits.data() + digits.size() || network.prefix < 0 || network.prefix > bits)
         return fail("--forwarded-allow-ips: '" + std::string(item) + "' has a bad prefix length");
     }
     trust.networks_.push_back(network);
@@ -121,8 +120,10 @@ void read_forwarded(std::string_view value, std::vector<ForwardedElement>& eleme
       const std::string_view key = trim(pair.substr(0, equals));
       std::string_view item = trim(pair.substr(equals + 1));
       if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
-      if (http::equals_ignore_case(key, "for")) parsed.for_host = host_of_node(item);
-      else if (http::equals_ignore_case(key, "proto")) parsed.proto = item;
+      if (http::equals_ignore_case(key, "for"))
+        parsed.for_host = host_of_node(item);
+      else if (http::equals_ignore_case(key, "proto"))
+        parsed.proto = item;
     });
     elements.push_back(std::move(parsed));
   });

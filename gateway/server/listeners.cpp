@@ -62,11 +62,11 @@ Result<Listener> describe_fd(int fd) {
 // A socket file left by a server that was killed (nothing accepts on it any more) is removed so that the next
 // start can bind; a live one, or a path that is not a socket, is refused rather than stolen or destroyed.
 std::expected<void, ListenError> clear_stale_socket(const std::string& path) {
-  struct stat existing{};
+  struct stat existing {};
   if (::lstat(path.c_str(), &existing) != 0) return {};
   if (!S_ISSOCK(existing.st_mode))
-    return std::unexpected(ListenError{ListenProblem::in_use, "cannot listen on unix:" + path +
-                                                                  ": the path exists and is not a socket"});
+    return std::unexpected(
+        ListenError{ListenProblem::in_use, "cannot listen on unix:" + path + ": the path exists and is not a socket"});
   const UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!probe) return {};
   sockaddr_un local{};
@@ -75,8 +75,8 @@ std::expected<void, ListenError> clear_stale_socket(const std::string& path) {
   const bool answered = ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0 ||
                         errno == EAGAIN;  // EAGAIN: alive, its backlog is full
   if (answered)
-    return std::unexpected(ListenError{ListenProblem::in_use, "cannot listen on unix:" + path +
-                                                                  ": another server is listening on it"});
+    return std::unexpected(
+        ListenError{ListenProblem::in_use, "cannot listen on unix:" + path + ": another server is listening on it"});
   ::unlink(path.c_str());
   return {};
 }
@@ -141,8 +141,8 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
   };
   if (address.kind == BindAddress::Kind::inherited_fd) {
     auto adopted = adopt_listener(address.fd);
-    if (!adopted) return failure(ListenProblem::bad_address, "fd://" + std::to_string(address.fd) + ": " +
-                                                                 adopted.error().message);
+    if (!adopted)
+      return failure(ListenProblem::bad_address, "fd://" + std::to_string(address.fd) + ": " + adopted.error().message);
     adopted->source = "fd://" + std::to_string(address.fd);
     return *adopted;
   }
@@ -178,8 +178,8 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
   if (const int status = ::getaddrinfo(address.host.c_str(), port.c_str(), &hints, &found); status != 0)
     return failure(ListenProblem::bad_address,
                    "cannot resolve '" + address.host + "' for --bind: " + ::gai_strerror(status));
-  const std::string shown = (address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host) +
-                            ":" + port;
+  const std::string shown =
+      (address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host) + ":" + port;
   int last_errno = 0;
   for (addrinfo* candidate = found; candidate != nullptr; candidate = candidate->ai_next) {
     UniqueFd fd(::socket(candidate->ai_family, candidate->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
@@ -202,9 +202,9 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
   if (last_errno == EADDRINUSE)
     return failure(ListenProblem::in_use, "cannot listen on " + shown + ": the address is already in use");
   if (last_errno == EACCES)
-    return failure(ListenProblem::permission,
-                   "cannot listen on " + shown + ": permission denied (ports below 1024 need root or "
-                                                 "CAP_NET_BIND_SERVICE; use a port >= 1024 behind a proxy)");
+    return failure(ListenProblem::permission, "cannot listen on " + shown +
+                                                  ": permission denied (ports below 1024 need root or "
+                                                  "CAP_NET_BIND_SERVICE; use a port >= 1024 behind a proxy)");
   return failure(ListenProblem::other, "cannot listen on " + shown + ": " + std::strerror(last_errno));
 }
 

@@ -2,9 +2,9 @@
 // LISTEN_FDS. Opened in the master before fork; every worker accepts on all of them.
 #pragma once
 
+#include <sys/types.h>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 #include "core/error.hpp"

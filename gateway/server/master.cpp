@@ -47,7 +47,6 @@ std::string describe_exit(int status) {
 
 }  // namespace
 
-
 std::size_t Master::running_count() const {
   std::size_t count = 0;
   for (const WorkerProcess& worker : workers_)
@@ -226,7 +225,6 @@ void Master::announce() {
   notify_ready();
 }
 
-
 int Master::stop(bool graceful) {
   notify_stopping();
   log_info(graceful ? "Handling signal: term" : "Handling signal: int");
@@ -308,14 +306,10 @@ int Master::run() {
     signalfd_siginfo info{};
     while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       switch (info.ssi_signo) {
-        case SIGCHLD:
-          reap();
-          break;
-        case SIGTERM:
-          return stop(true);
+        case SIGCHLD: reap(); break;
+        case SIGTERM: return stop(true);
         case SIGINT:
-        case SIGQUIT:
-          return stop(false);
+        case SIGQUIT: return stop(false);
         case SIGHUP:
           log_info("Handling signal: hup");
           reload();
@@ -328,8 +322,7 @@ int Master::run() {
           if (target_workers_ > 1) --target_workers_;
           log_info("Handling signal: ttou (" + std::to_string(target_workers_) + " workers)");
           break;
-        default:
-          break;
+        default: break;
       }
     }
     reap();

@@ -44,21 +44,17 @@ std::string error_response(int status, bool head_request = false) {
 
 MetricsRequest::MetricsRequest() : parser_(metrics_limits()) {}
 
-bool MetricsRequest::feed(std::string_view bytes) {
-  return parser_.feed(bytes) != http::ParseStatus::need_more;
-}
+bool MetricsRequest::feed(std::string_view bytes) { return parser_.feed(bytes) != http::ParseStatus::need_more; }
 
 MetricsAnswer MetricsRequest::answer(const std::function<std::string()>& render) const {
   switch (parser_.status()) {
-    case http::ParseStatus::need_more:
-      return {400, error_response(400)};
+    case http::ParseStatus::need_more: return {400, error_response(400)};
     case http::ParseStatus::rejected: {
       const int status = parser_.rejection().status;
       return {status, error_response(status)};
     }
     case http::ParseStatus::continue_expected:  // never sent a 100: the answer is final either way
-    case http::ParseStatus::request_ready:
-      break;
+    case http::ParseStatus::request_ready: break;
   }
   const http::Request& request = parser_.request();
   if (request.path != "/metrics") return {404, error_response(404, request.is_head())};

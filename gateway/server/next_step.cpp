@@ -10,12 +10,9 @@ NextStep next_step(http::RequestParser& parser, std::string& out) {
         out += "HTTP/1.1 100 Continue\r\n\r\n";
         parser.next();
         continue;
-      case http::ParseStatus::request_ready:
-        return NextStep::answer;
-      case http::ParseStatus::rejected:
-        return NextStep::refuse;
-      case http::ParseStatus::need_more:
-        return NextStep::read_more;
+      case http::ParseStatus::request_ready: return NextStep::answer;
+      case http::ParseStatus::rejected: return NextStep::refuse;
+      case http::ParseStatus::need_more: return NextStep::read_more;
     }
     return NextStep::read_more;
   }

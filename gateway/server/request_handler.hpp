@@ -21,7 +21,7 @@ struct Peer {
   std::string_view address;  // "127.0.0.1"; "" for a unix socket peer
   std::string_view port;
   bool unix_socket = false;
-  bool trusted = false;  // a unix peer or one --forwarded-allow-ips lists (worked out once per connection)
+  bool trusted = false;          // a unix peer or one --forwarded-allow-ips lists (worked out once per connection)
   std::string_view server_name;  // the listener's, for SERVER_NAME / SERVER_PORT
   std::string_view server_port;
 };
@@ -42,8 +42,7 @@ class RequestHandler {
 
   // Appends the response to `out`; large bodies and files go through `transport` (after what `out` held).
   // `draining`: the server is stopping, answer with Connection: close.
-  Outcome handle(const http::Request& request, const Peer& peer, bool draining, std::string& out,
-                 Transport& transport);
+  Outcome handle(const http::Request& request, const Peer& peer, bool draining, std::string& out, Transport& transport);
 
  private:
   Outcome serve_static(const http::Request& request, bool keep_alive, std::string& out, Transport& transport);

@@ -26,8 +26,8 @@ bool ResponseWriter::begin(const wsgi::ResponseStart& start) {
   auto framing = http::append_response_head(out_, start.status_line, start.headers, context);
   if (!framing) {
     out_.resize(mark);
-    log_error("refused the app's response for " + std::string(request_.method) + " " +
-              std::string(request_.target) + ": " + framing.error().message);
+    log_error("refused the app's response for " + std::string(request_.method) + " " + std::string(request_.target) +
+              ": " + framing.error().message);
     return false;
   }
   status_ = framing->status;

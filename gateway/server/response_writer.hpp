@@ -19,8 +19,7 @@ class ResponseWriter final : public wsgi::ResponseSink {
   static constexpr std::size_t flush_threshold = 64 * 1024;
 
   // `python`: calls come from the app with the GIL held, which is released around transport writes.
-  ResponseWriter(const http::Request& request, bool keep_alive, bool python, std::string& out,
-                 Transport& transport);
+  ResponseWriter(const http::Request& request, bool keep_alive, bool python, std::string& out, Transport& transport);
 
   bool begin(const wsgi::ResponseStart& start) override;
   void begin_error() override;

@@ -33,9 +33,7 @@ bool sd_notify(std::string_view state) {
   return sent == static_cast<ssize_t>(state.size());
 }
 
-void notify_ready() {
-  sd_notify("READY=1\nMAINPID=" + std::to_string(::getpid()) + "\nSTATUS=serving");
-}
+void notify_ready() { sd_notify("READY=1\nMAINPID=" + std::to_string(::getpid()) + "\nSTATUS=serving"); }
 
 void notify_reloading() {
   timespec now{};

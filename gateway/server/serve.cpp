@@ -38,8 +38,8 @@ int serve(const ServeOptions& options, const Handover& handover) {
   error_log.set_level(options.log_level);
   const int error_fd = open_log_file(options.error_logfile, 2);
   if (error_fd < 0) {
-    error_log.log(LogLevel::error, "cannot open --error-logfile " + options.error_logfile + ": " +
-                                       std::strerror(errno));
+    error_log.log(LogLevel::error,
+                  "cannot open --error-logfile " + options.error_logfile + ": " + std::strerror(errno));
     return tool_failure;
   }
   error_log.set_fd(error_fd);

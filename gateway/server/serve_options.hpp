@@ -18,27 +18,27 @@ namespace deployctl::gateway::server {
 struct ServeOptions {
   wsgi::AppSpec app;
   std::filesystem::path chdir = ".";
-  std::filesystem::path python_path;  // the app's import root when not --chdir (a src/ layout)
+  std::filesystem::path python_path;                  // the app's import root when not --chdir (a src/ layout)
   std::optional<std::string> django_settings_module;  // from the project's entry point, when unset in the env
   std::vector<std::string> binds = {"127.0.0.1:8000"};
   int workers = 1;
-  int threads = 1;              // per worker; above 1 the app runs on a pool of threads (gunicorn's gthread)
-  double timeout = 30;          // seconds a request may run before its worker is killed (0: never)
+  int threads = 1;      // per worker; above 1 the app runs on a pool of threads (gunicorn's gthread)
+  double timeout = 30;  // seconds a request may run before its worker is killed (0: never)
   double graceful_timeout = 30;
-  double keep_alive = 2;        // idle seconds between requests on one connection
+  double keep_alive = 2;  // idle seconds between requests on one connection
   std::int64_t max_requests = 0;
   std::int64_t max_requests_jitter = 0;
   http::Limits limits;
   std::string forwarded_allow_ips = "127.0.0.1,::1";
   std::vector<static_files::Mount> statics;
-  std::string access_logfile;   // "" none, "-" stdout
+  std::string access_logfile;    // "" none, "-" stdout
   std::string access_logformat;  // "" gunicorn's default
   bool access_log_json = false;
   std::string error_logfile = "-";
   LogLevel log_level = LogLevel::info;
-  std::string metrics_bind;     // "" none
+  std::string metrics_bind;  // "" none
   std::string pid_file;
-  int umask = -1;               // for unix sockets and files; -1 leaves the process umask
+  int umask = -1;  // for unix sockets and files; -1 leaves the process umask
   bool reload = false;
   // Hostile clients (no gunicorn flag): the whole head must arrive within this, a body at least this fast.
   double header_timeout = 10;

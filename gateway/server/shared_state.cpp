@@ -36,7 +36,7 @@ SharedState* create_shared_state() {
 
 SharedState* attach_shared_state(UniqueFd& fd) {
   if (fd) {
-    struct stat status{};
+    struct stat status {};
     void* memory = ::fstat(fd.get(), &status) == 0 && status.st_size == static_cast<off_t>(sizeof(SharedState))
                        ? ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0)
                        : MAP_FAILED;

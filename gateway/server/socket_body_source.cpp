@@ -26,9 +26,7 @@ SocketBodySource::SocketBodySource(int fd, http::RequestParser& parser, BodyPace
       before_first_read_(std::move(before_first_read)),
       on_progress_(std::move(on_progress)) {}
 
-std::uint64_t SocketBodySource::left() const noexcept {
-  return parser_.body_left() + (buffer_.size() - buffer_at_);
-}
+std::uint64_t SocketBodySource::left() const noexcept { return parser_.body_left() + (buffer_.size() - buffer_at_); }
 
 void SocketBodySource::consume(std::size_t count) {
   buffer_at_ += std::min(count, buffer_.size() - buffer_at_);
@@ -59,8 +57,8 @@ Result<void> SocketBodySource::receive() {
     std::int64_t deadline = now + static_cast<std::int64_t>(pace_.stall_seconds * 1000);
     if (pace_.min_rate > 0) {
       const auto rate_deadline =
-          started_ms_ + static_cast<std::int64_t>(1000 * std::max(pace_.grace_seconds,
-                                                                  static_cast<double>(received_ + 1) / pace_.min_rate));
+          started_ms_ + static_cast<std::int64_t>(
+                            1000 * std::max(pace_.grace_seconds, static_cast<double>(received_ + 1) / pace_.min_rate));
       deadline = std::min(deadline, rate_deadline);
     }
     pollfd entry{fd_, POLLIN, 0};

@@ -16,9 +16,9 @@
 namespace deployctl::gateway::server {
 
 struct BodyPace {
-  double stall_seconds = 30;   // the longest wait for any byte
-  double grace_seconds = 10;   // --header-timeout: the minimum rate applies after this
-  double min_rate = 1024;      // --min-body-rate, bytes per second (0: none)
+  double stall_seconds = 30;  // the longest wait for any byte
+  double grace_seconds = 10;  // --header-timeout: the minimum rate applies after this
+  double min_rate = 1024;     // --min-body-rate, bytes per second (0: none)
 };
 
 class SocketBodySource final : public http::BodySource {
@@ -40,7 +40,7 @@ class SocketBodySource final : public http::BodySource {
   BodyPace pace_;
   std::function<void()> before_first_read_;
   std::function<void()> on_progress_;
-  std::string buffer_;          // received, not read by the app, from buffer_at_
+  std::string buffer_;  // received, not read by the app, from buffer_at_
   std::size_t buffer_at_ = 0;
   std::uint64_t received_ = 0;  // bytes of the body taken from the parser or the socket
   std::int64_t started_ms_ = 0;

@@ -34,7 +34,7 @@ std::int64_t newest_source(const std::filesystem::path& root) {
       continue;
     }
     if (!name.ends_with(".py")) continue;
-    struct stat status{};
+    struct stat status {};
     if (::stat(it->path().c_str(), &status) == 0)
       newest = std::max<std::int64_t>(newest, status.st_mtim.tv_sec * 1000000000LL + status.st_mtim.tv_nsec);
   }

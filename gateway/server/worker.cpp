@@ -368,15 +368,10 @@ void Worker::on_signal() {
   signalfd_siginfo info{};
   while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     switch (info.ssi_signo) {
-      case SIGTERM:
-        begin_drain();
-        break;
+      case SIGTERM: begin_drain(); break;
       case SIGINT:
-      case SIGQUIT:
-        stop_now_ = true;
-        break;
-      default:
-        break;
+      case SIGQUIT: stop_now_ = true; break;
+      default: break;
     }
   }
 }

@@ -26,8 +26,8 @@ void Worker::answer(Connection& connection) {
   slot.request_started_ms.store(monotonic_ms());
 
   const Listener& listener = (*setup_.listeners)[connection.listener];
-  const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket, connection.trusted,
-                  listener.server_name, listener.server_port};
+  const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket,
+                  connection.trusted,      listener.server_name, listener.server_port};
   const Outcome outcome = answer_with_body(connection, handler_, peer, draining_ || retiring_,
                                            [&slot] { slot.request_started_ms.store(monotonic_ms()); });
 

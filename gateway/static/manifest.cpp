@@ -26,8 +26,7 @@ Result<NameSet> read_manifest(const std::filesystem::path& manifest_file) {
     return fail(where + ": no \"paths\" object; is this a ManifestStaticFilesStorage manifest?");
   NameSet names;
   for (const auto& [original, hashed] : json["paths"].items()) {
-    if (!hashed.is_string())
-      return fail(where + ": the entry for \"" + original + "\" is not a string");
+    if (!hashed.is_string()) return fail(where + ": the entry for \"" + original + "\" is not a string");
     names.insert(hashed.get<std::string>());
   }
   return names;

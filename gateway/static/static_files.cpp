@@ -31,7 +31,6 @@ constexpr std::string_view not_found_body = "Not Found\n";
 constexpr std::string_view not_allowed_body = "Method Not Allowed\n";
 constexpr std::string_view unsatisfiable_body = "Range Not Satisfiable\n";
 
-
 // A regular file opened beneath the mount, with its status; fd -1 when absent or not a regular file.
 struct OpenedFile {
   UniqueFd fd;
@@ -299,11 +298,10 @@ Resolution StaticFiles::resolve(std::string_view method, std::string_view path, 
     plan.add_header("Content-Range",
                     std::string_view(plan.content_range_, static_cast<std::size_t>(r - plan.content_range_)));
     // The file's Content-Type was for a body we do not send: answer_error sets the text one.
-    plan.headers_.erase(std::remove_if(plan.headers_.begin(), plan.headers_.end(),
-                                       [](const http::Header& h) {
-                                         return h.name == "Content-Type" || h.name == "Content-Encoding";
-                                       }),
-                        plan.headers_.end());
+    plan.headers_.erase(
+        std::remove_if(plan.headers_.begin(), plan.headers_.end(),
+                       [](const http::Header& h) { return h.name == "Content-Type" || h.name == "Content-Encoding"; }),
+        plan.headers_.end());
     return answer_error(416, "416 Range Not Satisfiable", unsatisfiable_body);
   }
   if (range.kind == RangeKind::single) {

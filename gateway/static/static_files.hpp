@@ -40,8 +40,8 @@ class ResponsePlan {
   // apt. No Date and no Connection: the response head builder adds those.
   std::span<const http::Header> headers() const noexcept { return {headers_.data(), headers_.size()}; }
   // The body to send after the head (nothing at all for HEAD, 304, or when both are empty):
-  std::string_view body;         // a short text body (404, 405, 416), static storage
-  UniqueFd fd;                   // valid: send `length` bytes of this file from `offset` (sendfile); none for HEAD
+  std::string_view body;  // a short text body (404, 405, 416), static storage
+  UniqueFd fd;            // valid: send `length` bytes of this file from `offset` (sendfile); none for HEAD
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
 

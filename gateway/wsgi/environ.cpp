@@ -3,10 +3,10 @@
 // both names apps look for it by (RAW_URI from gunicorn, REQUEST_URI from uWSGI).
 #include "gateway/wsgi/environ.hpp"
 
+#include <strings.h>
 #include <array>
 #include <cstdio>
 #include <cstring>
-#include <strings.h>
 
 #include "core/error.hpp"
 #include "python/errors.hpp"
@@ -165,15 +165,14 @@ EnvironBuilder::EnvironBuilder(const EnvironConstants& constants) {
   PyRef version(Py_BuildValue("(ii)", 1, 0));
   if (!template_ || !version) throw Failure("embedded Python: cannot build the environ template");
   PyObject* dict = template_.get();
-  const bool ok = PyDict_SetItem(dict, k.wsgi_version, version.get()) == 0 &&
-                  PyDict_SetItem(dict, k.script_name, k.empty) == 0 &&
-                  PyDict_SetItem(dict, k.wsgi_multithread, constants.multithread ? Py_True : Py_False) == 0 &&
-                  PyDict_SetItem(dict, k.wsgi_multiprocess, constants.multiprocess ? Py_True : Py_False) == 0 &&
-                  PyDict_SetItem(dict, k.wsgi_run_once, Py_False) == 0 &&
-                  PyDict_SetItem(dict, k.wsgi_input_terminated, Py_True) == 0 &&
-                  (constants.errors == nullptr || PyDict_SetItem(dict, k.wsgi_errors, constants.errors) == 0) &&
-                  (constants.file_wrapper == nullptr ||
-                   PyDict_SetItem(dict, k.wsgi_file_wrapper, constants.file_wrapper) == 0);
+  const bool ok =
+      PyDict_SetItem(dict, k.wsgi_version, version.get()) == 0 && PyDict_SetItem(dict, k.script_name, k.empty) == 0 &&
+      PyDict_SetItem(dict, k.wsgi_multithread, constants.multithread ? Py_True : Py_False) == 0 &&
+      PyDict_SetItem(dict, k.wsgi_multiprocess, constants.multiprocess ? Py_True : Py_False) == 0 &&
+      PyDict_SetItem(dict, k.wsgi_run_once, Py_False) == 0 &&
+      PyDict_SetItem(dict, k.wsgi_input_terminated, Py_True) == 0 &&
+      (constants.errors == nullptr || PyDict_SetItem(dict, k.wsgi_errors, constants.errors) == 0) &&
+      (constants.file_wrapper == nullptr || PyDict_SetItem(dict, k.wsgi_file_wrapper, constants.file_wrapper) == 0);
   // The keys build() sets on every request, as placeholders: the per-request copy then starts with them in its
   // hash table, and only the HTTP_* headers add entries (without them the copy grew, and rehashed, twice).
   const bool placeholders = ok && [&] {
@@ -202,18 +201,16 @@ PyObject* EnvironBuilder::build(const RequestView& request, PyObject* input) {
   char length_text[24];
   PyRef raw_target(latin1(request.target));
   if (!raw_target) return nullptr;
-  bool ok = set(dict, k.request_method, method_value(request.method)) &&
-            set(dict, k.path_info, latin1(request.path)) &&
-            set(dict, k.raw_uri, Py_NewRef(raw_target.get())) &&
-            set(dict, k.request_uri, Py_NewRef(raw_target.get())) &&
-            set(dict, k.query_string, request.query.empty() ? Py_NewRef(k.empty) : latin1(request.query)) &&
-            set(dict, k.server_protocol, Py_NewRef(request.http_minor == 0 ? k.http10 : k.http11)) &&
-            set(dict, k.server_name, server_value(request.server.name, server_name_, server_name_text_)) &&
-            set(dict, k.server_port, server_value(request.server.port, server_port_, server_port_text_)) &&
-            set(dict, k.remote_addr, latin1(request.remote_addr)) &&
-            set(dict, k.remote_port, latin1(request.remote_port)) &&
-            set(dict, k.wsgi_url_scheme, Py_NewRef(request.https ? k.https : k.http)) &&
-            set(dict, k.wsgi_input, Py_NewRef(input));
+  bool ok =
+      set(dict, k.request_method, method_value(request.method)) && set(dict, k.path_info, latin1(request.path)) &&
+      set(dict, k.raw_uri, Py_NewRef(raw_target.get())) && set(dict, k.request_uri, Py_NewRef(raw_target.get())) &&
+      set(dict, k.query_string, request.query.empty() ? Py_NewRef(k.empty) : latin1(request.query)) &&
+      set(dict, k.server_protocol, Py_NewRef(request.http_minor == 0 ? k.http10 : k.http11)) &&
+      set(dict, k.server_name, server_value(request.server.name, server_name_, server_name_text_)) &&
+      set(dict, k.server_port, server_value(request.server.port, server_port_, server_port_text_)) &&
+      set(dict, k.remote_addr, latin1(request.remote_addr)) && set(dict, k.remote_port, latin1(request.remote_port)) &&
+      set(dict, k.wsgi_url_scheme, Py_NewRef(request.https ? k.https : k.http)) &&
+      set(dict, k.wsgi_input, Py_NewRef(input));
   if (ok && request.content_length) {
     const int size = std::snprintf(length_text, sizeof length_text, "%llu",
                                    static_cast<unsigned long long>(*request.content_length));

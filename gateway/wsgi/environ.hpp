@@ -4,14 +4,14 @@
 
 #include <string>
 
-#include "python/py_ref.hpp"
 #include "gateway/wsgi/request_view.hpp"
+#include "python/py_ref.hpp"
 
 namespace deployctl::gateway::wsgi {
 
 struct EnvironConstants {
-  bool multiprocess = true;   // more than one worker
-  bool multithread = false;   // more than one thread per worker (--threads)
+  bool multiprocess = true;          // more than one worker
+  bool multithread = false;          // more than one thread per worker (--threads)
   PyObject* errors = nullptr;        // wsgi.errors (borrowed, kept alive by the owner)
   PyObject* file_wrapper = nullptr;  // wsgi.file_wrapper type (borrowed)
 };

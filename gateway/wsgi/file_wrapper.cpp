@@ -12,8 +12,7 @@ using python::PyRef;
 namespace {
 
 struct FileWrapperObject {
-  PyObject_HEAD
-  PyObject* filelike;
+  PyObject_HEAD PyObject* filelike;
   Py_ssize_t block_size;
 };
 
@@ -80,8 +79,7 @@ PyType_Slot wrapper_slots[] = {
     {0, nullptr},
 };
 
-PyType_Spec wrapper_spec = {"deployctl.FileWrapper", sizeof(FileWrapperObject), 0, Py_TPFLAGS_DEFAULT,
-                            wrapper_slots};
+PyType_Spec wrapper_spec = {"deployctl.FileWrapper", sizeof(FileWrapperObject), 0, Py_TPFLAGS_DEFAULT, wrapper_slots};
 
 }  // namespace
 
@@ -100,7 +98,7 @@ bool wrapped_file(PyObject* wrapper_type, PyObject* result, WrappedFile& file) {
     PyErr_Clear();
     return false;
   }
-  struct stat status{};
+  struct stat status {};
   if (::fstat(static_cast<int>(fd), &status) != 0 || !S_ISREG(status.st_mode)) return false;
   // The Python file's idea of its position (buffered reads may have run ahead of the fd's).
   std::uint64_t offset = 0;

@@ -15,17 +15,16 @@
 
 namespace deployctl::gateway::wsgi {
 
-using python::PyRef;
 using python::as_method;
 using python::GilReleased;
+using python::PyRef;
 
 namespace {
 
 struct InputObject {
-  PyObject_HEAD
-  const char* data;  // memory body, or null
-  int fd;            // file body, or -1
-  http::BodySource* source;  // streamed body (read from the connection as the app reads), or null
+  PyObject_HEAD const char* data;  // memory body, or null
+  int fd;                          // file body, or -1
+  http::BodySource* source;        // streamed body (read from the connection as the app reads), or null
   Py_ssize_t size;
   Py_ssize_t position;
 };

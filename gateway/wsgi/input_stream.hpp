@@ -1,8 +1,8 @@
 // wsgi.input in C++: read, readline, readlines and iteration over the request body, from memory or a spilled file.
 #pragma once
 
-#include "python/py_ref.hpp"
 #include "gateway/wsgi/request_view.hpp"
+#include "python/py_ref.hpp"
 
 namespace deployctl::gateway::wsgi {
 

@@ -18,22 +18,22 @@ using BodyView = http::Body;
 
 // The listener a request came in on: SERVER_NAME and SERVER_PORT.
 struct ServerAddress {
-  std::string_view name;   // "127.0.0.1", "::1", or the unix socket's path
-  std::string_view port;   // "8000"; "" for a unix socket
+  std::string_view name;  // "127.0.0.1", "::1", or the unix socket's path
+  std::string_view port;  // "8000"; "" for a unix socket
 };
 
 struct RequestView {
   std::string_view method;
-  std::string_view target;           // the raw request-target, for log lines
-  std::string_view path;             // percent-decoded path bytes (PATH_INFO before latin-1)
-  std::string_view query;            // raw query string, without '?'
-  int http_minor = 1;                // HTTP/1.<minor>
+  std::string_view target;  // the raw request-target, for log lines
+  std::string_view path;    // percent-decoded path bytes (PATH_INFO before latin-1)
+  std::string_view query;   // raw query string, without '?'
+  int http_minor = 1;       // HTTP/1.<minor>
   std::span<const HeaderView> headers;
   std::optional<std::uint64_t> content_length;  // CONTENT_LENGTH: the header's, or the de-chunked body's size
   BodyView body;
-  std::string_view remote_addr;      // after --forwarded-allow-ips processing
+  std::string_view remote_addr;  // after --forwarded-allow-ips processing
   std::string_view remote_port;
-  bool https = false;                // wsgi.url_scheme
+  bool https = false;  // wsgi.url_scheme
   ServerAddress server;
 };
 

@@ -13,8 +13,8 @@ namespace deployctl::gateway::wsgi {
 
 struct ResponseStart {
   int status = 200;
-  std::string_view status_line;          // "200 OK", as the app gave it
-  std::span<const HeaderView> headers;   // as the app gave them (latin-1 bytes)
+  std::string_view status_line;         // "200 OK", as the app gave it
+  std::span<const HeaderView> headers;  // as the app gave them (latin-1 bytes)
   // The body's length when the WSGI layer knows it in advance (a list result, a file), for framing when the app
   // set no Content-Length; nullopt for a stream.
   std::optional<std::uint64_t> body_length;

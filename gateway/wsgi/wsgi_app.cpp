@@ -19,8 +19,8 @@
 
 namespace deployctl::gateway::wsgi {
 
-using python::PyRef;
 using python::as_method;
+using python::PyRef;
 
 namespace {
 
@@ -38,8 +38,7 @@ struct Exchange {
 };
 
 struct StartResponseObject {
-  PyObject_HEAD
-  Exchange* exchange;  // null between requests: a late call raises
+  PyObject_HEAD Exchange* exchange;  // null between requests: a late call raises
 };
 
 Exchange* exchange_of(PyObject* self, const char* what) {
@@ -58,8 +57,7 @@ PyType_Slot state_slots[] = {
     {Py_tp_dealloc, reinterpret_cast<void*>(state_dealloc)},
     {0, nullptr},
 };
-PyType_Spec state_spec = {"deployctl.StartResponse", sizeof(StartResponseObject), 0, Py_TPFLAGS_DEFAULT,
-                          state_slots};
+PyType_Spec state_spec = {"deployctl.StartResponse", sizeof(StartResponseObject), 0, Py_TPFLAGS_DEFAULT, state_slots};
 
 // A str as latin-1 bytes: ASCII strings are viewed in place, others encoded into `keep`.
 bool latin1_view(PyObject* text, std::vector<PyRef>& keep, std::string_view& view, const char* what) {
@@ -181,8 +179,8 @@ PyObject* write_call(PyObject* self, PyObject* data) {
   Py_RETURN_NONE;
 }
 
-PyMethodDef start_response_def = {"start_response", as_method(start_response_call),
-                                  METH_FASTCALL | METH_KEYWORDS, "start_response(status, response_headers, exc_info=None)"};
+PyMethodDef start_response_def = {"start_response", as_method(start_response_call), METH_FASTCALL | METH_KEYWORDS,
+                                  "start_response(status, response_headers, exc_info=None)"};
 PyMethodDef write_def = {"write", write_call, METH_O, "write(data): body bytes sent at once"};
 
 void log_request_error(const Exchange& exchange, const std::string& traceback) {
@@ -380,9 +378,7 @@ void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
 }
 
 Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOptions& options) {
-  const auto python_failure = [&](std::string what) {
-    return fail(what + ": " + python::take_error());
-  };
+  const auto python_failure = [&](std::string what) { return fail(what + ": " + python::take_error()); };
   PyObject* sys_path = PySys_GetObject("path");  // borrowed
   if (sys_path == nullptr || !PyList_Check(sys_path)) return python_failure("sys.path is missing");
   PyRef directory(PyUnicode_DecodeFSDefault(options.chdir.c_str()));
@@ -408,8 +404,8 @@ Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOp
     std::string last_line = traceback;
     while (!last_line.empty() && last_line.back() == '\n') last_line.pop_back();
     last_line = last_line.substr(last_line.rfind('\n') + 1);
-    return fail("cannot import the app module '" + spec.module + "' (from " +
-                                                   options.chdir.string() + "): " + last_line);
+    return fail("cannot import the app module '" + spec.module + "' (from " + options.chdir.string() +
+                "): " + last_line);
   }
   std::string_view path = spec.callable;
   while (!path.empty()) {
@@ -424,8 +420,8 @@ Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOp
     object = std::move(next);
   }
   if (!PyCallable_Check(object.get()))
-    return fail("'" + spec.module + ":" + spec.callable + "' is not callable (it is " +
-                                                  Py_TYPE(object.get())->tp_name + ")");
+    return fail("'" + spec.module + ":" + spec.callable + "' is not callable (it is " + Py_TYPE(object.get())->tp_name +
+                ")");
 
   auto impl = std::make_unique<Impl>();
   impl->app = std::move(object);
@@ -470,9 +466,9 @@ std::unique_ptr<WsgiApp> WsgiApp::sibling() const {
 
 void WsgiApp::register_stack_dump(int signal_number, int fd) {
   PyRef faulthandler(PyImport_ImportModule("faulthandler"));
-  PyRef done(faulthandler ? PyObject_CallMethod(faulthandler.get(), "register", "iiOO", signal_number, fd, Py_True,
-                                                Py_False)
-                          : nullptr);
+  PyRef done(faulthandler
+                 ? PyObject_CallMethod(faulthandler.get(), "register", "iiOO", signal_number, fd, Py_True, Py_False)
+                 : nullptr);
   if (!done) log_warning("cannot register the stack dump of stuck requests: " + python::take_error());
 }
 
@@ -489,8 +485,7 @@ Result<AppSpec> parse_app_spec(std::string_view text) {
     return name.find("..") == std::string_view::npos;
   };
   if (!valid_dotted(spec.module) || !valid_dotted(spec.callable))
-    return fail("APP must look like module:callable (e.g. mysite.wsgi:application), got '" + std::string(text) +
-                "'");
+    return fail("APP must look like module:callable (e.g. mysite.wsgi:application), got '" + std::string(text) + "'");
   return spec;
 }
 

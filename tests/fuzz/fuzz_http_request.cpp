@@ -21,7 +21,7 @@ using namespace deployctl::gateway::http;
 struct Seen {
   std::vector<std::string> requests;  // each flattened: what the app would be handed
   int continues = 0;
-  int rejected_status = 0;            // 0: not rejected
+  int rejected_status = 0;  // 0: not rejected
   std::string_view rejected_reason;
 };
 
@@ -61,7 +61,13 @@ std::string flatten(const Request& r) {
 
 bool known_status(int status) {
   switch (status) {
-    case 400: case 413: case 414: case 431: case 500: case 501: case 505: return true;
+    case 400:
+    case 413:
+    case 414:
+    case 431:
+    case 500:
+    case 501:
+    case 505: return true;
     default: return false;
   }
 }
@@ -80,8 +86,10 @@ Seen run(std::string_view stream, const Limits& limits, NextSize next_size) {
     status = parser.feed(stream.substr(at, size));
     at += size;
     while (status == ParseStatus::request_ready || status == ParseStatus::continue_expected) {
-      if (status == ParseStatus::request_ready) seen.requests.push_back(flatten(parser.request()));
-      else ++seen.continues;
+      if (status == ParseStatus::request_ready)
+        seen.requests.push_back(flatten(parser.request()));
+      else
+        ++seen.continues;
       status = parser.next();
     }
   }

@@ -74,8 +74,7 @@ TEST_SUITE("blind_spots") {
     CHECK(result.summary.unknown_settings == std::vector<std::string>{"DEBUG"});
     const std::string text = text_report(result);
     CHECK(text.find("All checks passed") == std::string::npos);
-    CHECK(text.find("Not fully checked: DEBUG is unknown without running the settings (DPL005).") !=
-          std::string::npos);
+    CHECK(text.find("Not fully checked: DEBUG is unknown without running the settings (DPL005).") != std::string::npos);
   }
 
   TEST_CASE("blind spots: an environment variable without a default is named as the reason") {
@@ -91,15 +90,17 @@ TEST_SUITE("blind_spots") {
   }
 
   TEST_CASE("blind spots: a secret required from the environment is where it belongs, not a blind spot") {
-    const CheckResult result = check_source(production_base + "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n");
+    const CheckResult result =
+        check_source(production_base + "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n");
     CHECK(of_rule(result, "DPL005").empty());
     CHECK(result.summary.unknown_settings.empty());
   }
 
   TEST_CASE("blind spots: a MIDDLEWARE list with an item the analysis cannot know blinds the middleware rules") {
-    const CheckResult result = check_source("DEBUG = False\nALLOWED_HOSTS = ['example.com']\n"
-                                            "SECRET_KEY = 'k8#Vq2!mZ7@rT4%wX9^pL1&nB6*yC3(hF5)jD0_sG8+uE2=aQ7~'\n"
-                                            "import json\nMIDDLEWARE = [json.loads('x')]\n");
+    const CheckResult result = check_source(
+        "DEBUG = False\nALLOWED_HOSTS = ['example.com']\n"
+        "SECRET_KEY = 'k8#Vq2!mZ7@rT4%wX9^pL1&nB6*yC3(hF5)jD0_sG8+uE2=aQ7~'\n"
+        "import json\nMIDDLEWARE = [json.loads('x')]\n");
     const std::vector<Finding> blind = of_rule(result, "DPL005");
     REQUIRE(blind.size() == 1);
     CHECK(blind[0].setting == std::optional<std::string>("MIDDLEWARE"));
@@ -140,17 +141,17 @@ TEST_SUITE("silenced_checks") {
   }
 
   TEST_CASE("silenced: an unknown SILENCED_SYSTEM_CHECKS keeps the findings and is a blind spot") {
-    const CheckResult result =
-        check_source(production_base + "import json\nSECURE_SSL_REDIRECT = False\nSILENCED_SYSTEM_CHECKS = json.loads('x')\n");
+    const CheckResult result = check_source(
+        production_base + "import json\nSECURE_SSL_REDIRECT = False\nSILENCED_SYSTEM_CHECKS = json.loads('x')\n");
     CHECK(of_rule(result, "DJ008").size() == 1);
     CHECK(result.summary.silenced == 0);
     CHECK(result.summary.unknown_settings == std::vector<std::string>{"SILENCED_SYSTEM_CHECKS"});
   }
 
   TEST_CASE("silenced: rules without a Django check id are never silenced") {
-    const CheckResult result =
-        check_source(production_base + "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'True') == 'True'\n"
-                                       "SILENCED_SYSTEM_CHECKS = ['DBG001', 'security.W018']\n");
+    const CheckResult result = check_source(production_base +
+                                            "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'True') == 'True'\n"
+                                            "SILENCED_SYSTEM_CHECKS = ['DBG001', 'security.W018']\n");
     CHECK(of_rule(result, "DBG001").size() == 1);
     CHECK(of_rule(result, "DJ018").empty());
   }

@@ -175,8 +175,8 @@ TEST_SUITE("cli_check") {
   TEST_CASE("cli: --severity overrides a rule's severity, --fail-on then sees the new one") {
     TempDir project;
     project.django(debug_on);
-    const auto raised =
-        run_deployctl({"check", project.path(), "--select", "DJ018", "--severity", "DJ018=error", "--fail-on", "error"});
+    const auto raised = run_deployctl(
+        {"check", project.path(), "--select", "DJ018", "--severity", "DJ018=error", "--fail-on", "error"});
     CHECK(raised.exit_code == 1);
     CHECK(contains(raised.out, "DJ018 [error]"));
     const auto lowered = run_deployctl({"check", project.path(), "--select=DJ018", "--severity=DJ=info"});
@@ -216,7 +216,8 @@ TEST_SUITE("cli_check") {
     CHECK(finding["setting"] == "DEBUG");
     CHECK(finding["django_check"] == "security.W018");
     CHECK(document["summary"] == nlohmann::json{{"error", 0}, {"warning", 1}, {"info", 0}});
-    expect_failure({"check", project.path(), "--format", "jsn"}, "--format: unknown format 'jsn'. Did you mean 'json'?");
+    expect_failure({"check", project.path(), "--format", "jsn"},
+                   "--format: unknown format 'jsn'. Did you mean 'json'?");
     expect_failure({"check", project.path(), "--fail-on", "warn"}, "--fail-on: unknown severity 'warn'");
   }
 
@@ -255,16 +256,17 @@ TEST_SUITE("cli_check") {
   TEST_CASE("cli: deployctl.toml sets the defaults and flags replace its keys") {
     TempDir project;
     project.django(debug_on + "SECRET_KEY = 'x'\n");
-    project.write("deployctl.toml", "[check]\nselect = [\"DJ018\"]\nformat = \"json\"\nfail-on = \"error\"\n"
-                                    "[check.severity]\nDJ018 = \"info\"\n");
+    project.write("deployctl.toml",
+                  "[check]\nselect = [\"DJ018\"]\nformat = \"json\"\nfail-on = \"error\"\n"
+                  "[check.severity]\nDJ018 = \"info\"\n");
     const auto configured = run_deployctl({"check", project.path()});
     CHECK(configured.exit_code == 0);
     const auto document = nlohmann::json::parse(configured.out);
     REQUIRE(document["findings"].size() == 1);
     CHECK(document["findings"][0]["severity"] == "info");
 
-    const auto flagged = run_deployctl(
-        {"check", project.path(), "--select", "SK001", "--format", "text", "--fail-on", "info", "--severity", "SK=info"});
+    const auto flagged = run_deployctl({"check", project.path(), "--select", "SK001", "--format", "text", "--fail-on",
+                                        "info", "--severity", "SK=info"});
     CHECK(flagged.exit_code == 1);
     CHECK(contains(flagged.out, "SK001 [info]"));
     CHECK_FALSE(contains(flagged.out, "DJ018"));
@@ -274,7 +276,8 @@ TEST_SUITE("cli_check") {
     TempDir project;
     project.django(debug_on);
     project.write("deployctl.toml", "[check]\nselect = [\"DJ018\", \"DJ0188\"]\n");
-    const auto unknown = expect_failure({"check", project.path()}, "deployctl.toml:2:20: select: unknown rule 'DJ0188'");
+    const auto unknown =
+        expect_failure({"check", project.path()}, "deployctl.toml:2:20: select: unknown rule 'DJ0188'");
     CHECK(contains(unknown.err, "Did you mean 'DJ018'?"));
     project.write("deployctl.toml", "[check]\nformat = \"xml\"\n");
     expect_failure({"check", project.path()}, "deployctl.toml:2:10: format: unknown format 'xml'");
@@ -288,7 +291,9 @@ TEST_SUITE("cli_check") {
     TempDir project;
     expect_failure({"check", project.path("nope")}, "does not exist");
     expect_failure({"check", project.path()}, "");
-    const char binary[] = "DEBUG = True\n\0\x01" "binary";
+    const char binary[] =
+        "DEBUG = True\n\0\x01"
+        "binary";
     project.django(std::string(binary, sizeof binary - 1));
     expect_failure({"check", project.path()}, "binary");
     project.django("X = '" + std::string(5 * 1024 * 1024, 'a') + "'\n");
@@ -320,7 +325,8 @@ TEST_SUITE("cli_check") {
   TEST_CASE("cli: secret values never reach the output, text or json") {
     TempDir project;
     const std::string secret = "django-insecure-k3y-that-must-never-be-printed-0123456789";
-    project.django("SECRET_KEY = '" + secret + "'\nDATABASES = {'default': {'ENGINE': 'x', 'PASSWORD': 'hunter2-pw'}}\n");
+    project.django("SECRET_KEY = '" + secret +
+                   "'\nDATABASES = {'default': {'ENGINE': 'x', 'PASSWORD': 'hunter2-pw'}}\n");
     for (const char* format : {"text", "json"}) {
       const auto result = run_deployctl({"check", project.path(), "--format", format});
       CAPTURE(format);

@@ -148,7 +148,8 @@ TEST_SUITE("config") {
 
   TEST_CASE("config: unknown tables and keys are errors with a did-you-mean") {
     CHECK(error_of("[chek]\nsettings = \"a\"\n") == "deployctl.toml:1:2: unknown table [chek]. Did you mean 'check'?");
-    CHECK(error_of("[lint]\n") == "deployctl.toml:1:2: unknown table [lint]. Known tables: check, deploy, render, serve.");
+    CHECK(error_of("[lint]\n") ==
+          "deployctl.toml:1:2: unknown table [lint]. Known tables: check, deploy, render, serve.");
     CHECK(error_of("[check]\nselct = [\"DJ\"]\n") ==
           "deployctl.toml:2:1: unknown key 'selct' in [check]. Did you mean 'select'?");
     CHECK(error_of("[check]\nenv_file = []\n") ==

@@ -40,8 +40,8 @@ TEST_SUITE("django_runtime") {
     const auto has = [&](std::string_view id) {
       return std::ranges::any_of(*messages, [&](const django_runtime::DjangoMessage& m) { return m.id == id; });
     };
-    CHECK(has("security.W004"));  // SECURE_HSTS_SECONDS unset
-    CHECK(has("security.W008"));  // SECURE_SSL_REDIRECT unset
+    CHECK(has("security.W004"));        // SECURE_HSTS_SECONDS unset
+    CHECK(has("security.W008"));        // SECURE_SSL_REDIRECT unset
     CHECK_FALSE(has("security.W018"));  // DEBUG is off
     for (const auto& message : *messages)
       if (message.id == "security.W004") CHECK(message.level == 30);
@@ -79,8 +79,8 @@ TEST_SUITE("django_runtime") {
         "import os\nSECURE_HSTS_SECONDS = int(os.environ['HSTS'])\n", {}, "mysite/settings.py");
     const std::vector<django_runtime::DjangoMessage> messages = {
         {"security.W004", 30, "You have not set a value for the SECURE_HSTS_SECONDS setting.", "", std::nullopt},
-        {"admin.E405", 40, "'django.contrib.auth' must be in INSTALLED_APPS in order to use the admin application.",
-         "", std::nullopt},
+        {"admin.E405", 40, "'django.contrib.auth' must be in INSTALLED_APPS in order to use the admin application.", "",
+         std::nullopt},
     };
     const rules::RuleContext context{model, nullptr, &messages};
     const std::vector<Finding> findings =

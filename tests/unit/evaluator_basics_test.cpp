@@ -52,9 +52,9 @@ TEST_SUITE("evaluator-basics") {
   }
 
   TEST_CASE("augmented assignment and list mutation") {
-    const auto model = run(
-        "APPS = ['a']\nAPPS += ['b']\nAPPS.append('c')\nAPPS.extend(('d',))\nAPPS.insert(0, 'z')\n"
-        "APPS.remove('a')\nN = 1\nN += 2\nS = 'x'\nS *= 3\n");
+    const auto model =
+        run("APPS = ['a']\nAPPS += ['b']\nAPPS.append('c')\nAPPS.extend(('d',))\nAPPS.insert(0, 'z')\n"
+            "APPS.remove('a')\nN = 1\nN += 2\nS = 'x'\nS *= 3\n");
     const Value& apps = setting(model, "APPS");
     REQUIRE(apps.items.size() == 4);
     CHECK(is_string(apps.items[0], "z"));
@@ -71,11 +71,11 @@ TEST_SUITE("evaluator-basics") {
   }
 
   TEST_CASE("dict item assignment, nested, update and setdefault") {
-    const auto model = run(
-        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n"
-        "DATABASES['default']['CONN_MAX_AGE'] = 60\n"
-        "DATABASES['default'].update({'NAME': 'db'}, HOST='h')\n"
-        "CACHES = {}\nCACHES.setdefault('default', {'BACKEND': 'x'})\nCACHES.setdefault('default', {})\n");
+    const auto model =
+        run("DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n"
+            "DATABASES['default']['CONN_MAX_AGE'] = 60\n"
+            "DATABASES['default'].update({'NAME': 'db'}, HOST='h')\n"
+            "CACHES = {}\nCACHES.setdefault('default', {'BACKEND': 'x'})\nCACHES.setdefault('default', {})\n");
     const Value* default_db = setting(model, "DATABASES").get("default");
     REQUIRE(default_db != nullptr);
     REQUIRE(default_db->get("CONN_MAX_AGE") != nullptr);
@@ -104,7 +104,8 @@ TEST_SUITE("evaluator-basics") {
   }
 
   TEST_CASE("functions and classes are objects: calling a function runs it, an instance is unknown") {
-    const auto model = run("def helper():\n    return True\nclass Thing:\n    pass\nX = helper()\nT = Thing\nI = Thing()\n");
+    const auto model =
+        run("def helper():\n    return True\nclass Thing:\n    pass\nX = helper()\nT = Thing\nI = Thing()\n");
     CHECK(setting(model, "helper").kind == Kind::object);
     CHECK(setting(model, "T").text == "class settings.Thing");
     CHECK(setting(model, "X").is_true());

@@ -22,7 +22,8 @@ constexpr const char* configured =
 
 TEST_SUITE("evaluator-configurations") {
   TEST_CASE("the class DJANGO_CONFIGURATION names gives the settings, values.* reading DJANGO_<NAME>") {
-    const auto model = run(configured, env_of({{"DJANGO_CONFIGURATION", "Prod"}, {"DJANGO_ALLOWED_HOSTS", "a.example, b.example"}}));
+    const auto model =
+        run(configured, env_of({{"DJANGO_CONFIGURATION", "Prod"}, {"DJANGO_ALLOWED_HOSTS", "a.example, b.example"}}));
     const Value& debug = setting(model, "DEBUG");
     CHECK(debug.is_false());
     REQUIRE(debug.env != nullptr);
@@ -43,8 +44,8 @@ TEST_SUITE("evaluator-configurations") {
   }
 
   TEST_CASE("a set variable goes through the value class's conversion") {
-    const auto model = run(configured, env_of({{"DJANGO_CONFIGURATION", "Prod"}, {"DJANGO_DEBUG", "yes"},
-                                               {"DJANGO_SECRET_KEY", "k"}}));
+    const auto model = run(
+        configured, env_of({{"DJANGO_CONFIGURATION", "Prod"}, {"DJANGO_DEBUG", "yes"}, {"DJANGO_SECRET_KEY", "k"}}));
     CHECK(setting(model, "DEBUG").is_true());
     CHECK(is_string(setting(model, "SECRET_KEY"), "k"));
     const auto bad = run(configured, env_of({{"DJANGO_CONFIGURATION", "Prod"}, {"DJANGO_DEBUG", "maybe"}}));
@@ -73,10 +74,11 @@ TEST_SUITE("evaluator-configurations") {
   }
 
   TEST_CASE("a project class whose upper-case attributes are exported into the module") {
-    const auto model = run(
-        "class Base:\n    DEBUG = True\n    SECRET_KEY = 'k' * 60\nclass Prod(Base):\n    DEBUG = False\n    lower = 1\n"
-        "for name in dir(Prod):\n    if name.isupper():\n        globals()[name] = getattr(Prod, name)\n"
-        "globals().update({'OWN_' + k: v for k, v in vars(Prod).items() if k.isupper()})\n");
+    const auto model =
+        run("class Base:\n    DEBUG = True\n    SECRET_KEY = 'k' * 60\nclass Prod(Base):\n    DEBUG = False\n    lower "
+            "= 1\n"
+            "for name in dir(Prod):\n    if name.isupper():\n        globals()[name] = getattr(Prod, name)\n"
+            "globals().update({'OWN_' + k: v for k, v in vars(Prod).items() if k.isupper()})\n");
     CHECK(setting(model, "DEBUG").is_false());
     CHECK(setting(model, "SECRET_KEY").text.size() == 60);
     CHECK(model.get("lower") == nullptr);
@@ -84,18 +86,18 @@ TEST_SUITE("evaluator-configurations") {
     CHECK(model.get("OWN_SECRET_KEY") == nullptr);  // vars() is the class's own __dict__
     CHECK(model.namespace_complete);
     // A base deployctl cannot see: dir() is unknown, and so is every name the loop may have bound.
-    const auto unseen = run(
-        "from somewhere import Base\nDEBUG = False\nclass Prod(Base):\n    pass\n"
-        "for name in dir(Prod):\n    globals()[name] = getattr(Prod, name)\n");
+    const auto unseen =
+        run("from somewhere import Base\nDEBUG = False\nclass Prod(Base):\n    pass\n"
+            "for name in dir(Prod):\n    globals()[name] = getattr(Prod, name)\n");
     CHECK_FALSE(setting(unseen, "DEBUG").is_known());
     CHECK_FALSE(unseen.namespace_complete);
     CHECK(unseen.namespace_incomplete_because.find("for loop at settings.py:5") != std::string::npos);
   }
 
   TEST_CASE("settings read from a project class through its attributes") {
-    const auto model = run(
-        "class Base:\n    DEBUG = True\nclass Prod(Base):\n    DEBUG = False\n    HOSTS = ['a']\n"
-        "DEBUG = Prod.DEBUG\nALLOWED_HOSTS = Prod.HOSTS\nX = Prod.MISSING\n");
+    const auto model =
+        run("class Base:\n    DEBUG = True\nclass Prod(Base):\n    DEBUG = False\n    HOSTS = ['a']\n"
+            "DEBUG = Prod.DEBUG\nALLOWED_HOSTS = Prod.HOSTS\nX = Prod.MISSING\n");
     CHECK(setting(model, "DEBUG").is_false());
     CHECK(setting(model, "ALLOWED_HOSTS").items.size() == 1);
     CHECK(setting(model, "X").unknown_reason.find("AttributeError") != std::string::npos);

@@ -5,7 +5,8 @@ using namespace evaluator_test;
 
 TEST_SUITE("evaluator-control-flow") {
   TEST_CASE("an if with a known condition takes its branch") {
-    const auto model = run("DEBUG = False\nif DEBUG:\n    X = 'dev'\nelif 1 > 2:\n    X = 'never'\nelse:\n    X = 'prod'\n");
+    const auto model =
+        run("DEBUG = False\nif DEBUG:\n    X = 'dev'\nelif 1 > 2:\n    X = 'never'\nelse:\n    X = 'prod'\n");
     CHECK(is_string(setting(model, "X"), "prod"));
   }
 
@@ -32,8 +33,9 @@ TEST_SUITE("evaluator-control-flow") {
     REQUIRE(debug.env != nullptr);
     CHECK(debug.env->variable == "PRODUCTION");
     CHECK_FALSE(debug.env->is_set);
-    const auto production = run("import os\nif os.environ.get('PRODUCTION'):\n    DEBUG = False\nelse:\n    DEBUG = True\n",
-                                env_of({{"PRODUCTION", "1"}}));
+    const auto production =
+        run("import os\nif os.environ.get('PRODUCTION'):\n    DEBUG = False\nelse:\n    DEBUG = True\n",
+            env_of({{"PRODUCTION", "1"}}));
     CHECK(setting(production, "DEBUG").is_false());
   }
 
@@ -60,9 +62,9 @@ TEST_SUITE("evaluator-control-flow") {
   }
 
   TEST_CASE("try: a KeyError the body certainly raises runs the matching handler") {
-    const auto model = run(
-        "import os\ntry:\n    SECRET_KEY = os.environ['SECRET_KEY']\n    AFTER = 1\nexcept KeyError:\n"
-        "    SECRET_KEY = 'dev-key'\n");
+    const auto model =
+        run("import os\ntry:\n    SECRET_KEY = os.environ['SECRET_KEY']\n    AFTER = 1\nexcept KeyError:\n"
+            "    SECRET_KEY = 'dev-key'\n");
     CHECK(is_string(setting(model, "SECRET_KEY"), "dev-key"));
     CHECK(model.get("AFTER") == nullptr);
     const auto set = run(
@@ -78,9 +80,9 @@ TEST_SUITE("evaluator-control-flow") {
   }
 
   TEST_CASE("try: a third-party import that may be missing merges body and handler") {
-    const auto model = run(
-        "try:\n    import debug_toolbar\n    HAS_TOOLBAR = True\nexcept ImportError:\n    HAS_TOOLBAR = False\n"
-        "try:\n    import sentry_sdk\nexcept ImportError:\n    pass\nSAME = 1\n");
+    const auto model =
+        run("try:\n    import debug_toolbar\n    HAS_TOOLBAR = True\nexcept ImportError:\n    HAS_TOOLBAR = False\n"
+            "try:\n    import sentry_sdk\nexcept ImportError:\n    pass\nSAME = 1\n");
     const Value& toolbar = setting(model, "HAS_TOOLBAR");
     CHECK_FALSE(toolbar.is_known());
     CHECK(toolbar.alternatives.size() == 2);
@@ -88,9 +90,9 @@ TEST_SUITE("evaluator-control-flow") {
   }
 
   TEST_CASE("for loops over unknown iterables, while and with bodies are not run: what they bind becomes unknown") {
-    const auto model = run(
-        "import sys\nAPPS = ['a']\nEXTRA = ['b']\nfor app in sys.argv:\n    LAST = app\n"
-        "N = 0\nwhile N < 3:\n    N += 1\nwith open('key.txt') as f:\n    KEY = f.read()\nKEPT = 'k'\n");
+    const auto model =
+        run("import sys\nAPPS = ['a']\nEXTRA = ['b']\nfor app in sys.argv:\n    LAST = app\n"
+            "N = 0\nwhile N < 3:\n    N += 1\nwith open('key.txt') as f:\n    KEY = f.read()\nKEPT = 'k'\n");
     CHECK_FALSE(setting(model, "LAST").is_known());
     CHECK(setting(model, "LAST").unknown_reason.find("for loop") != std::string::npos);
     CHECK_FALSE(setting(model, "N").is_known());
@@ -101,9 +103,10 @@ TEST_SUITE("evaluator-control-flow") {
   }
 
   TEST_CASE("comprehensions over known iterables are evaluated, with filters") {
-    const auto model = run(
-        "HOSTS = [h.strip() for h in ' a , b ,, c'.split(',') if h.strip()]\n"
-        "SQUARES = {n: n * n for n in range(3)}\nUNIQUE = {x for x in 'aab'}\nJOINED = ','.join(x for x in ['p', 'q'])\n");
+    const auto model =
+        run("HOSTS = [h.strip() for h in ' a , b ,, c'.split(',') if h.strip()]\n"
+            "SQUARES = {n: n * n for n in range(3)}\nUNIQUE = {x for x in 'aab'}\nJOINED = ','.join(x for x in ['p', "
+            "'q'])\n");
     const Value& hosts = setting(model, "HOSTS");
     REQUIRE(hosts.items.size() == 3);
     CHECK(is_string(hosts.items[2], "c"));

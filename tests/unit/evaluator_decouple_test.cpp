@@ -13,8 +13,9 @@ SettingsModel run_decouple(std::string_view source, const Environment& environme
 
 TEST_SUITE("evaluator-decouple") {
   TEST_CASE("config() with cast=bool casts the default too") {
-    const auto model = run_decouple("from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n"
-                                    "ON = config('ON', default='yes', cast=bool)\n");
+    const auto model = run_decouple(
+        "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n"
+        "ON = config('ON', default='yes', cast=bool)\n");
     const Value& debug = setting(model, "DEBUG");
     CHECK(debug.is_false());
     REQUIRE(debug.env != nullptr);
@@ -42,7 +43,8 @@ TEST_SUITE("evaluator-decouple") {
   }
 
   TEST_CASE("config() without a cast returns the default as written") {
-    const auto model = run_decouple("from decouple import config\nSECRET_KEY = config('SECRET_KEY', default='insecure')\n");
+    const auto model =
+        run_decouple("from decouple import config\nSECRET_KEY = config('SECRET_KEY', default='insecure')\n");
     CHECK(is_string(setting(model, "SECRET_KEY"), "insecure"));
     CHECK(setting(model, "SECRET_KEY").literal);
   }
@@ -61,9 +63,11 @@ TEST_SUITE("evaluator-decouple") {
   }
 
   TEST_CASE("Choices validates") {
-    const auto model = run_decouple("from decouple import config, Choices\nENV = config('ENV', default='prod', cast=Choices(['dev', 'prod']))\n");
+    const auto model = run_decouple(
+        "from decouple import config, Choices\nENV = config('ENV', default='prod', cast=Choices(['dev', 'prod']))\n");
     CHECK(is_string(setting(model, "ENV"), "prod"));
-    const auto bad = run_decouple("from decouple import config, Choices\nENV = config('ENV', default='qa', cast=Choices(['dev', 'prod']))\n");
+    const auto bad = run_decouple(
+        "from decouple import config, Choices\nENV = config('ENV', default='qa', cast=Choices(['dev', 'prod']))\n");
     CHECK_FALSE(setting(bad, "ENV").is_known());
   }
 

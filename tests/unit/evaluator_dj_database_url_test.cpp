@@ -5,8 +5,9 @@ using namespace evaluator_test;
 
 TEST_SUITE("evaluator-dj-database-url") {
   TEST_CASE("config() parses DATABASE_URL") {
-    const auto model = run("import dj_database_url\nDATABASES = {'default': dj_database_url.config(conn_max_age=600)}\n",
-                           env_of({{"DATABASE_URL", "mysql://u:pw@H.example:3306/name?charset=utf8mb4"}}));
+    const auto model =
+        run("import dj_database_url\nDATABASES = {'default': dj_database_url.config(conn_max_age=600)}\n",
+            env_of({{"DATABASE_URL", "mysql://u:pw@H.example:3306/name?charset=utf8mb4"}}));
     const Value* db = setting(model, "DATABASES").get("default");
     REQUIRE(db != nullptr);
     CHECK(is_string(*db->get("ENGINE"), "django.db.backends.mysql"));
@@ -20,7 +21,8 @@ TEST_SUITE("evaluator-dj-database-url") {
   }
 
   TEST_CASE("config() falls back to its default, and to {} without one") {
-    const auto with_default = run("import dj_database_url\nDB = dj_database_url.config(default='sqlite:///db.sqlite3')\n");
+    const auto with_default =
+        run("import dj_database_url\nDB = dj_database_url.config(default='sqlite:///db.sqlite3')\n");
     CHECK(is_string(*setting(with_default, "DB").get("NAME"), "db.sqlite3"));
     CHECK_FALSE(setting(with_default, "DB").env->is_set);
     const auto empty = run("import dj_database_url\nDB = dj_database_url.config()\n");
@@ -29,7 +31,8 @@ TEST_SUITE("evaluator-dj-database-url") {
   }
 
   TEST_CASE("parse() of a literal URL is literal, and an unknown scheme raises") {
-    const auto model = run("import dj_database_url\nDB = dj_database_url.parse('postgres://u:hunter2@localhost/app')\n");
+    const auto model =
+        run("import dj_database_url\nDB = dj_database_url.parse('postgres://u:hunter2@localhost/app')\n");
     const Value& db = setting(model, "DB");
     CHECK(is_string(*db.get("PASSWORD"), "hunter2"));
     CHECK(db.get("PASSWORD")->literal);

@@ -5,8 +5,9 @@ using namespace evaluator_test;
 
 TEST_SUITE("evaluator-django-environ") {
   TEST_CASE("Env scheme gives cast and default") {
-    const char* source = "import environ\nenv = environ.Env(DEBUG=(bool, False), HOSTS=(list, []))\n"
-                         "DEBUG = env('DEBUG')\nALLOWED_HOSTS = env('HOSTS')\n";
+    const char* source =
+        "import environ\nenv = environ.Env(DEBUG=(bool, False), HOSTS=(list, []))\n"
+        "DEBUG = env('DEBUG')\nALLOWED_HOSTS = env('HOSTS')\n";
     const auto unset = run(source);
     CHECK(setting(unset, "DEBUG").is_false());
     CHECK_FALSE(setting(unset, "DEBUG").env->is_set);
@@ -41,11 +42,16 @@ TEST_SUITE("evaluator-django-environ") {
   }
 
   TEST_CASE("env.int/float/str/list/tuple/dict/json") {
-    const auto model = run(
-        "import environ\nenv = environ.Env()\nI = env.int('I')\nF = env.float('F')\nS = env.str('S')\n"
-        "L = env.list('L', cast=int)\nT = env.tuple('T')\nD = env.dict('D')\nJ = env.json('J')\n",
-        env_of({{"I", "42"}, {"F", "-1,5"}, {"S", "text"}, {"L", "1,2"}, {"T", "(a,b)"}, {"D", "k=v,x=y"},
-                {"J", "{\"a\": [1, true]}"}}));
+    const auto model =
+        run("import environ\nenv = environ.Env()\nI = env.int('I')\nF = env.float('F')\nS = env.str('S')\n"
+            "L = env.list('L', cast=int)\nT = env.tuple('T')\nD = env.dict('D')\nJ = env.json('J')\n",
+            env_of({{"I", "42"},
+                    {"F", "-1,5"},
+                    {"S", "text"},
+                    {"L", "1,2"},
+                    {"T", "(a,b)"},
+                    {"D", "k=v,x=y"},
+                    {"J", "{\"a\": [1, true]}"}}));
     CHECK(setting(model, "I").integer == 42);
     CHECK(setting(model, "F").floating == doctest::Approx(1.5));  // django-environ drops the sign
     CHECK(is_string(setting(model, "S"), "text"));
@@ -58,13 +64,15 @@ TEST_SUITE("evaluator-django-environ") {
   }
 
   TEST_CASE("env.int of text that is not a number raises: unknown") {
-    const auto model = run("import environ\nenv = environ.Env()\nI = env.int('I', default=1)\n", env_of({{"I", "many"}}));
+    const auto model =
+        run("import environ\nenv = environ.Env()\nI = env.int('I', default=1)\n", env_of({{"I", "many"}}));
     CHECK_FALSE(setting(model, "I").is_known());
   }
 
   TEST_CASE("env.db parses the URL into a DATABASES entry") {
-    const auto model = run("import environ\nenv = environ.Env()\nDATABASES = {'default': env.db()}\n",
-                           env_of({{"DATABASE_URL", "postgres://user:p%40ss@db.example.com:5432/app?CONN_MAX_AGE=60&sslmode=require"}}));
+    const auto model = run(
+        "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db()}\n",
+        env_of({{"DATABASE_URL", "postgres://user:p%40ss@db.example.com:5432/app?CONN_MAX_AGE=60&sslmode=require"}}));
     const Value* db = setting(model, "DATABASES").get("default");
     REQUIRE(db != nullptr);
     CHECK(is_string(*db->get("ENGINE"), "django.db.backends.postgresql_psycopg2"));
@@ -81,7 +89,9 @@ TEST_SUITE("evaluator-django-environ") {
   }
 
   TEST_CASE("env.db default is parsed too, and keeps its literal origin") {
-    const auto model = run("import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DB', default='sqlite:////tmp/db.sqlite3')}\n");
+    const auto model =
+        run("import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DB', "
+            "default='sqlite:////tmp/db.sqlite3')}\n");
     const Value* db = setting(model, "DATABASES").get("default");
     REQUIRE(db != nullptr);
     CHECK(is_string(*db->get("ENGINE"), "django.db.backends.sqlite3"));
@@ -111,16 +121,19 @@ TEST_SUITE("evaluator-django-environ") {
   }
 
   TEST_CASE("read_env with no .env file present changes nothing, with one, unset variables are unknown") {
-    const auto without = run_in(fixture("plain"), "import environ\nenviron.Env.read_env()\nenv = environ.Env()\nX = env('X', default='d')\n");
+    const auto without = run_in(
+        fixture("plain"), "import environ\nenviron.Env.read_env()\nenv = environ.Env()\nX = env('X', default='d')\n");
     CHECK(is_string(setting(without, "X"), "d"));
-    const auto with = run_in(fixture("dotenv"), "import environ\nenviron.Env.read_env()\nenv = environ.Env()\nX = env('X', default='d')\n");
+    const auto with = run_in(
+        fixture("dotenv"), "import environ\nenviron.Env.read_env()\nenv = environ.Env()\nX = env('X', default='d')\n");
     CHECK_FALSE(setting(with, "X").is_known());
     CHECK(setting(with, "X").unknown_reason.find("read_env") != std::string::npos);
   }
 
   TEST_CASE("environ.Path arithmetic") {
     const auto model = run_in(fixture("plain"),
-                              "import environ\nROOT = environ.Path(__file__) - 2\nSTATIC_ROOT = ROOT('static')\nAPPS = str(ROOT.path('apps'))\n",
+                              "import environ\nROOT = environ.Path(__file__) - 2\nSTATIC_ROOT = ROOT('static')\nAPPS = "
+                              "str(ROOT.path('apps'))\n",
                               {}, "config/settings.py");
     const std::string project = std::filesystem::weakly_canonical(fixture("plain")).string();
     CHECK(is_string(setting(model, "STATIC_ROOT"), project + "/static"));

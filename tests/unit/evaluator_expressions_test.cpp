@@ -5,10 +5,11 @@ using namespace evaluator_test;
 
 TEST_SUITE("evaluator-expressions") {
   TEST_CASE("string methods") {
-    const auto model = run(
-        "A = ' Hi '.strip().lower()\nB = 'a,b,,c'.split(',')\nC = 'a b  c'.split()\nD = 'x.y.z'.rsplit('.', 1)\n"
-        "E = 'abc'.startswith(('x', 'a'))\nF = 'abc'.endswith('bc')\nG = 'a-b'.replace('-', '_')\nH = '-'.join(['p', 'q'])\n"
-        "I = 'xxaxx'.strip('x')\nJ = 'UP'.upper()\nK = 'k=v'.partition('=')\n");
+    const auto model =
+        run("A = ' Hi '.strip().lower()\nB = 'a,b,,c'.split(',')\nC = 'a b  c'.split()\nD = 'x.y.z'.rsplit('.', 1)\n"
+            "E = 'abc'.startswith(('x', 'a'))\nF = 'abc'.endswith('bc')\nG = 'a-b'.replace('-', '_')\nH = "
+            "'-'.join(['p', 'q'])\n"
+            "I = 'xxaxx'.strip('x')\nJ = 'UP'.upper()\nK = 'k=v'.partition('=')\n");
     CHECK(is_string(setting(model, "A"), "hi"));
     CHECK(setting(model, "B").items.size() == 4);
     CHECK(setting(model, "C").items.size() == 3);
@@ -31,20 +32,22 @@ TEST_SUITE("evaluator-expressions") {
   }
 
   TEST_CASE("comparisons, membership, identity and not") {
-    const auto model = run(
-        "A = 1 < 2 <= 2\nB = 'a' in ['a', 'b']\nC = 'z' not in 'abc'\nD = None is None\nE = 1 is not None\n"
-        "F = not []\nG = (1, 2) == (1, 2)\nH = 'b' > 'a'\nI = 1 == 1.0\nJ = True == 1\n");
+    const auto model =
+        run("A = 1 < 2 <= 2\nB = 'a' in ['a', 'b']\nC = 'z' not in 'abc'\nD = None is None\nE = 1 is not None\n"
+            "F = not []\nG = (1, 2) == (1, 2)\nH = 'b' > 'a'\nI = 1 == 1.0\nJ = True == 1\n");
     for (const char* name : {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J"})
       CHECK_MESSAGE(setting(model, name).is_true(), name);
   }
 
   TEST_CASE("comparisons with an unknown operand are unknown") {
-    const auto model = run("import os\nA = os.environ['X'] == 'y'\nB = 'y' in os.environ['X']\nC = os.environ['X'] is None\n");
+    const auto model =
+        run("import os\nA = os.environ['X'] == 'y'\nB = 'y' in os.environ['X']\nC = os.environ['X'] is None\n");
     for (const char* name : {"A", "B", "C"}) CHECK_FALSE(setting(model, name).is_known());
   }
 
   TEST_CASE("arithmetic follows Python: floor division, modulo, true division, int overflow unknown") {
-    const auto model = run("A = -7 // 2\nB = -7 % 3\nC = 7 / 2\nD = 2 ** 10\nE = 2 ** 100\nF = 10 ** -1\nG = True + True\n");
+    const auto model =
+        run("A = -7 // 2\nB = -7 % 3\nC = 7 / 2\nD = 2 ** 10\nE = 2 ** 100\nF = 10 ** -1\nG = True + True\n");
     CHECK(setting(model, "A").integer == -4);
     CHECK(setting(model, "B").integer == 2);
     CHECK(setting(model, "C").floating == doctest::Approx(3.5));
@@ -62,10 +65,10 @@ TEST_SUITE("evaluator-expressions") {
   }
 
   TEST_CASE("builtins: conversions, len, sorted, min/max, any/all, isinstance") {
-    const auto model = run(
-        "A = int(' 42 ')\nB = float('1e3')\nC = str(5)\nD = bool('')\nE = list('ab')\nF = tuple([1])\n"
-        "G = len('héllo')\nH = sorted(['b', 'a'])\nI = max(1, 5, 3)\nJ = any([0, 1])\nK = all([])\n"
-        "L = isinstance('x', str)\nM = dict(a=1)\nN = list(range(3))\nO = set([1, 1, 2])\n");
+    const auto model =
+        run("A = int(' 42 ')\nB = float('1e3')\nC = str(5)\nD = bool('')\nE = list('ab')\nF = tuple([1])\n"
+            "G = len('héllo')\nH = sorted(['b', 'a'])\nI = max(1, 5, 3)\nJ = any([0, 1])\nK = all([])\n"
+            "L = isinstance('x', str)\nM = dict(a=1)\nN = list(range(3))\nO = set([1, 1, 2])\n");
     CHECK(setting(model, "A").integer == 42);
     CHECK(setting(model, "B").floating == doctest::Approx(1000.0));
     CHECK(is_string(setting(model, "C"), "5"));
@@ -104,7 +107,8 @@ TEST_SUITE("evaluator-expressions") {
   }
 
   TEST_CASE("an f-string with an env part carries the read, with an unknown part it is unknown") {
-    const auto model = run("import os\nURL = f\"https://{os.environ.get('HOST', 'localhost')}/\"\nBAD = f'{os.environ[\"X\"]}'\n");
+    const auto model =
+        run("import os\nURL = f\"https://{os.environ.get('HOST', 'localhost')}/\"\nBAD = f'{os.environ[\"X\"]}'\n");
     CHECK(is_string(setting(model, "URL"), "https://localhost/"));
     REQUIRE(setting(model, "URL").env != nullptr);
     CHECK(setting(model, "URL").steps.back() == "f-string");
@@ -112,9 +116,9 @@ TEST_SUITE("evaluator-expressions") {
   }
 
   TEST_CASE("list, tuple and string concatenation and repetition, subscripts and slices") {
-    const auto model = run(
-        "A = [1] + [2]\nB = (1,) + (2,)\nC = 'ab' * 2\nD = [0] * 3\nE = 'hello'[1:3]\nF = [1, 2, 3][-1]\n"
-        "G = {'k': 'v'}['k']\nH = 'abc'[::-1]\n");
+    const auto model =
+        run("A = [1] + [2]\nB = (1,) + (2,)\nC = 'ab' * 2\nD = [0] * 3\nE = 'hello'[1:3]\nF = [1, 2, 3][-1]\n"
+            "G = {'k': 'v'}['k']\nH = 'abc'[::-1]\n");
     CHECK(setting(model, "A").items.size() == 2);
     CHECK(setting(model, "B").kind == Kind::tuple);
     CHECK(is_string(setting(model, "C"), "abab"));
@@ -170,7 +174,8 @@ TEST_SUITE("evaluator-paths") {
   }
 
   TEST_CASE("a relative path made absolute depends on the working directory: unknown") {
-    const auto model = run("import os\nfrom pathlib import Path\nA = os.path.abspath('static')\nB = Path('static').resolve()\n");
+    const auto model =
+        run("import os\nfrom pathlib import Path\nA = os.path.abspath('static')\nB = Path('static').resolve()\n");
     CHECK_FALSE(setting(model, "A").is_known());
     CHECK_FALSE(setting(model, "B").is_known());
   }
@@ -178,9 +183,9 @@ TEST_SUITE("evaluator-paths") {
 
 TEST_SUITE("evaluator-expressions-unknown") {
   TEST_CASE("unknown operands keep not, and, len, conditional expressions, % and .format() unknown") {
-    const auto model = run(
-        "import os\nV = os.environ['V']\nA = not V\nB = V and 'x'\nC = len(V)\nD = 'a' if V else 'b'\n"
-        "E = '%s!' % V\nF = '{}!'.format(V)\nG = V.startswith('x')\nH = str(V)\nI = [V][0]\n");
+    const auto model =
+        run("import os\nV = os.environ['V']\nA = not V\nB = V and 'x'\nC = len(V)\nD = 'a' if V else 'b'\n"
+            "E = '%s!' % V\nF = '{}!'.format(V)\nG = V.startswith('x')\nH = str(V)\nI = [V][0]\n");
     for (const char* name : {"A", "B", "C", "D", "E", "F", "G", "H", "I"}) {
       CHECK_MESSAGE(!setting(model, name).is_known(), name);
       REQUIRE_MESSAGE(setting(model, name).env != nullptr, name);
@@ -192,7 +197,8 @@ TEST_SUITE("evaluator-expressions-unknown") {
   }
 
   TEST_CASE("globals() writes bind names, vars(obj) is not modelled") {
-    const auto model = run("globals()['X'] = 1\nglobals().update({'Y': 2}, Z=3)\nW = globals()['X']\nV = vars(object)\n");
+    const auto model =
+        run("globals()['X'] = 1\nglobals().update({'Y': 2}, Z=3)\nW = globals()['X']\nV = vars(object)\n");
     CHECK(setting(model, "X").integer == 1);
     CHECK(setting(model, "Y").integer == 2);
     CHECK(setting(model, "Z").integer == 3);
@@ -201,8 +207,9 @@ TEST_SUITE("evaluator-expressions-unknown") {
   }
 
   TEST_CASE("list mutations with unknown arguments make the list unknown, dict.update with unknown mapping too") {
-    const auto model = run("import os\nL = ['a']\nL.extend(os.environ['MORE'].split(','))\nD = {'a': 1}\nD.update(os.environ['X'])\n"
-                           "K = ['a']\nK.remove(os.environ['Y'])\n");
+    const auto model =
+        run("import os\nL = ['a']\nL.extend(os.environ['MORE'].split(','))\nD = {'a': 1}\nD.update(os.environ['X'])\n"
+            "K = ['a']\nK.remove(os.environ['Y'])\n");
     CHECK_FALSE(setting(model, "L").is_known());
     CHECK_FALSE(setting(model, "D").is_known());
     CHECK_FALSE(setting(model, "K").is_known());
@@ -218,7 +225,8 @@ TEST_SUITE("evaluator-expressions-unknown") {
 TEST_SUITE("evaluator-library-more") {
   TEST_CASE("env.url, env.path and env.tuple") {
     const auto model = run_in(fixture("plain"),
-                              "import environ\nenv = environ.Env()\nU = env.url('U')\nHOST = U.hostname\nP = str(env.path('P'))\nT = env.tuple('T', default=('a',))\n",
+                              "import environ\nenv = environ.Env()\nU = env.url('U')\nHOST = U.hostname\nP = "
+                              "str(env.path('P'))\nT = env.tuple('T', default=('a',))\n",
                               env_of({{"U", "https://Example.com:8443/x"}, {"P", "/srv/app"}}));
     CHECK(is_string(setting(model, "HOST"), "example.com"));
     CHECK(is_string(setting(model, "P"), "/srv/app"));
@@ -228,11 +236,14 @@ TEST_SUITE("evaluator-library-more") {
   }
 
   TEST_CASE("AutoConfig with a search path") {
-    const auto model = run_in(fixture("plain"), "from decouple import AutoConfig\nconfig = AutoConfig(search_path='" +
-                                                    std::filesystem::weakly_canonical(fixture("dotenv")).string() +
-                                                    "')\nX = config('X', default='d')\nY = config('Y', default=1, cast=int)\n");
+    const auto model =
+        run_in(fixture("plain"), "from decouple import AutoConfig\nconfig = AutoConfig(search_path='" +
+                                     std::filesystem::weakly_canonical(fixture("dotenv")).string() +
+                                     "')\nX = config('X', default='d')\nY = config('Y', default=1, cast=int)\n");
     CHECK_FALSE(setting(model, "X").is_known());  // the .env there may define it
-    const auto plain = run_in(fixture("plain"), "from decouple import AutoConfig\nconfig = AutoConfig()\nY = config('Y', default='1', cast=int)\n");
+    const auto plain =
+        run_in(fixture("plain"),
+               "from decouple import AutoConfig\nconfig = AutoConfig()\nY = config('Y', default='1', cast=int)\n");
     CHECK(setting(plain, "Y").integer == 1);
   }
 }

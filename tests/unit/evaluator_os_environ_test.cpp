@@ -86,7 +86,8 @@ TEST_SUITE("evaluator-os-environ") {
   }
 
   TEST_CASE("every read is recorded in evaluation order") {
-    const auto model = run("import os\nA = os.getenv('FIRST')\nB = os.environ.get('SECOND', 'x')\nC = 'THIRD' in os.environ\n");
+    const auto model =
+        run("import os\nA = os.getenv('FIRST')\nB = os.environ.get('SECOND', 'x')\nC = 'THIRD' in os.environ\n");
     REQUIRE(model.env_reads.size() == 3);
     CHECK(model.env_reads[0].variable == "FIRST");
     CHECK(model.env_reads[1].variable == "SECOND");
@@ -104,7 +105,8 @@ TEST_SUITE("evaluator-os-environ") {
   }
 
   TEST_CASE("load_dotenv makes unset variables unknown, never guessed") {
-    const auto model = run("import os\nfrom dotenv import load_dotenv\nload_dotenv()\nDEBUG = os.getenv('DEBUG', 'x')\n");
+    const auto model =
+        run("import os\nfrom dotenv import load_dotenv\nload_dotenv()\nDEBUG = os.getenv('DEBUG', 'x')\n");
     CHECK_FALSE(setting(model, "DEBUG").is_known());
     CHECK(setting(model, "DEBUG").unknown_reason.find("load_dotenv") != std::string::npos);
     const auto set = run("import os\nfrom dotenv import load_dotenv\nload_dotenv()\nDEBUG = os.getenv('DEBUG', 'x')\n",
@@ -113,9 +115,9 @@ TEST_SUITE("evaluator-os-environ") {
   }
 
   TEST_CASE("get_random_secret_key() is an unknown string naming its producer") {
-    const auto model = run(
-        "import os\nfrom django.core.management.utils import get_random_secret_key\n"
-        "SECRET_KEY = os.environ.get('SECRET_KEY', get_random_secret_key())\n");
+    const auto model =
+        run("import os\nfrom django.core.management.utils import get_random_secret_key\n"
+            "SECRET_KEY = os.environ.get('SECRET_KEY', get_random_secret_key())\n");
     const Value& key = setting(model, "SECRET_KEY");
     CHECK_FALSE(key.is_known());
     CHECK(key.producer == "django.core.management.utils.get_random_secret_key");

@@ -32,9 +32,9 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("keyword arguments, defaults, *args and **kwargs bind like Python") {
-    const auto model = run(
-        "def f(a, b=2, *rest, c, d=4, **extra):\n    return [a, b, list(rest), c, d, sorted(extra)]\n"
-        "X = f(1, c=3)\nY = f(1, 5, 6, 7, c=8, z=9)\n");
+    const auto model =
+        run("def f(a, b=2, *rest, c, d=4, **extra):\n    return [a, b, list(rest), c, d, sorted(extra)]\n"
+            "X = f(1, c=3)\nY = f(1, 5, 6, 7, c=8, z=9)\n");
     const Value& x = setting(model, "X");
     REQUIRE(x.kind == Kind::list);
     CHECK(x.items[0].integer == 1);
@@ -48,16 +48,17 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("a helper returning a tuple feeds an unpacking assignment") {
-    const auto model = run(
-        "def setup(debug):\n    apps = ['django.contrib.admin']\n    middleware = ['a.B']\n"
-        "    if debug:\n        apps.append('debug_toolbar')\n    return apps, middleware\n"
-        "INSTALLED_APPS, MIDDLEWARE = setup(False)\n");
+    const auto model =
+        run("def setup(debug):\n    apps = ['django.contrib.admin']\n    middleware = ['a.B']\n"
+            "    if debug:\n        apps.append('debug_toolbar')\n    return apps, middleware\n"
+            "INSTALLED_APPS, MIDDLEWARE = setup(False)\n");
     CHECK(setting(model, "INSTALLED_APPS").items.size() == 1);
     CHECK(setting(model, "MIDDLEWARE").items.size() == 1);
   }
 
   TEST_CASE("a helper whose result depends on an unknown condition gives its possible returns") {
-    const auto model = run("import sys\ndef pick():\n    if 'x' in sys.argv:\n        return 'a'\n    return 'b'\nX = pick()\n");
+    const auto model =
+        run("import sys\ndef pick():\n    if 'x' in sys.argv:\n        return 'a'\n    return 'b'\nX = pick()\n");
     const Value& x = setting(model, "X");
     CHECK_FALSE(x.is_known());
     CHECK(reason_has(x, "pick()"));
@@ -72,9 +73,9 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("a helper writes module globals it declares global, and containers it changes in place") {
-    const auto model = run(
-        "MIDDLEWARE = ['a']\nFLAG = False\ndef add(name):\n    global FLAG\n    FLAG = True\n"
-        "    MIDDLEWARE.append(name)\nadd('b')\n");
+    const auto model =
+        run("MIDDLEWARE = ['a']\nFLAG = False\ndef add(name):\n    global FLAG\n    FLAG = True\n"
+            "    MIDDLEWARE.append(name)\nadd('b')\n");
     CHECK(setting(model, "FLAG").is_true());
     CHECK(setting(model, "MIDDLEWARE").items.size() == 2);
   }
@@ -86,9 +87,9 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("a for loop over a known list runs, with break and continue") {
-    const auto model = run(
-        "MIDDLEWARE = ['a']\nfor m in ['b', 'skip', 'c', 'stop', 'd']:\n    if m == 'skip':\n        continue\n"
-        "    if m == 'stop':\n        break\n    MIDDLEWARE.append(m)\nelse:\n    NEVER = 1\n");
+    const auto model =
+        run("MIDDLEWARE = ['a']\nfor m in ['b', 'skip', 'c', 'stop', 'd']:\n    if m == 'skip':\n        continue\n"
+            "    if m == 'stop':\n        break\n    MIDDLEWARE.append(m)\nelse:\n    NEVER = 1\n");
     const Value& middleware = setting(model, "MIDDLEWARE");
     REQUIRE(middleware.kind == Kind::list);
     CHECK(middleware.items.size() == 3);
@@ -103,8 +104,9 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("a loop over an unknown iterable that only adds to a list keeps its items, plus maybe more") {
-    const auto model = run("import sys\nMIDDLEWARE = ['a']\nfor m in sys.argv:\n    MIDDLEWARE.append(m)\n"
-                           "APPS = ('x',)\nfor m in sys.argv:\n    APPS += (m,)\n");
+    const auto model =
+        run("import sys\nMIDDLEWARE = ['a']\nfor m in sys.argv:\n    MIDDLEWARE.append(m)\n"
+            "APPS = ('x',)\nfor m in sys.argv:\n    APPS += (m,)\n");
     const Value& middleware = setting(model, "MIDDLEWARE");
     CHECK_FALSE(middleware.is_known());
     REQUIRE(middleware.alternatives.size() == 2);
@@ -127,7 +129,8 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("a break that depends on an unknown condition gives the loop up") {
-    const auto model = run("import sys\nX = []\nfor m in ['a', 'b']:\n    if sys.argv:\n        break\n    X.append(m)\n");
+    const auto model =
+        run("import sys\nX = []\nfor m in ['a', 'b']:\n    if sys.argv:\n        break\n    X.append(m)\n");
     CHECK_FALSE(setting(model, "X").is_known());
     CHECK(reason_has(setting(model, "X"), "break or continue"));
   }
@@ -172,21 +175,20 @@ TEST_SUITE("evaluator-project-code") {
     CHECK(is_string(setting(with_default, "SECRET_KEY"), "dev"));
     REQUIRE(setting(with_default, "SECRET_KEY").env != nullptr);
     CHECK(setting(with_default, "SECRET_KEY").env->required_by.empty());
-    const auto unknown = run(
-        "import sys\nX = 'a'\nif sys.argv:\n    X = 'b'\n    raise ValueError()\n");
+    const auto unknown = run("import sys\nX = 'a'\nif sys.argv:\n    X = 'b'\n    raise ValueError()\n");
     CHECK(is_string(setting(unknown, "X"), "a"));  // the raising path leaves no state behind
   }
 
   TEST_CASE("a raise inside a helper, caught by the settings, runs the handler") {
-    const auto model = run(
-        "def read():\n    raise KeyError('no')\ntry:\n    KEY = read()\nexcept KeyError:\n    KEY = 'fallback'\n");
+    const auto model =
+        run("def read():\n    raise KeyError('no')\ntry:\n    KEY = read()\nexcept KeyError:\n    KEY = 'fallback'\n");
     CHECK(is_string(setting(model, "KEY"), "fallback"));
   }
 
   TEST_CASE("a helper that returns inside try, with a fallback in the handler, gives one of the two") {
-    const auto model = run(
-        "def read_secret():\n    try:\n        return open('/run/secret').read()\n    except OSError:\n"
-        "        return 'fallback'\n    finally:\n        pass\nSECRET_KEY = read_secret()\n");
+    const auto model =
+        run("def read_secret():\n    try:\n        return open('/run/secret').read()\n    except OSError:\n"
+            "        return 'fallback'\n    finally:\n        pass\nSECRET_KEY = read_secret()\n");
     const Value& key = setting(model, "SECRET_KEY");
     CHECK_FALSE(key.is_known());
     REQUIRE(key.alternatives.size() == 2);
@@ -194,10 +196,10 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("try around unmodelled code gives one of the body's and the handler's values") {
-    const auto model = run(
-        "from django.core.management.utils import get_random_secret_key\n"
-        "try:\n    SECRET_KEY = open('/etc/secret').read().strip()\nexcept OSError:\n"
-        "    SECRET_KEY = get_random_secret_key()\n");
+    const auto model =
+        run("from django.core.management.utils import get_random_secret_key\n"
+            "try:\n    SECRET_KEY = open('/etc/secret').read().strip()\nexcept OSError:\n"
+            "    SECRET_KEY = get_random_secret_key()\n");
     const Value& key = setting(model, "SECRET_KEY");
     CHECK_FALSE(key.is_known());
     REQUIRE(key.alternatives.size() == 2);
@@ -205,18 +207,18 @@ TEST_SUITE("evaluator-project-code") {
   }
 
   TEST_CASE("a key drawn from random.SystemRandom() names its producer, through the join") {
-    const auto model = run(
-        "import random\nchars = 'abcdefghijklmnopqrstuvwxyz0123456789'\n"
-        "SECRET_KEY = ''.join(random.SystemRandom().choice(chars) for _ in range(50))\n");
+    const auto model =
+        run("import random\nchars = 'abcdefghijklmnopqrstuvwxyz0123456789'\n"
+            "SECRET_KEY = ''.join(random.SystemRandom().choice(chars) for _ in range(50))\n");
     const Value& key = setting(model, "SECRET_KEY");
     CHECK_FALSE(key.is_known());
     CHECK(key.producer == "random.SystemRandom.choice");
   }
 
   TEST_CASE("class attributes, inherited and overridden, read through the class") {
-    const auto model = run(
-        "class Base:\n    DEBUG = True\n    APPS = ['a']\nclass Prod(Base):\n    DEBUG = False\n"
-        "DEBUG = Prod.DEBUG\nINSTALLED_APPS = Prod.APPS\n");
+    const auto model =
+        run("class Base:\n    DEBUG = True\n    APPS = ['a']\nclass Prod(Base):\n    DEBUG = False\n"
+            "DEBUG = Prod.DEBUG\nINSTALLED_APPS = Prod.APPS\n");
     CHECK(setting(model, "DEBUG").is_false());
     CHECK(setting(model, "INSTALLED_APPS").items.size() == 1);
     const auto unseen = run("from somewhere import Base\nclass Prod(Base):\n    pass\nDEBUG = Prod.DEBUG\n");
@@ -246,7 +248,8 @@ TEST_SUITE("evaluator-project-code") {
     CHECK(reason_has(setting(*model, "EXTRA_MIDDLEWARE"), "with block at mysite/env.py:29"));
 
     const auto production = deployctl::checks::settings::evaluate_settings(
-        fixture("helpers"), "mysite.settings", env_of({{"DEBUG", "false"}, {"SECRET_KEY", "k"}, {"ALLOWED_HOSTS", "a.example"}}));
+        fixture("helpers"), "mysite.settings",
+        env_of({{"DEBUG", "false"}, {"SECRET_KEY", "k"}, {"ALLOWED_HOSTS", "a.example"}}));
     REQUIRE(production.has_value());
     CHECK(setting(*production, "DEBUG").is_false());
     CHECK(setting(*production, "ALLOWED_HOSTS").items.size() == 1);

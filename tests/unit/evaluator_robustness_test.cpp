@@ -69,10 +69,13 @@ TEST_SUITE("evaluator-robustness") {
   }
 
   TEST_CASE("random token soup never crashes the evaluator") {
-    const char* tokens[] = {"X", "=", "(", ")", "[", "]", "{", "}", ",", ":", "'s'", "1", "if", "else", "for",
-                            "in", "import", "from", ".", "*", "+", "os", "environ", "get", "\n", "    ", "try",
-                            "except", "lambda", "not", "and", "or", "**", "%", "f'{X}'", "del", "with", "as",
-                            "yield", "None", "True", "[x for x in X]", "X[0]", "X.append(1)", "global", "while"};
+    const char* tokens[] = {"X",      "=",           "(",      ")",     "[",    "]",    "{",
+                            "}",      ",",           ":",      "'s'",   "1",    "if",   "else",
+                            "for",    "in",          "import", "from",  ".",    "*",    "+",
+                            "os",     "environ",     "get",    "\n",    "    ", "try",  "except",
+                            "lambda", "not",         "and",    "or",    "**",   "%",    "f'{X}'",
+                            "del",    "with",        "as",     "yield", "None", "True", "[x for x in X]",
+                            "X[0]",   "X.append(1)", "global", "while"};
     std::mt19937 random(12345);
     std::uniform_int_distribution<std::size_t> pick(0, std::size(tokens) - 1);
     std::uniform_int_distribution<int> length(1, 40);
@@ -91,8 +94,8 @@ TEST_SUITE("evaluator-robustness") {
     project.write("deep/__init__.py", "");
     project.write("deep/m0.py", "V0 = 0\n");
     for (int i = 1; i < 300; ++i)
-      project.write("deep/m" + std::to_string(i) + ".py",
-                    "from .m" + std::to_string(i - 1) + " import *\nV" + std::to_string(i) + " = " + std::to_string(i) + "\n");
+      project.write("deep/m" + std::to_string(i) + ".py", "from .m" + std::to_string(i - 1) + " import *\nV" +
+                                                              std::to_string(i) + " = " + std::to_string(i) + "\n");
     auto result = evaluate_settings(project.root(), "deep.m299", {});
     REQUIRE(result.has_value());
     CHECK(has_problem(*result, "DPL002", "nest"));
@@ -110,7 +113,8 @@ TEST_SUITE("evaluator-robustness") {
       for (int k = 0; k < 10; ++k)
         module += "S" + std::to_string(i) + "_" + std::to_string(k) + " = os.environ.get('V" + std::to_string(k) +
                   "', " + std::to_string(k) + ")\n";
-      module += "if os.environ.get('X'):\n    DEBUG = True\nINSTALLED_APPS = INSTALLED_APPS + ['m" + std::to_string(i) + "']\n";
+      module += "if os.environ.get('X'):\n    DEBUG = True\nINSTALLED_APPS = INSTALLED_APPS + ['m" + std::to_string(i) +
+                "']\n";
       project.write("wide/m" + std::to_string(i) + ".py", module);
       entry += "from .m" + std::to_string(i) + " import *\n";
     }

@@ -30,8 +30,9 @@ TEST_SUITE("evaluator-split-settings") {
   }
 
   TEST_CASE("a missing required include inside try/except OSError runs the handler instead") {
-    const auto model = run_in(fixture("split") / "proj" / "settings",
-                              "from split_settings.tools import include\ntry:\n    include('nope.py')\nexcept OSError:\n    X = 1\n");
+    const auto model =
+        run_in(fixture("split") / "proj" / "settings",
+               "from split_settings.tools import include\ntry:\n    include('nope.py')\nexcept OSError:\n    X = 1\n");
     CHECK(setting(model, "X").integer == 1);
     CHECK(model.problems.empty());
   }

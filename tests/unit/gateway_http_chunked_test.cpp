@@ -54,12 +54,12 @@ TEST_SUITE("gateway http chunked") {
     CHECK(body_of("5 ;name\r\nhello\r\n0\r\n\r\n") == "hello");
     CHECK(body_of("5\t; name = value ;\tx\r\nhello\r\n0\r\n\r\n") == "hello");
     CHECK(body_of("5;a=\"\"\r\nhello\r\n0\r\n\r\n") == "hello");
-    CHECK(refusal(chunked("5;\r\nhello\r\n0\r\n\r\n")) == 400);         // no name
-    CHECK(refusal(chunked("5;a=\r\nhello\r\n0\r\n\r\n")) == 400);       // no value after '='
-    CHECK(refusal(chunked("5;a b\r\nhello\r\n0\r\n\r\n")) == 400);      // whitespace is not a separator
+    CHECK(refusal(chunked("5;\r\nhello\r\n0\r\n\r\n")) == 400);     // no name
+    CHECK(refusal(chunked("5;a=\r\nhello\r\n0\r\n\r\n")) == 400);   // no value after '='
+    CHECK(refusal(chunked("5;a b\r\nhello\r\n0\r\n\r\n")) == 400);  // whitespace is not a separator
     CHECK(refusal(chunked("5;a=b c\r\nhello\r\n0\r\n\r\n")) == 400);
-    CHECK(refusal(chunked("5;a \r\nhello\r\n0\r\n\r\n")) == 400);       // BWS before the line end
-    CHECK(refusal(chunked("5;a=\"b\r\nhello\r\n0\r\n\r\n")) == 400);    // unterminated quoted string
+    CHECK(refusal(chunked("5;a \r\nhello\r\n0\r\n\r\n")) == 400);     // BWS before the line end
+    CHECK(refusal(chunked("5;a=\"b\r\nhello\r\n0\r\n\r\n")) == 400);  // unterminated quoted string
     CHECK(refusal(chunked("5;a=\"b\"c\r\nhello\r\n0\r\n\r\n")) == 400);
     CHECK(refusal(chunked("5;a(b)\r\nhello\r\n0\r\n\r\n")) == 400);
     CHECK(refusal(chunked("5;a=b\nhello\r\n0\r\n\r\n")) == 400);

@@ -18,15 +18,20 @@ namespace {
 // picks the line terminator that becomes `terminator`; every other one is CRLF.
 std::string message_with(int position, std::string_view terminator) {
   const auto at = [&](int here) { return std::string(here == position ? terminator : "\r\n"); };
-  return at(0) + "POST /upload HTTP/1.1" + at(1) + "Host: h" + at(2) + "Transfer-Encoding: chunked\r\n" + at(3) +
-         "5" + at(4) + "hello" + at(5) + "0" + at(6) + "T: v" + at(7) + at(8) +
-         "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
+  return at(0) + "POST /upload HTTP/1.1" + at(1) + "Host: h" + at(2) + "Transfer-Encoding: chunked\r\n" + at(3) + "5" +
+         at(4) + "hello" + at(5) + "0" + at(6) + "T: v" + at(7) + at(8) + "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
 }
 
 constexpr const char* positions[] = {
-    "an empty line before the request line", "the request line",      "a header line",
-    "the end of the head",                   "a chunk size line",     "the chunk data",
-    "the last chunk",                        "a trailer line",        "the end of the trailer section",
+    "an empty line before the request line",
+    "the request line",
+    "a header line",
+    "the end of the head",
+    "a chunk size line",
+    "the chunk data",
+    "the last chunk",
+    "a trailer line",
+    "the end of the trailer section",
 };
 
 }  // namespace
@@ -50,7 +55,8 @@ TEST_SUITE("gateway http framing") {
   }
 
   TEST_CASE("empty lines before a request line are skipped, but a lone CR or LF there is no empty line") {
-    const auto outcome = parse_at_every_split("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n");
+    const auto outcome =
+        parse_at_every_split("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n");
     REQUIRE(outcome.requests.size() == 2);
     CHECK(outcome.requests[1].target == "/b");
     CHECK(refusal("\nGET / HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
@@ -93,8 +99,10 @@ TEST_SUITE("gateway http framing") {
     CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX(A): b\r\n\r\n") == 400);
     CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX\xc3\xa9: b\r\n\r\n") == 400);
     CHECK(refusal(std::string_view("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\0b\r\n\r\n", 37)) == 400);
-    CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\x01" "b\r\n\r\n") == 400);
-    CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\x7f" "b\r\n\r\n") == 400);
+    CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\x01"
+                  "b\r\n\r\n") == 400);
+    CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\x7f"
+                  "b\r\n\r\n") == 400);
     CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\tb\xe9\r\n\r\n") == 0);  // HTAB and obs-text are fine
   }
 
@@ -117,11 +125,13 @@ TEST_SUITE("gateway http framing") {
     CHECK(refusal("GET /\r\n\r\n") == 400);  // HTTP/0.9: no version
     CHECK(refusal("G(T / HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
     CHECK(refusal("GET /a\tb HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
-    CHECK(refusal("GET /a\x0c" "b HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
+    CHECK(refusal("GET /a\x0c"
+                  "b HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
     CHECK(refusal("GET /a\x7f HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
     CHECK(refusal("GET /a\x01 HTTP/1.1\r\nHost: h\r\n\r\n") == 400);
     // Visible ASCII that RFC 3986 wants encoded, and raw UTF-8, are handed on as sent: clients send them.
-    const auto outcome = parse_at_every_split("GET /a|b{c}\"d\"^/caf\xc3\xa9?q=\xe2\x9c\x93 HTTP/1.1\r\nHost: h\r\n\r\n");
+    const auto outcome =
+        parse_at_every_split("GET /a|b{c}\"d\"^/caf\xc3\xa9?q=\xe2\x9c\x93 HTTP/1.1\r\nHost: h\r\n\r\n");
     REQUIRE(outcome.requests.size() == 1);
     CHECK(outcome.requests[0].path == "/a|b{c}\"d\"^/caf\xc3\xa9");
     CHECK(outcome.requests[0].query == "q=\xe2\x9c\x93");
@@ -134,7 +144,8 @@ TEST_SUITE("gateway http framing") {
     CHECK(refusal(huge, unlimited) == 431);
     // Just under the cap is fine.
     const std::string head = "GET / HTTP/1.1\r\nHost: h\r\nX-Big: \r\n\r\n";
-    std::string fits = "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(1024 * 1024 - head.size(), 'v') + "\r\n\r\n";
+    std::string fits =
+        "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(1024 * 1024 - head.size(), 'v') + "\r\n\r\n";
     CHECK(fits.size() == 1024 * 1024);
     CHECK(refusal(fits, unlimited) == 0);
   }

@@ -43,9 +43,10 @@ TEST_SUITE("gateway http parser") {
     for (int i = 0; i < 3000; ++i) long_path += "%41";
     Limits unlimited_line;
     unlimited_line.request_line = 0;
-    const auto outcome = parse_all("GET " + long_path + "?q=%41 HTTP/1.1\r\nHost: h\r\nX-A: b\r\n\r\n"
-                                   "GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n"
-                                   "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
+    const auto outcome = parse_all("GET " + long_path +
+                                       "?q=%41 HTTP/1.1\r\nHost: h\r\nX-A: b\r\n\r\n"
+                                       "GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n"
+                                       "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
                                    0, unlimited_line);
     REQUIRE(outcome.requests.size() == 3);
     CHECK(outcome.requests[0].path == "/" + std::string(3000, 'A'));
@@ -169,8 +170,9 @@ TEST_SUITE("gateway http parser") {
     Limits limits;
     limits.chunked_body = 8;
     RequestParser parser(limits);
-    const auto status = parser.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                    "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n");
+    const auto status = parser.feed(
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n");
     REQUIRE(status == ParseStatus::rejected);
     CHECK(parser.rejection().status == 413);
   }
@@ -295,9 +297,9 @@ TEST_SUITE("gateway http parser") {
     CHECK_FALSE(parser.body_in_progress());
 
     SUBCASE("the body may already be there, sent without waiting") {
-      const auto outcome =
-          parse_all("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok"
-                    "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+      const auto outcome = parse_all(
+          "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok"
+          "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
       CHECK(outcome.continues == 1);
       REQUIRE(outcome.requests.size() == 2);
       CHECK(outcome.requests[0].body == "ok");

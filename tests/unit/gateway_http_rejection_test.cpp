@@ -39,8 +39,7 @@ TEST_SUITE("gateway http rejection") {
     CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n") == 400);
     CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
                         "Transfer-Encoding: gzip\r\n\r\n0\r\n\r\n") == 400);
-    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n") ==
-          400);
+    CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n") == 400);
     CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n") == 501);
     CHECK(rejected_with("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n") == 0);
   }
@@ -71,7 +70,7 @@ TEST_SUITE("gateway http rejection") {
     CHECK(rejected_with("GET / HTTP/0.9\r\nHost: h\r\n\r\n") == 505);
     CHECK(rejected_with("GET / HTTP/1.10\r\nHost: h\r\n\r\n") == 400);  // one digit each side
     CHECK(rejected_with("GET / HTTP/1\r\nHost: h\r\n\r\n") == 400);
-    CHECK(rejected_with("GET / http/1.1\r\nHost: h\r\n\r\n") == 400);  // HTTP-name is case-sensitive
+    CHECK(rejected_with("GET / http/1.1\r\nHost: h\r\n\r\n") == 400);             // HTTP-name is case-sensitive
     CHECK(rejected_with("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03") == 400);  // TLS to a plain port
   }
 

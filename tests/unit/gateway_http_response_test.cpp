@@ -119,8 +119,12 @@ TEST_SUITE("gateway http response") {
     ResponseContext context;
     context.server = "deployctl";
     const auto built = build("200 OK",
-                             {{"Transfer-Encoding", "chunked"}, {"Keep-Alive", "timeout=5"}, {"Upgrade", "h2c"},
-                              {"Date", "Sun, 06 Nov 1994 08:49:37 GMT"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}},
+                             {{"Transfer-Encoding", "chunked"},
+                              {"Keep-Alive", "timeout=5"},
+                              {"Upgrade", "h2c"},
+                              {"Date", "Sun, 06 Nov 1994 08:49:37 GMT"},
+                              {"Set-Cookie", "a=1"},
+                              {"Set-Cookie", "b=2"}},
                              context);
     CHECK(built.head.find("Keep-Alive") == std::string::npos);
     CHECK(built.head.find("Upgrade") == std::string::npos);

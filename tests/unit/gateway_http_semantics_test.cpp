@@ -39,8 +39,9 @@ TEST_SUITE("gateway http semantics") {
       CHECK(accepted(std::string(method) + " /x HTTP/1.1\r\nHost: h\r\n\r\n").method == method);
     }
     // The framing of an unknown method's request is the same as for any other: its body is read.
-    const auto outcome = parse_at_every_split("QUERY /q HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
-                                              "FOO / HTTP/1.1\r\nHost: h\r\n\r\n");
+    const auto outcome = parse_at_every_split(
+        "QUERY /q HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+        "FOO / HTTP/1.1\r\nHost: h\r\n\r\n");
     REQUIRE(outcome.requests.size() == 2);
     CHECK(outcome.requests[0].body == "abc");
     CHECK(outcome.requests[1].method == "FOO");
@@ -75,8 +76,9 @@ TEST_SUITE("gateway http semantics") {
   }
 
   TEST_CASE("an absolute-form target's authority is the host: Host is ignored, or added when absent") {
-    const auto overridden = accepted("GET http://target.example:8080/p?q HTTP/1.1\r\nHost: header.example\r\n"
-                                     "X-After: 1\r\n\r\n");
+    const auto overridden = accepted(
+        "GET http://target.example:8080/p?q HTTP/1.1\r\nHost: header.example\r\n"
+        "X-After: 1\r\n\r\n");
     CHECK(host_of(overridden) == "target.example:8080");
     CHECK(overridden.headers.size() == 2);
     CHECK(overridden.path == "/p");
@@ -96,8 +98,8 @@ TEST_SUITE("gateway http semantics") {
       CHECK(is_valid_host(host));
       CHECK(refusal("GET / HTTP/1.1\r\nHost: " + std::string(host) + "\r\n\r\n") == 0);
     }
-    for (const char* host : {"a b", "a/b", "user@example.com", "example.com:80a", "[::1", "[::g]", "a:b:c",
-                             "%4", "[::1]x", "caf\xc3\xa9.example", "a\"b", "a\\b", "[]"}) {
+    for (const char* host : {"a b", "a/b", "user@example.com", "example.com:80a", "[::1", "[::g]", "a:b:c", "%4",
+                             "[::1]x", "caf\xc3\xa9.example", "a\"b", "a\\b", "[]"}) {
       CAPTURE(host);
       CHECK_FALSE(is_valid_host(host));
       CHECK(refusal("GET / HTTP/1.1\r\nHost: " + std::string(host) + "\r\n\r\n") == 400);
@@ -109,8 +111,9 @@ TEST_SUITE("gateway http semantics") {
                   "Content-Length: 0\r\n\r\n") == 400);
     CHECK(refusal("GET / HTTP/1.1\r\nHost: h\r\nAuthorization: Basic YTpi\r\nAuthorization: Basic Yzpk\r\n\r\n") ==
           400);
-    const auto repeated = accepted("GET / HTTP/1.1\r\nHost: h\r\nAccept: a\r\nAccept: b\r\nCookie: x=1\r\n"
-                                   "Cookie: y=2\r\n\r\n");
+    const auto repeated = accepted(
+        "GET / HTTP/1.1\r\nHost: h\r\nAccept: a\r\nAccept: b\r\nCookie: x=1\r\n"
+        "Cookie: y=2\r\n\r\n");
     CHECK(repeated.headers.size() == 5);
   }
 

@@ -35,9 +35,12 @@ inline std::string read_body(const Body& body) {
 }
 
 inline OwnedRequest own(const Request& r) {
-  OwnedRequest o{std::string(r.method), std::string(r.target), std::string(r.path), std::string(r.query),
-                 r.http_minor, {}, r.content_length, r.chunked, r.keep_alive, r.expect_continue,
-                 r.body.fd >= 0, read_body(r.body)};
+  OwnedRequest o{std::string(r.method), std::string(r.target),
+                 std::string(r.path),   std::string(r.query),
+                 r.http_minor,          {},
+                 r.content_length,      r.chunked,
+                 r.keep_alive,          r.expect_continue,
+                 r.body.fd >= 0,        read_body(r.body)};
   for (const auto& h : r.headers) o.headers.emplace_back(h.name, h.value);
   return o;
 }

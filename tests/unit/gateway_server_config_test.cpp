@@ -32,9 +32,10 @@ TEST_SUITE("gateway_server config") {
 
   TEST_CASE("the config's [serve] keys apply and flags win over them") {
     TempDir project;
-    project.write("deployctl.toml",
-          "[serve]\nbind = [\"127.0.0.1:9001\", \"unix:/tmp/x.sock\"]\nworkers = 3\ntimeout = 12\n"
-          "access-log-json = true\nlog-level = \"debug\"\nstatic = [\"/assets/=public\"]\napp = \"site.wsgi\"\n");
+    project.write(
+        "deployctl.toml",
+        "[serve]\nbind = [\"127.0.0.1:9001\", \"unix:/tmp/x.sock\"]\nworkers = 3\ntimeout = 12\n"
+        "access-log-json = true\nlog-level = \"debug\"\nstatic = [\"/assets/=public\"]\napp = \"site.wsgi\"\n");
     const auto from_config = run_deployctl({"serve", "--chdir", project.path(), "--print-config"});
     REQUIRE_MESSAGE(from_config.exit_code == 0, from_config.err);
     CHECK(has_line(from_config.out, "app = \"site.wsgi\""));
@@ -57,8 +58,8 @@ TEST_SUITE("gateway_server config") {
 
   TEST_CASE("--threads is taken as given, with no warning, and bounded") {
     TempDir project;
-    const auto threaded = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--threads", "4",
-                                         "--print-config"});
+    const auto threaded =
+        run_deployctl({"serve", "app:application", "--chdir", project.path(), "--threads", "4", "--print-config"});
     REQUIRE_MESSAGE(threaded.exit_code == 0, threaded.err);
     CHECK(has_line(threaded.out, "threads = 4"));
     CHECK(threaded.err.find("--threads") == std::string::npos);
@@ -78,8 +79,7 @@ TEST_SUITE("gateway_server config") {
   TEST_CASE("bad values are refused naming the flag") {
     TempDir project;
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--workers", "0", "--print-config"}, "--workers");
-    expect_failure({"serve", "a:b", "--chdir", project.path(), "--log-level", "loud", "--print-config"},
-                   "--log-level");
+    expect_failure({"serve", "a:b", "--chdir", project.path(), "--log-level", "loud", "--print-config"}, "--log-level");
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--umask", "9", "--print-config"}, "--umask");
     expect_failure({"serve", "a:b", "--chdir", project.path(), "--header-timeout", "0", "--print-config"},
                    "--header-timeout");

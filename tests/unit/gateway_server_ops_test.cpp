@@ -11,8 +11,8 @@
 #include <fstream>
 
 #include "cli_support.hpp"
-#include "gateway/http/request_parser.hpp"
 #include "core/unique_fd.hpp"
+#include "gateway/http/request_parser.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/handover.hpp"
 #include "gateway/server/listeners.hpp"
@@ -184,7 +184,7 @@ TEST_SUITE("gateway_server ops handover") {
     deployctl::UniqueFd foreign(sockets[0]);
     server::SharedState* fresh = server::attach_shared_state(foreign);
     REQUIRE(fresh != nullptr);
-    struct stat status{};
+    struct stat status {};
     REQUIRE(::fstat(foreign.get(), &status) == 0);
     CHECK(S_ISREG(status.st_mode));  // a memfd now, not the socket (closed: its number may come back)
     CHECK(fresh->worker_restarts.load() == 0);
@@ -259,8 +259,8 @@ TEST_SUITE("gateway_server ops flags") {
     CHECK(has_line(configured.out, "min-body-rate = 512"));
     CHECK(has_line(configured.out, "worker-connections = 50"));
 
-    const auto flagged = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--min-body-rate",
-                                        "0", "--worker-connections", "2", "--print-config"});
+    const auto flagged = run_deployctl({"serve", "app:application", "--chdir", project.path(), "--min-body-rate", "0",
+                                        "--worker-connections", "2", "--print-config"});
     REQUIRE_MESSAGE(flagged.exit_code == 0, flagged.err);
     CHECK(has_line(flagged.out, "min-body-rate = 0"));
     CHECK(has_line(flagged.out, "worker-connections = 2"));

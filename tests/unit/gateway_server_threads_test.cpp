@@ -58,9 +58,8 @@ struct MeetingJob final : server::PoolJob {
     std::unique_lock lock(rendezvous->mutex);
     ++rendezvous->inside;
     rendezvous->changed.notify_all();
-    met_everyone = rendezvous->changed.wait_for(lock, std::chrono::seconds(1), [this] {
-      return rendezvous->inside >= rendezvous->expected;
-    });
+    met_everyone = rendezvous->changed.wait_for(lock, std::chrono::seconds(1),
+                                                [this] { return rendezvous->inside >= rendezvous->expected; });
     rendezvous->changed.wait_for(lock, std::chrono::seconds(5), [this] { return rendezvous->release; });
   }
 };
@@ -117,7 +116,7 @@ TEST_SUITE("gateway_server threads pool") {
     {
       std::unique_lock lock(rendezvous.mutex);
       rendezvous.changed.wait_for(lock, std::chrono::seconds(5), [&] { return rendezvous.inside == 4; });
-      CHECK(rendezvous.inside == 4);  // four jobs inside run() together: none waited for another to finish
+      CHECK(rendezvous.inside == 4);              // four jobs inside run() together: none waited for another to finish
       CHECK_FALSE(readable(pool.ready_fd(), 0));  // nothing finished yet
       rendezvous.release = true;
       rendezvous.changed.notify_all();

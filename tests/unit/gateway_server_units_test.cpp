@@ -83,8 +83,9 @@ TEST_SUITE("gateway_server access log") {
   TEST_CASE("gunicorn's default format") {
     std::string line;
     server::AccessLogFormat().render(record(), line);
-    CHECK(line == "192.0.2.1 - - [23/Nov/2026:22:00:00 +0000] \"GET /p?q=1 HTTP/1.1\" 200 1234 \"http://r/\" "
-                  "\"curl/8\"\n");
+    CHECK(line ==
+          "192.0.2.1 - - [23/Nov/2026:22:00:00 +0000] \"GET /p?q=1 HTTP/1.1\" 200 1234 \"http://r/\" "
+          "\"curl/8\"\n");
   }
 
   TEST_CASE("timing atoms, header atoms and literal percent signs") {
@@ -158,8 +159,10 @@ TEST_SUITE("gateway_server forwarded") {
     const auto scheme_of = [&](std::initializer_list<Header> headers) {
       return server::forwarded_client(std::span<const Header>(headers.begin(), headers.size()), *trust);
     };
-    const auto agreed = scheme_of({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Ssl", "on"},
-                                   {"X-Forwarded-Protocol", "ssl"}, {"Forwarded", "for=192.0.2.1;proto=https"}});
+    const auto agreed = scheme_of({{"X-Forwarded-Proto", "https"},
+                                   {"X-Forwarded-Ssl", "on"},
+                                   {"X-Forwarded-Protocol", "ssl"},
+                                   {"Forwarded", "for=192.0.2.1;proto=https"}});
     CHECK(agreed.https);
     CHECK_FALSE(agreed.contradictory_scheme);
     CHECK_FALSE(scheme_of({{"X-Forwarded-Ssl", "off"}}).https);

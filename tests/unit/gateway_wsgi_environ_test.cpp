@@ -29,9 +29,9 @@ def application(environ, start_response):
 TEST_SUITE("gateway_wsgi environ") {
   TEST_CASE("the request's keys have PEP 3333 names, types and values") {
     WsgiFixture app(echo_app);
-    const std::string body = body_of(app.respond(
-        "POST /caf%C3%A9/x?a=1&b=%20 HTTP/1.1\r\nHost: example.com\r\nContent-Type: text/plain\r\n"
-        "Content-Length: 3\r\nX-Custom-Thing: yes\r\nAccept: a\r\nAccept: b\r\n\r\nabc"));
+    const std::string body =
+        body_of(app.respond("POST /caf%C3%A9/x?a=1&b=%20 HTTP/1.1\r\nHost: example.com\r\nContent-Type: text/plain\r\n"
+                            "Content-Length: 3\r\nX-Custom-Thing: yes\r\nAccept: a\r\nAccept: b\r\n\r\nabc"));
     CHECK(body.find("REQUEST_METHOD='POST'") != std::string::npos);
     CHECK(body.find("PATH_INFO='/cafÃ©/x'") != std::string::npos);  // UTF-8 bytes as latin-1 code points
     CHECK(body.find("QUERY_STRING='a=1&b=%20'") != std::string::npos);
@@ -92,8 +92,8 @@ def application(environ, start_response):
     start_response('200 OK', [('Content-Type', 'text/plain')])
     return [environ['CONTENT_LENGTH'].encode() + b':' + data]
 )PY");
-    const std::string response =
-        app.respond("POST /u HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    const std::string response = app.respond(
+        "POST /u HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
     CHECK(body_of(response) == "5:abcde");
   }
 

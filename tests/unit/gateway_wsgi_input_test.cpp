@@ -9,8 +9,8 @@ using deployctl::testing::WsgiFixture;
 namespace {
 
 std::string post(WsgiFixture& app, const std::string& target, const std::string& body) {
-  return body_of(app.respond("POST " + target + " HTTP/1.1\r\nHost: t\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\n\r\n" + body));
+  return body_of(app.respond(
+      "POST " + target + " HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
 }
 
 const char* input_app = R"PY(

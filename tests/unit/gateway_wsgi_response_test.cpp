@@ -99,7 +99,7 @@ def application(environ, start_response):
     const std::string response = app.respond("GET / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(head_of(response).starts_with("HTTP/1.1 200 OK\r\n"));
     CHECK(response.find("never") == std::string::npos);
-    CHECK(response.find("0\r\n\r\n") == std::string::npos);  // no last chunk: the client sees a cut response
+    CHECK(response.find("0\r\n\r\n") == std::string::npos);     // no last chunk: the client sees a cut response
     CHECK(response.find("HTTP/1.1", 10) == std::string::npos);  // and the connection is not reused
   }
 

@@ -11,10 +11,10 @@
 #include <string>
 
 #include "gateway/server/request_handler.hpp"
+#include "gateway/wsgi/wsgi_app.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
 #include "python/interpreter.hpp"
-#include "gateway/wsgi/wsgi_app.hpp"
 #include "temp_dir.hpp"
 
 namespace deployctl::testing {

@@ -13,11 +13,11 @@
 
 #include "gateway/server/request_handler.hpp"
 #include "gateway/server/thread_pool.hpp"
-#include "python/thread.hpp"
+#include "gateway/wsgi/wsgi_app.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
 #include "python/interpreter.hpp"
-#include "gateway/wsgi/wsgi_app.hpp"
+#include "python/thread.hpp"
 #include "temp_dir.hpp"
 
 namespace server = deployctl::gateway::server;

@@ -136,8 +136,9 @@ TEST_SUITE("git_history") {
     project.commit("comment only: nothing new to parse", day_one + 60);
     project.put("mysite/settings.py", "# a comment\n" + head + "    'Zr8-k2Lq-9vXw-tq4-second')\n");
     project.commit("only the literal's line changes", day_one + 120);
-    project.put("mysite/settings.py", "# a comment\n" + head + "    'x')\nDATABASES = {'default': {\n"
-                                      "    'PASSWORD':\n        'Vb4-Lk9-Qz2-Hs6',\n}}\n");
+    project.put("mysite/settings.py", "# a comment\n" + head +
+                                          "    'x')\nDATABASES = {'default': {\n"
+                                          "    'PASSWORD':\n        'Vb4-Lk9-Qz2-Hs6',\n}}\n");
     project.commit("a literal on a line of its own", day_one + 180);
     project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
     project.commit("all from the environment", day_two);
@@ -200,8 +201,9 @@ TEST_SUITE("git_history_cache") {
     CHECK(first->blobs.size() == 2);
     CHECK(first->secrets.size() == 1);
 
-    project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\nEMAIL_HOST_PASSWORD = "
-                                      "'k9Xq-7vLp-2mWz-8rTt'\n");
+    project.put("mysite/settings.py",
+                "import os\nSECRET_KEY = os.environ['SECRET_KEY']\nEMAIL_HOST_PASSWORD = "
+                "'k9Xq-7vLp-2mWz-8rTt'\n");
     project.commit("mail", day_two);
     project.put("mysite/settings.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n");
     project.commit("mail from env", day_two + 60);
@@ -277,7 +279,7 @@ TEST_SUITE("git_tracked") {
     project.put(".gitignore", complete_gitignore);
     project.put("compose/.env", "COMPOSE_PROJECT_NAME=mysite\nDEBUG=1\n");                  // no secret at all
     project.put("placeholders/.env", "SECRET_KEY=changeme\nDB_PASSWORD=${DB_PASSWORD}\n");  // placeholders
-    project.put(".devcontainer/.env", "POSTGRES_PASSWORD=Zr8-k2Lq-9vXw-tq4\n");               // a dev container
+    project.put(".devcontainer/.env", "POSTGRES_PASSWORD=Zr8-k2Lq-9vXw-tq4\n");             // a dev container
     project.put("deploy/.env", "DEBUG=0\nSTRIPE_SECRET=sk_test_4eC39HqLyjWDarjtT1\nAPI_TOKEN=Qm3-Wv8p-Lx2t-Hc7\n");
     const auto tracked = of_rule(repository_findings(project.root()), "GIT001");
     REQUIRE(tracked.size() == 2);
@@ -386,10 +388,11 @@ TEST_SUITE("git_ignore") {
     project.write(".gitignore", "__pycache__/\n");
     project.django("import os\nDEBUG = False\n");  // no MEDIA_ROOT, no LOGGING, no env file read
     CHECK(ignore_findings(project.root()).empty());
-    project.django("import os\nMEDIA_ROOT = os.environ['MEDIA_ROOT']\n"
-                   "LOGGING = {'version': 1, 'handlers': {'f': {'class': 'logging.FileHandler', "
-                   "'filename': '/var/log/mysite/app.log'}}}\n"
-                   "STATIC_ROOT = '/srv/static'\n# load_dotenv() is not called\n");
+    project.django(
+        "import os\nMEDIA_ROOT = os.environ['MEDIA_ROOT']\n"
+        "LOGGING = {'version': 1, 'handlers': {'f': {'class': 'logging.FileHandler', "
+        "'filename': '/var/log/mysite/app.log'}}}\n"
+        "STATIC_ROOT = '/srv/static'\n# load_dotenv() is not called\n");
     CHECK(ignore_findings(project.root()).empty());
   }
 

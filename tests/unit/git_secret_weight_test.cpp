@@ -21,11 +21,31 @@ SecretWeight weight_of(std::string_view value, std::string_view path = "mysite/s
 
 TEST_SUITE("git secret weight") {
   TEST_CASE("placeholders, templates and format arguments are no secret") {
-    for (const std::string_view value :
-         {"CHANGEME", "change-me", "Change_Me_Please", "YOUR_API_SECRET", "your-secret-key-here", "xyz", "x",
-          "***********", "{{ secret_key }}", "{{secret}}", "%s", "%(password)s", "${DB_PASSWORD}", "$DB_PASSWORD",
-          "<your-token>", "{password}", "dummy-token", "not-a-secret", "replace-this-key", "secret", "password",
-          "mysecretpassword", "example-key-123", "xxxxxxxxxxxxxxxx", "TODO"}) {
+    for (const std::string_view value : {"CHANGEME",
+                                         "change-me",
+                                         "Change_Me_Please",
+                                         "YOUR_API_SECRET",
+                                         "your-secret-key-here",
+                                         "xyz",
+                                         "x",
+                                         "***********",
+                                         "{{ secret_key }}",
+                                         "{{secret}}",
+                                         "%s",
+                                         "%(password)s",
+                                         "${DB_PASSWORD}",
+                                         "$DB_PASSWORD",
+                                         "<your-token>",
+                                         "{password}",
+                                         "dummy-token",
+                                         "not-a-secret",
+                                         "replace-this-key",
+                                         "secret",
+                                         "password",
+                                         "mysecretpassword",
+                                         "example-key-123",
+                                         "xxxxxxxxxxxxxxxx",
+                                         "TODO"}) {
       CAPTURE(value);
       CHECK(weight_of(value) == SecretWeight::not_a_secret);
     }
@@ -35,9 +55,8 @@ TEST_SUITE("git secret weight") {
     const std::string_view key = "k9Xq-7vLp-2mWz-8rTt";
     for (const std::string_view path :
          {"tests/settings.py", "myapp/tests/test_views.py", "settings/test.py", "test_settings.py", "conftest.py",
-          "mysite/settings_test.py", "settings/ci.py", ".github/workflows/ci.yml", ".travis.yml",
-          "docker-compose.yml", "babybuddy/settings/travis.py",
-          "settings/dev.py", "settings/development.py", "config/settings_dev.py",
+          "mysite/settings_test.py", "settings/ci.py", ".github/workflows/ci.yml", ".travis.yml", "docker-compose.yml",
+          "babybuddy/settings/travis.py", "settings/dev.py", "settings/development.py", "config/settings_dev.py",
           ".devcontainer/.env", ".env.test", ".env.development"}) {
       CAPTURE(path);
       CHECK(weight_of(key, path) == SecretWeight::throwaway);
@@ -64,11 +83,12 @@ TEST_SUITE("git secret weight") {
   }
 
   TEST_CASE("a key set only under `if DEBUG:` and a database password beside a local HOST are throwaway") {
-    const auto debug = find_secret_literals("if DEBUG:\n    SECRET_KEY = 'k9Xq-7vLp-2mWz-8rTt'\n"
-                                            "else:\n    SECRET_KEY = os.environ['SECRET_KEY']\n"
-                                            "if not settings.DEBUG:\n    API_TOKEN = 'Zr8-k2Lq-9vXw-tq4'\n"
-                                            "else:\n    EMAIL_HOST_PASSWORD = 'Qm3-Wv8p-Lx2t-Hc7'\n",
-                                            "mysite/settings.py");
+    const auto debug = find_secret_literals(
+        "if DEBUG:\n    SECRET_KEY = 'k9Xq-7vLp-2mWz-8rTt'\n"
+        "else:\n    SECRET_KEY = os.environ['SECRET_KEY']\n"
+        "if not settings.DEBUG:\n    API_TOKEN = 'Zr8-k2Lq-9vXw-tq4'\n"
+        "else:\n    EMAIL_HOST_PASSWORD = 'Qm3-Wv8p-Lx2t-Hc7'\n",
+        "mysite/settings.py");
     REQUIRE(debug.size() == 3);
     CHECK(debug[0].weight.weight == SecretWeight::throwaway);
     CHECK(debug[1].name == "API_TOKEN");
@@ -98,13 +118,14 @@ TEST_SUITE("git secret weight") {
   }
 
   TEST_CASE("the extractor leaves placeholders out and weighs the rest") {
-    const auto found = find_secret_literals("import os\n"
-                                            "SECRET_KEY = 'CHANGEME'\n"
-                                            "DB = 'postgres://%s:%s@%s/%s' % (u, p, h, n)\n"
-                                            "API_TOKEN = os.environ.get('API_TOKEN', 'YOUR_API_TOKEN')\n"
-                                            "EMAIL_HOST_PASSWORD = 'k9Xq-7vLp-2mWz-8rTt'\n"
-                                            "CACHE = 'redis://:k9Xq-7vLp@localhost:6379/0'\n",
-                                            "mysite/settings.py");
+    const auto found = find_secret_literals(
+        "import os\n"
+        "SECRET_KEY = 'CHANGEME'\n"
+        "DB = 'postgres://%s:%s@%s/%s' % (u, p, h, n)\n"
+        "API_TOKEN = os.environ.get('API_TOKEN', 'YOUR_API_TOKEN')\n"
+        "EMAIL_HOST_PASSWORD = 'k9Xq-7vLp-2mWz-8rTt'\n"
+        "CACHE = 'redis://:k9Xq-7vLp@localhost:6379/0'\n",
+        "mysite/settings.py");
     REQUIRE(found.size() == 2);
     CHECK(found[0].name == "EMAIL_HOST_PASSWORD");
     CHECK(found[0].weight.weight == SecretWeight::live);

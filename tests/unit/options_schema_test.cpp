@@ -43,8 +43,7 @@ bool same_value(const Option<Section>& row, const Section& a, const Section& b) 
         if (!x || !y) return false;
         using Stored = typename std::remove_cvref_t<decltype(x)>::value_type;
         if constexpr (std::is_same_v<Stored, std::vector<ConfigString>>) {
-          return x->size() == y->size() &&
-                 std::ranges::equal(*x, *y, {}, &ConfigString::value, &ConfigString::value);
+          return x->size() == y->size() && std::ranges::equal(*x, *y, {}, &ConfigString::value, &ConfigString::value);
         } else if constexpr (std::is_same_v<Stored, std::vector<ConfigEntry>>) {
           return x->size() == 1 && y->size() == 1 && x->front().key.value == y->front().key.value &&
                  x->front().value.value == y->front().value.value;
@@ -155,10 +154,11 @@ TEST_SUITE("options") {
         auto [word, toml] = sample(row);
         if (option_type(row) == "boolean") word = "true";
         ProjectConfig from_set;
-        const auto applied = generators::apply_override(from_set, std::string(table) + "." + std::string(row.name) + "=" + word);
+        const auto applied =
+            generators::apply_override(from_set, std::string(table) + "." + std::string(row.name) + "=" + word);
         REQUIRE_MESSAGE(applied.has_value(), applied.error().message);
-        auto from_key = parse_project_config("[" + std::string(table) + "]\n" + std::string(row.name) + " = " + toml + "\n",
-                                             "deployctl.toml", false);
+        auto from_key = parse_project_config(
+            "[" + std::string(table) + "]\n" + std::string(row.name) + " = " + toml + "\n", "deployctl.toml", false);
         REQUIRE_MESSAGE(from_key.has_value(), from_key.error().message);
         CHECK(same_value(row, from_set.*section, (*from_key).*section));
       }

@@ -13,8 +13,8 @@
 #include <optional>
 #include <sstream>
 
-#include "python/interpreter.hpp"
 #include "checks/python/parser.hpp"
+#include "python/interpreter.hpp"
 
 using namespace deployctl::checks::python;
 using deployctl::python::PyRef;
@@ -44,8 +44,10 @@ class Canonical {
     text += "'";
   }
   void optional_word(const std::optional<std::string>& value) {
-    if (value) word(*value);
-    else text += " -";
+    if (value)
+      word(*value);
+    else
+      text += " -";
   }
   void exprs(const char* label, const std::vector<ExprPtr>& values) {
     text += " ";
@@ -103,11 +105,30 @@ class Canonical {
     text += ")";
   }
 
-  void expr_node(const Constant& v) { text += "Constant"; constant(v.value); }
-  void expr_node(const Name& v) { text += "Name"; word(v.id); }
-  void expr_node(const Attribute& v) { text += "Attribute"; expr(v.value); word(v.attr); }
-  void expr_node(const Subscript& v) { text += "Subscript"; expr(v.value); expr(v.slice); }
-  void expr_node(const Slice& v) { text += "Slice"; expr(v.lower); expr(v.upper); expr(v.step); }
+  void expr_node(const Constant& v) {
+    text += "Constant";
+    constant(v.value);
+  }
+  void expr_node(const Name& v) {
+    text += "Name";
+    word(v.id);
+  }
+  void expr_node(const Attribute& v) {
+    text += "Attribute";
+    expr(v.value);
+    word(v.attr);
+  }
+  void expr_node(const Subscript& v) {
+    text += "Subscript";
+    expr(v.value);
+    expr(v.slice);
+  }
+  void expr_node(const Slice& v) {
+    text += "Slice";
+    expr(v.lower);
+    expr(v.upper);
+    expr(v.step);
+  }
   void expr_node(const Call& v) {
     text += "Call";
     expr(v.func);
@@ -127,34 +148,73 @@ class Canonical {
     expr(v.left);
     expr(v.right);
   }
-  void expr_node(const UnaryOp& v) { text += "UnaryOp " + std::to_string(static_cast<int>(v.op)); expr(v.operand); }
-  void expr_node(const BoolOp& v) { text += "BoolOp " + std::to_string(static_cast<int>(v.op)); exprs("values", v.values); }
+  void expr_node(const UnaryOp& v) {
+    text += "UnaryOp " + std::to_string(static_cast<int>(v.op));
+    expr(v.operand);
+  }
+  void expr_node(const BoolOp& v) {
+    text += "BoolOp " + std::to_string(static_cast<int>(v.op));
+    exprs("values", v.values);
+  }
   void expr_node(const Compare& v) {
     text += "Compare";
     expr(v.left);
     for (const CompareOperator op : v.ops) text += " " + std::to_string(static_cast<int>(op));
     exprs("cmp", v.comparators);
   }
-  void expr_node(const IfExp& v) { text += "IfExp"; expr(v.test); expr(v.body); expr(v.orelse); }
-  void expr_node(const ListExpr& v) { text += "List"; exprs("elts", v.elts); }
-  void expr_node(const TupleExpr& v) { text += "Tuple"; exprs("elts", v.elts); }
-  void expr_node(const SetExpr& v) { text += "Set"; exprs("elts", v.elts); }
-  void expr_node(const DictExpr& v) { text += "Dict"; exprs("keys", v.keys); exprs("values", v.values); }
+  void expr_node(const IfExp& v) {
+    text += "IfExp";
+    expr(v.test);
+    expr(v.body);
+    expr(v.orelse);
+  }
+  void expr_node(const ListExpr& v) {
+    text += "List";
+    exprs("elts", v.elts);
+  }
+  void expr_node(const TupleExpr& v) {
+    text += "Tuple";
+    exprs("elts", v.elts);
+  }
+  void expr_node(const SetExpr& v) {
+    text += "Set";
+    exprs("elts", v.elts);
+  }
+  void expr_node(const DictExpr& v) {
+    text += "Dict";
+    exprs("keys", v.keys);
+    exprs("values", v.values);
+  }
   void expr_node(const FormattedValue& v) {
     text += "FormattedValue " + std::to_string(v.conversion);
     expr(v.value);
     expr(v.format_spec);
   }
-  void expr_node(const JoinedStr& v) { text += "JoinedStr"; exprs("values", v.values); }
+  void expr_node(const JoinedStr& v) {
+    text += "JoinedStr";
+    exprs("values", v.values);
+  }
   void expr_node(const Comp& v) {
     static constexpr const char* names[] = {"ListComp", "SetComp", "GeneratorExp"};
     text += names[static_cast<int>(v.kind)];
     expr(v.elt);
     generators(v.generators);
   }
-  void expr_node(const DictComp& v) { text += "DictComp"; expr(v.key); expr(v.value); generators(v.generators); }
-  void expr_node(const Starred& v) { text += "Starred"; expr(v.value); }
-  void expr_node(const NamedExpr& v) { text += "NamedExpr"; expr(v.target); expr(v.value); }
+  void expr_node(const DictComp& v) {
+    text += "DictComp";
+    expr(v.key);
+    expr(v.value);
+    generators(v.generators);
+  }
+  void expr_node(const Starred& v) {
+    text += "Starred";
+    expr(v.value);
+  }
+  void expr_node(const NamedExpr& v) {
+    text += "NamedExpr";
+    expr(v.target);
+    expr(v.value);
+  }
   void expr_node(const Lambda&) { text += "Lambda"; }
   void expr_node(const OtherExpr& v) { text += "Other " + v.type_name; }
 
@@ -177,15 +237,32 @@ class Canonical {
     text += ")";
   }
 
-  void stmt_node(const Assign& v) { text += "Assign"; exprs("targets", v.targets); expr(v.value); }
+  void stmt_node(const Assign& v) {
+    text += "Assign";
+    exprs("targets", v.targets);
+    expr(v.value);
+  }
   void stmt_node(const AugAssign& v) {
     text += "AugAssign " + std::to_string(static_cast<int>(v.op));
     expr(v.target);
     expr(v.value);
   }
-  void stmt_node(const AnnAssign& v) { text += "AnnAssign"; expr(v.target); expr(v.annotation); expr(v.value); }
-  void stmt_node(const ExprStmt& v) { text += "Expr"; expr(v.value); }
-  void stmt_node(const If& v) { text += "If"; expr(v.test); block(" body", v.body); block(" orelse", v.orelse); }
+  void stmt_node(const AnnAssign& v) {
+    text += "AnnAssign";
+    expr(v.target);
+    expr(v.annotation);
+    expr(v.value);
+  }
+  void stmt_node(const ExprStmt& v) {
+    text += "Expr";
+    expr(v.value);
+  }
+  void stmt_node(const If& v) {
+    text += "If";
+    expr(v.test);
+    block(" body", v.body);
+    block(" orelse", v.orelse);
+  }
   void stmt_node(const Try& v) {
     text += "Try";
     block(" body", v.body);
@@ -202,7 +279,10 @@ class Canonical {
     block(" orelse", v.orelse);
     block(" final", v.finalbody);
   }
-  void stmt_node(const Import& v) { text += "Import"; aliases(v.names); }
+  void stmt_node(const Import& v) {
+    text += "Import";
+    aliases(v.names);
+  }
   void stmt_node(const ImportFrom& v) {
     text += "ImportFrom";
     optional_word(v.module);
@@ -223,9 +303,20 @@ class Canonical {
     text += ")";
     block(" body", v.body);
   }
-  void stmt_node(const ClassDef& v) { text += "ClassDef"; word(v.name); exprs("bases", v.bases); block(" body", v.body); }
-  void stmt_node(const Return& v) { text += "Return"; expr(v.value); }
-  void stmt_node(const Raise& v) { text += "Raise"; expr(v.exception); }
+  void stmt_node(const ClassDef& v) {
+    text += "ClassDef";
+    word(v.name);
+    exprs("bases", v.bases);
+    block(" body", v.body);
+  }
+  void stmt_node(const Return& v) {
+    text += "Return";
+    expr(v.value);
+  }
+  void stmt_node(const Raise& v) {
+    text += "Raise";
+    expr(v.exception);
+  }
   void stmt_node(const For& v) {
     text += "For";
     expr(v.target);
@@ -233,7 +324,12 @@ class Canonical {
     block(" body", v.body);
     block(" orelse", v.orelse);
   }
-  void stmt_node(const While& v) { text += "While"; expr(v.test); block(" body", v.body); block(" orelse", v.orelse); }
+  void stmt_node(const While& v) {
+    text += "While";
+    expr(v.test);
+    block(" body", v.body);
+    block(" orelse", v.orelse);
+  }
   void stmt_node(const With& v) {
     text += "With items(";
     for (const WithItem& item : v.items) {
@@ -245,7 +341,10 @@ class Canonical {
     text += ")";
     block(" body", v.body);
   }
-  void stmt_node(const Delete& v) { text += "Delete"; exprs("targets", v.targets); }
+  void stmt_node(const Delete& v) {
+    text += "Delete";
+    exprs("targets", v.targets);
+  }
   void stmt_node(const Pass&) { text += "Pass"; }
   void stmt_node(const Global& v) {
     text += "Global";

@@ -1,8 +1,8 @@
 // The CPython ast bridge: every node kind the evaluator uses arrives with its fields and positions.
 #include <doctest/doctest.h>
 
-#include "python/interpreter.hpp"
 #include "checks/python/parser.hpp"
+#include "python/interpreter.hpp"
 
 using namespace deployctl::checks::python;
 using deployctl::python::parsing_may_import;
@@ -32,7 +32,8 @@ const ExprPtr& assigned_value(const Module& module, std::size_t index = 0) {
 
 TEST_SUITE("python-parser") {
   TEST_CASE("constants keep their Python types") {
-    const Module m = parse_ok("a = True\nb = 1\nc = 1.5\nd = 'x'\ne = None\nf = b'raw'\ng = 10**30\nh = 123456789012345678901234567890\n");
+    const Module m = parse_ok(
+        "a = True\nb = 1\nc = 1.5\nd = 'x'\ne = None\nf = b'raw'\ng = 10**30\nh = 123456789012345678901234567890\n");
     CHECK(std::get<bool>(as<Constant>(assigned_value(m, 0))->value) == true);
     CHECK(std::get<std::int64_t>(as<Constant>(assigned_value(m, 1))->value) == 1);
     CHECK(std::get<double>(as<Constant>(assigned_value(m, 2))->value) == doctest::Approx(1.5));
@@ -153,7 +154,8 @@ TEST_SUITE("python-parser") {
   TEST_CASE("hostile input is an error, never a crash") {
     CHECK(parse_error(std::string_view("A = 1\0", 6)).message.find("NUL") != std::string::npos);
     CHECK(parse_error("A = '\xff'\n").line == 1);
-    CHECK(parse_error("x = " + std::string(5000, '[') + std::string(5000, ']')).message == "too many nested parentheses");
+    CHECK(parse_error("x = " + std::string(5000, '[') + std::string(5000, ']')).message ==
+          "too many nested parentheses");
     std::string chain = "x = 1";
     for (int i = 0; i < 50000; ++i) chain += "+1";
     auto result = parse_module(chain, "chain.py");  // CPython may refuse it or build it; either way no crash

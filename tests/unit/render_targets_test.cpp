@@ -15,7 +15,8 @@ RenderInputs mysite_like() {
   inputs.facts.project_dir = "/home/dev/mysite";
   inputs.facts.settings_module = "mysite.settings";
   inputs.facts.project_package = "mysite";
-  inputs.facts.allowed_hosts = {Fact<std::vector<std::string>>::State::known, {"example.com", "www.example.com"}, "", ""};
+  inputs.facts.allowed_hosts = {
+      Fact<std::vector<std::string>>::State::known, {"example.com", "www.example.com"}, "", ""};
   inputs.facts.static_url = {Fact<std::string>::State::known, "/static/", "", ""};
   inputs.facts.static_root = {Fact<std::string>::State::known, "/home/dev/mysite/staticfiles", "settings.py:9", ""};
   inputs.facts.wsgi_application = {Fact<std::string>::State::known, "mysite.wsgi.application", "", ""};

@@ -108,28 +108,30 @@ TEST_SUITE("report_ci_gitlab") {
 
 TEST_SUITE("report_ci_junit") {
   TEST_CASE("junit: a suite per file, a case per rule, a failure per finding, escaped") {
-    CHECK(render(write_junit, sample()) ==
-          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-          "<testsuites name=\"deployctl\" tests=\"3\" failures=\"3\" errors=\"0\">\n"
-          "  <testsuite name=\"mysite/settings.py\" tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\">\n"
-          "    <testcase name=\"DJ018\" classname=\"mysite/settings.py\">\n"
-          "      <failure message=\"DEBUG is on\" type=\"warning\">mysite/settings.py:3:9: DJ018 [warning] DEBUG is "
-          "on&#10;help: Set DEBUG = False.</failure>\n"
-          "      <failure message=\"DEBUG is on, again\" type=\"warning\">mysite/settings.py:7:1: DJ018 [warning] DEBUG "
-          "is on, again</failure>\n"
-          "    </testcase>\n"
-          "    <testcase name=\"SK001\" classname=\"mysite/settings.py\">\n"
-          "      <failure message=\"SECRET_KEY is written in the settings\" type=\"error\">mysite/settings.py:5:14: SK001 "
-          "[error] SECRET_KEY is written in the settings</failure>\n"
-          "    </testcase>\n"
-          "  </testsuite>\n"
-          "  <testsuite name=\"mysite/local.py\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\">\n"
-          "    <testcase name=\"HOST001\" classname=\"mysite/local.py\">\n"
-          "      <failure message=\"ALLOWED_HOSTS has &apos;*&apos; &lt;all&gt;\" type=\"info\">mysite/local.py:1:17: "
-          "HOST001 [info] ALLOWED_HOSTS has &apos;*&apos; &lt;all&gt;</failure>\n"
-          "    </testcase>\n"
-          "  </testsuite>\n"
-          "</testsuites>\n");
+    CHECK(
+        render(write_junit, sample()) ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"deployctl\" tests=\"3\" failures=\"3\" errors=\"0\">\n"
+        "  <testsuite name=\"mysite/settings.py\" tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\">\n"
+        "    <testcase name=\"DJ018\" classname=\"mysite/settings.py\">\n"
+        "      <failure message=\"DEBUG is on\" type=\"warning\">mysite/settings.py:3:9: DJ018 [warning] DEBUG is "
+        "on&#10;help: Set DEBUG = False.</failure>\n"
+        "      <failure message=\"DEBUG is on, again\" type=\"warning\">mysite/settings.py:7:1: DJ018 [warning] DEBUG "
+        "is on, again</failure>\n"
+        "    </testcase>\n"
+        "    <testcase name=\"SK001\" classname=\"mysite/settings.py\">\n"
+        "      <failure message=\"SECRET_KEY is written in the settings\" type=\"error\">mysite/settings.py:5:14: "
+        "SK001 "
+        "[error] SECRET_KEY is written in the settings</failure>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "  <testsuite name=\"mysite/local.py\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\">\n"
+        "    <testcase name=\"HOST001\" classname=\"mysite/local.py\">\n"
+        "      <failure message=\"ALLOWED_HOSTS has &apos;*&apos; &lt;all&gt;\" type=\"info\">mysite/local.py:1:17: "
+        "HOST001 [info] ALLOWED_HOSTS has &apos;*&apos; &lt;all&gt;</failure>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "</testsuites>\n");
   }
 
   TEST_CASE("junit: a finding about a whole file names the file without a line") {
@@ -147,7 +149,8 @@ TEST_SUITE("report_ci_junit") {
   }
 
   TEST_CASE("junit: control characters cannot break the XML") {
-    const std::string out = render(write_junit, {make("DJ018", Severity::warning, "bell\x07 & \"quote\"", {"a.py", 1, 1, 0, 0})});
+    const std::string out =
+        render(write_junit, {make("DJ018", Severity::warning, "bell\x07 & \"quote\"", {"a.py", 1, 1, 0, 0})});
     CHECK(out.find("bell\xEF\xBF\xBD &amp; &quot;quote&quot;") != std::string::npos);
     CHECK(out.find('\x07') == std::string::npos);
   }

@@ -62,7 +62,8 @@ TEST_SUITE("report_sarif") {
   TEST_CASE("sarif: a rule descriptor carries the registry's metadata") {
     const Json document = sarif({}, {});
     const Json& rules_json = document["runs"][0]["tool"]["driver"]["rules"];
-    const auto dj018 = std::find_if(rules_json.begin(), rules_json.end(), [](const Json& r) { return r["id"] == "DJ018"; });
+    const auto dj018 =
+        std::find_if(rules_json.begin(), rules_json.end(), [](const Json& r) { return r["id"] == "DJ018"; });
     REQUIRE(dj018 != rules_json.end());
     const rules::RuleInfo& info = rules::find_rule("DJ018")->info;
     CHECK((*dj018)["name"] == "DebugEnabled");
@@ -94,8 +95,9 @@ TEST_SUITE("report_sarif") {
     const Json document = sarif({debug_finding(3)}, settings_file("import os\n\nDEBUG = True\n"), "app/");
     const Json& result = document["runs"][0]["results"][0];
     const auto& registry = rules::all_rules();
-    const auto index = std::find_if(registry.begin(), registry.end(), [](const rules::Rule& r) { return r.info.id == "DJ018"; }) -
-                       registry.begin();
+    const auto index =
+        std::find_if(registry.begin(), registry.end(), [](const rules::Rule& r) { return r.info.id == "DJ018"; }) -
+        registry.begin();
     const Json expected = {
         {"ruleId", "DJ018"},
         {"ruleIndex", index},
@@ -105,7 +107,8 @@ TEST_SUITE("report_sarif") {
          {{{"physicalLocation",
             {{"artifactLocation", {{"uri", "app/mysite/settings.py"}, {"uriBaseId", "%SRCROOT%"}}},
              {"region", {{"startLine", 3}, {"startColumn", 9}, {"endLine", 3}, {"endColumn", 13}}}}}}}},
-        {"partialFingerprints", {{"deployctlFingerprint/v1", result["partialFingerprints"]["deployctlFingerprint/v1"]}}},
+        {"partialFingerprints",
+         {{"deployctlFingerprint/v1", result["partialFingerprints"]["deployctlFingerprint/v1"]}}},
         {"properties", {{"setting", "DEBUG"}, {"djangoCheck", "security.W018"}}},
     };
     CHECK(result == expected);
@@ -142,7 +145,8 @@ TEST_SUITE("report_sarif") {
   TEST_CASE("sarif: the fingerprint survives a line shift") {
     const Json before = sarif({debug_finding(3)}, settings_file("import os\n\nDEBUG = True\n"));
     const Json after = sarif({debug_finding(5)}, settings_file("import os\n\nX = 1\nY = 2\nDEBUG = True\n"));
-    CHECK(before["runs"][0]["results"][0]["partialFingerprints"] == after["runs"][0]["results"][0]["partialFingerprints"]);
+    CHECK(before["runs"][0]["results"][0]["partialFingerprints"] ==
+          after["runs"][0]["results"][0]["partialFingerprints"]);
   }
 
   TEST_CASE("sarif: a secret in the source never appears") {

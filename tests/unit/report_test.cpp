@@ -14,8 +14,7 @@ using namespace deployctl::checks::report;
 
 namespace {
 
-Finding make_finding(std::string rule, Severity severity, std::string message, SourceSpan where,
-                     std::string fix = "") {
+Finding make_finding(std::string rule, Severity severity, std::string message, SourceSpan where, std::string fix = "") {
   Finding finding;
   finding.rule = std::move(rule);
   finding.severity = severity;
@@ -167,11 +166,12 @@ TEST_SUITE("report_text") {
   }
 
   TEST_CASE("report: colour paints location, rule, severity, carets, plain text has no escape at all") {
-    const auto findings = std::vector{make_finding("DJ018", Severity::error, "DEBUG is on",
-                                                   {"mysite/settings.py", 1, 9, 1, 13}, "Set it off.")};
+    const auto findings = std::vector{
+        make_finding("DJ018", Severity::error, "DEBUG is on", {"mysite/settings.py", 1, 9, 1, 13}, "Set it off.")};
     const std::string colored = render(write_text, findings, source("DEBUG = True\n"), true);
-    CHECK(colored.starts_with("\x1b[1mmysite/settings.py:1:9\x1b[0m: \x1b[1;31mDJ018\x1b[0m \x1b[1;31m[error]\x1b[0m "
-                              "DEBUG is on\n"));
+    CHECK(
+        colored.starts_with("\x1b[1mmysite/settings.py:1:9\x1b[0m: \x1b[1;31mDJ018\x1b[0m \x1b[1;31m[error]\x1b[0m "
+                            "DEBUG is on\n"));
     CHECK(colored.find("\x1b[1;31m^^^^\x1b[0m") != std::string::npos);
     const std::string plain = render(write_text, findings, source("DEBUG = True\n"), false);
     CHECK(plain.find('\x1b') == std::string::npos);
@@ -185,15 +185,16 @@ TEST_SUITE("report_text") {
   }
 
   TEST_CASE("report: control characters from project files never reach the terminal") {
-    const auto findings = std::vector{
-        make_finding("DJ018", Severity::warning, "bad \x1b[2J value", {"mysite/settings.py", 1, 1, 1, 2})};
+    const auto findings =
+        std::vector{make_finding("DJ018", Severity::warning, "bad \x1b[2J value", {"mysite/settings.py", 1, 1, 1, 2})};
     const std::string out = render(write_text, findings, source("A = '\x1b]0;title\x07'\n"));
     CHECK(out.find('\x1b') == std::string::npos);
     CHECK(out.find('\x07') == std::string::npos);
   }
 
   TEST_CASE("report: paths are printed under the project dir as given") {
-    const auto findings = std::vector{make_finding("DJ018", Severity::warning, "m", {"mysite/settings.py", 1, 1, 0, 0})};
+    const auto findings =
+        std::vector{make_finding("DJ018", Severity::warning, "m", {"mysite/settings.py", 1, 1, 0, 0})};
     std::ostringstream out;
     write_text(out, Report{findings, Summary::of(findings), {}, "/nonexistent/project"}, {});
     CHECK(out.str().starts_with("/nonexistent/project/mysite/settings.py:1:1: DJ018"));
@@ -218,7 +219,8 @@ TEST_SUITE("report_json") {
 
   TEST_CASE("report: JSON with no findings, and invalid UTF-8 replaced rather than failing") {
     CHECK(render(write_json, {}, {}) == std::string(R"({"tool":"deployctl","version":")") + deployctl::version +
-                                            R"(","findings":[],"summary":{"error":0,"warning":0,"info":0}})" "\n");
+                                            R"(","findings":[],"summary":{"error":0,"warning":0,"info":0}})"
+                                            "\n");
     const auto odd = make_finding("R1", Severity::error, "bad \xff byte", {"f.py", 1, 1, 0, 0});
     const auto parsed = nlohmann::json::parse(render(write_json, {odd}, {}));
     CHECK(parsed["findings"][0]["message"] == "bad \xEF\xBF\xBD byte");

@@ -108,11 +108,12 @@ TEST_SUITE("rules-django registry") {
       CAPTURE(rule.info.id);
       if (rule.info.example_language != "python") continue;  // shell examples: tests/e2e/git_repository.py
       const std::vector<Finding> fires = check_example(rule.info.example_fires);
-      CHECK_MESSAGE(count_rule(fires, rule.info.id) > 0,
-                    rule.info.id << " does not fire on its example_fires:\n" << rule.info.example_fires);
+      CHECK_MESSAGE(count_rule(fires, rule.info.id) > 0, rule.info.id << " does not fire on its example_fires:\n"
+                                                                      << rule.info.example_fires);
       const std::vector<Finding> passes = check_example(rule.info.example_passes);
       CHECK_MESSAGE(count_rule(passes, rule.info.id) == 0, rule.info.id << " fires on its example_passes:\n"
-                                                                  << rule.info.example_passes << messages(passes));
+                                                                        << rule.info.example_passes
+                                                                        << messages(passes));
     }
   }
 
@@ -143,23 +144,21 @@ TEST_SUITE("rules-django registry") {
       const auto dot = info.django_check.find('.');
       REQUIRE(dot != std::string_view::npos);
       const char level = info.django_check[dot + 1];
-      CHECK(((level == 'W' && info.severity == Severity::warning) ||
-             (level == 'E' && info.severity == Severity::error)));
+      CHECK(
+          ((level == 'W' && info.severity == Severity::warning) || (level == 'E' && info.severity == Severity::error)));
     }
   }
 
   TEST_CASE("rules-django: each of current Django's statically decidable deploy checks has exactly one rule") {
     const std::vector<std::pair<std::string_view, std::string_view>> expected = {
-        {"security.W001", "DJ001"}, {"security.W002", "DJ002"}, {"security.W003", "DJ003"},
-        {"security.W004", "DJ004"}, {"security.W005", "DJ005"}, {"security.W006", "DJ006"},
-        {"security.W008", "DJ008"}, {"security.W009", "DJ009"}, {"security.W010", "DJ010"},
-        {"security.W011", "DJ011"}, {"security.W012", "DJ012"}, {"security.W013", "DJ013"},
-        {"security.W014", "DJ014"}, {"security.W015", "DJ015"}, {"security.W016", "DJ016"},
-        {"security.W018", "DJ018"}, {"security.W019", "DJ019"}, {"security.W020", "DJ020"},
-        {"security.W021", "DJ021"}, {"security.W022", "DJ022"}, {"security.E023", "DJ023"},
-        {"security.E024", "DJ024"}, {"security.W025", "DJ025"}, {"security.E026", "DJ026"},
-        {"caches.E001", "DJ101"},   {"caches.W002", "DJ102"},   {"caches.W003", "DJ103"},
-        {"urls.E006", "DJ106"},     {"4_0.E001", "DJ140"},
+        {"security.W001", "DJ001"}, {"security.W002", "DJ002"}, {"security.W003", "DJ003"}, {"security.W004", "DJ004"},
+        {"security.W005", "DJ005"}, {"security.W006", "DJ006"}, {"security.W008", "DJ008"}, {"security.W009", "DJ009"},
+        {"security.W010", "DJ010"}, {"security.W011", "DJ011"}, {"security.W012", "DJ012"}, {"security.W013", "DJ013"},
+        {"security.W014", "DJ014"}, {"security.W015", "DJ015"}, {"security.W016", "DJ016"}, {"security.W018", "DJ018"},
+        {"security.W019", "DJ019"}, {"security.W020", "DJ020"}, {"security.W021", "DJ021"}, {"security.W022", "DJ022"},
+        {"security.E023", "DJ023"}, {"security.E024", "DJ024"}, {"security.W025", "DJ025"}, {"security.E026", "DJ026"},
+        {"caches.E001", "DJ101"},   {"caches.W002", "DJ102"},   {"caches.W003", "DJ103"},   {"urls.E006", "DJ106"},
+        {"4_0.E001", "DJ140"},
     };
     for (const auto& [check, id] : expected) {
       CAPTURE(check);
@@ -468,8 +467,7 @@ TEST_SUITE("rules-django conditions") {
     CHECK(exposed("MEDIA_ROOT", str("media"), str("/srv/site/media")).empty());  // depends on the working dir
     CHECK(exposed("MEDIA_ROOT", str("media"), str("media/cache")).size() == 1);
     CHECK(exposed("MEDIA_ROOT", str(""), str("/x")).empty());
-    const auto dirs = exposed("STATICFILES_DIRS",
-                              Value::list({Value::tuple({str("assets"), str("/srv/site/assets")})}),
+    const auto dirs = exposed("STATICFILES_DIRS", Value::list({Value::tuple({str("assets"), str("/srv/site/assets")})}),
                               str("/srv/site/assets/cache"));
     CHECK(dirs.size() == 1);
     CHECK(exposed("STATIC_ROOT", unknown(), str("/srv/site/static")).empty());

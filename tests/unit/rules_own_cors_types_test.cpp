@@ -9,7 +9,8 @@
 namespace deployctl::checks::rules_own_test {
 
 namespace {
-const std::string cors_app = "INSTALLED_APPS = ['corsheaders']\nMIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\n";
+const std::string cors_app =
+    "INSTALLED_APPS = ['corsheaders']\nMIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\n";
 }  // namespace
 
 TEST_SUITE("rules-own cors and types") {
@@ -29,8 +30,9 @@ TEST_SUITE("rules-own cors and types") {
     CHECK(run_rule("CORS001", cors_app + "CORS_ALLOW_ALL_ORIGINS = False\nCORS_ORIGIN_ALLOW_ALL = True\n").empty());
     CHECK(run_rule("CORS001", "INSTALLED_APPS = ['django.contrib.admin']\nCORS_ALLOW_ALL_ORIGINS = True\n").empty());
     CHECK(run_rule("CORS001", cors_app + "CORS_ALLOWED_ORIGINS = ['https://app.example.com']\n").empty());
-    const auto from_env = run_rule("CORS001", "import environ\nenv = environ.Env()\n" + cors_app +
-                                                  "CORS_ALLOW_ALL_ORIGINS = env.bool('CORS_ALLOW_ALL', default=True)\n");
+    const auto from_env =
+        run_rule("CORS001", "import environ\nenv = environ.Env()\n" + cors_app +
+                                "CORS_ALLOW_ALL_ORIGINS = env.bool('CORS_ALLOW_ALL', default=True)\n");
     REQUIRE(from_env.size() == 1);
     CHECK(from_env[0].message.find("CORS_ALLOW_ALL") != std::string::npos);
   }
@@ -41,7 +43,8 @@ TEST_SUITE("rules-own cors and types") {
     CHECK(f[0].message.find("'False'") != std::string::npos);
     CHECK(f[0].severity == Severity::error);
     CHECK(run_rule("TYPE001", "SECURE_SSL_REDIRECT = '0'\n").size() == 1);
-    const auto env_raw = run_rule("TYPE001", "import os\nSESSION_COOKIE_SECURE = os.environ.get('COOKIE_SECURE', 'True')\n");
+    const auto env_raw =
+        run_rule("TYPE001", "import os\nSESSION_COOKIE_SECURE = os.environ.get('COOKIE_SECURE', 'True')\n");
     REQUIRE(env_raw.size() == 1);
     CHECK(env_raw[0].message.find("COOKIE_SECURE") != std::string::npos);
     CHECK(run_rule("TYPE001", "import os\nUSE_X_FORWARDED_HOST = os.getenv('BEHIND_PROXY', False)\n").size() == 1);

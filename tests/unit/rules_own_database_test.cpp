@@ -10,7 +10,8 @@ namespace deployctl::checks::rules_own_test {
 
 namespace {
 std::string database(const std::string& password, const std::string& engine = "django.db.backends.postgresql") {
-  return "import os\nDATABASES = {'default': {'ENGINE': '" + engine + "', 'NAME': 'app', 'PASSWORD': " + password + "}}\n";
+  return "import os\nDATABASES = {'default': {'ENGINE': '" + engine + "', 'NAME': 'app', 'PASSWORD': " + password +
+         "}}\n";
 }
 }  // namespace
 
@@ -25,8 +26,10 @@ TEST_SUITE("rules-own database") {
     REQUIRE(fallback.size() == 1);
     CHECK(fallback[0].message.find("DB_PASSWORD") != std::string::npos);
     CHECK(fallback[0].message.find("hunter2") == std::string::npos);
-    CHECK(run_rule("DB001", "from decouple import config\nDATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', "
-                            "'PASSWORD': config('DB_PASSWORD', default='hunter2')}}\n").size() == 1);
+    CHECK(run_rule("DB001",
+                   "from decouple import config\nDATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', "
+                   "'PASSWORD': config('DB_PASSWORD', default='hunter2')}}\n")
+              .size() == 1);
   }
 
   TEST_CASE("rules-own DB001: env reads, empty passwords and SQLite stay silent") {
@@ -38,12 +41,15 @@ TEST_SUITE("rules-own database") {
 
   TEST_CASE("rules-own DB002: URL defaults with a password fire in each library") {
     const char* sources[] = {
-        "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL', default='postgres://app:hunter2@db/app')}\n",
-        "import dj_database_url\nDATABASES = {'default': dj_database_url.config(default='postgres://app:hunter2@db/app')}\n",
+        "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL', "
+        "default='postgres://app:hunter2@db/app')}\n",
+        "import dj_database_url\nDATABASES = {'default': "
+        "dj_database_url.config(default='postgres://app:hunter2@db/app')}\n",
         "from decouple import config\nfrom dj_database_url import parse as db_url\n"
         "DATABASES = {'default': config('DATABASE_URL', default='postgres://app:hunter2@db/app', cast=db_url)}\n",
         "import os\nimport dj_database_url\n"
-        "DATABASES = {'default': dj_database_url.parse(os.environ.get('DATABASE_URL', 'postgres://app:hunter2@db/app'))}\n",
+        "DATABASES = {'default': dj_database_url.parse(os.environ.get('DATABASE_URL', "
+        "'postgres://app:hunter2@db/app'))}\n",
     };
     for (const char* source : sources) {
       CAPTURE(source);
@@ -57,12 +63,18 @@ TEST_SUITE("rules-own database") {
   }
 
   TEST_CASE("rules-own DB002: URLs without a password and non-database URLs stay silent") {
-    CHECK(run_rule("DB002", "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL', "
-                            "default='postgres://app@db/app')}\n").empty());
-    CHECK(run_rule("DB002", "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL', "
-                            "default='sqlite:///db.sqlite3')}\n").empty());
-    CHECK(run_rule("DB002", "import os\nBROKER_URL = os.environ.get('BROKER_URL', 'amqp://guest:guest@localhost//')\n").empty());
-    CHECK(run_rule("DB002", "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL')}\n").empty());
+    CHECK(run_rule("DB002",
+                   "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL', "
+                   "default='postgres://app@db/app')}\n")
+              .empty());
+    CHECK(run_rule("DB002",
+                   "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL', "
+                   "default='sqlite:///db.sqlite3')}\n")
+              .empty());
+    CHECK(run_rule("DB002", "import os\nBROKER_URL = os.environ.get('BROKER_URL', 'amqp://guest:guest@localhost//')\n")
+              .empty());
+    CHECK(run_rule("DB002", "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL')}\n")
+              .empty());
   }
 }
 

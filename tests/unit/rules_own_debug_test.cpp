@@ -8,14 +8,16 @@ namespace deployctl::checks::rules_own_test {
 TEST_SUITE("rules-own debug") {
   TEST_CASE("rules-own DBG001: a truthy default fires in every env library, naming variable and default") {
     SUBCASE("django-environ env.bool") {
-      const auto f = run_rule("DBG001", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DJANGO_DEBUG', default=True)\n");
+      const auto f =
+          run_rule("DBG001", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DJANGO_DEBUG', default=True)\n");
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("DJANGO_DEBUG") != std::string::npos);
       CHECK(f[0].message.find("True") != std::string::npos);
       CHECK(f[0].setting == std::optional<std::string>("DEBUG"));
     }
     SUBCASE("decouple config cast=bool") {
-      const auto f = run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=True, cast=bool)\n");
+      const auto f =
+          run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=True, cast=bool)\n");
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("'DEBUG'") != std::string::npos);
     }
@@ -47,23 +49,31 @@ TEST_SUITE("rules-own debug") {
 
   TEST_CASE("rules-own DBG001: fires on the default when a .env file may set the variable") {
     // Without a known project, python-decouple may read a .env file: the value is unknown, the default is not.
-    const auto f = run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=True, cast=bool)\n", {}, {});
+    const auto f =
+        run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=True, cast=bool)\n", {}, {});
     REQUIRE(f.size() == 1);
     CHECK(f[0].message.find("no .env file") != std::string::npos);
-    CHECK(run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default='on', cast=bool)\n", {}, {}).size() == 1);
-    CHECK(run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default='False', cast=bool)\n", {}, {}).empty());
-    CHECK(run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n", {}, {}).empty());
+    CHECK(run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default='on', cast=bool)\n", {}, {})
+              .size() == 1);
+    CHECK(
+        run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default='False', cast=bool)\n", {}, {})
+            .empty());
+    CHECK(run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n", {}, {})
+              .empty());
   }
 
   TEST_CASE("rules-own DBG001: django-environ returns a string default uncast, so 'False' turns debug on") {
-    const auto f = run_rule("DBG001", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DEBUG', default='False')\n");
+    const auto f =
+        run_rule("DBG001", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DEBUG', default='False')\n");
     REQUIRE(f.size() == 1);
     CHECK(f[0].message.find("without casting it") != std::string::npos);
   }
 
   TEST_CASE("rules-own DBG001: silent for a false default, a set variable, or a literal") {
-    CHECK(run_rule("DBG001", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DJANGO_DEBUG', default=False)\n").empty());
-    CHECK(run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n").empty());
+    CHECK(run_rule("DBG001", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DJANGO_DEBUG', default=False)\n")
+              .empty());
+    CHECK(
+        run_rule("DBG001", "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n").empty());
     CHECK(run_rule("DBG001", "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', '') == 'True'\n").empty());
     CHECK(run_rule("DBG001", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DJANGO_DEBUG', default=True)\n",
                    environment({{"DJANGO_DEBUG", "False"}}))
@@ -86,17 +96,19 @@ TEST_SUITE("rules-own debug") {
     }
     SUBCASE("os.environ[...] without a comparison") {
       CHECK(run_rule("DBG002", "import os\nDEBUG = os.environ['DJANGO_DEBUG']\n",
-                     environment({{"DJANGO_DEBUG", "False"}})).size() == 1);
+                     environment({{"DJANGO_DEBUG", "False"}}))
+                .size() == 1);
     }
     SUBCASE("still fires when the analysed environment sets the variable to False") {
-      CHECK(run_rule("DBG002", "import os\nDEBUG = os.environ.get('DEBUG', False)\n",
-                     environment({{"DEBUG", "False"}})).size() == 1);
+      CHECK(run_rule("DBG002", "import os\nDEBUG = os.environ.get('DEBUG', False)\n", environment({{"DEBUG", "False"}}))
+                .size() == 1);
     }
     SUBCASE("decouple config without a cast") {
       CHECK(run_rule("DBG002", "from decouple import config\nDEBUG = config('DEBUG', default=False)\n").size() == 1);
     }
     SUBCASE("django-environ's plain env() without a scheme") {
-      CHECK(run_rule("DBG002", "import environ\nenv = environ.Env()\nDEBUG = env('DEBUG', default=False)\n").size() == 1);
+      CHECK(run_rule("DBG002", "import environ\nenv = environ.Env()\nDEBUG = env('DEBUG', default=False)\n").size() ==
+            1);
     }
     SUBCASE("a string method keeps it a string") {
       CHECK(run_rule("DBG002", "import os\nDEBUG = os.environ.get('DEBUG', '').strip()\n").size() == 1);
@@ -108,8 +120,10 @@ TEST_SUITE("rules-own debug") {
     CHECK(run_rule("DBG002", "import os\nDEBUG = os.environ.get('DEBUG', '').lower() in ('1', 'true')\n").empty());
     CHECK(run_rule("DBG002", "import os\nDEBUG = int(os.environ.get('DEBUG', '0'))\n").empty());
     CHECK(run_rule("DBG002", "import os\nDEBUG = bool(int(os.environ.get('DEBUG', '0')))\n").empty());
-    CHECK(run_rule("DBG002", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DEBUG', default=False)\n").empty());
-    CHECK(run_rule("DBG002", "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n").empty());
+    CHECK(
+        run_rule("DBG002", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DEBUG', default=False)\n").empty());
+    CHECK(
+        run_rule("DBG002", "from decouple import config\nDEBUG = config('DEBUG', default=False, cast=bool)\n").empty());
     CHECK(run_rule("DBG002", "DEBUG = False\n").empty());
     CHECK(run_rule("DBG002", "import environ\nenv = environ.Env(DEBUG=(bool, False))\nDEBUG = env('DEBUG')\n").empty());
   }

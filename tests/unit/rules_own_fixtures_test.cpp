@@ -18,7 +18,8 @@ using rule_examples::count_rule;
 
 std::string lower(std::string_view id) {
   std::string out(id);
-  std::ranges::transform(out, out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::ranges::transform(out, out.begin(),
+                         [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
   return out;
 }
 
@@ -75,21 +76,27 @@ TEST_SUITE("rules-own fixtures") {
     sources.emplace_back("import os\nSECRET_KEY_FALLBACKS = [os.environ.get('OLD_KEY', 'old-s3cr3t')]\n");
     sources.emplace_back("import os\nSECRET_KEY = os.environ.get('SECRET_KEY') or 'or-s3cr3t'\n");
     sources.emplace_back("import environ\nenv = environ.Env()\nSECRET_KEY = env('SECRET_KEY', default='s3cr3t-x')\n");
-    sources.emplace_back("import environ\nenv = environ.Env()\nSECRET_KEY = env.str('SECRET_KEY', default='s3cr3t-x')\n");
+    sources.emplace_back(
+        "import environ\nenv = environ.Env()\nSECRET_KEY = env.str('SECRET_KEY', default='s3cr3t-x')\n");
     sources.emplace_back("from decouple import config\nSECRET_KEY = config('SECRET_KEY', default='aaaas3cr3t')\n");
-    sources.emplace_back("import os\nDATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', "
-                         "'PASSWORD': os.environ.get('DB_PASSWORD', 's3cr3t')}}\n");
-    sources.emplace_back("import dj_database_url\nDATABASES = {'default': dj_database_url.config("
-                         "default='mysql://root:s3cr3t@127.0.0.1/app')}\n");
-    sources.emplace_back("from decouple import config\nfrom dj_database_url import parse as db_url\n"
-                         "DATABASES = {'default': config('DATABASE_URL', default='postgres://u:s3cr3t@h/d', cast=db_url)}\n");
+    sources.emplace_back(
+        "import os\nDATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', "
+        "'PASSWORD': os.environ.get('DB_PASSWORD', 's3cr3t')}}\n");
+    sources.emplace_back(
+        "import dj_database_url\nDATABASES = {'default': dj_database_url.config("
+        "default='mysql://root:s3cr3t@127.0.0.1/app')}\n");
+    sources.emplace_back(
+        "from decouple import config\nfrom dj_database_url import parse as db_url\n"
+        "DATABASES = {'default': config('DATABASE_URL', default='postgres://u:s3cr3t@h/d', cast=db_url)}\n");
     std::size_t findings_seen = 0;
     for (const std::string& source : sources) {
       CAPTURE(source);
-      for (const auto& env : {environment(), environment({{"SECRET_KEY", "env-s3cr3t-value"}, {"DJANGO_SECRET_KEY", "env-s3cr3t-value"}})}) {
+      for (const auto& env : {environment(), environment({{"SECRET_KEY", "env-s3cr3t-value"},
+                                                          {"DJANGO_SECRET_KEY", "env-s3cr3t-value"}})}) {
         for (const Finding& finding : run_all_rules(source, env)) {
           ++findings_seen;
-          CHECK_MESSAGE(finding.message.find(secret_marker) == std::string::npos, finding.rule << ": " << finding.message);
+          CHECK_MESSAGE(finding.message.find(secret_marker) == std::string::npos,
+                        finding.rule << ": " << finding.message);
           CHECK_MESSAGE(finding.fix.find(secret_marker) == std::string::npos, finding.rule << ": " << finding.fix);
         }
       }

@@ -26,18 +26,28 @@ TEST_SUITE("rules-own hosts") {
   }
 
   TEST_CASE("rules-own HOST002: the wildcard default fires in each library, even when the variable is set") {
-    CHECK(run_rule("HOST002", "import environ\nenv = environ.Env()\n"
-                              "ALLOWED_HOSTS = env.list('DJANGO_ALLOWED_HOSTS', default=['*'])\n").size() == 1);
-    CHECK(run_rule("HOST002", "from decouple import config, Csv\n"
-                              "ALLOWED_HOSTS = config('ALLOWED_HOSTS', default='*', cast=Csv())\n").size() == 1);
-    CHECK(run_rule("HOST002", "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost,*').split(',')\n",
+    CHECK(run_rule("HOST002",
+                   "import environ\nenv = environ.Env()\n"
+                   "ALLOWED_HOSTS = env.list('DJANGO_ALLOWED_HOSTS', default=['*'])\n")
+              .size() == 1);
+    CHECK(run_rule("HOST002",
+                   "from decouple import config, Csv\n"
+                   "ALLOWED_HOSTS = config('ALLOWED_HOSTS', default='*', cast=Csv())\n")
+              .size() == 1);
+    CHECK(run_rule("HOST002",
+                   "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost,*').split(',')\n",
                    environment({{"DJANGO_ALLOWED_HOSTS", "example.com"}}))
               .size() == 1);
-    CHECK(run_rule("HOST002", "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost').split(',')\n").empty());
+    CHECK(run_rule("HOST002",
+                   "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost').split(',')\n")
+              .empty());
     CHECK(run_rule("HOST002", "ALLOWED_HOSTS = ['*']\n").empty());  // no env read: HOST001
     // A .env file may set the variable (no known project): the wildcard default still applies without it.
-    CHECK(run_rule("HOST002", "from decouple import config, Csv\n"
-                              "ALLOWED_HOSTS = config('ALLOWED_HOSTS', default='*', cast=Csv())\n", {}, {}).size() == 1);
+    CHECK(run_rule("HOST002",
+                   "from decouple import config, Csv\n"
+                   "ALLOWED_HOSTS = config('ALLOWED_HOSTS', default='*', cast=Csv())\n",
+                   {}, {})
+              .size() == 1);
   }
 
   TEST_CASE("rules-own HOST003: [''] from splitting an unset or empty variable fires") {
@@ -58,7 +68,8 @@ TEST_SUITE("rules-own hosts") {
     const std::string source = "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', '').split(',')\n";
     CHECK(run_rule("HOST003", source, environment({{"DJANGO_ALLOWED_HOSTS", "example.com"}})).empty());
     CHECK(run_rule("HOST003", "ALLOWED_HOSTS = 'example.com,'.split(',')\n").empty());
-    CHECK(run_rule("HOST003", "import os\nALLOWED_HOSTS = [h for h in os.environ.get('H', '').split(',') if h]\n").empty());
+    CHECK(run_rule("HOST003", "import os\nALLOWED_HOSTS = [h for h in os.environ.get('H', '').split(',') if h]\n")
+              .empty());
     CHECK(run_rule("HOST003", "ALLOWED_HOSTS = []\n").empty());
   }
 }

@@ -23,8 +23,9 @@ TEST_SUITE("rules-own secret key") {
   }
 
   TEST_CASE("rules-own SK001: SECRET_KEY_FALLBACKS literals fire per entry") {
-    const auto f = run_rule("SK001", "import os\nSECRET_KEY = os.environ['K']\nSECRET_KEY_FALLBACKS = [os.environ['OLD'], '" +
-                                         strong_key + "']\n");
+    const auto f =
+        run_rule("SK001", "import os\nSECRET_KEY = os.environ['K']\nSECRET_KEY_FALLBACKS = [os.environ['OLD'], '" +
+                              strong_key + "']\n");
     REQUIRE(f.size() == 1);
     CHECK(f[0].message.find("SECRET_KEY_FALLBACKS[1]") != std::string::npos);
     CHECK(f[0].setting == std::optional<std::string>("SECRET_KEY_FALLBACKS"));
@@ -68,7 +69,8 @@ TEST_SUITE("rules-own secret key") {
         "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",
         "import os\nSECRET_KEY = os.getenv('DJANGO_SECRET_KEY', 'default_secret_key')\n",
         "import environ\nenv = environ.Env()\nSECRET_KEY = env('DJANGO_SECRET_KEY', default='default_secret_key')\n",
-        "import environ\nenv = environ.Env()\nSECRET_KEY = env.str('DJANGO_SECRET_KEY', default='default_secret_key')\n",
+        "import environ\nenv = environ.Env()\nSECRET_KEY = env.str('DJANGO_SECRET_KEY', "
+        "default='default_secret_key')\n",
         "from decouple import config\nSECRET_KEY = config('DJANGO_SECRET_KEY', default='default_secret_key')\n",
     };
     for (const char* source : sources) {
@@ -84,15 +86,17 @@ TEST_SUITE("rules-own secret key") {
   }
 
   TEST_CASE("rules-own SK002: fires even when the analysed environment sets the variable") {
-    const auto f = run_rule("SK002", "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",
-                            environment({{"DJANGO_SECRET_KEY", strong_key.c_str()}}));
+    const auto f =
+        run_rule("SK002", "import os\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'default_secret_key')\n",
+                 environment({{"DJANGO_SECRET_KEY", strong_key.c_str()}}));
     REQUIRE(f.size() == 1);
     CHECK(f[0].message.find(strong_key) == std::string::npos);
   }
 
   TEST_CASE("rules-own SK002: a SECRET_KEY_FALLBACKS entry with a hard-coded fallback fires") {
-    const auto f = run_rule("SK002", "import os\nSECRET_KEY = os.environ['K']\n"
-                                     "SECRET_KEY_FALLBACKS = [os.environ.get('OLD_KEY', 'old-key-value')]\n");
+    const auto f = run_rule("SK002",
+                            "import os\nSECRET_KEY = os.environ['K']\n"
+                            "SECRET_KEY_FALLBACKS = [os.environ.get('OLD_KEY', 'old-key-value')]\n");
     REQUIRE(f.size() == 1);
     CHECK(f[0].message.find("SECRET_KEY_FALLBACKS[0]") != std::string::npos);
     CHECK(f[0].setting == std::optional<std::string>("SECRET_KEY_FALLBACKS"));
@@ -107,8 +111,9 @@ TEST_SUITE("rules-own secret key") {
 
   TEST_CASE("rules-own SK003: keys generated at import fire, directly or as a fallback") {
     SUBCASE("get_random_secret_key()") {
-      const auto f = run_rule("SK003", "from django.core.management.utils import get_random_secret_key\n"
-                                       "SECRET_KEY = get_random_secret_key()\n");
+      const auto f = run_rule("SK003",
+                              "from django.core.management.utils import get_random_secret_key\n"
+                              "SECRET_KEY = get_random_secret_key()\n");
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("get_random_secret_key()") != std::string::npos);
     }
@@ -116,30 +121,34 @@ TEST_SUITE("rules-own secret key") {
       CHECK(run_rule("SK003", "import secrets\nSECRET_KEY = secrets.token_urlsafe(50)\n").size() == 1);
     }
     SUBCASE("as the default of os.environ.get") {
-      const auto f = run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
-                                       "SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', get_random_secret_key())\n");
+      const auto f = run_rule("SK003",
+                              "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                              "SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', get_random_secret_key())\n");
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("DJANGO_SECRET_KEY") != std::string::npos);
     }
     SUBCASE("after `or`: the condition is the variable being unset or empty") {
-      const auto f = run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
-                                       "SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY') or get_random_secret_key()\n");
+      const auto f = run_rule("SK003",
+                              "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                              "SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY') or get_random_secret_key()\n");
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("when DJANGO_SECRET_KEY is unset or empty") != std::string::npos);
     }
     SUBCASE("in a branch an env-derived condition chose: the message names the `if` and the variable") {
-      const auto f = run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
-                                       "DEBUG = os.environ.get('DJANGO_DEBUG', '1') == '1'\n"
-                                       "if DEBUG:\n    SECRET_KEY = get_random_secret_key()\n"
-                                       "else:\n    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n");
+      const auto f = run_rule("SK003",
+                              "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                              "DEBUG = os.environ.get('DJANGO_DEBUG', '1') == '1'\n"
+                              "if DEBUG:\n    SECRET_KEY = get_random_secret_key()\n"
+                              "else:\n    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n");
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("when the `if` at settings.py:4") != std::string::npos);
       CHECK(f[0].message.find("while DJANGO_DEBUG is unset") != std::string::npos);
       CHECK(f[0].where.line == 5);
-      CHECK(run_rule("SK003", "import os\nfrom django.core.management.utils import get_random_secret_key\n"
-                              "DEBUG = os.environ.get('DJANGO_DEBUG', '1') == '1'\n"
-                              "if DEBUG:\n    SECRET_KEY = get_random_secret_key()\n"
-                              "else:\n    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n",
+      CHECK(run_rule("SK003",
+                     "import os\nfrom django.core.management.utils import get_random_secret_key\n"
+                     "DEBUG = os.environ.get('DJANGO_DEBUG', '1') == '1'\n"
+                     "if DEBUG:\n    SECRET_KEY = get_random_secret_key()\n"
+                     "else:\n    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n",
                      environment({{"DJANGO_DEBUG", "0"}}))
                 .empty());
     }
@@ -156,8 +165,9 @@ TEST_SUITE("rules-own secret key") {
       CHECK(f[0].severity == Severity::warning);
     }
     SUBCASE("django-insecure- prefix") {
-      const auto f = run_rule("SK004", "from decouple import config\nSECRET_KEY = config('SECRET_KEY', default='django-insecure-" +
-                                           strong_key + "')\n");
+      const auto f =
+          run_rule("SK004", "from decouple import config\nSECRET_KEY = config('SECRET_KEY', default='django-insecure-" +
+                                strong_key + "')\n");
       REQUIRE(f.size() == 1);
       CHECK(f[0].message.find("django-insecure-") != std::string::npos);
     }
@@ -180,7 +190,7 @@ TEST_SUITE("rules-own secret key") {
     using rules::own::secret_key_weakness;
     CHECK(secret_key_weakness(strong_key) == std::nullopt);
     CHECK(secret_key_weakness(std::string(49, 'a') + "b").has_value());
-    CHECK(secret_key_weakness("abcd" + std::string(46, 'a')).has_value());    // 4 distinct
+    CHECK(secret_key_weakness("abcd" + std::string(46, 'a')).has_value());       // 4 distinct
     CHECK(secret_key_weakness("abcde" + std::string(45, 'a')) == std::nullopt);  // 5 distinct, 50 long
     CHECK(secret_key_weakness("django-insecure-" + strong_key).has_value());
     // Lengths count code points, as Python's len() does: 50 two-byte characters are 50, not 100.

@@ -18,11 +18,11 @@ TEST_SUITE("rules-own url credentials") {
   }
 
   TEST_CASE("rules-own url_credentials is empty without a password or a valid scheme") {
-    CHECK_FALSE(url_credentials("postgres://app@db/app"));           // user only
-    CHECK_FALSE(url_credentials("postgres://app:@db/app"));          // empty password
-    CHECK_FALSE(url_credentials("postgres://db/app?user=a:b@c"));    // '@' after the authority
-    CHECK_FALSE(url_credentials("://a:b@host"));                     // no scheme
-    CHECK_FALSE(url_credentials("my scheme://a:b@host"));            // a space is not a scheme character
+    CHECK_FALSE(url_credentials("postgres://app@db/app"));         // user only
+    CHECK_FALSE(url_credentials("postgres://app:@db/app"));        // empty password
+    CHECK_FALSE(url_credentials("postgres://db/app?user=a:b@c"));  // '@' after the authority
+    CHECK_FALSE(url_credentials("://a:b@host"));                   // no scheme
+    CHECK_FALSE(url_credentials("my scheme://a:b@host"));          // a space is not a scheme character
     CHECK_FALSE(url_credentials("just text with a:b@c in it"));
   }
 }

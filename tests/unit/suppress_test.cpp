@@ -49,7 +49,8 @@ TEST_SUITE("suppress_source_lines") {
   }
 
   TEST_CASE("suppress: escaped quotes, prefixes and both quote kinds") {
-    const auto lines = scan_source_lines(R"(A = rb'it\'s' + f"x{y}" + "")" "\n");
+    const auto lines = scan_source_lines(R"(A = rb'it\'s' + f"x{y}" + "")"
+                                         "\n");
     REQUIRE(lines.size() == 1);
     CHECK_FALSE(lines[0].comment.has_value());
     REQUIRE(lines[0].string_contents.size() == 3);
@@ -101,11 +102,13 @@ TEST_SUITE("source_lines_masking") {
       const auto lines = scan_source_lines(source);
       REQUIRE(lines.size() == 1);
       std::vector<std::string> masked;
-      for (const ByteRange& range : secret_candidate_ranges(lines[0])) masked.push_back(substring(lines[0].text, range));
+      for (const ByteRange& range : secret_candidate_ranges(lines[0]))
+        masked.push_back(substring(lines[0].text, range));
       return masked;
     };
     using List = std::vector<std::string>;
-    CHECK(visible_and_masked("SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'fallback-key')\n") == List{"fallback-key"});
+    CHECK(visible_and_masked("SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', 'fallback-key')\n") ==
+          List{"fallback-key"});
     CHECK(visible_and_masked("SECRET_KEY = os.getenv( \"SECRET_KEY\" , 'x')\n") == List{"x"});
     CHECK(visible_and_masked("SECRET_KEY = os.environ['SECRET_KEY']\n").empty());
     CHECK(visible_and_masked("SECRET_KEY = env.str('SECRET_KEY', default='k')\n") == List{"k"});
@@ -181,10 +184,8 @@ TEST_SUITE("suppress_apply") {
 
   TEST_CASE("suppress: only the finding's own file is searched") {
     const auto files = one_file("DEBUG = True  # deployctl: ignore[DJ018]\n");
-    const auto outcome =
-        apply_suppressions({finding_at("DJ018", 1, "other/settings.py")}, files, RuleSelection{known, [](auto id) {
-                             return id != "DPL004";
-                           }});
+    const auto outcome = apply_suppressions({finding_at("DJ018", 1, "other/settings.py")}, files,
+                                            RuleSelection{known, [](auto id) { return id != "DPL004"; }});
     CHECK(outcome.suppressed == 0);
     CHECK(outcome.findings.size() == 1);
   }
@@ -232,7 +233,8 @@ TEST_SUITE("suppress_apply") {
   }
 
   TEST_CASE("suppress: ignore[DPL004] silences the line's own unused suppression, and is unused otherwise") {
-    const auto silenced = apply_suppressions({}, one_file("A = 1  # deployctl: ignore[DJ018, DPL004]\n"), all_enabled());
+    const auto silenced =
+        apply_suppressions({}, one_file("A = 1  # deployctl: ignore[DJ018, DPL004]\n"), all_enabled());
     CHECK(silenced.findings.empty());
     CHECK(silenced.suppressed == 1);
 

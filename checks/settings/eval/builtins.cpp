@@ -44,7 +44,8 @@ ValuePtr builtin_int(CallSite& site) {
   const ValuePtr x = first_arg(site);
   if (!x) return share(Value::from_int(0, site.origin));
   const ValuePtr base = site.args.get(1, "base");
-  if (base && !(base->kind == Kind::integer && base->integer == 10)) return unknown_value("int() with a base", site.origin);
+  if (base && !(base->kind == Kind::integer && base->integer == 10))
+    return unknown_value("int() with a base", site.origin);
   switch (x->kind) {
     case Kind::boolean: return converted(site, Value::from_int(x->boolean ? 1 : 0), *x, "int");
     case Kind::integer: return converted(site, Value::from_int(x->integer), *x, "int");
@@ -56,8 +57,8 @@ ValuePtr builtin_int(CallSite& site) {
       const ParsedInt parsed = python_int_from_text(x->text);
       if (parsed.status == ParsedInt::Status::ok) return converted(site, Value::from_int(parsed.value), *x, "int");
       if (parsed.status == ParsedInt::Status::too_large) return unknown_value("an integer beyond 64 bits", site.origin);
-      Value out = Value::unknown("int() raises ValueError on " + x->describe(false) + " (not a base-10 integer)",
-                                 site.origin);
+      Value out =
+          Value::unknown("int() raises ValueError on " + x->describe(false) + " (not a base-10 integer)", site.origin);
       carry_env(out, *x, "int()");
       site.frame.raise(PyException::value_error);
       return share(std::move(out));
@@ -77,7 +78,8 @@ ValuePtr builtin_float(CallSite& site) {
                        *x, "float");
     case Kind::floating: return converted(site, Value::from_float(x->floating), *x, "float");
     case Kind::string:
-      if (auto parsed = python_float_from_text(x->text)) return converted(site, Value::from_float(*parsed), *x, "float");
+      if (auto parsed = python_float_from_text(x->text))
+        return converted(site, Value::from_float(*parsed), *x, "float");
       return raise_unknown(site.frame, PyException::value_error, "float() raises ValueError on this text", site.origin);
     case Kind::unknown: return unknown_argument(site, *x, "float");
     default: return raise_unknown(site.frame, PyException::type_error, "float() of " + x->describe(false), site.origin);
@@ -191,9 +193,8 @@ std::optional<std::vector<Value>> sorted_values(std::vector<Value> items) {
   const auto number = [](const Value& v) {
     return v.kind == Kind::floating ? v.floating : static_cast<double>(v.kind == Kind::boolean ? v.boolean : v.integer);
   };
-  std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
-    return numbers ? number(a) < number(b) : a.text < b.text;
-  });
+  std::stable_sort(items.begin(), items.end(),
+                   [&](const Value& a, const Value& b) { return numbers ? number(a) < number(b) : a.text < b.text; });
   return items;
 }
 
@@ -260,7 +261,8 @@ ValuePtr builtin_sum(CallSite& site) {
   if (!items) return unknown_argument(site, *x, "sum");
   ValuePtr total = site.args.get(1, "start");
   if (!total) total = share(Value::from_int(0, site.origin));
-  for (Value& item : *items) total = binary_operation(site.frame, total, python::BinaryOperator::add, share(item), site.origin);
+  for (Value& item : *items)
+    total = binary_operation(site.frame, total, python::BinaryOperator::add, share(item), site.origin);
   return total;
 }
 
@@ -272,8 +274,10 @@ ValuePtr any_all(CallSite& site, bool want_all) {
   bool unsure = false;
   for (const Value& item : *items) {
     const auto truth = item.truthy();
-    if (!truth) unsure = true;
-    else if (*truth != want_all) return converted(site, Value::from_bool(!want_all), *x, want_all ? "all" : "any");
+    if (!truth)
+      unsure = true;
+    else if (*truth != want_all)
+      return converted(site, Value::from_bool(!want_all), *x, want_all ? "all" : "any");
   }
   if (unsure) return unknown_value("any()/all() over values of unknown truth", site.origin);
   return converted(site, Value::from_bool(want_all), *x, want_all ? "all" : "any");
@@ -323,10 +327,13 @@ ValuePtr builtin_isinstance(CallSite& site) {
   std::vector<Value> classes = cls->kind == Kind::tuple ? cls->items : std::vector<Value>{*cls};
   bool unsure = false;
   for (const Value& candidate : classes) {
-    if (object_category(candidate) != "class") return unknown_value("isinstance() with a class not modelled", site.origin);
+    if (object_category(candidate) != "class")
+      return unknown_value("isinstance() with a class not modelled", site.origin);
     const auto result = instance_of(*x, object_name(candidate));
-    if (!result) unsure = true;
-    else if (*result) return converted(site, Value::from_bool(true), *x, "isinstance");
+    if (!result)
+      unsure = true;
+    else if (*result)
+      return converted(site, Value::from_bool(true), *x, "isinstance");
   }
   if (unsure) return unknown_argument(site, *x, "isinstance");
   return converted(site, Value::from_bool(false), *x, "isinstance");
@@ -354,10 +361,12 @@ ValuePtr builtin_enumerate(CallSite& site) {
   const ValuePtr x = first_arg(site);
   const ValuePtr start = site.args.get(1, "start");
   auto items = x ? iterate(*x) : std::nullopt;
-  if (!items || (start && start->kind != Kind::integer)) return unknown_value("enumerate() of an unknown iterable", site.origin);
+  if (!items || (start && start->kind != Kind::integer))
+    return unknown_value("enumerate() of an unknown iterable", site.origin);
   Value out = make_object("instance", "generator", site.origin);
   std::int64_t index = start ? start->integer : 0;
-  for (Value& item : *items) out.items.push_back(Value::tuple({Value::from_int(index++, site.origin), std::move(item)}));
+  for (Value& item : *items)
+    out.items.push_back(Value::tuple({Value::from_int(index++, site.origin), std::move(item)}));
   return finish(site.frame, std::move(out));
 }
 
@@ -401,7 +410,8 @@ ValuePtr builtin_getattr(CallSite& site) {
   const ValuePtr object = site.args.get(0, "");
   const ValuePtr name = site.args.get(1, "");
   const ValuePtr fallback = site.args.get(2, "");
-  if (!object || !name || name->kind != Kind::string) return unknown_value("getattr() of an unknown attribute", site.origin);
+  if (!object || !name || name->kind != Kind::string)
+    return unknown_value("getattr() of an unknown attribute", site.origin);
   ValuePtr result = member_of(site.frame, object, name->text, site.origin);
   if (fallback && !result->is_known())
     return unknown_value("getattr() of an attribute that may be missing", site.origin);

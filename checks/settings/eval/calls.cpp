@@ -22,13 +22,11 @@ using Kind = Value::Kind;
 namespace {
 
 // Methods that change their receiver in place: after one on an unknown receiver, what it held is stale.
-constexpr std::array<std::string_view, 13> mutating_methods = {
-    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update", "setdefault", "add",
-    "discard", "popitem"};
+constexpr std::array<std::string_view, 13> mutating_methods = {"append", "extend",  "insert",  "remove", "pop",
+                                                               "clear",  "sort",    "reverse", "update", "setdefault",
+                                                               "add",    "discard", "popitem"};
 
-bool is_data(const Value& value) {
-  return value.kind != Kind::object && value.kind != Kind::unknown;
-}
+bool is_data(const Value& value) { return value.kind != Kind::object && value.kind != Kind::unknown; }
 
 std::string type_name(const Value& value) {
   switch (value.kind) {
@@ -70,8 +68,9 @@ ValuePtr call_method_of_data(Frame& frame, const ValuePtr& receiver, const py::A
     Value out = Value::unknown(site.qualname + "() is not modelled by deployctl", origin);
     carry_env(out, *receiver, "." + attribute.attr + "()");
     if (place && std::find(mutating_methods.begin(), mutating_methods.end(), attribute.attr) != mutating_methods.end())
-      write_place(frame, *place, unknown_value(site.qualname + "() changed it in a way deployctl does not model",
-                                               origin), true, origin);
+      write_place(frame, *place,
+                  unknown_value(site.qualname + "() changed it in a way deployctl does not model", origin), true,
+                  origin);
     return share(std::move(out));
   }
   if (result->mutated && place) write_place(frame, *place, result->mutated, true, origin);

@@ -25,9 +25,9 @@ struct Arguments {
 
 struct CallSite {
   Frame& frame;
-  Origin origin;          // the call expression
-  std::string qualname;   // what is called: "os.getenv", "environ.Env.bool", "len", ...
-  ValuePtr receiver;      // bound methods and called instances: the instance; else null
+  Origin origin;         // the call expression
+  std::string qualname;  // what is called: "os.getenv", "environ.Env.bool", "len", ...
+  ValuePtr receiver;     // bound methods and called instances: the instance; else null
   Arguments args;
 };
 

@@ -31,9 +31,8 @@ struct CollectionCall {
   // The receiver becomes unknown too: a change we cannot follow.
   MethodResult unknown_change(std::string why) const {
     MethodResult out = unknown(why);
-    out.mutated = unknown_value(std::move(why) + " at " + site.origin.file + ":" +
-                                    std::to_string(site.origin.position.line),
-                                receiver.origin);
+    out.mutated = unknown_value(
+        std::move(why) + " at " + site.origin.file + ":" + std::to_string(site.origin.position.line), receiver.origin);
     return out;
   }
   MethodResult raise(PyException type, std::string why) const {
@@ -119,8 +118,8 @@ std::optional<MethodResult> list_method(const CollectionCall& c) {
   }
   if (m == "sort") {
     if (!c.site.args.keywords.empty()) return c.unknown_change("sort() with a key or reverse flag");
-    const bool strings = std::all_of(changed.items.begin(), changed.items.end(),
-                                     [](const Value& v) { return v.kind == Kind::string; });
+    const bool strings =
+        std::all_of(changed.items.begin(), changed.items.end(), [](const Value& v) { return v.kind == Kind::string; });
     if (!strings) return c.unknown_change("sort() of values other than strings");
     std::stable_sort(changed.items.begin(), changed.items.end(),
                      [](const Value& a, const Value& b) { return a.text < b.text; });
@@ -176,9 +175,12 @@ std::optional<MethodResult> dict_method(const CollectionCall& c) {
   if (m == "keys" || m == "values" || m == "items") {
     Value list = Value::list({}, c.site.origin);
     for (const auto& [key, item] : dict.entries) {
-      if (m == "keys") list.items.push_back(key);
-      else if (m == "values") list.items.push_back(item);
-      else list.items.push_back(Value::tuple({key, item}, c.site.origin));
+      if (m == "keys")
+        list.items.push_back(key);
+      else if (m == "values")
+        list.items.push_back(item);
+      else
+        list.items.push_back(Value::tuple({key, item}, c.site.origin));
     }
     return c.value(finish(c.site.frame, std::move(list)));
   }
@@ -186,7 +188,8 @@ std::optional<MethodResult> dict_method(const CollectionCall& c) {
   if (m == "update") {
     std::vector<std::pair<Value, Value>> additions;
     if (const ValuePtr other = c.arg(0, "")) {
-      if (other->kind == Kind::dict) additions = other->entries;
+      if (other->kind == Kind::dict)
+        additions = other->entries;
       else if (auto items = iterate(*other)) {
         for (const Value& pair : *items) {
           if ((pair.kind != Kind::tuple && pair.kind != Kind::list) || pair.items.size() != 2)
@@ -202,8 +205,10 @@ std::optional<MethodResult> dict_method(const CollectionCall& c) {
     for (auto& [key, item] : additions) {
       const auto found = find_key(changed, key);
       if (!found) return c.unknown_change("update() with keys the evaluator cannot compare");
-      if (*found) changed.entries[**found].second = std::move(item);
-      else changed.entries.emplace_back(std::move(key), std::move(item));
+      if (*found)
+        changed.entries[**found].second = std::move(item);
+      else
+        changed.entries.emplace_back(std::move(key), std::move(item));
     }
     return c.none_and(std::move(changed));
   }
@@ -263,7 +268,9 @@ std::optional<MethodResult> set_method(const CollectionCall& c) {
   if (m == "update" || m == "union") {
     for (const ValuePtr& other : c.site.args.positional) {
       auto items = iterate(*other);
-      if (!items) return m == "update" ? c.unknown_change("update() with an unknown iterable") : c.unknown("union() with an unknown iterable");
+      if (!items)
+        return m == "update" ? c.unknown_change("update() with an unknown iterable")
+                             : c.unknown("union() with an unknown iterable");
       for (const Value& item : *items)
         if (!add(item)) return c.unknown_change("update() with items the evaluator cannot compare");
     }

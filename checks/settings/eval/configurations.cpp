@@ -22,11 +22,32 @@ using Kind = Value::Kind;
 constexpr std::string_view values_module = "configurations.values.";
 
 // The value classes whose to_python deployctl models; the others give an unknown value when the variable is set.
-constexpr std::array<std::string_view, 26> value_classes = {
-    "Value", "BooleanValue", "IntegerValue", "PositiveIntegerValue", "FloatValue", "DecimalValue", "ListValue",
-    "TupleValue", "SingleNestedListValue", "SingleNestedTupleValue", "SetValue", "DictValue", "EmailValue",
-    "URLValue", "IPValue", "RegexValue", "PathValue", "SecretValue", "EmailURLValue", "DatabaseURLValue",
-    "CacheURLValue", "SearchURLValue", "BackendsValue", "StringValue", "UUIDValue", "JSONValue"};
+constexpr std::array<std::string_view, 26> value_classes = {"Value",
+                                                            "BooleanValue",
+                                                            "IntegerValue",
+                                                            "PositiveIntegerValue",
+                                                            "FloatValue",
+                                                            "DecimalValue",
+                                                            "ListValue",
+                                                            "TupleValue",
+                                                            "SingleNestedListValue",
+                                                            "SingleNestedTupleValue",
+                                                            "SetValue",
+                                                            "DictValue",
+                                                            "EmailValue",
+                                                            "URLValue",
+                                                            "IPValue",
+                                                            "RegexValue",
+                                                            "PathValue",
+                                                            "SecretValue",
+                                                            "EmailURLValue",
+                                                            "DatabaseURLValue",
+                                                            "CacheURLValue",
+                                                            "SearchURLValue",
+                                                            "BackendsValue",
+                                                            "StringValue",
+                                                            "UUIDValue",
+                                                            "JSONValue"};
 
 // configurations/values.py: BooleanValue's true_values and false_values.
 constexpr std::array<std::string_view, 4> true_values = {"yes", "y", "true", "1"};
@@ -41,9 +62,11 @@ bool listed(const std::array<std::string_view, N>& table, std::string_view name)
 // gives is known only once the class is set up and the attribute's name is known.
 ValuePtr new_value(CallSite& site) {
   Value out = make_object("instance", site.qualname, site.origin);
-  if (const ValuePtr fallback = site.args.get(0, "default")) out.entries.emplace_back(Value::from_string("default"), *fallback);
+  if (const ValuePtr fallback = site.args.get(0, "default"))
+    out.entries.emplace_back(Value::from_string("default"), *fallback);
   for (const std::string_view option : {"environ", "environ_name", "environ_prefix", "environ_required"})
-    if (const ValuePtr given = site.args.keyword(option)) out.entries.emplace_back(Value::from_string(std::string(option)), *given);
+    if (const ValuePtr given = site.args.keyword(option))
+      out.entries.emplace_back(Value::from_string(std::string(option)), *given);
   return share(std::move(out));
 }
 
@@ -53,7 +76,8 @@ bool is_value_object(const Value& value) {
 
 // The environment variable a value reads for attribute `name`; nullopt when it reads none (environ=False).
 std::optional<std::string> variable_of(const Value& value, const std::string& name) {
-  if (const Value* environ = attribute_entry(value, "environ"); environ && environ->truthy() == false) return std::nullopt;
+  if (const Value* environ = attribute_entry(value, "environ"); environ && environ->truthy() == false)
+    return std::nullopt;
   if (const Value* given = attribute_entry(value, "environ_name"); given && given->is_string()) return given->text;
   std::string prefix = "DJANGO";
   if (const Value* given = attribute_entry(value, "environ_prefix")) prefix = given->is_string() ? given->text : "";
@@ -97,8 +121,8 @@ ValuePtr to_python(const std::string& type, const std::string& text, const std::
   if (type == "Value" || type == "StringValue" || type == "SecretValue" || type == "PathValue" ||
       type == "EmailValue" || type == "URLValue" || type == "IPValue")
     return with(Value::from_string(text));
-  Value out = Value::unknown("values." + type + "'s conversion of " + read->variable + " is not modelled by deployctl",
-                             where);
+  Value out =
+      Value::unknown("values." + type + "'s conversion of " + read->variable + " is not modelled by deployctl", where);
   out.env = read;
   return share(std::move(out));
 }
@@ -138,7 +162,8 @@ Bindings class_settings(Frame& frame, const ProjectDefinition& cls) {
 }  // namespace
 
 void add_configurations_handlers(HandlerTable& table) {
-  for (const std::string_view type : value_classes) table.emplace(std::string(values_module) + std::string(type), &new_value);
+  for (const std::string_view type : value_classes)
+    table.emplace(std::string(values_module) + std::string(type), &new_value);
 }
 
 bool is_configuration_base(const Value& base) {
@@ -174,9 +199,10 @@ void apply_configuration(Evaluation& run, LoadedModule& module) {
   // The class is not known: each setting is one of the values the classes give it.
   std::string names;
   for (const ProjectDefinition* cls : classes) names += (names.empty() ? "" : ", ") + cls->cls->name;
-  const std::string why = lookup.state == EnvLookup::State::set
-                              ? "DJANGO_CONFIGURATION names no configuration class of " + module.file + " (" + names + ")"
-                              : "depends on DJANGO_CONFIGURATION, which is not set: one of the classes " + names;
+  const std::string why =
+      lookup.state == EnvLookup::State::set
+          ? "DJANGO_CONFIGURATION names no configuration class of " + module.file + " (" + names + ")"
+          : "depends on DJANGO_CONFIGURATION, which is not set: one of the classes " + names;
   std::vector<Bindings> per_class;
   for (const ProjectDefinition* cls : classes) per_class.push_back(class_settings(frame, *cls));
   std::set<std::string> all;
@@ -186,9 +212,12 @@ void apply_configuration(Evaluation& run, LoadedModule& module) {
   for (const std::string& name : all) {
     std::vector<ValuePtr> candidates;
     for (const Bindings& settings : per_class) {
-      if (const auto it = settings.find(name); it != settings.end()) candidates.push_back(it->second);
-      else if (ValuePtr module_value = module.scope.find(name)) candidates.push_back(module_value);
-      else candidates.push_back(unknown_value(name + " is not set by every configuration class", Origin{module.file, {}}));
+      if (const auto it = settings.find(name); it != settings.end())
+        candidates.push_back(it->second);
+      else if (ValuePtr module_value = module.scope.find(name))
+        candidates.push_back(module_value);
+      else
+        candidates.push_back(unknown_value(name + " is not set by every configuration class", Origin{module.file, {}}));
     }
     merged.emplace(name, merge_values(candidates, why));
   }

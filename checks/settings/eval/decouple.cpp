@@ -53,7 +53,8 @@ std::optional<std::string> repository_of(CallSite& site) {
   if (run.project_dir.empty()) return "python-decouple (it reads a settings.ini or .env file if one exists)";
   fs::path start = site.frame.file_path.parent_path();
   if (config)
-    if (const Value* search_path = attribute_entry(*config, "search_path"); search_path && search_path->kind == Kind::string)
+    if (const Value* search_path = attribute_entry(*config, "search_path");
+        search_path && search_path->kind == Kind::string)
       start = search_path->text;
   if (const auto found = find_repository(run, start))
     return "python-decouple (reading " + run.display_path(*found) + ")";
@@ -94,11 +95,13 @@ std::optional<std::vector<std::string>> csv_tokens(std::string_view text, std::s
       }
     } else if (state == '\'' || state == '"') {
       quoted = true;
-      if (c == state) state = 'a';
+      if (c == state)
+        state = 'a';
       else if (state == '"' && c == '\\') {
         escaped_from = '"';
         state = '\\';
-      } else token += c;
+      } else
+        token += c;
     } else {  // after a backslash
       if (escaped_from == '"' && c != '"' && c != '\\') token += '\\';
       token += c;
@@ -123,11 +126,13 @@ ValuePtr call_csv(CallSite& site, const Value& csv, const ValuePtr& value) {
     return unknown_value("Csv() with options the evaluator cannot know", site.origin);
   bool unclosed = false;
   const auto tokens = csv_tokens(value->text, delimiter->text, unclosed);
-  if (!tokens) return raise_unknown(site.frame, PyException::value_error, "Csv(): no closing quotation (ValueError)", site.origin);
+  if (!tokens)
+    return raise_unknown(site.frame, PyException::value_error, "Csv(): no closing quotation (ValueError)", site.origin);
   const Value* element_cast = attribute_entry(csv, "cast");
   Value items = make_object("instance", "generator", site.origin);
   for (const std::string& token : *tokens) {
-    const ValuePtr stripped = share(Value::from_string(python_strip(token, &strip->text, StripSide::both), site.origin));
+    const ValuePtr stripped =
+        share(Value::from_string(python_strip(token, &strip->text, StripSide::both), site.origin));
     const ValuePtr cast_value = element_cast ? apply_cast(site, stripped, share(*element_cast)) : stripped;
     items.items.push_back(*cast_value);
   }
@@ -150,8 +155,10 @@ ValuePtr call_choices(CallSite& site, const Value& choices, const ValuePtr& valu
   bool unsure = false;
   for (const Value& option : valid) {
     const auto same = option.equals(*transformed);
-    if (!same) unsure = true;
-    else if (*same) return transformed;
+    if (!same)
+      unsure = true;
+    else if (*same)
+      return transformed;
   }
   if (unsure) return unknown_value("Choices() with options the evaluator cannot compare", site.origin);
   return raise_unknown(site.frame, PyException::value_error, "Choices(): value not in the list of choices (ValueError)",
@@ -210,7 +217,8 @@ ValuePtr config_get(CallSite& site) {
   ValuePtr value;
   switch (lookup.state) {
     case EnvLookup::State::set:
-      value = lookup.value->is_known() ? env_text(lookup.value->text, read, site.origin) : with_env(*lookup.value, read);
+      value =
+          lookup.value->is_known() ? env_text(lookup.value->text, read, site.origin) : with_env(*lookup.value, read);
       break;
     case EnvLookup::State::maybe_set:
       frame.may_raise(PyException::undefined_value_error);
@@ -235,14 +243,17 @@ ValuePtr config_get(CallSite& site) {
   return share(std::move(out));
 }
 
-ValuePtr new_instance(CallSite& site, std::string_view type, std::initializer_list<std::pair<std::string_view, Value>> defaults,
+ValuePtr new_instance(CallSite& site, std::string_view type,
+                      std::initializer_list<std::pair<std::string_view, Value>> defaults,
                       std::initializer_list<std::string_view> positional_names) {
   Value instance = make_object("instance", type, site.origin);
   std::size_t index = 0;
   for (const auto& [name, fallback] : defaults) {
     ValuePtr given;
-    if (index < positional_names.size()) given = site.args.get(index, *(positional_names.begin() + index));
-    else given = site.args.keyword(name);
+    if (index < positional_names.size())
+      given = site.args.get(index, *(positional_names.begin() + index));
+    else
+      given = site.args.keyword(name);
     ++index;
     instance.entries.emplace_back(Value::from_string(std::string(name)), given ? *given : fallback);
   }
@@ -259,9 +270,10 @@ ValuePtr new_csv(CallSite& site) {
 }
 
 ValuePtr new_choices(CallSite& site) {
-  return new_instance(site, "decouple.Choices",
-                      {{"flat", Value::list({})}, {"cast", make_object("class", "str", {})}, {"choices", Value::list({})}},
-                      {"flat", "cast", "choices"});
+  return new_instance(
+      site, "decouple.Choices",
+      {{"flat", Value::list({})}, {"cast", make_object("class", "str", {})}, {"choices", Value::list({})}},
+      {"flat", "cast", "choices"});
 }
 
 ValuePtr new_auto_config(CallSite& site) {
@@ -272,8 +284,12 @@ ValuePtr new_config(CallSite& site) {
   return new_instance(site, "decouple.Config", {{"repository", Value::unknown("a repository")}}, {"repository"});
 }
 
-ValuePtr new_repository_empty(CallSite& site) { return share(make_object("instance", "decouple.RepositoryEmpty", site.origin)); }
-ValuePtr new_repository_file(CallSite& site) { return share(make_object("instance", "decouple.RepositoryEnv", site.origin)); }
+ValuePtr new_repository_empty(CallSite& site) {
+  return share(make_object("instance", "decouple.RepositoryEmpty", site.origin));
+}
+ValuePtr new_repository_file(CallSite& site) {
+  return share(make_object("instance", "decouple.RepositoryEnv", site.origin));
+}
 
 ValuePtr csv_call(CallSite& site) {
   const ValuePtr value = site.args.get(0, "value");

@@ -20,13 +20,20 @@ struct Scheme {
 };
 
 constexpr Scheme schemes[] = {
-    {"postgres", "django.db.backends.postgresql_psycopg2"},  {"postgresql", "django.db.backends.postgresql_psycopg2"},
-    {"pgsql", "django.db.backends.postgresql_psycopg2"},     {"postgis", "django.contrib.gis.db.backends.postgis"},
-    {"mysql", "django.db.backends.mysql"},                   {"mysql2", "django.db.backends.mysql"},
-    {"mysqlgis", "django.contrib.gis.db.backends.mysql"},    {"mysql-connector", "mysql.connector.django"},
-    {"mssql", "sql_server.pyodbc"},                          {"spatialite", "django.contrib.gis.db.backends.spatialite"},
-    {"sqlite", "django.db.backends.sqlite3"},                {"oracle", "django.db.backends.oracle"},
-    {"oraclegis", "django.contrib.gis.db.backends.oracle"},  {"redshift", "django_redshift_backend"},
+    {"postgres", "django.db.backends.postgresql_psycopg2"},
+    {"postgresql", "django.db.backends.postgresql_psycopg2"},
+    {"pgsql", "django.db.backends.postgresql_psycopg2"},
+    {"postgis", "django.contrib.gis.db.backends.postgis"},
+    {"mysql", "django.db.backends.mysql"},
+    {"mysql2", "django.db.backends.mysql"},
+    {"mysqlgis", "django.contrib.gis.db.backends.mysql"},
+    {"mysql-connector", "mysql.connector.django"},
+    {"mssql", "sql_server.pyodbc"},
+    {"spatialite", "django.contrib.gis.db.backends.spatialite"},
+    {"sqlite", "django.db.backends.sqlite3"},
+    {"oracle", "django.db.backends.oracle"},
+    {"oraclegis", "django.contrib.gis.db.backends.oracle"},
+    {"redshift", "django_redshift_backend"},
 };
 
 std::string lowercase(std::string text) {
@@ -67,7 +74,8 @@ ValuePtr parse(CallSite& site, const Value& url, const ParseOptions& options) {
     return done();
   }
   const auto parsed = url_parse(url.text, false);
-  if (!parsed) return raise_unknown(site.frame, PyException::value_error, "an invalid database URL (ValueError)", origin);
+  if (!parsed)
+    return raise_unknown(site.frame, PyException::value_error, "an invalid database URL (ValueError)", origin);
   std::string path = parsed->path.empty() ? std::string() : parsed->path.substr(1);
   std::string query = parsed->query;
   if (path.find('?') != std::string::npos && query.empty()) {
@@ -99,13 +107,15 @@ ValuePtr parse(CallSite& site, const Value& url, const ParseOptions& options) {
   }
   bool port_valid = true;
   const auto port = parsed->port(port_valid);
-  if (!port_valid) return raise_unknown(site.frame, PyException::value_error, "a database URL with an invalid port", origin);
+  if (!port_valid)
+    return raise_unknown(site.frame, PyException::value_error, "a database URL with an invalid port", origin);
   set("NAME", Value::from_string(url_unquote(path, false)));
   set("USER", Value::from_string(url_unquote(parsed->username().value_or(""), false)));
   set("PASSWORD", Value::from_string(url_unquote(parsed->password().value_or(""), false)));
   set("HOST", Value::from_string(hostname));
   if (port && *port) {
-    set("PORT", engine == "django.db.backends.oracle" ? Value::from_string(std::to_string(*port)) : Value::from_int(*port));
+    set("PORT",
+        engine == "django.db.backends.oracle" ? Value::from_string(std::to_string(*port)) : Value::from_int(*port));
   } else {
     set("PORT", Value::from_string(""));
   }
@@ -119,7 +129,8 @@ ValuePtr parse(CallSite& site, const Value& url, const ParseOptions& options) {
     }
     settings_options.entries.emplace_back(Value::from_string(key), Value::from_string(values.back()));
   }
-  if (options.ssl_require) settings_options.entries.emplace_back(Value::from_string("sslmode"), Value::from_string("require"));
+  if (options.ssl_require)
+    settings_options.entries.emplace_back(Value::from_string("sslmode"), Value::from_string("require"));
   for (auto it = settings_options.entries.begin(); it != settings_options.entries.end(); ++it) {
     if (it->first.text != "currentSchema") continue;
     if (engine == "django.contrib.gis.db.backends.postgis" || engine == "django.db.backends.postgresql_psycopg2" ||
@@ -153,8 +164,9 @@ ParseOptions options_from(CallSite& site, std::size_t first) {
 
 ValuePtr dj_parse(CallSite& site) {
   const ValuePtr url = site.args.get(0, "url");
-  if (!url || !url->is_known()) return url ? unknown_from(*url, site.origin, "dj_database_url.parse()")
-                                           : unknown_value("parse() without a URL", site.origin);
+  if (!url || !url->is_known())
+    return url ? unknown_from(*url, site.origin, "dj_database_url.parse()")
+               : unknown_value("parse() without a URL", site.origin);
   return parse(site, *url, options_from(site, 1));
 }
 

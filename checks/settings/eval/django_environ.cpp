@@ -31,13 +31,20 @@ struct Scheme {
 };
 
 constexpr Scheme db_schemes[] = {
-    {"postgres", "django.db.backends.postgresql_psycopg2"}, {"postgresql", "django.db.backends.postgresql_psycopg2"},
-    {"psql", "django.db.backends.postgresql_psycopg2"},     {"pgsql", "django.db.backends.postgresql_psycopg2"},
-    {"postgis", "django.contrib.gis.db.backends.postgis"},  {"mysql", "django.db.backends.mysql"},
-    {"mysql2", "django.db.backends.mysql"},                 {"mysql-connector", "mysql.connector.django"},
-    {"mysqlgis", "django.contrib.gis.db.backends.mysql"},   {"oracle", "django.db.backends.oracle"},
-    {"pyodbc", "sql_server.pyodbc"},                        {"redshift", "django_redshift_backend"},
-    {"spatialite", "django.contrib.gis.db.backends.spatialite"}, {"sqlite", "django.db.backends.sqlite3"},
+    {"postgres", "django.db.backends.postgresql_psycopg2"},
+    {"postgresql", "django.db.backends.postgresql_psycopg2"},
+    {"psql", "django.db.backends.postgresql_psycopg2"},
+    {"pgsql", "django.db.backends.postgresql_psycopg2"},
+    {"postgis", "django.contrib.gis.db.backends.postgis"},
+    {"mysql", "django.db.backends.mysql"},
+    {"mysql2", "django.db.backends.mysql"},
+    {"mysql-connector", "mysql.connector.django"},
+    {"mysqlgis", "django.contrib.gis.db.backends.mysql"},
+    {"oracle", "django.db.backends.oracle"},
+    {"pyodbc", "sql_server.pyodbc"},
+    {"redshift", "django_redshift_backend"},
+    {"spatialite", "django.contrib.gis.db.backends.spatialite"},
+    {"sqlite", "django.db.backends.sqlite3"},
     {"ldap", "ldapdb.backends.ldap"},
 };
 
@@ -55,7 +62,7 @@ constexpr Scheme cache_schemes[] = {
 
 constexpr std::array<std::string_view, 3> db_base_options = {"CONN_MAX_AGE", "ATOMIC_REQUESTS", "AUTOCOMMIT"};
 constexpr std::array<std::string_view, 5> cache_base_options = {"TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION",
-                                                                 "BINARY"};
+                                                                "BINARY"};
 
 template <std::size_t N>
 const Scheme* find_scheme(const Scheme (&table)[N], std::string_view scheme) {
@@ -130,7 +137,8 @@ ValuePtr parse_value(CallSite& site, const ValuePtr& value, const ValuePtr& cast
       return result(Value::from_bool(*truth));
     }
     const ParsedInt parsed = python_int_from_text(*text);
-    if (parsed.status != ParsedInt::Status::invalid) return result(Value::from_bool(parsed.status == ParsedInt::Status::too_large || parsed.value != 0));
+    if (parsed.status != ParsedInt::Status::invalid)
+      return result(Value::from_bool(parsed.status == ParsedInt::Status::too_large || parsed.value != 0));
     const auto lowered = ascii_lower(*text);
     if (!lowered) return unknown_value("env bool() of non-ASCII text", origin);
     return result(Value::from_bool(listed(boolean_true, *lowered)));
@@ -214,7 +222,8 @@ ValuePtr parse_value(CallSite& site, const ValuePtr& value, const ValuePtr& cast
       number += "." + parts.back();
     }
     const auto parsed = python_float_from_text(number);
-    if (!parsed) return raise_unknown(frame, PyException::value_error, "env float() of a value without a number", origin);
+    if (!parsed)
+      return raise_unknown(frame, PyException::value_error, "env float() of a value without a number", origin);
     return result(Value::from_float(*parsed));
   }
   Arguments args;
@@ -267,7 +276,8 @@ ValuePtr get_value(CallSite& site, const std::string& variable, Request request,
   bool from_default = false;
   switch (lookup.state) {
     case EnvLookup::State::set:
-      value = lookup.value->is_known() ? env_text(lookup.value->text, read, site.origin) : with_env(*lookup.value, read);
+      value =
+          lookup.value->is_known() ? env_text(lookup.value->text, read, site.origin) : with_env(*lookup.value, read);
       break;
     case EnvLookup::State::maybe_set:
       frame.may_raise(PyException::improperly_configured);
@@ -291,7 +301,8 @@ ValuePtr get_value(CallSite& site, const std::string& variable, Request request,
   bool parse = !from_default;
   if (!from_default && request.fallback) {
     const auto same = value->equals(*request.fallback);
-    if (!same) return unknown_value(request.reader + "(): whether the value equals its default is unknown", site.origin);
+    if (!same)
+      return unknown_value(request.reader + "(): whether the value equals its default is unknown", site.origin);
     parse = !*same;
   }
   if (!parse && request.parse_default) {
@@ -333,7 +344,8 @@ ValuePtr env_call(CallSite& site) {
   const auto variable = variable_argument(site, "");
   if (!variable) return no_variable(site);
   Request request{"env", site.args.get(1, "cast"), site.args.get(2, "default"), false, std::nullopt};
-  if (const ValuePtr parse_default = site.args.get(3, "parse_default")) request.parse_default = parse_default->is_true();
+  if (const ValuePtr parse_default = site.args.get(3, "parse_default"))
+    request.parse_default = parse_default->is_true();
   return get_value(site, *variable, std::move(request), 0);
 }
 
@@ -349,8 +361,10 @@ ValuePtr env_json(CallSite& site) {
 ValuePtr env_sequence(CallSite& site, bool tuple) {
   const ValuePtr element = site.args.get(1, "cast");
   ValuePtr cast;
-  if (!element || element->kind == Kind::none) cast = class_object(tuple ? "tuple" : "list");
-  else cast = share(tuple ? Value::tuple({*element}) : Value::list({*element}));
+  if (!element || element->kind == Kind::none)
+    cast = class_object(tuple ? "tuple" : "list");
+  else
+    cast = share(tuple ? Value::tuple({*element}) : Value::list({*element}));
   return read_with(site, tuple ? "env.tuple" : "env.list", cast, 2, tuple ? "tuple" : "list");
 }
 ValuePtr env_list(CallSite& site) { return env_sequence(site, false); }
@@ -387,7 +401,8 @@ ValuePtr env_cache_url(CallSite& site) {
   if (!url->is_known()) return url;
   if (url->kind != Kind::string) return unknown_value("env.cache_url() of a value that is not a URL", site.origin);
   const auto parsed = url_parse(url->text, true);
-  if (!parsed) return raise_unknown(site.frame, PyException::value_error, "an invalid cache URL (ValueError)", site.origin);
+  if (!parsed)
+    return raise_unknown(site.frame, PyException::value_error, "an invalid cache URL (ValueError)", site.origin);
   const Scheme* scheme = find_scheme(cache_schemes, parsed->scheme);
   if (!scheme)
     return raise_unknown(site.frame, PyException::key_error,
@@ -403,9 +418,11 @@ ValuePtr env_cache_url(CallSite& site) {
   };
   if (scheme->engine.empty())
     set("BACKEND", Value::unknown("django-environ's redis backend depends on whether redis_cache is installed"));
-  else set("BACKEND", Value::from_string(std::string(scheme->engine)));
+  else
+    set("BACKEND", Value::from_string(std::string(scheme->engine)));
   const auto locations = split_on(parsed->netloc, ",", -1, false);
-  if (locations.size() == 1) set("LOCATION", Value::from_string(locations.front()));
+  if (locations.size() == 1)
+    set("LOCATION", Value::from_string(locations.front()));
   else {
     Value list = Value::list({});
     for (const std::string& location : locations) list.items.push_back(Value::from_string(location));
@@ -420,15 +437,19 @@ ValuePtr env_cache_url(CallSite& site) {
     Value list = Value::list({});
     for (const std::string& location : locations)
       list.items.push_back(Value::from_string(prefix + "://" + location + parsed->path));
-    if (list.items.size() == 1) set("LOCATION", list.items.front());
-    else set("LOCATION", std::move(list));
+    if (list.items.size() == 1)
+      set("LOCATION", list.items.front());
+    else
+      set("LOCATION", std::move(list));
   }
   if (!parsed->query.empty()) {
     Value options = Value::dict({});
     for (const auto& [key, values] : parse_query(parsed->query)) {
       const std::string name = upper(key);
-      if (listed(cache_base_options, name)) set(name, cast_int(values.front()));
-      else options.entries.emplace_back(Value::from_string(name), cast_int(values.front()));
+      if (listed(cache_base_options, name))
+        set(name, cast_int(values.front()));
+      else
+        options.entries.emplace_back(Value::from_string(name), cast_int(values.front()));
     }
     set("OPTIONS", std::move(options));
   }
@@ -455,7 +476,8 @@ ValuePtr make_environ_path(CallSite& site, std::string root) {
   if (!root.starts_with('/'))
     return unknown_value("environ.Path of a relative path depends on the working directory", site.origin);
   Value path = make_object("instance", "environ.Path", site.origin);
-  path.entries.emplace_back(Value::from_string("root", site.origin), Value::from_string(normalize_path(root), site.origin));
+  path.entries.emplace_back(Value::from_string("root", site.origin),
+                            Value::from_string(normalize_path(root), site.origin));
   return share(std::move(path));
 }
 
@@ -531,7 +553,8 @@ ValuePtr read_env(CallSite& site) {
         note_dotenv_loader(frame, "Env.read_env() (reading " + frame.run.display_path(candidate) + ")");
     }
   } else if (const auto text = path_text(*file); text && text->starts_with('/') && !frame.run.project_dir.empty()) {
-    if (fs::exists(*text, ec)) note_dotenv_loader(frame, "Env.read_env() (reading " + frame.run.display_path(*text) + ")");
+    if (fs::exists(*text, ec))
+      note_dotenv_loader(frame, "Env.read_env() (reading " + frame.run.display_path(*text) + ")");
   } else {
     note_dotenv_loader(frame, "Env.read_env() (reading a file the evaluator cannot locate)");
   }
@@ -555,7 +578,8 @@ ValuePtr new_env(CallSite& site) {
 
 ValuePtr urlparse(CallSite& site) {
   const ValuePtr url = site.args.get(0, "url");
-  if (!url || url->kind != Kind::string) return unknown_value("urlparse() of a value the evaluator cannot know", site.origin);
+  if (!url || url->kind != Kind::string)
+    return unknown_value("urlparse() of a value the evaluator cannot know", site.origin);
   const auto parsed = url_parse(url->text, true);
   if (!parsed) return raise_unknown(site.frame, PyException::value_error, "an invalid URL (ValueError)", site.origin);
   Value result = make_object("instance", "urllib.parse.ParseResult", site.origin);
@@ -578,7 +602,9 @@ ValuePtr urlparse(CallSite& site) {
   field("password", optional_text(parsed->password()));
   bool valid = true;
   const auto port = parsed->port(valid);
-  field("port", !valid ? Value::unknown("reading .port raises ValueError") : port ? Value::from_int(*port) : Value::none());
+  field("port", !valid ? Value::unknown("reading .port raises ValueError")
+                : port ? Value::from_int(*port)
+                       : Value::none());
   carry_env(result, *url, "urlparse()");
   return share(std::move(result));
 }
@@ -633,8 +659,10 @@ ValuePtr environ_db_url_config(Frame& frame, const Value& url, const ValuePtr& e
   if (!parsed->query.empty()) {
     Value options = Value::dict({});
     for (const auto& [key, values] : parse_query(parsed->query)) {
-      if (listed(db_base_options, upper(key))) set(upper(key), cast_int(values.front()));
-      else options.entries.emplace_back(Value::from_string(key), cast_int(values.front()));
+      if (listed(db_base_options, upper(key)))
+        set(upper(key), cast_int(values.front()));
+      else
+        options.entries.emplace_back(Value::from_string(key), cast_int(values.front()));
     }
     set("OPTIONS", std::move(options));
   }

@@ -13,15 +13,15 @@ namespace deployctl::checks::settings::eval {
 
 struct EnvLookup {
   enum class State { set, unset, maybe_set } state = State::unset;
-  ValuePtr value;       // State::set: the text as a string value (unknown when written by unknown code)
-  std::string reason;   // State::maybe_set: why the value cannot be known
+  ValuePtr value;      // State::set: the text as a string value (unknown when written by unknown code)
+  std::string reason;  // State::maybe_set: why the value cannot be known
 };
 EnvLookup lookup_env(Frame& frame, std::string_view variable);
 
 struct EnvReadSpec {
   std::string variable;
   std::string reader;
-  ValuePtr default_value;            // null: no default written
+  ValuePtr default_value;  // null: no default written
   std::optional<std::string> cast;
 };
 // Records the read (in evaluation order) and gives the provenance to attach to the resulting value.

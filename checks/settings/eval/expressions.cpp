@@ -48,20 +48,26 @@ struct ExpressionVisitor {
     Value value = std::visit(
         [&](const auto& c) -> Value {
           using T = std::decay_t<decltype(c)>;
-          if constexpr (std::is_same_v<T, py::NoneLiteral>) return Value::none(origin);
-          else if constexpr (std::is_same_v<T, bool>) return Value::from_bool(c, origin);
-          else if constexpr (std::is_same_v<T, std::int64_t>) return Value::from_int(c, origin);
+          if constexpr (std::is_same_v<T, py::NoneLiteral>)
+            return Value::none(origin);
+          else if constexpr (std::is_same_v<T, bool>)
+            return Value::from_bool(c, origin);
+          else if constexpr (std::is_same_v<T, std::int64_t>)
+            return Value::from_int(c, origin);
           else if constexpr (std::is_same_v<T, py::BigInt>)
             return Value::unknown("an integer literal beyond 64 bits", origin);
-          else if constexpr (std::is_same_v<T, double>) return Value::from_float(c, origin);
-          else if constexpr (std::is_same_v<T, std::string>) return Value::from_string(c, origin);
+          else if constexpr (std::is_same_v<T, double>)
+            return Value::from_float(c, origin);
+          else if constexpr (std::is_same_v<T, std::string>)
+            return Value::from_string(c, origin);
           else if constexpr (std::is_same_v<T, py::Bytes>) {
             Value bytes;
             bytes.kind = Value::Kind::bytes;
             bytes.text = c.data;
             bytes.origin = origin;
             return bytes;
-          } else return make_object("instance", "ellipsis", origin);
+          } else
+            return make_object("instance", "ellipsis", origin);
         },
         constant.value);
     value.literal = true;
@@ -72,8 +78,7 @@ struct ExpressionVisitor {
     if (ValuePtr bound = frame.lookup(name.id)) return bound;
     if (ValuePtr builtin = builtin_value(name.id, origin)) return builtin;
     if (!frame.module.complete)
-      return unknown_value("'" + name.id + "' is not bound here; it may be bound by " +
-                               frame.module.incomplete_because,
+      return unknown_value("'" + name.id + "' is not bound here; it may be bound by " + frame.module.incomplete_because,
                            origin);
     return unknown_value("'" + name.id + "' is not defined (NameError)", origin);
   }
@@ -249,8 +254,7 @@ struct ExpressionVisitor {
       const ValuePtr key = evaluate(frame, dict.keys[i]);
       const ValuePtr item = evaluate(frame, dict.values[i]);
       literal = literal && key->literal && item->literal;
-      if (!key->is_known())
-        return unknown_value("a dict with a key the evaluator cannot know", origin);
+      if (!key->is_known()) return unknown_value("a dict with a key the evaluator cannot know", origin);
       if (!dict_insert(value, *key, *item)) return unknown_value("a dict whose keys cannot be compared", origin);
     }
     value.literal = literal;
@@ -306,10 +310,9 @@ ValuePtr member_of(Frame& frame, const ValuePtr& value, std::string_view attr, c
       if (is_project_module(frame.run, *value)) return project_member(frame, *value, attr, origin);
       if (const ProjectDefinition* definition = project_definition(frame, *value); definition && definition->cls) {
         if (ValuePtr attribute = class_attribute(*definition, attr, origin)) return attribute;
-        return raise_unknown(frame, PyException::attribute_error,
-                             "class " + definition->qualname + " has no attribute '" + std::string(attr) +
-                                 "' (AttributeError)",
-                             origin);
+        return raise_unknown(
+            frame, PyException::attribute_error,
+            "class " + definition->qualname + " has no attribute '" + std::string(attr) + "' (AttributeError)", origin);
       }
       return library_member(frame, value, attr, origin);
     case Kind::path:
@@ -333,8 +336,7 @@ ValuePtr member_of(Frame& frame, const ValuePtr& value, std::string_view attr, c
     case Kind::none:
       return raise_unknown(frame, PyException::attribute_error,
                            "None has no attribute '" + std::string(attr) + "' (AttributeError)", origin);
-    default:
-      return unknown_value("a method of " + value->describe(false) + " used without calling it", origin);
+    default: return unknown_value("a method of " + value->describe(false) + " used without calling it", origin);
   }
 }
 

@@ -127,10 +127,12 @@ ValuePtr percent_format(Frame& frame, const ValuePtr& format, const ValuePtr& ar
     if (conversion == 's' || conversion == 'r' || conversion == 'a') {
       builder.add(*argument, conversion);
     } else if (conversion == 'd' || conversion == 'i') {
-      if (argument->kind == Kind::integer || argument->kind == Kind::boolean) builder.add(Value::from_int(
-          argument->kind == Kind::boolean ? argument->boolean : argument->integer), 's');
-      else if (!argument->is_known()) builder.add(*argument, 's');
-      else builder.failure = "a %d format of a non-integer";
+      if (argument->kind == Kind::integer || argument->kind == Kind::boolean)
+        builder.add(Value::from_int(argument->kind == Kind::boolean ? argument->boolean : argument->integer), 's');
+      else if (!argument->is_known())
+        builder.add(*argument, 's');
+      else
+        builder.failure = "a %d format of a non-integer";
     } else {
       builder.failure = "a % format with flags, width or precision";
       break;
@@ -148,7 +150,7 @@ ValuePtr str_format(CallSite& site, const ValuePtr& format) {
   std::size_t automatic = 0;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
-    if (c == '}' ) {
+    if (c == '}') {
       if (i + 1 < pattern.size() && pattern[i + 1] == '}') ++i;
       builder.text += '}';
       continue;
@@ -183,10 +185,12 @@ ValuePtr str_format(CallSite& site, const ValuePtr& format) {
       break;
     }
     ValuePtr argument;
-    if (field.empty()) argument = site.args.get(automatic++, "");
+    if (field.empty())
+      argument = site.args.get(automatic++, "");
     else if (field.find_first_not_of("0123456789") == std::string::npos)
       argument = site.args.get(static_cast<std::size_t>(std::stoul(field.substr(0, 6))), "");
-    else argument = site.args.keyword(field);
+    else
+      argument = site.args.keyword(field);
     if (!argument) {
       builder.failure = "a format field without an argument (IndexError/KeyError)";
       break;
@@ -195,7 +199,8 @@ ValuePtr str_format(CallSite& site, const ValuePtr& format) {
     builder.add(*argument, conversion);
     // The builder keeps a pointer for provenance: keep the argument alive in the call site.
   }
-  if (site.args.unexpanded && builder.failure.empty()) builder.failure = "format() with arguments the evaluator cannot expand";
+  if (site.args.unexpanded && builder.failure.empty())
+    builder.failure = "format() with arguments the evaluator cannot expand";
   if (!builder.env_part && format->env) builder.env_part = format.get();
   return builder.finish_with(site.frame, site.origin, ".format()", false);
 }

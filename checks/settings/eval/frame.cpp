@@ -18,29 +18,30 @@ using Lineage = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 3> import_error = {"ImportError", "Exception", "BaseException"};
 constexpr std::array<std::string_view, 4> module_not_found = {"ModuleNotFoundError", "ImportError", "Exception",
-                                                               "BaseException"};
+                                                              "BaseException"};
 constexpr std::array<std::string_view, 4> key_error = {"KeyError", "LookupError", "Exception", "BaseException"};
-constexpr std::array<std::string_view, 4> index_error = {"IndexError", "LookupError", "Exception",
-                                                          "BaseException"};
+constexpr std::array<std::string_view, 4> index_error = {"IndexError", "LookupError", "Exception", "BaseException"};
 constexpr std::array<std::string_view, 3> value_error = {"ValueError", "Exception", "BaseException"};
 constexpr std::array<std::string_view, 3> type_error = {"TypeError", "Exception", "BaseException"};
 constexpr std::array<std::string_view, 3> attribute_error = {"AttributeError", "Exception", "BaseException"};
 constexpr std::array<std::string_view, 4> zero_division = {"ZeroDivisionError", "ArithmeticError", "Exception",
-                                                            "BaseException"};
+                                                           "BaseException"};
 // IOError and EnvironmentError are aliases of OSError; split-settings raises IOError/OSError.
 constexpr std::array<std::string_view, 5> os_error = {"OSError", "IOError", "EnvironmentError", "Exception",
-                                                       "BaseException"};
+                                                      "BaseException"};
 constexpr std::array<std::string_view, 3> improperly_configured = {"ImproperlyConfigured", "Exception",
-                                                                    "BaseException"};
+                                                                   "BaseException"};
 constexpr std::array<std::string_view, 3> undefined_value = {"UndefinedValueError", "Exception", "BaseException"};
 constexpr std::array<std::string_view, 2> other_exception = {"Exception", "BaseException"};
 constexpr std::array<std::string_view, 4> recursion_error = {"RecursionError", "RuntimeError", "Exception",
-                                                              "BaseException"};
+                                                             "BaseException"};
 
 // The class name a handler's `except X` names: `X`, `module.X`, or each of a tuple.
 void handler_names(const python::ExprPtr& type, std::vector<std::string_view>& out) {
-  if (const auto* name = python::as<python::Name>(type)) out.push_back(name->id);
-  else if (const auto* attribute = python::as<python::Attribute>(type)) out.push_back(attribute->attr);
+  if (const auto* name = python::as<python::Name>(type))
+    out.push_back(name->id);
+  else if (const auto* attribute = python::as<python::Attribute>(type))
+    out.push_back(attribute->attr);
   else if (const auto* tuple = python::as<python::TupleExpr>(type))
     for (const auto& element : tuple->elts) handler_names(element, out);
 }
@@ -100,8 +101,10 @@ bool Frame::raise(PyException type) {
     return true;
   }
   if (call) {
-    if (uncertainty == 0 && !call->certain_raise) call->certain_raise = type;
-    else if (uncertainty > 0) call->possible_raises.push_back(type);
+    if (uncertainty == 0 && !call->certain_raise)
+      call->certain_raise = type;
+    else if (uncertainty > 0)
+      call->possible_raises.push_back(type);
   }
   return false;
 }

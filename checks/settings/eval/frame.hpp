@@ -21,8 +21,18 @@ namespace deployctl::checks::settings::eval {
 
 // Exceptions the evaluator knows the settings would certainly raise at some point.
 enum class PyException {
-  import_error, module_not_found, key_error, index_error, value_error, type_error, attribute_error,
-  zero_division, os_error, improperly_configured, undefined_value_error, recursion_error,
+  import_error,
+  module_not_found,
+  key_error,
+  index_error,
+  value_error,
+  type_error,
+  attribute_error,
+  zero_division,
+  os_error,
+  improperly_configured,
+  undefined_value_error,
+  recursion_error,
   other  // a class the evaluator does not know: caught by `except Exception` and bare `except` only
 };
 std::string_view exception_name(PyException type);
@@ -36,14 +46,14 @@ struct LoadedModule;
 void mark_incomplete(LoadedModule& module, std::string why);
 
 struct LoadedModule {
-  std::string name;                 // dotted; "" for an in-memory source without a project
-  std::string file;                 // relative to the project dir
-  std::filesystem::path path;       // absolute
+  std::string name;            // dotted; "" for an in-memory source without a project
+  std::string file;            // relative to the project dir
+  std::filesystem::path path;  // absolute
   bool is_package = false;
-  bool executing = true;            // still running: importing it now closes a cycle
-  bool complete = true;             // every name it binds is visible to us (no star import from unseen code)
-  std::string incomplete_because;   // !complete: the first construct that bound names we cannot see, and where
-  bool located = true;              // `name` is its real dotted name (false: in-memory source without a project)
+  bool executing = true;           // still running: importing it now closes a cycle
+  bool complete = true;            // every name it binds is visible to us (no star import from unseen code)
+  std::string incomplete_because;  // !complete: the first construct that bound names we cannot see, and where
+  bool located = true;             // `name` is its real dotted name (false: in-memory source without a project)
   std::vector<std::string> included_files;  // split-settings include(): files already run in these globals
   Scope scope;
 };
@@ -63,8 +73,8 @@ struct FunctionCall {
 class Frame;
 struct TryContext {
   const python::Try* statement = nullptr;
-  const Scope* body_scope = nullptr;   // the scope the try body runs in
-  int uncertainty = 0;                 // Frame::uncertainty when the try began
+  const Scope* body_scope = nullptr;  // the scope the try body runs in
+  int uncertainty = 0;                // Frame::uncertainty when the try began
   // Handler entry states for exceptions the body may (not certainly) raise: changes relative to the parent.
   std::vector<Bindings> possible_entries;
   // Index of the handler that catches `type`, or -1.
@@ -96,7 +106,7 @@ class Evaluation {
   // Non-empty once a .env loader (Env.read_env, load_dotenv, decouple with a settings.ini/.env) may have
   // filled variables the analysed environment leaves unset: says which one, for unknown_reason.
   std::string dotenv_loader;
-  bool dotenv_overrides = false;    // the loader also replaces variables that are set (load_dotenv(override=True))
+  bool dotenv_overrides = false;  // the loader also replaces variables that are set (load_dotenv(override=True))
   std::uint64_t work = 0;
   // Functions and classes the project's code defines, by the place of their def/class statement.
   std::map<std::string, std::shared_ptr<const ProjectDefinition>, std::less<>> definitions;
@@ -122,29 +132,32 @@ class Frame {
  public:
   Frame(Evaluation& run_state, LoadedModule& globals_of, std::string code_file, std::filesystem::path code_path,
         Scope* globals)
-      : run(run_state), module(globals_of), file(std::move(code_file)), file_path(std::move(code_path)),
+      : run(run_state),
+        module(globals_of),
+        file(std::move(code_file)),
+        file_path(std::move(code_path)),
         scope(globals) {}
 
   Evaluation& run;
-  LoadedModule& module;            // whose globals these are: relative imports and __name__
-  std::string file;                // the file whose code runs (differs from module.file inside include())
-  std::filesystem::path file_path; // its absolute path
+  LoadedModule& module;             // whose globals these are: relative imports and __name__
+  std::string file;                 // the file whose code runs (differs from module.file inside include())
+  std::filesystem::path file_path;  // its absolute path
   Scope* scope;
-  int depth = 0;                   // expression nesting
-  int block_depth = 0;             // statement nesting
+  int depth = 0;        // expression nesting
+  int block_depth = 0;  // statement nesting
   int include_depth = 0;
-  int uncertainty = 0;             // > 0 inside code that may not run (a branch of an unknown condition)
+  int uncertainty = 0;  // > 0 inside code that may not run (a branch of an unknown condition)
   std::vector<TryContext*> tries;
   std::optional<Raised> raised;
-  FunctionCall* call = nullptr;    // inside a project function's body: where `return` goes
-  Scope* globals_view = nullptr;   // inside a project function: the scope its module's globals resolve in
+  FunctionCall* call = nullptr;   // inside a project function's body: where `return` goes
+  Scope* globals_view = nullptr;  // inside a project function: the scope its module's globals resolve in
   // The current path ends here (return, break, continue, or a raise nothing catches in a branch that may
   // not run): the rest of the block does not run, and a branch that ended is left out of the merge.
   bool ended = false;
   enum class LoopExit { none, break_loop, continue_loop };
   LoopExit loop_exit = LoopExit::none;
-  int loop_uncertainty = -1;       // Frame::uncertainty when the innermost running loop began; -1: none
-  bool loop_control_unsure = false; // break/continue ran in a branch that may not run: the loop is not followed
+  int loop_uncertainty = -1;         // Frame::uncertainty when the innermost running loop began; -1: none
+  bool loop_control_unsure = false;  // break/continue ran in a branch that may not run: the loop is not followed
 
   Origin origin(const python::Position& position) const { return Origin{file, position}; }
 

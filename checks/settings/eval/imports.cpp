@@ -41,8 +41,8 @@ void report_cycle(Evaluation& run, const std::string& dotted, const Origin& wher
 
 // Whether `package` is `module` itself or one of its parent packages.
 bool is_package_of(std::string_view package, std::string_view module) {
-  return module == package || (module.starts_with(package) && module.size() > package.size() &&
-                               module[package.size()] == '.');
+  return module == package ||
+         (module.starts_with(package) && module.size() > package.size() && module[package.size()] == '.');
 }
 
 bool project_has_top_level(const Evaluation& run, std::string_view dotted) {
@@ -131,8 +131,9 @@ ValuePtr module_object(const std::string& dotted, const Origin& origin) {
 // The module cannot be imported: raise it for a try to catch; uncaught, it is a DPL003 problem.
 ValuePtr missing_module(Frame& frame, const std::string& dotted, const Origin& origin, std::string why) {
   if (!frame.catches(PyException::module_not_found) && frame.uncertainty == 0)
-    report_once(frame.run, "DPL003", "cannot import " + dotted + ": " + why + "; Django would fail to load the settings",
-                origin, "create the module, fix the import, or wrap it in try/except ImportError if it is optional");
+    report_once(frame.run, "DPL003",
+                "cannot import " + dotted + ": " + why + "; Django would fail to load the settings", origin,
+                "create the module, fix the import, or wrap it in try/except ImportError if it is optional");
   // Uncaught on a path that may not run (`if os.path.exists(...): from .local import *`): that path would
   // fail to load the settings, so it ends here and the paths that load are the ones analysed.
   if (!frame.raise(PyException::module_not_found) && (frame.uncertainty > 0 || frame.call)) frame.ended = true;
@@ -166,8 +167,8 @@ ValuePtr import_dotted(Frame& frame, const std::string& dotted, const Origin& or
 }
 
 void star_import(Frame& frame, LoadedModule& module, const Origin& origin) {
-  const std::string import = "the star import from " + module.name + " at " + origin.file + ":" +
-                             std::to_string(origin.position.line);
+  const std::string import =
+      "the star import from " + module.name + " at " + origin.file + ":" + std::to_string(origin.position.line);
   const Bindings& names = module.scope.changes();
   const ValuePtr all = module.scope.find("__all__");
   if (all && (all->kind == Kind::list || all->kind == Kind::tuple)) {
@@ -225,7 +226,8 @@ void execute_import_from(Frame& frame, const py::ImportFrom& statement, const py
   };
 
   std::optional<std::string> base;
-  if (statement.level == 0) base = statement.module.value_or("");
+  if (statement.level == 0)
+    base = statement.module.value_or("");
   else if (frame.module.located && !frame.run.project_dir.empty())
     base = absolute_module_name(frame.module.name, frame.module.is_package, statement.level,
                                 statement.module.value_or(""));
@@ -283,19 +285,22 @@ void execute_import_from(Frame& frame, const py::ImportFrom& statement, const py
     bool sub_executing = false;
     if (resolve_module_file(frame.run.project_dir, submodule) || frame.run.modules.contains(submodule)) {
       const ValuePtr value = import_dotted(frame, submodule, alias_origin, sub, sub_executing);
-      if (sub_executing && !is_package_of(submodule, frame.module.name)) report_cycle(frame.run, submodule, alias_origin);
+      if (sub_executing && !is_package_of(submodule, frame.module.name))
+        report_cycle(frame.run, submodule, alias_origin);
       frame.bind(target, value);
       continue;
     }
     if (executing) {
       report_cycle(frame.run, *base, alias_origin);
-      frame.bind(target, unknown_value("not yet defined: " + *base + " is still being imported (import cycle)",
-                                       alias_origin));
+      frame.bind(target,
+                 unknown_value("not yet defined: " + *base + " is still being imported (import cycle)", alias_origin));
       continue;
     }
     const std::string reason = "cannot import name '" + alias.name + "' from " + *base + " (ImportError)";
-    if (project->complete) frame.raise(PyException::import_error);
-    else frame.may_raise(PyException::import_error);
+    if (project->complete)
+      frame.raise(PyException::import_error);
+    else
+      frame.may_raise(PyException::import_error);
     if (frame.raised) return;
     frame.bind(target, unknown_value(reason, alias_origin));
   }
@@ -326,10 +331,9 @@ void run_module_code(Evaluation& run, LoadedModule& module, const py::Module& co
   frame.bind("__name__", share(Value::from_string(module.name, origin)));
   const std::string package =
       module.is_package ? module.name : module.name.substr(0, std::min(module.name.rfind('.'), module.name.size()));
-  frame.bind("__package__", share(Value::from_string(module.name.find('.') == std::string::npos && !module.is_package
-                                                         ? std::string()
-                                                         : package,
-                                                     origin)));
+  frame.bind("__package__",
+             share(Value::from_string(
+                 module.name.find('.') == std::string::npos && !module.is_package ? std::string() : package, origin)));
   frame.bind("__doc__", share(Value::none(origin)));
   execute_block(frame, code.body);
 }

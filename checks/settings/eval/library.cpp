@@ -15,8 +15,8 @@ namespace {
 // Library members that are not plain functions (functions are known from their handlers).
 struct Member {
   std::string_view qualname;
-  std::string_view category;   // module, class, instance, string (a constant str)
-  std::string_view type;       // instances: their type; strings: the value
+  std::string_view category;  // module, class, instance, string (a constant str)
+  std::string_view type;      // instances: their type; strings: the value
 };
 
 constexpr Member members[] = {
@@ -70,19 +70,46 @@ constexpr Member members[] = {
 
 // Top-level packages whose import cannot fail for a settings module that Django can load: the standard
 // library (the part settings use) and the libraries modelled above.
-constexpr std::array<std::string_view, 69> always_importable = {
-    "abc", "argparse", "ast", "base64", "builtins", "collections", "configparser", "contextlib", "copy", "csv",
-    "datetime", "decimal", "django", "email", "enum", "errno", "fnmatch", "functools", "getpass", "glob",
-    "hashlib", "hmac", "http", "importlib", "inspect", "io", "ipaddress", "itertools", "json", "locale",
-    "logging", "math", "mimetypes", "multiprocessing", "operator", "os", "pathlib", "pickle", "platform", "posixpath",
-    "pprint", "random", "re", "secrets", "shlex", "shutil", "signal", "socket", "ssl", "stat",
-    "string", "struct", "subprocess", "sys", "sysconfig", "tempfile", "textwrap", "threading", "time", "traceback",
-    "types", "typing", "unittest", "urllib", "uuid", "warnings", "zoneinfo", "zlib", "__future__"};
+constexpr std::array<std::string_view, 69> always_importable = {"abc",          "argparse",
+                                                                "ast",          "base64",
+                                                                "builtins",     "collections",
+                                                                "configparser", "contextlib",
+                                                                "copy",         "csv",
+                                                                "datetime",     "decimal",
+                                                                "django",       "email",
+                                                                "enum",         "errno",
+                                                                "fnmatch",      "functools",
+                                                                "getpass",      "glob",
+                                                                "hashlib",      "hmac",
+                                                                "http",         "importlib",
+                                                                "inspect",      "io",
+                                                                "ipaddress",    "itertools",
+                                                                "json",         "locale",
+                                                                "logging",      "math",
+                                                                "mimetypes",    "multiprocessing",
+                                                                "operator",     "os",
+                                                                "pathlib",      "pickle",
+                                                                "platform",     "posixpath",
+                                                                "pprint",       "random",
+                                                                "re",           "secrets",
+                                                                "shlex",        "shutil",
+                                                                "signal",       "socket",
+                                                                "ssl",          "stat",
+                                                                "string",       "struct",
+                                                                "subprocess",   "sys",
+                                                                "sysconfig",    "tempfile",
+                                                                "textwrap",     "threading",
+                                                                "time",         "traceback",
+                                                                "types",        "typing",
+                                                                "unittest",     "urllib",
+                                                                "uuid",         "warnings",
+                                                                "zoneinfo",     "zlib",
+                                                                "__future__"};
 
 // Libraries modelled here: a settings module using them fails at import time without them, so their
 // import is taken to succeed as well.
-constexpr std::array<std::string_view, 6> modelled_packages = {"configurations", "environ", "decouple", "dj_database_url",
-                                                               "split_settings", "dotenv"};
+constexpr std::array<std::string_view, 6> modelled_packages = {"configurations",  "environ",        "decouple",
+                                                               "dj_database_url", "split_settings", "dotenv"};
 
 const Member* find_member(std::string_view qualname) {
   for (const Member& member : members)
@@ -109,21 +136,23 @@ const HandlerTable& handlers() {
 }
 
 constexpr std::array<std::string_view, 16> builtin_classes = {
-    "bool", "int", "str", "float", "list", "tuple", "dict", "set", "frozenset", "bytes", "object", "type",
-    "range", "enumerate", "zip", "reversed"};
+    "bool",      "int",   "str",    "float", "list",  "tuple",     "dict", "set",
+    "frozenset", "bytes", "object", "type",  "range", "enumerate", "zip",  "reversed"};
 
 constexpr std::array<std::string_view, 27> builtin_exceptions = {
-    "BaseException", "Exception", "ImportError", "ModuleNotFoundError", "KeyError", "ValueError", "TypeError",
-    "AttributeError", "IndexError", "LookupError", "OSError", "IOError", "EnvironmentError", "FileNotFoundError",
-    "RuntimeError", "NameError", "ZeroDivisionError", "ArithmeticError", "NotImplementedError",
-    "UnicodeDecodeError", "PermissionError", "RecursionError", "Warning", "DeprecationWarning", "UserWarning",
-    "SystemExit", "AssertionError"};
+    "BaseException",   "Exception",         "ImportError",      "ModuleNotFoundError", "KeyError",
+    "ValueError",      "TypeError",         "AttributeError",   "IndexError",          "LookupError",
+    "OSError",         "IOError",           "EnvironmentError", "FileNotFoundError",   "RuntimeError",
+    "NameError",       "ZeroDivisionError", "ArithmeticError",  "NotImplementedError", "UnicodeDecodeError",
+    "PermissionError", "RecursionError",    "Warning",          "DeprecationWarning",  "UserWarning",
+    "SystemExit",      "AssertionError"};
 
 constexpr std::array<std::string_view, 39> builtin_functions = {
-    "dir", "len", "sorted", "min", "max", "sum", "any", "all", "abs", "round", "repr", "print", "isinstance",
-    "map", "filter", "open", "getattr", "hasattr", "setattr", "vars", "globals", "locals", "id", "hash",
-    "format", "ord", "chr", "iter", "next", "callable", "issubclass", "exec", "eval", "compile", "input",
-    "__import__", "divmod", "pow", "hex"};
+    "dir",     "len",     "sorted",  "min",        "max",        "sum",      "any",        "all",
+    "abs",     "round",   "repr",    "print",      "isinstance", "map",      "filter",     "open",
+    "getattr", "hasattr", "setattr", "vars",       "globals",    "locals",   "id",         "hash",
+    "format",  "ord",     "chr",     "iter",       "next",       "callable", "issubclass", "exec",
+    "eval",    "compile", "input",   "__import__", "divmod",     "pow",      "hex"};
 
 template <std::size_t N>
 bool listed(const std::array<std::string_view, N>& table, std::string_view name) {

@@ -69,8 +69,10 @@ void unknown_globals_write(Frame& frame, const std::string& why) {
   for (const auto& [name, value] : scope.flatten()) {
     if (!is_setting_name(name) || value->kind == Kind::object) continue;
     Value out = Value::unknown("may have been replaced by " + why, value->origin);
-    if (value->is_known()) out.alternatives.push_back(*value);
-    else out.alternatives = value->alternatives;
+    if (value->is_known())
+      out.alternatives.push_back(*value);
+    else
+      out.alternatives = value->alternatives;
     out.env = value->env;
     changed.emplace(name, share(std::move(out)));
   }
@@ -88,8 +90,10 @@ void merge_paths(Scope& target, const std::vector<const Bindings*>& paths, const
     for (const Bindings* path : paths) {
       const auto it = path->find(name);
       ValuePtr value = it != path->end() ? it->second : target.find(name);
-      if (!value) unbound_somewhere = true;
-      else values.push_back(std::move(value));
+      if (!value)
+        unbound_somewhere = true;
+      else
+        values.push_back(std::move(value));
     }
     if (values.empty()) {
       merged.emplace(std::string(name), nullptr);
@@ -98,8 +102,10 @@ void merge_paths(Scope& target, const std::vector<const Bindings*>& paths, const
     if (unbound_somewhere) {
       ValuePtr possible = merge_values(values, why);
       Value out = Value::unknown(why + "; unset on some paths", possible->origin);
-      if (possible->is_known()) out.alternatives.push_back(*possible);
-      else out.alternatives = possible->alternatives;
+      if (possible->is_known())
+        out.alternatives.push_back(*possible);
+      else
+        out.alternatives = possible->alternatives;
       out.env = possible->env;
       out.steps = possible->steps;
       merged.emplace(std::string(name), share(std::move(out)));

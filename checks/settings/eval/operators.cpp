@@ -54,7 +54,9 @@ std::string_view symbol(py::CompareOperator op) {
   return "?";
 }
 
-bool is_number(const Value& v) { return v.kind == Kind::boolean || v.kind == Kind::integer || v.kind == Kind::floating; }
+bool is_number(const Value& v) {
+  return v.kind == Kind::boolean || v.kind == Kind::integer || v.kind == Kind::floating;
+}
 bool is_integral(const Value& v) { return v.kind == Kind::boolean || v.kind == Kind::integer; }
 std::int64_t int_of(const Value& v) { return v.kind == Kind::boolean ? (v.boolean ? 1 : 0) : v.integer; }
 double float_of(const Value& v) { return v.kind == Kind::floating ? v.floating : static_cast<double>(int_of(v)); }
@@ -216,18 +218,25 @@ std::optional<Value> set_operation(const Value& a, py::BinaryOperator op, const 
     bool maybe = false;
     for (const Value& element : set.items) {
       const auto same = element.equals(item);
-      if (!same) maybe = true;
-      else if (*same) return true;
+      if (!same)
+        maybe = true;
+      else if (*same)
+        return true;
     }
     if (maybe) return std::nullopt;
     return false;
   };
   Value out;
   out.kind = Kind::set;
-  const auto add_if = [&](const Value& item, bool keep) { if (keep) out.items.push_back(item); };
+  const auto add_if = [&](const Value& item, bool keep) {
+    if (keep) out.items.push_back(item);
+  };
   for (const Value& item : a.items) {
     const auto in_b = member(b, item);
-    if (!in_b) { unsure = true; return std::nullopt; }
+    if (!in_b) {
+      unsure = true;
+      return std::nullopt;
+    }
     switch (op) {
       case py::BinaryOperator::bit_or: add_if(item, true); break;
       case py::BinaryOperator::bit_and: add_if(item, *in_b); break;
@@ -239,7 +248,10 @@ std::optional<Value> set_operation(const Value& a, py::BinaryOperator op, const 
   if (op == py::BinaryOperator::bit_or || op == py::BinaryOperator::bit_xor) {
     for (const Value& item : b.items) {
       const auto in_a = member(a, item);
-      if (!in_a) { unsure = true; return std::nullopt; }
+      if (!in_a) {
+        unsure = true;
+        return std::nullopt;
+      }
       add_if(item, !*in_a);
     }
   }
@@ -277,11 +289,10 @@ ValuePtr binary_operation(Frame& frame, const ValuePtr& left_ptr, py::BinaryOper
   if (is_number(left) && is_number(right)) {
     std::optional<Value> result;
     if (left.kind == Kind::boolean && right.kind == Kind::boolean &&
-        (op == py::BinaryOperator::bit_and || op == py::BinaryOperator::bit_or ||
-         op == py::BinaryOperator::bit_xor)) {
+        (op == py::BinaryOperator::bit_and || op == py::BinaryOperator::bit_or || op == py::BinaryOperator::bit_xor)) {
       const bool a = left.boolean;
       const bool b = right.boolean;
-      result = Value::from_bool(op == py::BinaryOperator::bit_and ? (a && b)
+      result = Value::from_bool(op == py::BinaryOperator::bit_and  ? (a && b)
                                 : op == py::BinaryOperator::bit_or ? (a || b)
                                                                    : (a != b));
     } else if (is_integral(left) && is_integral(right)) {
@@ -291,8 +302,8 @@ ValuePtr binary_operation(Frame& frame, const ValuePtr& left_ptr, py::BinaryOper
     }
     if (error == PyException::zero_division)
       return raise_unknown(frame, *error, "division by zero (ZeroDivisionError)", origin);
-    if (error) return raise_unknown(frame, *error, "an invalid operation (" + std::string(exception_name(*error)) + ")",
-                                    origin);
+    if (error)
+      return raise_unknown(frame, *error, "an invalid operation (" + std::string(exception_name(*error)) + ")", origin);
     if (!result) return too_large(origin, left, right, sym);
     result->origin = origin;
     return with_provenance(frame, std::move(*result), left, right, sym);
@@ -405,8 +416,10 @@ std::optional<bool> contains(const Value& container, const Value& item, bool& ty
       bool unsure = false;
       for (const Value& element : *elements) {
         const auto same = element.equals(item);
-        if (!same) unsure = true;
-        else if (*same) return true;
+        if (!same)
+          unsure = true;
+        else if (*same)
+          return true;
       }
       if (unsure) return std::nullopt;
       return false;
@@ -500,9 +513,7 @@ ValuePtr compare_values(Frame& frame, const ValuePtr& left_ptr, py::CompareOpera
     case py::CompareOperator::is_not:
       if (auto same = identical(left, right)) result = !*same;
       break;
-    case py::CompareOperator::in:
-      result = contains(right, left, type_error);
-      break;
+    case py::CompareOperator::in: result = contains(right, left, type_error); break;
     case py::CompareOperator::not_in:
       if (auto in = contains(right, left, type_error)) result = !*in;
       break;

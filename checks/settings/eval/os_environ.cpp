@@ -38,7 +38,8 @@ ValuePtr getenv(CallSite& site) { return read_with_default(site, "os.getenv", "d
 ValuePtr environ_setdefault(CallSite& site) {
   const ValuePtr key = site.args.get(0, "key");
   const ValuePtr fallback = site.args.get(1, "value");
-  if (!key || key->kind != Kind::string) return unknown_value("os.environ.setdefault() with an unknown name", site.origin);
+  if (!key || key->kind != Kind::string)
+    return unknown_value("os.environ.setdefault() with an unknown name", site.origin);
   const EnvLookup lookup = lookup_env(site.frame, key->text);
   EnvReadSpec spec{key->text, "os.environ.setdefault", fallback, std::nullopt};
   const auto read = record_env_read(site.frame, std::move(spec), lookup.state == EnvLookup::State::set, site.origin);

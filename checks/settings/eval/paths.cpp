@@ -21,8 +21,10 @@ struct SplitPath {
 
 SplitPath split_path(std::string_view text) {
   SplitPath out;
-  if (text.starts_with("//") && !text.starts_with("///")) out.root = "//";
-  else if (text.starts_with("/")) out.root = "/";
+  if (text.starts_with("//") && !text.starts_with("///"))
+    out.root = "//";
+  else if (text.starts_with("/"))
+    out.root = "/";
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t slash = text.find('/', start);
@@ -44,7 +46,8 @@ std::string join_split(const SplitPath& path) {
 }
 
 ValuePtr path_result(CallSite& site, std::string text, const Value* source, std::string_view step, bool as_path) {
-  Value out = as_path ? Value::from_path(std::move(text), site.origin) : Value::from_string(std::move(text), site.origin);
+  Value out =
+      as_path ? Value::from_path(std::move(text), site.origin) : Value::from_string(std::move(text), site.origin);
   if (source) carry_env(out, *source, step);
   return finish(site.frame, std::move(out));
 }
@@ -66,7 +69,8 @@ std::optional<std::vector<std::string>> path_arguments(const CallSite& site, con
 
 ValuePtr not_path_like(CallSite& site, const Value* cause) {
   if (cause && !cause->is_known()) return unknown_from(*cause, site.origin, site.qualname + "()");
-  if (site.args.unexpanded) return unknown_value(site.qualname + "() of arguments the evaluator cannot expand", site.origin);
+  if (site.args.unexpanded)
+    return unknown_value(site.qualname + "() of arguments the evaluator cannot expand", site.origin);
   return raise_unknown(site.frame, PyException::type_error,
                        site.qualname + "() of a value that is not a path (TypeError)", site.origin);
 }
@@ -137,9 +141,8 @@ ValuePtr os_path_splitext(CallSite& site) {
   std::size_t first_non_dot = name_start;
   while (first_non_dot < p.size() && p[first_non_dot] == '.') ++first_non_dot;
   if (dot == std::string::npos || dot < first_non_dot) dot = p.size();
-  Value tuple = Value::tuple({Value::from_string(p.substr(0, dot), site.origin),
-                              Value::from_string(p.substr(dot), site.origin)},
-                             site.origin);
+  Value tuple = Value::tuple(
+      {Value::from_string(p.substr(0, dot), site.origin), Value::from_string(p.substr(dot), site.origin)}, site.origin);
   return finish(site.frame, std::move(tuple));
 }
 
@@ -169,8 +172,10 @@ std::string normalize_path(std::string_view text) {
   std::vector<std::string> kept;
   for (std::string& part : split.parts) {
     if (part == "..") {
-      if (!kept.empty() && kept.back() != "..") kept.pop_back();
-      else if (split.root.empty()) kept.push_back(part);
+      if (!kept.empty() && kept.back() != "..")
+        kept.pop_back();
+      else if (split.root.empty())
+        kept.push_back(part);
       continue;  // '..' at the root stays at the root
     }
     kept.push_back(std::move(part));
@@ -212,7 +217,8 @@ std::optional<std::string> path_text(const Value& value) {
   return std::nullopt;
 }
 
-std::optional<ValuePtr> path_attribute(Frame& frame, const ValuePtr& path, std::string_view attr, const Origin& origin) {
+std::optional<ValuePtr> path_attribute(Frame& frame, const ValuePtr& path, std::string_view attr,
+                                       const Origin& origin) {
   const std::string name = path_name(path->text);
   const std::size_t dot = name.rfind('.');
   const bool has_suffix = dot != std::string::npos && dot > 0 && dot + 1 < name.size();
@@ -271,11 +277,14 @@ std::optional<ValuePtr> call_path_method(CallSite& site, const ValuePtr& path, s
   }
   if (method == "with_name" || method == "with_suffix") {
     const ValuePtr arg = site.args.get(0, "");
-    if (!arg || arg->kind != Kind::string) return unknown_value("Path." + std::string(method) + "() of an unknown value", site.origin);
+    if (!arg || arg->kind != Kind::string)
+      return unknown_value("Path." + std::string(method) + "() of an unknown value", site.origin);
     const std::string parent = path_parent(text);
     std::string name = path_name(text);
-    if (name.empty()) return raise_unknown(site.frame, PyException::value_error, "the path has an empty name", site.origin);
-    if (method == "with_name") name = arg->text;
+    if (name.empty())
+      return raise_unknown(site.frame, PyException::value_error, "the path has an empty name", site.origin);
+    if (method == "with_name")
+      name = arg->text;
     else {
       const std::size_t dot = name.rfind('.');
       if (dot != std::string::npos && dot > 0 && dot + 1 < name.size()) name.resize(dot);

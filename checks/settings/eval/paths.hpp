@@ -17,8 +17,8 @@ std::string pure_path(std::string_view text);
 std::string join_path(std::string_view base, std::string_view part);
 // os.path.normpath: also resolves '..' lexically.
 std::string normalize_path(std::string_view text);
-std::string path_parent(std::string_view pure);   // PurePath.parent
-std::string path_name(std::string_view pure);     // PurePath.name
+std::string path_parent(std::string_view pure);  // PurePath.parent
+std::string path_name(std::string_view pure);    // PurePath.name
 // os.path.dirname / basename (string semantics: 'a/b/' has basename '').
 std::string os_dirname(std::string_view text);
 std::string os_basename(std::string_view text);

@@ -45,8 +45,10 @@ ValuePtr replace_in(Frame& frame, const ValuePtr& container, const Place& place,
                              container->origin);
       if (!*same) continue;
       if (last) {
-        if (value) it->second = *value;
-        else copy.entries.erase(it);
+        if (value)
+          it->second = *value;
+        else
+          copy.entries.erase(it);
       } else {
         it->second = *replace_in(frame, share(it->second), place, i + 1, value, origin);
       }
@@ -73,8 +75,10 @@ ValuePtr replace_in(Frame& frame, const ValuePtr& container, const Place& place,
     }
     const auto at = static_cast<std::size_t>(index);
     if (last) {
-      if (value) copy.items[at] = *value;
-      else copy.items.erase(copy.items.begin() + static_cast<std::ptrdiff_t>(at));
+      if (value)
+        copy.items[at] = *value;
+      else
+        copy.items.erase(copy.items.begin() + static_cast<std::ptrdiff_t>(at));
     } else {
       copy.items[at] = *replace_in(frame, share(copy.items[at]), place, i + 1, value, origin);
     }
@@ -97,8 +101,8 @@ void unpack(Frame& frame, const std::vector<py::ExprPtr>& targets, const ValuePt
   for (std::size_t i = 0; i < targets.size(); ++i)
     if (py::as<py::Starred>(targets[i])) starred_at = i;
   const auto items = iterate(*value);
-  const bool fits = items && (starred_at == targets.size() ? items->size() == targets.size()
-                                                           : items->size() + 1 >= targets.size());
+  const bool fits =
+      items && (starred_at == targets.size() ? items->size() == targets.size() : items->size() + 1 >= targets.size());
   if (!fits) {
     if (items) frame.raise(PyException::value_error);
     const std::string reason = items ? "unpacking a value of the wrong length (ValueError)"
@@ -172,8 +176,8 @@ void write_place(Frame& frame, const Place& place, ValuePtr value, bool in_place
       return;
     }
     if (place.keys.size() == 1) return frame.bind(key.text, value);
-    Place inner{key.text, {place.keys.begin() + 1, place.keys.end()},
-                {place.key_origins.begin() + 1, place.key_origins.end()}};
+    Place inner{
+        key.text, {place.keys.begin() + 1, place.keys.end()}, {place.key_origins.begin() + 1, place.key_origins.end()}};
     return write_place(frame, inner, std::move(value), in_place, origin);
   }
   const ValuePtr changed = replace_in(frame, old, place, 0, value, origin);
@@ -202,7 +206,8 @@ void assign_target(Frame& frame, const py::ExprPtr& target, const ValuePtr& valu
       return;
     }
     if (is_object(*container, "instance", "globals")) {
-      if (key->kind == Kind::string) frame.bind(key->text, value);
+      if (key->kind == Kind::string)
+        frame.bind(key->text, value);
       else
         unknown_globals_write(frame, "globals()[...] with a name deployctl does not know at " + origin.file + ":" +
                                          std::to_string(origin.position.line));
@@ -245,13 +250,16 @@ void delete_target(Frame& frame, const py::ExprPtr& target) {
 
 void collect_target_names(const py::ExprPtr& target, std::vector<std::string>& names) {
   if (!target) return;
-  if (const auto* name = py::as<py::Name>(target)) names.push_back(name->id);
+  if (const auto* name = py::as<py::Name>(target))
+    names.push_back(name->id);
   else if (const auto* tuple = py::as<py::TupleExpr>(target))
     for (const auto& element : tuple->elts) collect_target_names(element, names);
   else if (const auto* list = py::as<py::ListExpr>(target))
     for (const auto& element : list->elts) collect_target_names(element, names);
-  else if (const auto* starred = py::as<py::Starred>(target)) collect_target_names(starred->value, names);
-  else if (const auto* subscript = py::as<py::Subscript>(target)) collect_target_names(subscript->value, names);
+  else if (const auto* starred = py::as<py::Starred>(target))
+    collect_target_names(starred->value, names);
+  else if (const auto* subscript = py::as<py::Subscript>(target))
+    collect_target_names(subscript->value, names);
   else if (const auto* attribute = py::as<py::Attribute>(target)) {
     // `X.attr = ...` changes what X refers to only for objects we do not model; keep data names as they are
     // unless the attribute chain bottoms out in a subscript (`X['k'].attr`), which cannot be data either.

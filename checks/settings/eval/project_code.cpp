@@ -43,7 +43,8 @@ void register_definition(Frame& frame, std::shared_ptr<ProjectDefinition> defini
 void global_names(const py::Block& block, std::set<std::string>& out) {
   for (const py::StmtPtr& statement : block) {
     if (!statement) continue;
-    if (const auto* global = py::as<py::Global>(statement)) out.insert(global->names.begin(), global->names.end());
+    if (const auto* global = py::as<py::Global>(statement))
+      out.insert(global->names.begin(), global->names.end());
     else if (const auto* branch = py::as<py::If>(statement)) {
       global_names(branch->body, out);
       global_names(branch->orelse, out);
@@ -84,8 +85,8 @@ std::string bind_arguments(const ProjectDefinition& definition, Arguments& args,
   });
   for (const auto& [name, value] : args.keywords) {
     const auto parameter = std::find_if(parameters.begin(), parameters.end(), [&](const py::Parameter& candidate) {
-      return candidate.name == name && (candidate.kind == py::ParameterKind::positional ||
-                                        candidate.kind == py::ParameterKind::keyword_only);
+      return candidate.name == name &&
+             (candidate.kind == py::ParameterKind::positional || candidate.kind == py::ParameterKind::keyword_only);
     });
     if (parameter != parameters.end()) {
       if (!bound.insert(name).second) return "it gets argument '" + name + "' twice (TypeError)";
@@ -152,10 +153,11 @@ void define_class(Frame& frame, const py::ClassDef& cls, const py::Position& pos
     } else if (is_configuration_base(*value)) {
       definition->configuration = true;  // Configuration itself binds no setting
     } else {
-      definition->unknown_attributes = "class " + cls.name + " inherits from " +
-                                       (value->kind == Value::Kind::object ? std::string(object_name(*value))
-                                                                           : std::string("a class deployctl cannot see")) +
-                                       ", whose attributes deployctl does not know";
+      definition->unknown_attributes =
+          "class " + cls.name + " inherits from " +
+          (value->kind == Value::Kind::object ? std::string(object_name(*value))
+                                              : std::string("a class deployctl cannot see")) +
+          ", whose attributes deployctl does not know";
     }
   }
   // The body runs once, at class creation, seeing the module's names; what it binds are the attributes.
@@ -166,8 +168,10 @@ void define_class(Frame& frame, const py::ClassDef& cls, const py::Position& pos
   frame.scope = saved;
   frame.ended = false;
   for (const auto& [name, value] : body.changes()) {
-    if (value) definition->attributes[name] = value;
-    else definition->attributes.erase(name);
+    if (value)
+      definition->attributes[name] = value;
+    else
+      definition->attributes.erase(name);
     if (value) definition->own_attributes[name] = value;
   }
   register_definition(frame, std::move(definition), "class");
@@ -186,10 +190,11 @@ namespace {
 
 // What dir() lists for a plain class besides its own names (CPython 3.11, a class deriving from object).
 constexpr std::array<std::string_view, 26> object_names = {
-    "__class__", "__delattr__", "__dict__", "__dir__", "__doc__", "__eq__", "__format__", "__ge__",
-    "__getattribute__", "__gt__", "__hash__", "__init__", "__init_subclass__", "__le__", "__lt__", "__module__",
-    "__ne__", "__new__", "__reduce__", "__reduce_ex__", "__repr__", "__setattr__", "__sizeof__", "__str__",
-    "__subclasshook__", "__weakref__"};
+    "__class__",         "__delattr__",   "__dict__",         "__dir__",     "__doc__",    "__eq__",
+    "__format__",        "__ge__",        "__getattribute__", "__gt__",      "__hash__",   "__init__",
+    "__init_subclass__", "__le__",        "__lt__",           "__module__",  "__ne__",     "__new__",
+    "__reduce__",        "__reduce_ex__", "__repr__",         "__setattr__", "__sizeof__", "__str__",
+    "__subclasshook__",  "__weakref__"};
 
 }  // namespace
 
@@ -217,8 +222,8 @@ ValuePtr class_attribute(const ProjectDefinition& definition, std::string_view n
   if (const auto it = definition.attributes.find(name); it != definition.attributes.end() && it->second)
     return it->second;
   if (!definition.unknown_attributes.empty())
-    return unknown_value(definition.qualname + "." + std::string(name) + " is not known: " +
-                             definition.unknown_attributes, origin);
+    return unknown_value(
+        definition.qualname + "." + std::string(name) + " is not known: " + definition.unknown_attributes, origin);
   return nullptr;
 }
 
@@ -227,7 +232,8 @@ ValuePtr call_project_function(Frame& frame, const ProjectDefinition& definition
   const std::string called = definition.qualname + "() (defined at " + where(definition) + ")";
   if (frame.run.active_calls.size() >= max_call_depth)
     return unknown_value("the call of " + called + " is nested more than " + std::to_string(max_call_depth) +
-                             " project calls deep, past what deployctl follows", origin);
+                             " project calls deep, past what deployctl follows",
+                         origin);
   if (std::find(frame.run.active_calls.begin(), frame.run.active_calls.end(), &definition) !=
       frame.run.active_calls.end())
     return unknown_value(called + " calls itself; deployctl does not follow recursion", origin);

@@ -16,15 +16,15 @@ struct ProjectDefinition {
   std::string qualname;
   const python::FunctionDef* function = nullptr;  // one of function and cls
   const python::ClassDef* cls = nullptr;
-  LoadedModule* module = nullptr;                 // whose globals its code sees
-  std::string file;                               // where it was written
+  LoadedModule* module = nullptr;  // whose globals its code sees
+  std::string file;                // where it was written
   std::filesystem::path path;
   Origin origin;
-  std::vector<ValuePtr> defaults;                 // functions: per parameter, evaluated at def time; null: none
-  Bindings attributes;                            // classes: own names over those of the bases
-  Bindings own_attributes;                        // classes: the names the class body binds (its __dict__)
-  std::string unknown_attributes;                 // classes: non-empty when some attribute may be missing: why
-  bool configuration = false;                     // classes: a django-configurations Configuration subclass
+  std::vector<ValuePtr> defaults;  // functions: per parameter, evaluated at def time; null: none
+  Bindings attributes;             // classes: own names over those of the bases
+  Bindings own_attributes;         // classes: the names the class body binds (its __dict__)
+  std::string unknown_attributes;  // classes: non-empty when some attribute may be missing: why
+  bool configuration = false;      // classes: a django-configurations Configuration subclass
 };
 
 // Executes a def / class statement: binds the name to an object that calls (or reads) the definition.
@@ -37,8 +37,7 @@ const ProjectDefinition* project_definition(const Frame& frame, const Value& cal
 // Runs the function's body with `args` bound to its parameters and returns what it returns: one value,
 // or several possible ones merged. Unknown (with the reason) past the depth bound, on recursion, when the
 // arguments do not fit, or when every path raises.
-ValuePtr call_project_function(Frame& frame, const ProjectDefinition& definition, Arguments args,
-                               const Origin& origin);
+ValuePtr call_project_function(Frame& frame, const ProjectDefinition& definition, Arguments args, const Origin& origin);
 
 // vars(cls): a dict of the names the class body binds; dir(cls): the sorted names of the class, inherited ones
 // and those of `object` included (unknown when a base is a class deployctl cannot see).

@@ -21,10 +21,17 @@ std::uint32_t decode_at(std::string_view text, std::size_t i, std::size_t& lengt
   if (lead < 0x80) return lead;
   std::size_t need = 0;
   std::uint32_t code = 0;
-  if ((lead & 0xE0U) == 0xC0U) { need = 1; code = lead & 0x1FU; }
-  else if ((lead & 0xF0U) == 0xE0U) { need = 2; code = lead & 0x0FU; }
-  else if ((lead & 0xF8U) == 0xF0U) { need = 3; code = lead & 0x07U; }
-  else return lead;
+  if ((lead & 0xE0U) == 0xC0U) {
+    need = 1;
+    code = lead & 0x1FU;
+  } else if ((lead & 0xF0U) == 0xE0U) {
+    need = 2;
+    code = lead & 0x0FU;
+  } else if ((lead & 0xF8U) == 0xF0U) {
+    need = 3;
+    code = lead & 0x07U;
+  } else
+    return lead;
   if (i + need >= text.size()) return lead;  // truncated sequence
   for (std::size_t k = 1; k <= need; ++k) {
     if ((byte(i + k) & 0xC0U) != 0x80U) return lead;
@@ -91,12 +98,18 @@ std::string python_repr(std::string_view utf8) {
     if (c == static_cast<std::uint32_t>(quote) || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
-    } else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c < 0x20 || c == 0x7F) out += hex_escape(c, 2, 'x');
-    else if (c >= 0x80 && c < 0xA0) out += hex_escape(c, 2, 'x');
-    else out.append(utf8.substr(point.begin, point.end - point.begin));
+    } else if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c < 0x20 || c == 0x7F)
+      out += hex_escape(c, 2, 'x');
+    else if (c >= 0x80 && c < 0xA0)
+      out += hex_escape(c, 2, 'x');
+    else
+      out.append(utf8.substr(point.begin, point.end - point.begin));
   }
   out += quote;
   return out;
@@ -113,11 +126,16 @@ std::string python_bytes_repr(std::string_view data) {
     if (c == static_cast<unsigned char>(quote) || c == '\\') {
       out += '\\';
       out += ch;
-    } else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c < 0x20 || c >= 0x7F) out += hex_escape(c, 2, 'x');
-    else out += ch;
+    } else if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c < 0x20 || c >= 0x7F)
+      out += hex_escape(c, 2, 'x');
+    else
+      out += ch;
   }
   out += quote;
   return out;
@@ -266,8 +284,10 @@ std::string utf8_replace_invalid(std::string_view text) {
     const bool overlong_or_surrogate = (length == 2 && value < 0x80) || (length == 3 && value < 0x800) ||
                                        (length == 4 && (value < 0x10000 || value > 0x10FFFF)) ||
                                        (value >= 0xD800 && value <= 0xDFFF);
-    if (invalid || overlong_or_surrogate) out += "\xEF\xBF\xBD";
-    else out.append(text.substr(i, length));
+    if (invalid || overlong_or_surrogate)
+      out += "\xEF\xBF\xBD";
+    else
+      out.append(text.substr(i, length));
     i += length;
   }
   return out;
@@ -336,7 +356,8 @@ std::vector<std::string> split_whitespace(std::string_view text, std::int64_t ma
   return out;
 }
 
-std::vector<std::string> split_on(std::string_view text, std::string_view sep, std::int64_t max_split, bool from_right) {
+std::vector<std::string> split_on(std::string_view text, std::string_view sep, std::int64_t max_split,
+                                  bool from_right) {
   std::vector<std::string> out;
   std::int64_t done = 0;
   if (!from_right) {

@@ -24,8 +24,10 @@ void Scope::erase(std::string_view name) {
 
 void Scope::apply(const Bindings& changes) {
   for (const auto& [name, value] : changes) {
-    if (value) own_[name] = value;
-    else erase(name);
+    if (value)
+      own_[name] = value;
+    else
+      erase(name);
   }
 }
 
@@ -44,8 +46,10 @@ Bindings Scope::flatten() const {
   for (const Scope* scope = this; scope; scope = scope->parent_)
     for (const auto& [name, value] : scope->own_) out.emplace(name, value);
   for (auto it = out.begin(); it != out.end();) {
-    if (!it->second) it = out.erase(it);
-    else ++it;
+    if (!it->second)
+      it = out.erase(it);
+    else
+      ++it;
   }
   return out;
 }

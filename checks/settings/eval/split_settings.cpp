@@ -99,7 +99,8 @@ ValuePtr include(CallSite& site) {
   const ValuePtr none = share(Value::none(site.origin));
   if (run.project_dir.empty() || site.args.unexpanded) {
     mark_incomplete(frame.module, "the include() at " + site.origin.file + ":" +
-                                      std::to_string(site.origin.position.line) + ", whose files deployctl cannot tell");
+                                      std::to_string(site.origin.position.line) +
+                                      ", whose files deployctl cannot tell");
     return none;
   }
   if (frame.include_depth >= max_include_depth) return none;

@@ -39,8 +39,8 @@ struct BlockNames {
   std::vector<std::string> bound;
   std::vector<std::string> receivers;
   std::vector<std::string> grown;  // lists only added to at the end: NAME.append/extend(...), NAME += ...
-  bool writes_globals = false;  // globals()[...] = ..., globals().update(...), vars().update(...)
-  bool returns = false;         // holds a return statement (of the function running it)
+  bool writes_globals = false;     // globals()[...] = ..., globals().update(...), vars().update(...)
+  bool returns = false;            // holds a return statement (of the function running it)
 };
 
 // `globals()` / `vars()` called with no arguments.
@@ -63,8 +63,10 @@ void collect_statement_names(const py::StmtPtr& statement, BlockNames& all) {
     }
   } else if (const auto* aug = py::as<py::AugAssign>(statement)) {
     const auto* name = py::as<py::Name>(aug->target);
-    if (name && aug->op == py::BinaryOperator::add) all.grown.push_back(name->id);
-    else collect_target_names(aug->target, names);
+    if (name && aug->op == py::BinaryOperator::add)
+      all.grown.push_back(name->id);
+    else
+      collect_target_names(aug->target, names);
   } else if (const auto* ann = py::as<py::AnnAssign>(statement)) {
     if (ann->value) collect_target_names(ann->target, names);
   } else if (const auto* loop = py::as<py::For>(statement)) {
@@ -109,8 +111,10 @@ void collect_statement_names(const py::StmtPtr& statement, BlockNames& all) {
         const auto* name = py::as<py::Name>(attribute->value);
         // insert() is left out: it moves the items after it, and rules read the order of MIDDLEWARE.
         const bool adds = attribute->attr == "append" || attribute->attr == "extend";
-        if (name && adds) all.grown.push_back(name->id);
-        else collect_target_names(attribute->value, all.receivers);
+        if (name && adds)
+          all.grown.push_back(name->id);
+        else
+          collect_target_names(attribute->value, all.receivers);
         all.writes_globals = all.writes_globals || is_globals_call(attribute->value);
       }
   }
@@ -142,7 +146,8 @@ void forget_names(Frame& frame, const py::Block& body, const py::Block& orelse, 
   collect_bound_names(orelse, names);
   // A return in code that does not run here: the function may return what deployctl cannot see.
   if (names.returns && frame.call) frame.call->returns.push_back(unknown_value(reason, frame.origin(position)));
-  if (names.writes_globals) unknown_globals_write(frame, "globals() written in a block deployctl does not run: " + reason);
+  if (names.writes_globals)
+    unknown_globals_write(frame, "globals() written in a block deployctl does not run: " + reason);
   for (const std::string& name : names.bound) frame.bind(name, unknown_value(reason, frame.origin(position)));
   for (const std::string& name : names.grown) {
     const ValuePtr old = frame.lookup(name);
@@ -176,8 +181,10 @@ void apply_with_condition_env(Frame& frame, const Scope& branch, const Value& te
 // Names an if test reads: `not X`, `X is None`, `not X or not Y`, `len(X) < 50`, ...
 void names_in_test(const py::ExprPtr& test, std::vector<std::string>& out) {
   if (!test) return;
-  if (const auto* name = py::as<py::Name>(test)) out.push_back(name->id);
-  else if (const auto* unary = py::as<py::UnaryOp>(test)) names_in_test(unary->operand, out);
+  if (const auto* name = py::as<py::Name>(test))
+    out.push_back(name->id);
+  else if (const auto* unary = py::as<py::UnaryOp>(test))
+    names_in_test(unary->operand, out);
   else if (const auto* boolean = py::as<py::BoolOp>(test))
     for (const auto& value : boolean->values) names_in_test(value, out);
   else if (const auto* compare = py::as<py::Compare>(test)) {
@@ -397,10 +404,10 @@ void execute_for(Frame& frame, const py::For& loop, const py::Position& position
   const std::string at = "the for loop at " + where(frame, position);
   std::optional<std::vector<Value>> items = iterate(*iterable);
   if (!items || items->size() > max_loop_iterations) {
-    const std::string why = items ? " walks over more than " + std::to_string(max_loop_iterations) + " items"
-                                  : " walks over a value deployctl does not know" +
-                                        (iterable->unknown_reason.empty() ? std::string()
-                                                                          : " (" + iterable->unknown_reason + ")");
+    const std::string why =
+        items ? " walks over more than " + std::to_string(max_loop_iterations) + " items"
+              : " walks over a value deployctl does not know" +
+                    (iterable->unknown_reason.empty() ? std::string() : " (" + iterable->unknown_reason + ")");
     forget_names(frame, loop.body, loop.orelse, loop.target, "changed by " + at + ", which" + why, position);
     return;
   }
@@ -444,8 +451,10 @@ PyException raised_type(const py::ExprPtr& exception) {
   py::ExprPtr named = exception;
   if (const auto* call = py::as<py::Call>(exception)) named = call->func;
   std::string_view name;
-  if (const auto* plain = py::as<py::Name>(named)) name = plain->id;
-  else if (const auto* attribute = py::as<py::Attribute>(named)) name = attribute->attr;
+  if (const auto* plain = py::as<py::Name>(named))
+    name = plain->id;
+  else if (const auto* attribute = py::as<py::Attribute>(named))
+    name = attribute->attr;
   for (const PyException type : {PyException::improperly_configured, PyException::key_error, PyException::value_error,
                                  PyException::type_error, PyException::import_error, PyException::module_not_found,
                                  PyException::os_error, PyException::attribute_error, PyException::index_error})
@@ -485,7 +494,8 @@ struct StatementVisitor {
   void operator()(const py::ClassDef& cls) const { define_class(frame, cls, position); }
   void operator()(const py::For& loop) const { execute_for(frame, loop, position); }
   void operator()(const py::Return& statement) const {
-    const ValuePtr value = statement.value ? evaluate(frame, statement.value) : share(Value::none(frame.origin(position)));
+    const ValuePtr value =
+        statement.value ? evaluate(frame, statement.value) : share(Value::none(frame.origin(position)));
     if (frame.raised) return;
     if (frame.call) {
       const ValuePtr& condition = frame.call->env_condition;
@@ -512,7 +522,8 @@ struct StatementVisitor {
     forget_names(frame, with.body, {}, nullptr,
                  "changed in the with block at " + where(frame, position) + " (with blocks are not run)", position);
     for (const std::string& name : targets)
-      frame.bind(name, unknown_value("bound by the with statement at " + where(frame, position), frame.origin(position)));
+      frame.bind(name,
+                 unknown_value("bound by the with statement at " + where(frame, position), frame.origin(position)));
   }
   void operator()(const py::Delete& del) const {
     for (const auto& target : del.targets) delete_target(frame, target);

@@ -76,9 +76,7 @@ struct StringCall {
 
 // str.startswith/endswith accept a str or a tuple of str.
 std::optional<bool> affix_test(const Value& arg, const std::string& text, bool prefix) {
-  const auto test = [&](const std::string& affix) {
-    return prefix ? text.starts_with(affix) : text.ends_with(affix);
-  };
+  const auto test = [&](const std::string& affix) { return prefix ? text.starts_with(affix) : text.ends_with(affix); };
   if (arg.kind == Kind::string) return test(arg.text);
   if (arg.kind == Kind::tuple) {
     for (const Value& item : arg.items) {
@@ -110,7 +108,8 @@ std::optional<MethodResult> string_method(StringCall& c) {
     const auto max_split = c.int_arg(1, "maxsplit", -1, bad);
     if (bad || !max_split) return c.unknown("split() with unknown arguments");
     if (sep && sep->empty()) return c.raise(PyException::value_error, "split() with an empty separator (ValueError)");
-    const auto parts = sep ? split_on(s, *sep, *max_split, m == "rsplit") : split_whitespace(s, *max_split, m == "rsplit");
+    const auto parts =
+        sep ? split_on(s, *sep, *max_split, m == "rsplit") : split_whitespace(s, *max_split, m == "rsplit");
     if (parts.size() > max_value_nodes) return c.unknown("split() into too many parts");
     Value list = Value::list({});
     for (const std::string& part : parts) list.items.push_back(Value::from_string(part));
@@ -160,9 +159,9 @@ std::optional<MethodResult> string_method(StringCall& c) {
     const ValuePtr iterable = c.site.args.get(0, "");
     auto items = iterable ? iterate(*iterable) : std::nullopt;
     if (!items) {
-      Value out = Value::unknown(iterable && !iterable->is_known() ? iterable->unknown_reason
-                                                                  : "join() of an unknown iterable",
-                                 c.site.origin);
+      Value out =
+          Value::unknown(iterable && !iterable->is_known() ? iterable->unknown_reason : "join() of an unknown iterable",
+                         c.site.origin);
       if (iterable) carry_env(out, *iterable, ".join()");
       return MethodResult{share(std::move(out)), nullptr};
     }
@@ -185,8 +184,10 @@ std::optional<MethodResult> string_method(StringCall& c) {
       if (out.size() > max_text_bytes) return c.unknown("join() result too large");
     }
     Value value = Value::from_string(std::move(out));
-    if (env_item) carry_env(value, *env_item, ".join()");
-    else if (iterable->env) carry_env(value, *iterable, ".join()");
+    if (env_item)
+      carry_env(value, *env_item, ".join()");
+    else if (iterable->env)
+      carry_env(value, *iterable, ".join()");
     return c.result(std::move(value));
   }
   if (m == "format") return MethodResult{str_format(c.site, share(c.receiver)), nullptr};
@@ -213,8 +214,10 @@ std::optional<MethodResult> string_method(StringCall& c) {
     const std::size_t at = m == "partition" ? s.find(*sep) : s.rfind(*sep);
     Value tuple = Value::tuple({});
     if (at == std::string::npos) {
-      if (m == "partition") tuple.items = {Value::from_string(s), Value::from_string(""), Value::from_string("")};
-      else tuple.items = {Value::from_string(""), Value::from_string(""), Value::from_string(s)};
+      if (m == "partition")
+        tuple.items = {Value::from_string(s), Value::from_string(""), Value::from_string("")};
+      else
+        tuple.items = {Value::from_string(""), Value::from_string(""), Value::from_string(s)};
     } else {
       tuple.items = {Value::from_string(s.substr(0, at)), Value::from_string(*sep),
                      Value::from_string(s.substr(at + sep->size()))};
@@ -226,7 +229,8 @@ std::optional<MethodResult> string_method(StringCall& c) {
     const auto affix = c.string_arg(0, "", bad);
     if (bad || !affix) return c.unknown("removeprefix()/removesuffix() of an unknown affix");
     if (m == "removeprefix" && s.starts_with(*affix)) return c.text(s.substr(affix->size()));
-    if (m == "removesuffix" && !affix->empty() && s.ends_with(*affix)) return c.text(s.substr(0, s.size() - affix->size()));
+    if (m == "removesuffix" && !affix->empty() && s.ends_with(*affix))
+      return c.text(s.substr(0, s.size() - affix->size()));
     return c.text(s);
   }
   if (m == "isdigit" || m == "isdecimal" || m == "isnumeric") {
@@ -266,7 +270,8 @@ std::optional<MethodResult> call_string_method(CallSite& site, const ValuePtr& r
     if (method == "decode") {
       bool bad = false;
       const auto encoding = call.string_arg(0, "encoding", bad);
-      if (bad || (encoding && *encoding != "utf-8" && *encoding != "utf8")) return call.unknown("decode() with another encoding");
+      if (bad || (encoding && *encoding != "utf-8" && *encoding != "utf8"))
+        return call.unknown("decode() with another encoding");
       return call.text(receiver->text);
     }
     return std::nullopt;
@@ -276,7 +281,8 @@ std::optional<MethodResult> call_string_method(CallSite& site, const ValuePtr& r
 
 std::optional<std::string> format_field(const Value& value, char conversion) {
   if (is_object(value, "instance", "environ.Path"))
-    if (const Value* root = attribute_entry(value, "root")) return conversion == 'r' ? std::nullopt : std::optional(root->text);
+    if (const Value* root = attribute_entry(value, "root"))
+      return conversion == 'r' ? std::nullopt : std::optional(root->text);
   switch (conversion) {
     case 'r': return to_repr(value);
     case 'a': {

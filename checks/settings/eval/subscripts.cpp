@@ -73,8 +73,10 @@ ValuePtr subscript_value(Frame& frame, const ValuePtr& container, const ValuePtr
       bool unsure = false;
       for (const auto& [k, v] : container->entries) {
         const auto same = k.equals(*key);
-        if (!same) unsure = true;
-        else if (*same) return carry(v);
+        if (!same)
+          unsure = true;
+        else if (*same)
+          return carry(v);
       }
       if (unsure) return unknown_value("a dict lookup the evaluator cannot decide", origin);
       return raise_unknown(frame, PyException::key_error, "raises KeyError: no key " + key_text(*key), origin);
@@ -83,8 +85,7 @@ ValuePtr subscript_value(Frame& frame, const ValuePtr& container, const ValuePtr
     case Kind::tuple:
     case Kind::string: {
       const auto index = as_index(*key);
-      if (!index)
-        return raise_unknown(frame, PyException::type_error, "indices must be integers (TypeError)", origin);
+      if (!index) return raise_unknown(frame, PyException::type_error, "indices must be integers (TypeError)", origin);
       if (container->kind == Kind::string) {
         const auto points = code_points(container->text);
         const auto length = static_cast<std::int64_t>(points.size());
@@ -125,21 +126,25 @@ ValuePtr slice_value(Frame& frame, const ValuePtr& container, const ValuePtr& lo
   std::vector<std::string_view> points;
   if (container->kind == Kind::string) points = code_points(container->text);
   const std::int64_t length = static_cast<std::int64_t>(
-      container->kind == Kind::string ? points.size()
-                                      : (container->kind == Kind::bytes ? container->text.size()
-                                                                        : container->items.size()));
+      container->kind == Kind::string
+          ? points.size()
+          : (container->kind == Kind::bytes ? container->text.size() : container->items.size()));
   const auto positions = slice_positions(length, lower.get(), upper.get(), step.get());
   if (!positions) return unknown_value("a slice with bounds the evaluator cannot know", origin);
   Value out;
   out.kind = container->kind;
   out.origin = origin;
   for (const std::size_t i : *positions) {
-    if (container->kind == Kind::string) out.text.append(points[i]);
-    else if (container->kind == Kind::bytes) out.text += container->text[i];
-    else out.items.push_back(container->items[i]);
+    if (container->kind == Kind::string)
+      out.text.append(points[i]);
+    else if (container->kind == Kind::bytes)
+      out.text += container->text[i];
+    else
+      out.items.push_back(container->items[i]);
   }
-  carry_env(out, *container, "[" + std::string(lower ? step_operand(*lower) : "") + ":" +
-                                 std::string(upper ? step_operand(*upper) : "") + "]");
+  carry_env(out, *container,
+            "[" + std::string(lower ? step_operand(*lower) : "") + ":" +
+                std::string(upper ? step_operand(*upper) : "") + "]");
   return finish(frame, std::move(out));
 }
 

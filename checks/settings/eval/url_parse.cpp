@@ -10,9 +10,7 @@ namespace deployctl::checks::settings::eval {
 
 namespace {
 
-bool is_scheme_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-}
+bool is_scheme_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }
 
 std::string_view host_info(std::string_view netloc) {
   const std::size_t at = netloc.rfind('@');
@@ -115,8 +113,8 @@ std::optional<long> ParsedUrl::port(bool& valid) const {
     port_text = info.substr(colon + 1);
   }
   if (port_text.empty()) return std::nullopt;
-  if (port_text.size() > 9 || !std::all_of(port_text.begin(), port_text.end(),
-                                           [](char c) { return c >= '0' && c <= '9'; })) {
+  if (port_text.size() > 9 ||
+      !std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     valid = false;
     return std::nullopt;
   }
@@ -158,8 +156,10 @@ std::vector<std::pair<std::string, std::vector<std::string>>> parse_query(std::s
     const std::string name = url_unquote(pair.substr(0, equals), true);
     const std::string value = url_unquote(pair.substr(equals + 1), true);
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& entry) { return entry.first == name; });
-    if (it == out.end()) out.push_back({name, {value}});
-    else it->second.push_back(value);
+    if (it == out.end())
+      out.push_back({name, {value}});
+    else
+      it->second.push_back(value);
   }
   return out;
 }

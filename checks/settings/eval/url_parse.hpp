@@ -12,7 +12,7 @@ namespace deployctl::checks::settings::eval {
 struct ParsedUrl {
   std::string scheme, netloc, path, params, query, fragment;
 
-  std::optional<std::string> hostname() const;   // lower-cased; nullopt when there is none
+  std::optional<std::string> hostname() const;  // lower-cased; nullopt when there is none
   std::optional<std::string> username() const;
   std::optional<std::string> password() const;
   // nullopt: no port; `valid` false when Python's .port raises ValueError.

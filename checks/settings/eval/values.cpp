@@ -60,9 +60,9 @@ const Value* env_source(std::initializer_list<const Value*> operands) {
 }
 
 ValuePtr unknown_from(const Value& cause, const Origin& origin, std::string_view step) {
-  Value out = Value::unknown(cause.is_known() ? "computed from a value the evaluator cannot follow"
-                                              : (cause.unknown_reason.empty() ? std::string("unknown value")
-                                                                              : cause.unknown_reason),
+  Value out = Value::unknown(cause.is_known()
+                                 ? "computed from a value the evaluator cannot follow"
+                                 : (cause.unknown_reason.empty() ? std::string("unknown value") : cause.unknown_reason),
                              origin);
   out.producer = cause.producer;
   carry_env(out, cause, step);
