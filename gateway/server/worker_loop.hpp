@@ -79,7 +79,7 @@ class Worker {
       : setup_(setup),
         options_(*setup.options),
         limits_(worker_limits(options_)),
-        handler_(setup.app, setup.statics, *setup.trust, true),
+        handler_(make_handlers(setup.app, setup.statics, true), *setup.trust),
         transport_stall_s_(options_.timeout > 0 ? options_.timeout : 30) {
     if (options_.max_requests > 0) {
       std::random_device entropy;
@@ -96,7 +96,7 @@ class Worker {
   // What each pool thread answers with: the handler keeps per-request state, the app per-request objects.
   struct ThreadContext {
     ThreadContext(std::unique_ptr<wsgi::WsgiApp> own_app, wsgi::WsgiApp* app, const WorkerSetup& setup)
-        : sibling(std::move(own_app)), handler(app, setup.statics, *setup.trust, true) {}
+        : sibling(std::move(own_app)), handler(make_handlers(app, setup.statics, true), *setup.trust) {}
     std::unique_ptr<wsgi::WsgiApp> sibling;  // null for the first thread, which uses the worker's app
     RequestHandler handler;
   };

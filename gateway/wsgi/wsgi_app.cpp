@@ -26,7 +26,7 @@ namespace {
 
 // What start_response and write() act on: the request in hand.
 struct Exchange {
-  ResponseSink* sink = nullptr;
+  app::ResponseSink* sink = nullptr;
   WsgiApp::Impl* impl = nullptr;
   const RequestView* request = nullptr;
   PyRef status;
@@ -207,7 +207,7 @@ bool WsgiApp::Impl::send_head(Exchange& exchange, std::optional<std::uint64_t> b
   }
   header_views.clear();
   header_bytes.clear();
-  ResponseStart start;
+  app::ResponseStart start;
   std::string_view status;
   if (!latin1_view(exchange.status.get(), header_bytes, status, "status")) return false;
   if (status.size() < 3 || status[0] < '1' || status[0] > '9' || status[1] < '0' || status[1] > '9' ||
@@ -312,7 +312,7 @@ bool WsgiApp::Impl::respond(Exchange& exchange, PyObject* result) {
 WsgiApp::WsgiApp(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 WsgiApp::~WsgiApp() = default;
 
-void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
+void WsgiApp::handle(const RequestView& request, app::ResponseSink& sink) {
   Impl& s = *impl_;
   Exchange exchange;
   exchange.sink = &sink;
@@ -330,10 +330,10 @@ void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
     }
   }
   if (s.input && Py_REFCNT(s.input.get()) == 1) {
-    input_reset(s.input.get(), request.body);
+    input_reset(s.input.get(), request);
   } else {
     if (s.input) input_detach(s.input.get());
-    s.input.reset(input_new(s.input_type.get(), request.body));
+    s.input.reset(input_new(s.input_type.get(), request));
   }
   auto* state = reinterpret_cast<StartResponseObject*>(s.state.get());
   state->exchange = &exchange;

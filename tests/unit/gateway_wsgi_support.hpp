@@ -32,7 +32,8 @@ class WsgiFixture {
     app_ = std::move(*loaded);
     auto trust = gateway::server::ForwardedTrust::parse("127.0.0.1,::1");
     REQUIRE(trust.has_value());
-    handler_ = std::make_unique<gateway::server::RequestHandler>(app_.get(), nullptr, *trust, false);
+    handler_ = std::make_unique<gateway::server::RequestHandler>(
+        gateway::server::make_handlers(app_.get(), nullptr, false), *trust);
   }
   WsgiFixture(const WsgiFixture&) = delete;
   WsgiFixture& operator=(const WsgiFixture&) = delete;

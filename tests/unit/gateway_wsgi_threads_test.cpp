@@ -76,7 +76,7 @@ TEST_SUITE("gateway_wsgi threads") {
     // gil_between_requests: pool threads take the GIL per request, as in a worker.
     std::vector<std::unique_ptr<server::RequestHandler>> handlers;
     for (wsgi::WsgiApp* each : {app.get(), siblings[0].get(), siblings[1].get()})
-      handlers.push_back(std::make_unique<server::RequestHandler>(each, nullptr, *trust, true));
+      handlers.push_back(std::make_unique<server::RequestHandler>(server::make_handlers(each, nullptr, true), *trust));
 
     auto made = server::ThreadPool::create();
     REQUIRE(made);
