@@ -2,18 +2,16 @@
 #include "gateway/server/request_handler.hpp"
 
 #include "gateway/http/response_head.hpp"
-#include "gateway/server/next_step.hpp"
 #include "gateway/server/response_writer.hpp"
 #include "gateway/static/static_handler.hpp"
 #include "gateway/wsgi/wsgi_handler.hpp"
 
 namespace deployctl::gateway::server {
 
-std::vector<std::unique_ptr<app::Handler>> make_handlers(wsgi::WsgiApp* app, const static_files::StaticFiles* statics,
-                                                         bool takes_gil) {
+std::vector<std::unique_ptr<app::Handler>> make_handlers(wsgi::WsgiApp* app, const static_files::StaticFiles* statics) {
   std::vector<std::unique_ptr<app::Handler>> handlers;
   if (statics != nullptr) handlers.push_back(std::make_unique<static_files::StaticHandler>(*statics));
-  if (app != nullptr) handlers.push_back(std::make_unique<wsgi::WsgiHandler>(*app, takes_gil));
+  if (app != nullptr) handlers.push_back(std::make_unique<wsgi::WsgiHandler>(*app));
   return handlers;
 }
 
@@ -43,29 +41,6 @@ Outcome RequestHandler::handle(const http::Request& request, app::RequestBody* b
   }
   http::append_error_response(out, 404, request.is_head());
   return {404, 0, false};
-}
-
-std::string respond_in_process(RequestHandler& handler, std::string_view raw, const Peer& peer,
-                               const http::Limits& limits) {
-  http::RequestParser parser(limits);
-  StringTransport transport;
-  std::string out;
-  if (parser.feed(raw) == http::ParseStatus::need_more) parser.finish();
-  for (;;) {
-    const NextStep step = next_step(parser, out);
-    if (step == NextStep::refuse) {
-      http::append_error_response(out, parser.rejection().status);
-      break;
-    }
-    if (step == NextStep::read_more) break;
-    const Outcome outcome = handler.handle(parser.request(), nullptr, peer, false, out, transport);
-    transport.bytes += out;
-    out.clear();
-    if (!outcome.keep_alive) break;
-    if (parser.next() == http::ParseStatus::need_more) parser.finish();
-  }
-  transport.bytes += out;
-  return std::move(transport.bytes);
 }
 
 }  // namespace deployctl::gateway::server

@@ -10,7 +10,6 @@
 
 #include "gateway/app/exchange.hpp"
 #include "gateway/http/request.hpp"
-#include "gateway/http/request_parser.hpp"
 #include "gateway/server/forwarded.hpp"
 #include "gateway/server/transport.hpp"
 #include "gateway/static/static_files.hpp"
@@ -27,9 +26,8 @@ struct Outcome {
 };
 
 // The handlers a worker (or each of its threads) answers with: static mounts first (no Python), then the app;
-// either may be null. `takes_gil`: the caller does not hold the GIL between requests.
-std::vector<std::unique_ptr<app::Handler>> make_handlers(wsgi::WsgiApp* app, const static_files::StaticFiles* statics,
-                                                         bool takes_gil);
+// either may be null.
+std::vector<std::unique_ptr<app::Handler>> make_handlers(wsgi::WsgiApp* app, const static_files::StaticFiles* statics);
 
 class RequestHandler {
  public:
@@ -45,10 +43,5 @@ class RequestHandler {
   std::vector<std::unique_ptr<app::Handler>> handlers_;
   ForwardedTrust trust_;
 };
-
-// Feeds `raw` (one or more pipelined requests) to a parser with `limits` and answers each in turn; a rejected
-// request gets its error response and ends the exchange, as the connection would be closed.
-std::string respond_in_process(RequestHandler& handler, std::string_view raw, const Peer& peer,
-                               const http::Limits& limits = {});
 
 }  // namespace deployctl::gateway::server

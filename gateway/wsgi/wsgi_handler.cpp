@@ -21,9 +21,9 @@ bool WsgiHandler::handle(app::Exchange& exchange) {
   view.remote_port = exchange.peer.port;
   view.https = exchange.https;
   view.server = {exchange.peer.server_name, exchange.peer.server_port};
-  if (takes_gil_) python::acquire_gil();
+  python::acquire_gil();
   app_.handle(view, exchange.response);
-  if (takes_gil_) python::release_gil();
+  python::release_gil();
   return true;
 }
 

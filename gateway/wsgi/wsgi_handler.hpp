@@ -9,14 +9,12 @@ namespace deployctl::gateway::wsgi {
 
 class WsgiHandler final : public app::Handler {
  public:
-  // `takes_gil`: the calling thread does not hold the GIL between requests (a worker's loop or pool thread) and
-  // takes it for each call; false when it always holds it.
-  WsgiHandler(WsgiApp& app, bool takes_gil) : app_(app), takes_gil_(takes_gil) {}
+  // Called without the GIL (a worker's loop or pool thread), which it takes for the app's call.
+  explicit WsgiHandler(WsgiApp& app) : app_(app) {}
   bool handle(app::Exchange& exchange) override;
 
  private:
   WsgiApp& app_;
-  bool takes_gil_;
 };
 
 }  // namespace deployctl::gateway::wsgi
