@@ -48,10 +48,9 @@ std::string respond_in_process(const InProcessServer& server, std::string_view r
 
   ServeOptions options = server.options;
   options.threads = 1;
-  Listener listener;  // never accepted on: it names the server for SERVER_NAME / SERVER_PORT
-  listener.server_name = std::string(peer.server_name);
-  listener.server_port = std::string(peer.server_port);
-  const std::vector<Listener> listeners{listener};
+  std::vector<Listener> listeners(1);  // never accepted on: it names the server for SERVER_NAME / SERVER_PORT
+  listeners[0].server_name = std::string(peer.server_name);
+  listeners[0].server_port = std::string(peer.server_port);
   WorkerSlot slot;
   WorkerSetup setup;
   setup.options = &options;

@@ -77,7 +77,8 @@ void Worker::accept_connections(std::size_t listener_index) {
     }
     sockaddr_storage address{};
     socklen_t size = sizeof address;
-    const int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&address), &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd =
+        ::accept4(listener.fd.get(), reinterpret_cast<sockaddr*>(&address), &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR) continue;
       return;  // EAGAIN (another worker took it), or a transient error such as EMFILE
@@ -97,7 +98,7 @@ void Worker::accept_connections(std::size_t listener_index) {
   // At the cap with every connection busy: stop watching the listeners until a connection closes (other workers
   // take the load).
   if (!accepting_paused_) {
-    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
+    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd.get(), nullptr);
     accepting_paused_ = true;
   }
 }
@@ -133,7 +134,7 @@ void Worker::close_connection(Connection& connection) {
       epoll_event event{};
       event.events = EPOLLIN | EPOLLEXCLUSIVE;
       event.data.u64 = listener_tag | i;
-      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
     }
     accepting_paused_ = false;
   }
@@ -206,7 +207,7 @@ void Worker::flush(Connection& connection) {
 
 void Worker::stop_accepting_for_good() {
   closing_.store(true);
-  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
+  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd.get(), nullptr);
   accepting_paused_ = true;
 }
 
@@ -404,7 +405,7 @@ int Worker::run() {
   for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
     event.events = EPOLLIN | EPOLLEXCLUSIVE;
     event.data.u64 = listener_tag | i;
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
   }
   WorkerSlot& slot = *setup_.slot;
   slot.requests_in_flight.store(0);

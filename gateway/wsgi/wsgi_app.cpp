@@ -433,12 +433,10 @@ Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOp
   if (!impl->close_name || !impl->input_type || !impl->wrapper_type || !impl->errors || !impl->state_type ||
       !impl->make_callables())
     return python_failure("cannot create the WSGI objects");
-  try {
-    impl->environ = std::make_unique<EnvironBuilder>(
-        EnvironConstants{options.multiprocess, options.multithread, impl->errors.get(), impl->wrapper_type.get()});
-  } catch (const Failure& error) {
-    return fail(error.what());
-  }
+  auto environ = EnvironBuilder::create(
+      EnvironConstants{options.multiprocess, options.multithread, impl->errors.get(), impl->wrapper_type.get()});
+  if (!environ) return std::unexpected(environ.error());
+  impl->environ = std::move(*environ);
   // The imported app's objects leave the cyclic GC's generations (gc.freeze, as Python's gc docs advise before
   // fork): a full collection in a worker would otherwise write to every one of them and copy all the master's
   // pages into the worker (12 MB more private memory per worker for the example project, bench/RESULTS.md).
