@@ -216,14 +216,19 @@ TEST_SUITE("git_history_cache") {
     CHECK(history_settings(project.root()) == std::vector<std::string>{"EMAIL_HOST_PASSWORD", "SECRET_KEY"});
   }
 
-  TEST_CASE("git history cache: read up to the start commit it skips the blob ids - short of it, it keeps them") {
-    CacheHome home;
-    testing::GitProject project;
+  // A key committed and removed in the next commit, scanned once: the history cache file exists.
+  void commit_key_then_remove_it(testing::GitProject & project) {
     project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
     project.commit("key", day_one);
     project.put("mysite/settings.py", "DEBUG = False\n");
     project.commit("key gone", day_one + 60);
     CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+  }
+
+  TEST_CASE("git history cache: read up to the start commit it skips the blob ids - short of it, it keeps them") {
+    CacheHome home;
+    testing::GitProject project;
+    commit_key_then_remove_it(project);
     auto opened = git::open_project_repository(project.root());
     REQUIRE(opened.has_value());
     const auto file = git::history_cache_file(**opened, false);
@@ -265,11 +270,7 @@ TEST_SUITE("git_history_cache") {
   TEST_CASE("git history cache: a damaged or foreign cache file is ignored") {
     CacheHome home;
     testing::GitProject project;
-    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
-    project.commit("key", day_one);
-    project.put("mysite/settings.py", "DEBUG = False\n");
-    project.commit("key gone", day_one + 60);
-    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+    commit_key_then_remove_it(project);
     auto opened = git::open_project_repository(project.root());
     REQUIRE(opened.has_value());
     const auto file = git::history_cache_file(**opened, false);
