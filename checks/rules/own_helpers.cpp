@@ -226,6 +226,18 @@ const settings::Value* cors_allow_all(const settings::SettingsModel& model, std:
   return on == true ? allow_all : nullptr;
 }
 
+bool debug_only(const settings::SettingsModel& model, const settings::Value& value) {
+  if (!value.env || value.env->is_set) return false;
+  if (std::ranges::none_of(value.steps, [](const std::string& step) { return step.starts_with("chosen by"); }))
+    return false;
+  const settings::Value* debug = model.get("DEBUG");
+  return debug && debug->env && debug->truthy() == true && debug->env->variable == value.env->variable;
+}
+
+bool none_from_unset_variable(const settings::Value& value) {
+  return value.kind == settings::Value::Kind::none && value.env && !value.env->is_set;
+}
+
 std::string default_note(const settings::Value& value) {
   const settings::EnvRead* read = unset_env_read(value);
   return read ? " (the default of " + describe_read(*read) + ", used while it is unset)" : "";

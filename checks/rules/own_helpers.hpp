@@ -71,6 +71,16 @@ bool reads_as_false(std::string_view text);
 // A switch the analysis cannot know, in a project that may use the package, is recorded on `sink` as a blind spot.
 const settings::Value* cors_allow_all(const settings::SettingsModel& model, std::string& name, FindingSink& sink);
 
+// Whether `value` was chosen by a condition on the variable DEBUG is read from while that variable is unset and
+// DEBUG therefore on (`'dev-key' if DEBUG else os.environ['KEY']`): a development value. A deploy runs with DEBUG
+// off and takes the other branch; DEBUG's own default is DBG001's and DJ018's finding.
+bool debug_only(const settings::SettingsModel& model, const settings::Value& value);
+
+// Whether `value` is None read from an unset variable (os.environ.get('X') without default, values.ListValue(None)):
+// no value the settings offer, which Django cannot run with (an empty SECRET_KEY refuses to start, a None
+// ALLOWED_HOSTS cannot be iterated), so a deploy must set the variable: it is required in effect.
+bool none_from_unset_variable(const settings::Value& value);
+
 // " (the default of os.getenv('X'), used while it is unset)" for a value that fell back to its default, else "".
 std::string default_note(const settings::Value& value);
 
