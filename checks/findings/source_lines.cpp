@@ -2,6 +2,9 @@
 // tell a comment from a '#' inside a string and to know which physical lines form one statement.
 #include "checks/findings/source_lines.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace deployctl::checks {
 
 namespace {
@@ -145,10 +148,90 @@ bool is_env_reader_argument(std::string_view line, const ByteRange& range) {
 
 }  // namespace
 
+namespace {
+
+// The first character after the literal whose contents are `range` (its closing quotes and spaces skipped); 0
+// when the literal runs past the line or nothing follows it.
+char char_after_literal(std::string_view line, const ByteRange& range) {
+  std::size_t at = range.end;
+  if (at >= line.size()) return 0;
+  const char quote = line[at];
+  while (at < line.size() && line[at] == quote) ++at;  // the closing quote(s)
+  while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
+  return at < line.size() ? line[at] : 0;
+}
+
+// The opening quote(s) and prefix before `range` skipped: where the literal starts.
+std::size_t literal_start(std::string_view line, const ByteRange& range) {
+  std::size_t at = range.begin;
+  while (at > 0 && (line[at - 1] == '\'' || line[at - 1] == '"')) --at;
+  while (at > 0 && std::string_view("rRuUbBfF").find(line[at - 1]) != std::string_view::npos) --at;
+  return at;
+}
+
+char char_before(std::string_view line, std::size_t at, std::size_t* where = nullptr) {
+  while (at > 0 && (line[at - 1] == ' ' || line[at - 1] == '\t')) --at;
+  if (where != nullptr) *where = at == 0 ? 0 : at - 1;
+  return at > 0 ? line[at - 1] : 0;
+}
+
+// A dict key (`'PASSWORD': ...`) or a subscript (`DATABASES['default']['PASSWORD']`): it names a value, and the
+// line would no longer say what it is if it were masked.
+bool names_a_value(std::string_view line, const ByteRange& range) {
+  const char after = char_after_literal(line, range);
+  const char before = char_before(line, literal_start(line, range));
+  if (after == ':') return before == '{' || before == ',' || before == 0;  // not `if KEY == 'x':`
+  std::size_t bracket = 0;
+  if (after != ']' || char_before(line, literal_start(line, range), &bracket) != '[') return false;
+  const char owner = char_before(line, bracket);
+  return is_identifier_char(owner) || owner == ']' || owner == ')';
+}
+
+bool is_scheme(std::string_view text) {
+  if (text.empty() || !std::isalpha(static_cast<unsigned char>(text.front()))) return false;
+  return std::ranges::all_of(
+      text, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; });
+}
+
+// The parts of a URL literal that may be a credential: the password of its user info (all of the user info when
+// it is a bare token, as in Sentry DSNs), and whatever follows the host unless it is one plain path segment (a
+// database name or number: webhook URLs carry their token in the path, others in the query). Nullopt when the
+// literal is not a URL.
+std::optional<std::vector<ByteRange>> url_secret_ranges(std::string_view line, const ByteRange& range) {
+  const std::string_view text = line.substr(range.begin, range.end - range.begin);
+  const std::size_t scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos || !is_scheme(text.substr(0, scheme_end))) return std::nullopt;
+  const std::size_t authority = scheme_end + 3;
+  const std::size_t authority_end = std::min(text.find_first_of("/?#", authority), text.size());
+  std::vector<ByteRange> ranges;
+  const auto add = [&](std::size_t begin, std::size_t end) {
+    if (end > begin) ranges.push_back({range.begin + begin, range.begin + end});
+  };
+  const std::size_t at = text.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+  if (at != std::string_view::npos && at >= authority) {
+    const std::size_t colon = text.substr(authority, at - authority).find(':');
+    add(colon == std::string_view::npos ? authority : authority + colon + 1, at);
+  }
+  const std::string_view rest = text.substr(authority_end);
+  const bool plain_segment =
+      rest.empty() ||
+      (rest.front() == '/' && rest.find_first_of("/?#", 1) == std::string_view::npos && rest.size() <= 32);
+  if (!plain_segment) add(authority_end, text.size());
+  return ranges;
+}
+
+}  // namespace
+
 std::vector<ByteRange> secret_candidate_ranges(const SourceLine& line) {
   std::vector<ByteRange> ranges;
-  for (const ByteRange& range : line.string_contents)
-    if (!is_env_reader_argument(line.text, range)) ranges.push_back(range);
+  for (const ByteRange& range : line.string_contents) {
+    if (is_env_reader_argument(line.text, range) || names_a_value(line.text, range)) continue;
+    if (const auto parts = url_secret_ranges(line.text, range)) {
+      ranges.insert(ranges.end(), parts->begin(), parts->end());
+      continue;
+    }
+    ranges.push_back(range);
+  }
   return ranges;
 }
 

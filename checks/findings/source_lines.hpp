@@ -27,9 +27,11 @@ struct SourceLine {
 // views point into `source`. Never fails: unterminated strings or brackets simply run to the end.
 std::vector<SourceLine> scan_source_lines(std::string_view source);
 
-// The string contents of `line` to mask when it may hold a secret: all of them except the names of environment
-// variables given to an env reader (os.environ.get('NAME', ...), os.getenv, os.environ['NAME'], env('NAME'),
-// env.bool('NAME'), config('NAME')), which are not secrets and tell the reader which variable is meant.
+// The parts of `line`'s string contents to mask when it may hold a secret: the values, never what names them.
+// Shown as written: the names of environment variables given to an env reader (os.environ.get('NAME', ...),
+// os.getenv, os.environ['NAME'], env('NAME'), env.bool('NAME'), config('NAME')), dict keys and subscripts
+// ('PASSWORD': ..., DATABASES['default']), and a URL's scheme, user and host (only its password, a bare-token user
+// info, and a path or query that may carry a token are masked).
 std::vector<ByteRange> secret_candidate_ranges(const SourceLine& line);
 
 // The 1-based code point column of `byte_offset` in `line` (UTF-8), as the parser numbers columns.

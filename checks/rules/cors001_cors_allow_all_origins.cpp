@@ -1,5 +1,6 @@
 // CORS001 cors-allow-all-origins: django-cors-headers lets every origin read the site's responses. With
 // CORS_ALLOW_CREDENTIALS on as well it is CORS002, an error.
+#include <cctype>
 #include <string>
 
 #include "checks/rules/own_helpers.hpp"
@@ -9,6 +10,14 @@ namespace deployctl::checks::rules {
 
 namespace {
 
+// Whether CORS_URLS_REGEX limits the headers to a path prefix written out (r'^/api/'): the project chose which
+// URLs are a public API. The package's default, r'^.*$', and patterns that start with a wildcard limit nothing.
+bool limited_to_a_path(const settings::Value* regex) {
+  if (!regex || !regex->is_string()) return false;
+  const std::string& text = regex->text;
+  return text.size() > 2 && text.starts_with("^/") && std::isalnum(static_cast<unsigned char>(text[2]));
+}
+
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   std::string name;
@@ -17,6 +26,9 @@ void check(const RuleContext& context, FindingSink& sink) {
   if (!own::known_or_blind(model, "CORS_ALLOW_CREDENTIALS", sink)) return;
   const settings::Value* credentials = model.get("CORS_ALLOW_CREDENTIALS");
   if (credentials && credentials->truthy() == true) return;  // CORS002
+  // A public API by design: every origin may read those URLs, without the visitor's cookies.
+  if (!own::known_or_blind(model, "CORS_URLS_REGEX", sink)) return;
+  if (limited_to_a_path(model.get("CORS_URLS_REGEX"))) return;
   sink.report(name + " is True" + own::default_note(*allow_all) +
                   ": any website can call this site's API from its visitors' browsers and read the responses.",
               allow_all->origin, name);
@@ -44,7 +56,9 @@ extern const Rule cors001_cors_allow_all_origins{
                           "MIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\n"
                           "CORS_ALLOWED_ORIGINS = ['https://app.example.com']\n",
         .django_check = "",
-        .notes = "Silent when INSTALLED_APPS or MIDDLEWARE is known and lacks django-cors-headers. "
+        .notes = "Silent when INSTALLED_APPS or MIDDLEWARE is known and lacks django-cors-headers, and when "
+                 "CORS_URLS_REGEX limits the headers to a path prefix written out (r'^/api/') without credentials: "
+                 "the project has chosen which URLs form a public API, readable by every origin without cookies. "
                  "CORS_ALLOW_ALL_ORIGINS wins over CORS_ORIGIN_ALLOW_ALL whenever it is set, as in the package.",
     },
     check,

@@ -1,5 +1,6 @@
 // DJ009: SECRET_KEY is empty, short, repetitive or startproject's throwaway key (security.W009).
 #include "checks/rules/django_helpers.hpp"
+#include "checks/rules/own_helpers.hpp"
 #include "checks/rules/rule.hpp"
 
 namespace deployctl::checks::rules {
@@ -26,6 +27,8 @@ std::string weakness(const settings::Value& key) {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   const settings::Value key = settings::setting_or_default(model, "SECRET_KEY");
+  if (own::debug_only(model, key)) return;         // a development key: deploys run with DEBUG off
+  if (own::none_from_unset_variable(key)) return;  // Django refuses to start without it: required in effect
   const django::Answer weak = django::decide(sink, "SECRET_KEY", key, is_weak);
   if (!django::definitely(weak)) return;
   std::string message = model.get("SECRET_KEY") ? "SECRET_KEY " : "SECRET_KEY is not set, so it ";
@@ -57,8 +60,12 @@ const Rule dj009_weak_secret_key{
         .notes = "The 'django-insecure-' prefix test exists since Django 3.2. An empty key fails because reading "
                  "it raises ImproperlyConfigured (Django >= 3.2). Keys produced at run time (environment "
                  "variables that are not given, get_random_secret_key()) are unknown and never reported by this "
-                 "rule. A bytes key long enough to reach the prefix test would crash Django's check; the rule is "
-                 "silent then.",
+                 "rule, nor is None read from an unset variable without a default (Django refuses to start "
+                 "without a key, so the variable is required in effect). A bytes key long enough to reach the prefix "
+                 "test would crash Django's check; the rule is "
+                 "silent then. A key chosen because DEBUG is on (`'dev' if DEBUG else os.environ['KEY']`, DEBUG "
+                 "on while its variable is unset) is a development key: a deploy runs with DEBUG off and takes the "
+                 "other branch, and DEBUG's default is DBG001's finding.",
         .concerns_secret = true,
     },
     check};

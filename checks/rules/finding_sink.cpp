@@ -1,4 +1,5 @@
 // Turns a rule's report into a Finding carrying the rule's metadata, and records what it could not decide.
+#include "checks/rules/own_helpers.hpp"
 #include "checks/rules/rule.hpp"
 
 namespace deployctl::checks::rules {
@@ -40,7 +41,8 @@ void FindingSink::cannot_decide(std::string_view setting, const settings::Value&
   if (undecided_ == nullptr) return;
   const settings::Value& value = unknown_part(whole);
   if (value.is_known()) return;  // known, and the rule's question has no answer for it: no blind spot
-  const bool required_from_environment = value.env && !value.env->is_set && !value.env->default_value;
+  const bool required_from_environment =
+      value.env && !value.env->is_set && !value.env->default_value && !own::env_only_chose(value);
   if (info_.concerns_secret && required_from_environment) return;
   std::string why = value.unknown_reason;
   if (required_from_environment)

@@ -64,7 +64,7 @@ std::optional<std::string> generator_name(std::string_view producer) {
 bool known_or_blind(const settings::SettingsModel& model, std::string_view name, FindingSink& sink) {
   const settings::Value* assigned = model.get(name);
   if (assigned != nullptr) {
-    if (assigned->is_known() || assigned->env) return true;
+    if (assigned->is_known() || (assigned->env && !env_only_chose(*assigned))) return true;
     sink.cannot_decide(name, *assigned);
     return false;
   }
@@ -73,18 +73,24 @@ bool known_or_blind(const settings::SettingsModel& model, std::string_view name,
   return false;
 }
 
-bool never_a_string(const settings::Value& value) {
+bool never_a_string(const settings::SettingsModel& model, const settings::Value& value) {
   // False and True, as bool() of an unknown value gives, plus perhaps the paths that leave the setting unset
   // (checks/settings/eval/merge.cpp lists them as unknown "unset on this path"): Django's default then applies.
   // One boolean alone may stand for a path whose unknown replacement is not listed (a globals() write).
   bool seen[2] = {false, false};
+  bool unset_path = false;
   for (const settings::Value& alternative : value.alternatives) {
     if (alternative.kind == settings::Value::Kind::boolean)
       seen[alternative.boolean ? 1 : 0] = true;
     else if (alternative.is_known() || alternative.unknown_reason != "unset on this path")
       return false;
+    else
+      unset_path = true;
   }
-  return !value.is_known() && seen[0] && seen[1];
+  // A globals() write that may replace the value makes the namespace incomplete, so the unset paths are Django's
+  // boolean default only while it is complete (tabbycat's `if ...: SECURE_SSL_REDIRECT = True`).
+  const bool both = seen[0] && seen[1];
+  return !value.is_known() && (both || (unset_path && model.namespace_complete && (seen[0] || seen[1])));
 }
 
 std::optional<std::string> secret_key_weakness(std::string_view key) {
@@ -224,6 +230,22 @@ const settings::Value* cors_allow_all(const settings::SettingsModel& model, std:
   const std::optional<bool> on = allow_all->truthy();
   if (!on && !allow_all->env) sink.cannot_decide(name, *allow_all);
   return on == true ? allow_all : nullptr;
+}
+
+bool env_only_chose(const settings::Value& value) {
+  // carry_env gives a value the condition's read only when it has none of its own, and names the step.
+  return value.env &&
+         std::ranges::any_of(value.steps, [](const std::string& step) { return step.starts_with("chosen by"); });
+}
+
+bool debug_only(const settings::SettingsModel& model, const settings::Value& value) {
+  if (!value.env || value.env->is_set || !env_only_chose(value)) return false;
+  const settings::Value* debug = model.get("DEBUG");
+  return debug && debug->env && debug->truthy() == true && debug->env->variable == value.env->variable;
+}
+
+bool none_from_unset_variable(const settings::Value& value) {
+  return value.kind == settings::Value::Kind::none && value.env && !value.env->is_set;
 }
 
 std::string default_note(const settings::Value& value) {

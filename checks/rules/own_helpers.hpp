@@ -29,7 +29,9 @@ bool known_or_blind(const settings::SettingsModel& model, std::string_view name,
 
 // Whether an unknown value is certainly no string: it is one of False and True (bool() of something unknown).
 // False for a known value: look at it instead.
-bool never_a_string(const settings::Value& value);
+// When the settings module binds every name deployctl can see, a path that leaves the setting unset gives Django's
+// default, a boolean for the settings the TYPE rules look at: one boolean and such paths are enough.
+bool never_a_string(const settings::SettingsModel& model, const settings::Value& value);
 
 // Why Django's W009 would reject `key` as SECRET_KEY ("shorter than 50 characters", ...), or nullopt.
 std::optional<std::string> secret_key_weakness(std::string_view key);
@@ -70,6 +72,20 @@ bool reads_as_false(std::string_view text);
 // CORS_ALLOW_ALL_ORIGINS, else of its old name CORS_ORIGIN_ALLOW_ALL; null otherwise. `name` gets the setting's name.
 // A switch the analysis cannot know, in a project that may use the package, is recorded on `sink` as a blind spot.
 const settings::Value* cors_allow_all(const settings::SettingsModel& model, std::string& name, FindingSink& sink);
+
+// Whether the environment read `value` carries is only the condition of an `if` that chose it (`if
+// os.environ.get('CONF'): return import_module(...)`), not the value's source: nothing the rules could judge.
+bool env_only_chose(const settings::Value& value);
+
+// Whether `value` was chosen by a condition on the variable DEBUG is read from while that variable is unset and
+// DEBUG therefore on (`'dev-key' if DEBUG else os.environ['KEY']`): a development value. A deploy runs with DEBUG
+// off and takes the other branch; DEBUG's own default is DBG001's and DJ018's finding.
+bool debug_only(const settings::SettingsModel& model, const settings::Value& value);
+
+// Whether `value` is None read from an unset variable (os.environ.get('X') without default, values.ListValue(None)):
+// no value the settings offer, which Django cannot run with (an empty SECRET_KEY refuses to start, a None
+// ALLOWED_HOSTS cannot be iterated), so a deploy must set the variable: it is required in effect.
+bool none_from_unset_variable(const settings::Value& value);
 
 // " (the default of os.getenv('X'), used while it is unset)" for a value that fell back to its default, else "".
 std::string default_note(const settings::Value& value);

@@ -167,6 +167,34 @@ TEST_SUITE("blind_spots") {
     REQUIRE(blind.size() == 1);
     CHECK(blind[0].setting == std::optional<std::string>("SECURE_SSL_REDIRECT"));
     CHECK(blind[0].message.find("DJ008") != std::string::npos);
+    // True on one path, Django's boolean default on the other: the TYPE rules, which look for strings, decide.
+    CHECK(blind[0].message.find("TYPE001") == std::string::npos);
+    // A string on one path is no boolean on every path: the TYPE rules cannot decide either.
+    const CheckResult text = check_source(production_base +
+                                          "import json\nif json.loads('x'):\n"
+                                          "    SECURE_SSL_REDIRECT = 'yes'\n");
+    const std::vector<Finding> text_blind = of_rule(text, "DPL005");
+    REQUIRE(text_blind.size() == 1);
+    CHECK(text_blind[0].message.find("TYPE002") != std::string::npos);
+  }
+
+  TEST_CASE("blind spots: a value the environment only chose is unknown, not a read of that variable") {
+    // The `if` on CONF picked the path; the key comes from code the analysis cannot run, so no rule judged it. So
+    // it stays after globals() writes deployctl cannot follow may have replaced it (netbox's loop over the names of
+    // its configuration module).
+    const std::string chosen =
+        "import os\nfrom thirdparty import load\ndef conf():\n    if os.environ.get('CONF'):\n"
+        "        return load(os.environ['CONF'])\n    return load('default')\nSECRET_KEY = conf()\n"
+        "DEBUG = False\nALLOWED_HOSTS = ['example.com']\n";
+    for (const std::string& source : {chosen, chosen + "for name in dir(conf()):\n    globals()[name] = 1\n"}) {
+      CAPTURE(source);
+      const std::vector<Finding> blind = of_rule(check_source(source), "DPL005");
+      const auto key = std::ranges::find_if(
+          blind, [](const Finding& f) { return f.setting == std::optional<std::string>("SECRET_KEY"); });
+      REQUIRE(key != blind.end());
+      CHECK(key->message.find("SK001") != std::string::npos);
+      CHECK(key->message.find("environment variable CONF") == std::string::npos);
+    }
   }
 
   TEST_CASE("blind spots: --ignore DPL005 drops the findings, the summary still says what was not checked") {

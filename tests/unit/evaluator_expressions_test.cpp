@@ -215,10 +215,32 @@ TEST_SUITE("evaluator-expressions-unknown") {
     CHECK_FALSE(setting(model, "K").is_known());
   }
 
-  TEST_CASE("an unknown merged list that is then mutated drops its stale alternatives") {
+  TEST_CASE("a merged list changed in place is changed on each path: 'these items, plus maybe these'") {
     const auto model = run("import sys\nif sys.argv:\n    A = ['x']\nelse:\n    A = ['y']\nA.append('z')\n");
+    const Value& a = setting(model, "A");
+    CHECK_FALSE(a.is_known());
+    REQUIRE(a.alternatives.size() == 2);
+    CHECK(a.alternatives[0].contains_string("z") == true);
+    CHECK(a.alternatives[1].contains_string("z") == true);
+    CHECK(a.contains_string("x") == std::nullopt);
+    // Two conditional edits in a row (paperless' MIDDLEWARE): four paths, each with the certain items.
+    const auto twice =
+        run("import sys\nM = ['s']\nif sys.argv:\n    M.insert(0, 'c')\nif sys.flags:\n"
+            "    M.append('a')\nM.append('e')\n");
+    const Value& m = setting(twice, "M");
+    REQUIRE(m.alternatives.size() == 4);
+    for (const Value& path : m.alternatives) {
+      CHECK(path.contains_string("s") == true);
+      CHECK(path.contains_string("e") == true);
+    }
+  }
+
+  TEST_CASE("a merged list changed in a way one path cannot follow drops its stale alternatives") {
+    const auto model = run("import sys\nif sys.argv:\n    A = ['x']\nelse:\n    A = ['y']\nA.remove('x')\n");
     CHECK_FALSE(setting(model, "A").is_known());
     CHECK(setting(model, "A").alternatives.empty());
+    const auto unset = run("import sys\nif sys.argv:\n    A = ['x']\nA.append('z')\n");
+    CHECK(setting(unset, "A").alternatives.empty());  // the path that leaves A unset cannot be followed
   }
 }
 

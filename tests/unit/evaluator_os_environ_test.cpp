@@ -114,6 +114,31 @@ TEST_SUITE("evaluator-os-environ") {
     CHECK(is_string(setting(set, "DEBUG"), "0"));
   }
 
+  TEST_CASE("load_dotenv reads the .env find_dotenv finds: with none in the project, variables stay unset") {
+    const std::string source =
+        "import os\nfrom dotenv import load_dotenv, find_dotenv\nload_dotenv(find_dotenv())\n"
+        "DEBUG = os.getenv('DEBUG', 'x')\n";
+    // plain has no .env: nothing is loaded, the default applies (the babybuddy idiom).
+    CHECK(is_string(setting(run_in(fixture("plain"), source), "DEBUG"), "x"));
+    CHECK(is_string(setting(run_in(fixture("plain"),
+                                   "import os\nimport dotenv\ndotenv.load_dotenv()\n"
+                                   "DEBUG = os.getenv('DEBUG', 'x')\n"),
+                            "DEBUG"),
+                    "x"));
+    // A .env beside the settings, or in a parent up to the project dir, may set any variable.
+    const auto beside = run_in(fixture("dotenv"), source);
+    CHECK_FALSE(setting(beside, "DEBUG").is_known());
+    CHECK(setting(beside, "DEBUG").unknown_reason.find("reading .env") != std::string::npos);
+    const auto parent = run_in(fixture("dotenv"), source, {}, "config/settings.py");
+    CHECK_FALSE(setting(parent, "DEBUG").is_known());
+    // A path the analysis cannot locate, or a stream, may hold anything.
+    CHECK_FALSE(setting(run_in(fixture("plain"),
+                               "import os\nfrom dotenv import load_dotenv\nload_dotenv('app.env')\n"
+                               "DEBUG = os.getenv('DEBUG', 'x')\n"),
+                        "DEBUG")
+                    .is_known());
+  }
+
   TEST_CASE("get_random_secret_key() is an unknown string naming its producer") {
     const auto model =
         run("import os\nfrom django.core.management.utils import get_random_secret_key\n"

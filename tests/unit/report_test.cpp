@@ -129,9 +129,21 @@ TEST_SUITE("report_text") {
                                           "'''multi\nline''' ; EMAIL_HOST_PASSWORD = 'pw'\n"
                                           "ALLOWED_HOSTS = ['example.com']\n"));
     CHECK(out.find("s3cr3t") == std::string::npos);
-    CHECK(out.find("1 | DB = '****'\n") != std::string::npos);
+    CHECK(out.find("1 | DB = 'postgres://app:****@db/app'\n") != std::string::npos);
     CHECK(out.find("3 | ****''' ; EMAIL_HOST_PASSWORD = '****'\n") != std::string::npos);
     CHECK(out.find("4 | ALLOWED_HOSTS = ['example.com']\n") != std::string::npos);
+  }
+
+  TEST_CASE("report: a secret's code frame masks the value only: the key and the setting stay readable") {
+    auto finding = make_finding("DB001", Severity::error, "a password is written in the settings",
+                                {"mysite/settings.py", 2, 17, 2, 26}, "Read it from the environment.");
+    finding.concerns_secret = true;
+    const std::string out = render(write_text, {finding},
+                                   source("DATABASES = {'default': {\n"
+                                          "    'PASSWORD': 'hunter2', 'HOST': 'db'}}\n"));
+    CHECK(out.find("hunter2") == std::string::npos);
+    CHECK(out.find("2 |     'PASSWORD': '****', 'HOST': '****'}}\n") != std::string::npos);
+    CHECK(caret_line(out) == "  | " + std::string(16, ' ') + "^^^^^^");
   }
 
   TEST_CASE("report: no snippet when the source or the line is unknown, the location shrinks to what is known") {

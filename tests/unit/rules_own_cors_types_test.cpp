@@ -37,6 +37,19 @@ TEST_SUITE("rules-own cors and types") {
     CHECK(from_env[0].message.find("CORS_ALLOW_ALL") != std::string::npos);
   }
 
+  TEST_CASE("rules-own CORS001: allow-all limited by CORS_URLS_REGEX to a written path is a public API") {
+    const std::string api = cors_app + "CORS_ALLOW_ALL_ORIGINS = True\n";
+    CHECK(run_rule("CORS001", api + "CORS_URLS_REGEX = r'^/api(/.*)?$'\n").empty());
+    // The package's default, or a pattern that starts with a wildcard, limits nothing.
+    CHECK(run_rule("CORS001", api + "CORS_URLS_REGEX = r'^.*$'\n").size() == 1);
+    CHECK(run_rule("CORS001", api + "CORS_URLS_REGEX = r'^/.*api'\n").size() == 1);
+    // With credentials it stays CORS002's error, whatever the paths.
+    CHECK(run_rule("CORS002", api + "CORS_ALLOW_CREDENTIALS = True\nCORS_URLS_REGEX = r'^/api/'\n").size() == 1);
+    // A pattern the analysis cannot know is a blind spot, not a finding.
+    const auto unknown = run_rule("CORS001", "from thirdparty import PATTERN\n" + api + "CORS_URLS_REGEX = PATTERN\n");
+    CHECK(unknown.empty());
+  }
+
   TEST_CASE("rules-own TYPE001: strings that read as off, and raw env text, in boolean settings") {
     const auto f = run_rule("TYPE001", "DEBUG = 'False'\n");
     REQUIRE(f.size() == 1);

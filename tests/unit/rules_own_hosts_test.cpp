@@ -72,6 +72,23 @@ TEST_SUITE("rules-own hosts") {
               .empty());
     CHECK(run_rule("HOST003", "ALLOWED_HOSTS = []\n").empty());
   }
+
+  TEST_CASE("rules-own DJ020: None from an unset variable is a required variable, an empty list a finding") {
+    // values.ListValue(None) in a django-configurations class, os.environ.get() without default: no host list.
+    CHECK(run_rule("DJ020", "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS')\n").empty());
+    CHECK(run_rule("DJ020",
+                   "from configurations import Configuration, values\n"
+                   "class Production(Configuration):\n    ALLOWED_HOSTS = values.ListValue(None)\n",
+                   environment({{"DJANGO_CONFIGURATION", "Production"}}))
+              .empty());
+    // An empty list written as the fallback is what the deploy gets when it forgets the variable.
+    CHECK(run_rule("DJ020", "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', [])\n").size() == 1);
+    CHECK(run_rule("DJ020",
+                   "from configurations import Configuration, values\n"
+                   "class Production(Configuration):\n    ALLOWED_HOSTS = values.ListValue([])\n",
+                   environment({{"DJANGO_CONFIGURATION", "Production"}}))
+              .size() == 1);
+  }
 }
 
 }  // namespace deployctl::checks::rules_own_test

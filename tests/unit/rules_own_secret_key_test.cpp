@@ -38,10 +38,13 @@ TEST_SUITE("rules-own secret key") {
   }
 
   TEST_CASE("rules-own: where a key comes from is stated as what happens at runtime") {
-    // No default: os.environ.get() gives None, which DJ009 says rather than "the default applies".
-    const auto none = run_rule("DJ009", "import os\nSECRET_KEY = os.environ.get('SECRET_KEY')\n");
-    REQUIRE(none.size() == 1);
-    CHECK(none[0].message.find("no default is written: os.environ.get() gives None") != std::string::npos);
+    // No default: os.environ.get() gives None, and Django refuses to start without a key: the variable is
+    // required in effect, and no weak key is claimed; an empty default written in the settings is one.
+    CHECK(run_rule("DJ009", "import os\nSECRET_KEY = os.environ.get('SECRET_KEY')\n").empty());
+    CHECK(run_rule("DJ009", "import os\nSECRET_KEY = os.environ.get('SECRET_KEY') or None\n").empty());
+    const auto empty = run_rule("DJ009", "import os\nSECRET_KEY = os.environ.get('SECRET_KEY', '')\n");
+    REQUIRE(empty.size() == 1);
+    CHECK(empty[0].message.find("the default written in the settings applies") != std::string::npos);
     // `if not SECRET_KEY: raise`: the settings require the variable, so nothing about its value is claimed.
     CHECK(run_rule("DJ009",
                    "import os\nSECRET_KEY = os.environ.get('SECRET_KEY')\nif not SECRET_KEY:\n"
@@ -54,6 +57,28 @@ TEST_SUITE("rules-own secret key") {
     REQUIRE(helper.size() == 1);
     CHECK(helper[0].message.find("the default written in the settings applies") != std::string::npos);
     CHECK(helper[0].where.line == 4);
+  }
+
+  TEST_CASE("rules-own SK001, DJ009: a key chosen because DEBUG is on by default is a development key") {
+    // DEBUG is on while DJANGO_DEBUG is unset (DBG001's finding); a deploy runs with it off and reads the variable.
+    for (const std::string& settings :
+         {std::string("import os\nDEBUG = os.getenv('DJANGO_DEBUG') != 'FALSE'\n"
+                      "SECRET_KEY = 'hello!' if DEBUG else os.getenv('DJANGO_SECRET_KEY')\n"),
+          std::string("import os\nDEBUG = os.getenv('DJANGO_DEBUG') != 'FALSE'\nif DEBUG:\n    SECRET_KEY = 'hello!'\n"
+                      "else:\n    SECRET_KEY = os.getenv('DJANGO_SECRET_KEY')\n")}) {
+      CAPTURE(settings);
+      CHECK(run_rule("SK001", settings).empty());
+      CHECK(run_rule("DJ009", settings).empty());
+      CHECK(run_rule("DBG001", settings).size() == 1);
+    }
+    // A DEBUG written as True is no default a deploy overrides: the key it picks is the key.
+    CHECK(run_rule("SK001", "import os\nDEBUG = True\nSECRET_KEY = 'hello!' if DEBUG else os.getenv('K')\n").size() ==
+          1);
+    // A condition on another variable is no development switch: the weak key may be a deploy's.
+    CHECK(run_rule("DJ009",
+                   "import os\nDEBUG = False\nSECRET_KEY = 'hello!' if os.getenv('LOCAL') is None else "
+                   "os.getenv('K')\n")
+              .size() == 1);
   }
 
   TEST_CASE("rules-own SK003: a key drawn from random.SystemRandom() fires") {

@@ -36,6 +36,15 @@ std::string substring(std::string_view line, ByteRange range) {
   return std::string(line.substr(range.begin, range.end - range.begin));
 }
 
+// The parts secret_candidate_ranges masks in a one-line source.
+std::vector<std::string> masked_parts(std::string_view source) {
+  const auto lines = scan_source_lines(source);
+  REQUIRE(lines.size() == 1);
+  std::vector<std::string> masked;
+  for (const ByteRange& range : secret_candidate_ranges(lines[0])) masked.push_back(substring(lines[0].text, range));
+  return masked;
+}
+
 }  // namespace
 
 TEST_SUITE("suppress_source_lines") {
@@ -119,6 +128,29 @@ TEST_SUITE("source_lines_masking") {
     CHECK(visible_and_masked("SECRET_KEY = ('ABCDEF')\n") == List{"ABCDEF"});
     CHECK(visible_and_masked("SECRET_KEY = os.environ.get('not a name!', 'k')\n") == List{"not a name!", "k"});
     CHECK(visible_and_masked("PASSWORD = foo.get('DB_PASSWORD')\n") == List{"DB_PASSWORD"});
+  }
+
+  TEST_CASE("masking: dict keys and subscripts name the value and stay visible, the value is masked") {
+    using List = std::vector<std::string>;
+    CHECK(masked_parts("    'PASSWORD': 'hunter2',\n") == List{"hunter2"});
+    CHECK(masked_parts("DATABASES = {'default': {'ENGINE': 'e', \"PASSWORD\" : \"pw\"}}\n") == List{"e", "pw"});
+    CHECK(masked_parts("DATABASES['default']['PASSWORD'] = 'pw'\n") == List{"pw"});
+    CHECK(masked_parts("CACHES = dict(default={'OPTIONS': {'PASSWORD': r'''pw'''}})\n") == List{"pw"});
+    // A literal before a colon that is no dict key, and a list's element, are values.
+    CHECK(masked_parts("if SECRET_KEY == 'abc': pass\n") == List{"abc"});
+    CHECK(masked_parts("TOKENS = ['t1', 't2']\n") == List{"t1", "t2"});
+    CHECK(masked_parts("x = f(a)['k']\n").empty());
+  }
+
+  TEST_CASE("masking: a URL keeps its scheme, user and host, and masks its password and token-bearing parts") {
+    using List = std::vector<std::string>;
+    CHECK(masked_parts("DB = 'postgres://app:s3cr3t@db.internal:5432/app'\n") == List{"s3cr3t"});
+    CHECK(masked_parts("BROKER_URL = 'redis://:p@ss@redis/0'\n") == List{"p@ss"});
+    CHECK(masked_parts("SENTRY_DSN = 'https://0123abcd@o1.ingest.sentry.io/42'\n") == List{"0123abcd"});
+    CHECK(masked_parts("HOOK = 'https://hooks.slack.com/services/T0/B0/XYZ'\n") == List{"/services/T0/B0/XYZ"});
+    CHECK(masked_parts("URL = 'https://api.example.com/v1?token=abc'\n") == List{"/v1?token=abc"});
+    CHECK(masked_parts("CACHE = 'redis://cache:6379/1'\n").empty());
+    CHECK(masked_parts("'CONFIG': {'hosts': ['amqp://guest:guest@mq//']},\n") == List{"guest", "//"});
   }
 }
 

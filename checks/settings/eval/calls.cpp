@@ -45,6 +45,30 @@ std::string type_name(const Value& value) {
   }
 }
 
+bool is_mutating(std::string_view method) {
+  return std::find(mutating_methods.begin(), mutating_methods.end(), method) != mutating_methods.end();
+}
+
+// A collection that is one of several known ones (`if A: MIDDLEWARE.insert(0, ...)` then `if B:
+// MIDDLEWARE.append(...)`): a change made on every path is made to each of them, so the result stays "one of
+// these" instead of unknown. Nullopt when one of them is unknown or the change cannot be followed on it.
+std::optional<MethodResult> mutate_each_alternative(CallSite& site, const Value& receiver, std::string_view method) {
+  if (receiver.alternatives.empty()) return std::nullopt;
+  std::vector<ValuePtr> results;
+  std::vector<ValuePtr> changed;
+  for (const Value& alternative : receiver.alternatives) {
+    if (alternative.kind != Kind::list && alternative.kind != Kind::dict && alternative.kind != Kind::set)
+      return std::nullopt;
+    const ValuePtr each = share(alternative);
+    CallSite each_site{site.frame, site.origin, type_name(alternative) + "." + std::string(method), each, site.args};
+    auto result = call_collection_method(each_site, each, method);
+    if (!result || !result->mutated || !result->mutated->is_known()) return std::nullopt;
+    results.push_back(result->result);
+    changed.push_back(result->mutated);
+  }
+  return MethodResult{merge_values(results, receiver.unknown_reason), merge_values(changed, receiver.unknown_reason)};
+}
+
 ValuePtr call_method_of_data(Frame& frame, const ValuePtr& receiver, const py::Attribute& attribute,
                              const py::Call& call, const Origin& origin, const std::optional<Place>& place) {
   CallSite site{frame, origin, type_name(*receiver) + "." + attribute.attr, receiver, evaluate_arguments(frame, call)};
@@ -67,7 +91,7 @@ ValuePtr call_method_of_data(Frame& frame, const ValuePtr& receiver, const py::A
   if (!result) {
     Value out = Value::unknown(site.qualname + "() is not modelled by deployctl", origin);
     carry_env(out, *receiver, "." + attribute.attr + "()");
-    if (place && std::find(mutating_methods.begin(), mutating_methods.end(), attribute.attr) != mutating_methods.end())
+    if (place && is_mutating(attribute.attr))
       write_place(frame, *place,
                   unknown_value(site.qualname + "() changed it in a way deployctl does not model", origin), true,
                   origin);
@@ -133,11 +157,13 @@ ValuePtr evaluate_call(Frame& frame, const py::Call& call, const Origin& origin)
       place = resolve_place(frame, attribute->value);
     const ValuePtr receiver = place ? read_place(frame, *place, receiver_origin) : evaluate(frame, attribute->value);
     if (is_data(*receiver)) return call_method_of_data(frame, receiver, *attribute, call, origin, place);
-    if (receiver->kind == Kind::unknown && receiver->text.empty() && place &&
-        std::find(mutating_methods.begin(), mutating_methods.end(), attribute->attr) != mutating_methods.end()) {
+    if (receiver->kind == Kind::unknown && receiver->text.empty() && place && is_mutating(attribute->attr)) {
+      CallSite site{frame, origin, "list." + attribute->attr, receiver, evaluate_arguments(frame, call)};
+      if (auto each = mutate_each_alternative(site, *receiver, attribute->attr)) {
+        write_place(frame, *place, each->mutated, true, origin);
+        return each->result;
+      }
       // An unknown container changed in place: whatever alternatives it had no longer hold.
-      Arguments ignored = evaluate_arguments(frame, call);
-      (void)ignored;
       Value stale = Value::unknown(receiver->unknown_reason, receiver->origin);
       stale.env = receiver->env;
       stale.steps = receiver->steps;

@@ -172,7 +172,14 @@ struct ExpressionVisitor {
 
   ValuePtr operator()(const py::IfExp& ifexp) const {
     const ValuePtr test = evaluate(frame, ifexp.test);
-    if (const auto truth = test->truthy()) return evaluate(frame, *truth ? ifexp.body : ifexp.orelse);
+    if (const auto truth = test->truthy()) {
+      const ValuePtr chosen = evaluate(frame, *truth ? ifexp.body : ifexp.orelse);
+      if (!test->env || chosen->env || chosen->kind == Value::Kind::object) return chosen;
+      // Chosen by the environment, as an `if` statement's assignments are: a deploy may take the other branch.
+      Value copy = *chosen;
+      carry_env(copy, *test, "chosen by `... if ... else ...` at " + where(origin));
+      return share(std::move(copy));
+    }
     ++frame.uncertainty;
     const ValuePtr body = evaluate(frame, ifexp.body);
     const ValuePtr orelse = evaluate(frame, ifexp.orelse);

@@ -74,6 +74,7 @@ void unknown_globals_write(Frame& frame, const std::string& why) {
     else
       out.alternatives = value->alternatives;
     out.env = value->env;
+    out.steps = value->steps;  // how the read led to it: an `if` that only chose the path stays such
     changed.emplace(name, share(std::move(out)));
   }
   scope.apply(changed);

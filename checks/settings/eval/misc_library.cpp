@@ -1,5 +1,7 @@
 // Smaller library functions: Django's random secret generators (unknown, with their producer named),
-// json.loads, and python-dotenv's loaders (whose effect on the environment is unknown).
+// json.loads, and python-dotenv's loaders (a file they read may set any variable; one that is not there, none).
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "checks/settings/eval/calls.hpp"
@@ -7,6 +9,7 @@
 #include "checks/settings/eval/expressions.hpp"
 #include "checks/settings/eval/library.hpp"
 #include "checks/settings/eval/limits.hpp"
+#include "checks/settings/eval/paths.hpp"
 #include "checks/settings/eval/values.hpp"
 
 namespace deployctl::checks::settings::eval {
@@ -71,12 +74,58 @@ ValuePtr json_loads(CallSite& site) {
   return finish(site.frame, std::move(*converted));
 }
 
+namespace fs = std::filesystem;
+
+// The file python-dotenv's find_dotenv() finds: `filename` in the calling file's directory or the nearest parent,
+// searched up to the project dir (what lies above the checkout is the deploy's, like its environment). Nullopt
+// when the search cannot be done here (no known project); an empty path when there is no such file.
+std::optional<fs::path> find_dotenv_file(const Frame& frame, const std::string& filename) {
+  if (frame.run.project_dir.empty() || frame.file_path.empty()) return std::nullopt;
+  std::error_code ec;
+  for (fs::path dir = frame.file_path.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_regular_file(dir / filename, ec)) return dir / filename;
+    if (dir == frame.run.project_dir || dir == dir.parent_path() ||
+        !dir.string().starts_with(frame.run.project_dir.string()))
+      break;
+  }
+  return fs::path();
+}
+
+// find_dotenv(filename='.env', raise_error_if_not_found=False, usecwd=False): the path found, or '' when none.
+ValuePtr find_dotenv(CallSite& site) {
+  const ValuePtr filename = site.args.get(0, "filename");
+  const ValuePtr usecwd = site.args.get(2, "usecwd");
+  const ValuePtr raises = site.args.get(1, "raise_error_if_not_found");
+  if ((filename && filename->kind != Kind::string) || (usecwd && usecwd->truthy() != false))
+    return unknown_value("the file " + site.qualname + "() finds (searched from the working directory)", site.origin);
+  const auto found = find_dotenv_file(site.frame, filename ? filename->text : ".env");
+  if (!found || (found->empty() && raises && raises->truthy() != false))
+    return unknown_value("the file " + site.qualname + "() finds", site.origin);
+  return share(Value::from_string(found->string(), site.origin));
+}
+
+// load_dotenv(dotenv_path=None, stream=None, ...): the variables of the file it reads may be set from here on.
+// Without a path it reads what find_dotenv() finds; a file that is not there sets nothing.
 ValuePtr load_dotenv(CallSite& site) {
-  note_dotenv_loader(site.frame, site.qualname + "()");
+  Frame& frame = site.frame;
+  const ValuePtr path = site.args.get(0, site.qualname.ends_with("read_dotenv") ? "dotenv" : "dotenv_path");
+  std::optional<fs::path> file;
+  std::error_code ec;
+  if (site.args.keyword("stream") || site.args.unexpanded) {
+    file = std::nullopt;
+  } else if (!path || path->kind == Kind::none) {
+    file = find_dotenv_file(frame, ".env");
+  } else if (const auto text = path_text(*path)) {
+    if (text->empty())
+      file = fs::path();  // load_dotenv('') reads nothing
+    else if (text->starts_with('/') && !frame.run.project_dir.empty())
+      file = fs::is_regular_file(*text, ec) ? fs::path(*text) : fs::path();
+  }
+  if (file && file->empty()) return share(Value::from_bool(false, site.origin));  // nothing was loaded
+  note_dotenv_loader(frame, site.qualname + "()" + (file ? " (reading " + frame.run.display_path(*file) + ")" : ""));
   if (const ValuePtr override_flag = site.args.keyword("override"); override_flag && override_flag->truthy() != false)
-    site.frame.run.dotenv_overrides = true;
-  Value out = Value::unknown("whether " + site.qualname + "() found a file", site.origin);
-  return share(std::move(out));
+    frame.run.dotenv_overrides = true;
+  return unknown_value("whether " + site.qualname + "() found a file", site.origin);
 }
 
 }  // namespace
@@ -88,6 +137,8 @@ void add_misc_library_handlers(HandlerTable& table) {
   table.emplace("dotenv.load_dotenv", &load_dotenv);
   table.emplace("dotenv.read_dotenv", &load_dotenv);
   table.emplace("dotenv.main.load_dotenv", &load_dotenv);
+  table.emplace("dotenv.find_dotenv", &find_dotenv);
+  table.emplace("dotenv.main.find_dotenv", &find_dotenv);
 }
 
 }  // namespace deployctl::checks::settings::eval
