@@ -5,9 +5,26 @@
 #include <set>
 
 #include "checks/findings/fingerprint.hpp"
+#include "checks/git/ignore_coverage.hpp"
 #include "checks/git/tree_snapshot.hpp"
 
 namespace deployctl::checks {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// What the settings name for GIT003 (MEDIA_ROOT, LOGGING's files, the env file), as (setting, path relative to the
+// project dir) pairs; the settings at REF were evaluated in the snapshot, so each side is relative to its own dir.
+std::set<std::pair<std::string, std::string>> probed_paths(const settings::SettingsModel& model, const fs::path& dir) {
+  std::set<std::pair<std::string, std::string>> out;
+  const fs::path base = fs::absolute(model.project_dir.empty() ? dir : model.project_dir).lexically_normal();
+  for (const git::IgnoreProbe& probe : git::ignore_probes(model, base))
+    out.emplace(probe.setting, probe.path.lexically_relative(base).generic_string());
+  return out;
+}
+
+}  // namespace
 
 Result<void> keep_new_since(CheckResult& result, const CheckOptions& options) {
   const std::string& revision = *options.new_since;
@@ -21,9 +38,11 @@ Result<void> keep_new_since(CheckResult& result, const CheckOptions& options) {
   then.repository_at = CheckOptions::RepositoryAt{options.project_dir, revision};
   std::vector<Finding> before;
   std::vector<SourceFile> before_sources;
+  std::optional<std::set<std::pair<std::string, std::string>>> probed_then;  // none: REF could not be analysed
   if (auto analysed = check_project(then)) {
     before = std::move(analysed->findings);
     before_sources = std::move(analysed->model.files);
+    probed_then = probed_paths(analysed->model, snapshot->project_dir());
   } else {
     result.warnings.push_back("--new-since: the settings as they were at " + revision +
                               " cannot be analysed, so every finding counts as new (" + analysed.error().message + ")");
@@ -35,6 +54,7 @@ Result<void> keep_new_since(CheckResult& result, const CheckOptions& options) {
     gitignore_changed = *changed;
   }
 
+  const auto probed_now = probed_paths(result.model, options.project_dir);
   std::set<std::string> known;
   for (const Fingerprint& print : fingerprint_findings(before, before_sources)) known.insert(print.hash);
   const std::vector<Fingerprint> now = fingerprint_findings(result.findings, result.model.files);
@@ -42,8 +62,15 @@ Result<void> keep_new_since(CheckResult& result, const CheckOptions& options) {
   for (std::size_t i = 0; i < result.findings.size(); ++i) {
     Finding& finding = result.findings[i];
     if (known.contains(now[i].hash)) continue;
-    // GIT003 describes the working tree's ignore rules, which have no state at REF: new only if they changed.
-    if (finding.rule == "GIT003" && !gitignore_changed) continue;
+    // GIT003 is about the ignore files and what the settings name: new when the ignore files changed since REF, or
+    // when the settings at REF did not name the path (a MEDIA_ROOT moved, a log file added).
+    if (finding.rule == "GIT003" && !gitignore_changed && probed_then) {
+      const std::string setting = finding.setting.value_or("");
+      bool named_anew = false;
+      for (const auto& [probe_setting, path] : probed_now)
+        if (probe_setting == setting && !probed_then->contains({probe_setting, path})) named_anew = true;
+      if (!named_anew) continue;
+    }
     kept.push_back(std::move(finding));
   }
   result.findings = std::move(kept);

@@ -6,6 +6,8 @@ namespace deployctl::python {
 // Per thread: the thread gives up the GIL for its loop and takes it back for each piece of Python work.
 void release_gil();
 void acquire_gil();
+// Whether this thread holds the GIL now (code that may be called from Python work or from a loop asks).
+bool holds_gil();
 
 // Releases the GIL for a scope of blocking I/O inside Python work (which holds it).
 class GilReleased {

@@ -25,9 +25,10 @@ struct HistoryCache {
 std::optional<std::filesystem::path> history_cache_file(const ProjectRepository& project, bool all_paths);
 
 // The cache, when the file exists, was written by this very build of deployctl for this very repository and
-// selection, and is whole; nothing otherwise (the scan then starts from scratch).
+// selection, and is whole; nothing otherwise (the scan then starts from scratch). When it was scanned up to
+// `start`, the commit the scan starts from, its `blobs` stay empty: nothing is walked and the cache is not rewritten.
 std::optional<HistoryCache> load_history_cache(const std::filesystem::path& file, const ProjectRepository& project,
-                                               bool all_paths);
+                                               bool all_paths, const git_oid* start = nullptr);
 
 // Best effort: a cache that cannot be written only makes the next run slower. Written atomically, so a reader
 // never sees half a cache. Holds no secret value: names, sizes, places and digests only.

@@ -1,5 +1,5 @@
 // Finds libgit2's functions in the shared library named at build time (DEPLOYCTL_LIBGIT2_SONAME), and keeps
-// its initialisation from parsing the system CA bundle, which deployctl never needs.
+// its initialisation from parsing the system CA bundle and starting libssh2, which deployctl never needs.
 #include "checks/git/libgit2_api.hpp"
 
 #include <dlfcn.h>
@@ -28,6 +28,21 @@ extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
   }();
   constexpr int file_io_error = -0x2900;  // MBEDTLS_ERR_X509_FILE_IO_ERROR
   return real ? real(chain, path) : file_io_error;
+}
+
+// git_libgit2_init also starts libssh2 for SSH remotes, and libssh2_init starts OpenSSL's libcrypto (about 1 M
+// instructions, and libcrypto's pages faulted in) that deployctl never uses. Exported like the definition above:
+// during that one call it does nothing; libssh2 starts itself on its first session (libssh2_session_init_ex calls
+// libssh2_init when nothing did), and every other caller gets libssh2's own function.
+extern "C" int libssh2_init(int flags) {
+  using Init = int (*)(int);
+  if (libgit2_initialising.load()) return 0;
+  static const Init real = [] {
+    void* libssh2 = ::dlopen("libssh2.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    return libssh2 ? reinterpret_cast<Init>(::dlsym(libssh2, "libssh2_init")) : nullptr;
+  }();
+  constexpr int init_failed = -1;
+  return real ? real(flags) : init_failed;
 }
 
 namespace deployctl::checks::git {

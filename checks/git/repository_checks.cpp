@@ -128,7 +128,7 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
   const git_oid& start = *libgit2().commit_id(state->start.get());
   state->cache_file = history_cache_file(project, options.all_paths);
   if (state->cache_file) {
-    state->cache = load_history_cache(*state->cache_file, project, options.all_paths);
+    state->cache = load_history_cache(*state->cache_file, project, options.all_paths, &start);
     if (state->cache && !cache_still_applies(repository, *state->cache, start)) state->cache.reset();
   }
   if (state->cache && libgit2().oid_equal(&state->cache->scanned, &start)) return RepositoryScan(std::move(state));

@@ -32,7 +32,8 @@ class TreeSnapshot {
 };
 
 // Whether a .gitignore between the repository root and the project dir differs between `revision` and the
-// working tree (GIT003 is new relative to the revision only then). False when the project is not in a repository.
+// working tree (a GIT003 gap may then be new even for a path the settings named at the revision). False when the
+// project is not in a repository.
 Result<bool> gitignore_changed_since(const std::filesystem::path& project_dir, const std::string& revision);
 
 }  // namespace deployctl::checks::git

@@ -8,7 +8,7 @@ namespace deployctl::checks::report {
 namespace {
 constexpr Format format_table[] = {
     {"text", "one block per finding with the source line and a fix hint, then a summary (default)", write_text},
-    {"json", "one JSON object: tool, version, findings, summary", write_json},
+    {"json", "one JSON object: tool, version, findings, silenced, summary (with unknown_settings)", write_json},
     {"sarif", "SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers)", write_sarif},
     {"github", "GitHub Actions workflow commands: annotations on the pull request", write_github},
     {"gitlab", "GitLab Code Quality JSON: findings in merge request widgets", write_gitlab},

@@ -14,11 +14,9 @@ nlohmann::ordered_json optional_string(const std::optional<std::string>& value) 
   return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
 
-}  // namespace
-
-void write_json(std::ostream& out, const Report& report, const ReportOptions&) {
-  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-  for (const Finding& finding : report.findings) {
+nlohmann::ordered_json finding_entries(std::span<const Finding> findings) {
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+  for (const Finding& finding : findings) {
     nlohmann::ordered_json entry;
     entry["rule"] = finding.rule;
     entry["severity"] = to_string(finding.severity);
@@ -29,14 +27,29 @@ void write_json(std::ostream& out, const Report& report, const ReportOptions&) {
     if (!finding.where.commit.empty()) entry["commit"] = finding.where.commit;
     entry["setting"] = optional_string(finding.setting);
     entry["django_check"] = optional_string(finding.django_check);
-    findings.push_back(std::move(entry));
+    entries.push_back(std::move(entry));
   }
+  return entries;
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const Report& report, const ReportOptions&) {
   nlohmann::ordered_json document;
   document["tool"] = "deployctl";
   document["version"] = deployctl::version;
-  document["findings"] = std::move(findings);
-  document["summary"] = nlohmann::ordered_json{
-      {"error", report.summary.error}, {"warning", report.summary.warning}, {"info", report.summary.info}};
+  document["findings"] = finding_entries(report.findings);
+  // What the text summary says besides the counts: a tool reading the JSON must be able to tell a clean run from
+  // one that could not see (unknown_settings) or that dropped findings on purpose (the silenced ones are listed).
+  document["silenced"] = finding_entries(report.silenced);
+  const Summary& summary = report.summary;
+  document["summary"] = nlohmann::ordered_json{{"error", summary.error},
+                                               {"warning", summary.warning},
+                                               {"info", summary.info},
+                                               {"suppressed", summary.suppressed},
+                                               {"baselined", summary.baselined},
+                                               {"silenced", summary.silenced},
+                                               {"unknown_settings", summary.unknown_settings}};
   // Invalid UTF-8 (a message quoting odd bytes) is replaced, never a reason to fail the whole report.
   out << document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }

@@ -59,7 +59,11 @@ bool use_color(bool out_is_terminal, const char* no_color_variable);
 // masked for secret-related findings), a `help:` line, and a summary line.
 void write_text(std::ostream& out, const Report& report, const ReportOptions& options);
 
-// One JSON object on one line: {"tool","version","findings":[...],"summary":{"error","warning","info"}}.
+// One JSON object on one line: {"tool","version","findings":[...],"silenced":[...],"summary":{...}}. A finding is
+// {"rule","severity","message","file","line","column",("commit",)"setting","django_check"}; "silenced" lists the
+// findings SILENCED_SYSTEM_CHECKS dropped, in the same shape; "summary" is {"error","warning","info" (the counts of
+// "findings"),"suppressed","baselined","silenced" (what was dropped),"unknown_settings" (the settings the rules
+// needed but could not know, sorted: a run is fully checked only when it is empty)}.
 void write_json(std::ostream& out, const Report& report, const ReportOptions& options);
 
 // SARIF 2.1.0 for code scanning: every rule of the registry under tool.driver.rules, one result per finding

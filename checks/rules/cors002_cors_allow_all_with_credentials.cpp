@@ -12,8 +12,9 @@ namespace {
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   std::string name;
-  const settings::Value* allow_all = own::cors_allow_all(model, name);
+  const settings::Value* allow_all = own::cors_allow_all(model, name, sink);
   if (!allow_all) return;
+  if (!own::known_or_blind(model, "CORS_ALLOW_CREDENTIALS", sink)) return;
   const settings::Value* credentials = model.get("CORS_ALLOW_CREDENTIALS");
   if (!credentials || credentials->truthy() != true) return;
   sink.report(name + " is True" + own::default_note(*allow_all) + " and CORS_ALLOW_CREDENTIALS is True" +

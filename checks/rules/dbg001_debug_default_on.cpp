@@ -44,6 +44,7 @@ std::optional<bool> default_outcome(const settings::Value& debug, const settings
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
+  if (!own::known_or_blind(model, "DEBUG", sink)) return;
   const settings::Value* debug = model.get("DEBUG");
   if (!debug || !debug->env || debug->env->is_set) return;
   const settings::EnvRead& read = *debug->env;

@@ -12,6 +12,7 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
+  if (!own::known_or_blind(model, "DEBUG", sink)) return;
   const settings::Value* debug = model.get("DEBUG");
   if (!debug || !own::is_raw_env_string(*debug)) return;
   const settings::EnvRead& read = *debug->env;

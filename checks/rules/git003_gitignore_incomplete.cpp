@@ -88,9 +88,11 @@ extern const Rule git003_gitignore_incomplete{
                  "| MEDIA_ROOT unset or unknown, paths outside the working tree (/var/www/media), no loader, a "
                  "loader given another file (load_dotenv(path)) | "
                  "nothing | none: never a guess |\n\n"
-                 "The finding is about .gitignore (file-level) and names the setting and where it is written. Not "
-                 "reported as new by --new-since unless a .gitignore between the repository root and the project "
-                 "dir changed.",
+                 "The finding is about .gitignore (file-level) and names the setting and where it is written. With "
+                 "--new-since REF it is new when a .gitignore between the repository root and the project dir "
+                 "changed since REF, or when the settings at REF did not name that path (a new or moved MEDIA_ROOT, "
+                 "a log file added); a gap the settings already named at REF, under the same ignore files, is not "
+                 "new.",
         .example_language = "sh",
     },
     check,

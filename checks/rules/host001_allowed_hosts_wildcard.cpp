@@ -1,5 +1,6 @@
 // HOST001 allowed-hosts-wildcard: ALLOWED_HOSTS contains '*', which turns off Django's Host header validation.
 // The same wildcard reached only through an unset variable's default is HOST002.
+#include <optional>
 #include <string>
 
 #include "checks/rules/own_helpers.hpp"
@@ -11,8 +12,13 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
+  if (!own::known_or_blind(model, "ALLOWED_HOSTS", sink)) return;
   const settings::Value* hosts = model.get("ALLOWED_HOSTS");
-  if (!hosts || hosts->contains_string("*") != true) return;
+  if (!hosts) return;
+  const std::optional<bool> wildcard = hosts->contains_string("*");
+  if (!wildcard && !own::env_source(*hosts))
+    sink.cannot_decide("ALLOWED_HOSTS", *hosts);  // a host the analysis cannot know
+  if (wildcard != true) return;
   const settings::EnvRead* read = own::env_source(*hosts);
   if (read && !read->is_set) return;  // the default's wildcard: HOST002
   std::string message = "ALLOWED_HOSTS contains '*'";

@@ -28,6 +28,7 @@ bool default_has_wildcard(const settings::Value& fallback) {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
+  if (!own::known_or_blind(model, "ALLOWED_HOSTS", sink)) return;
   const settings::Value* hosts = model.get("ALLOWED_HOSTS");
   if (!hosts) return;
   const settings::EnvRead* read = own::env_source(*hosts);

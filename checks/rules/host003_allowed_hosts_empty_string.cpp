@@ -16,6 +16,7 @@ bool is_blank(const settings::Value& item) {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
+  if (!own::known_or_blind(model, "ALLOWED_HOSTS", sink)) return;
   const settings::Value* hosts = model.get("ALLOWED_HOSTS");
   if (!hosts || !hosts->is_sequence() || hosts->items.empty() || !std::ranges::all_of(hosts->items, is_blank)) return;
   const settings::EnvRead* read = own::env_source(*hosts);

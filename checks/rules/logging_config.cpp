@@ -405,6 +405,7 @@ std::vector<Problem> check(const settings::Value& logging) {
 }
 
 void report(const settings::SettingsModel& model, FindingSink& sink, Issue issue) {
+  if (!own::known_or_blind(model, "LOGGING", sink) || !own::known_or_blind(model, "LOGGING_CONFIG", sink)) return;
   const Value* logging = model.get("LOGGING");
   if (!logging || logging->kind != Kind::dict || logging->truthy() != true) return;  // Django skips an empty LOGGING
   if (const Value* config = model.get("LOGGING_CONFIG")) {

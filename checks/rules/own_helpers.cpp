@@ -7,6 +7,7 @@
 #include <set>
 
 #include "checks/git/secret_weight.hpp"
+#include "checks/settings/django_defaults.hpp"
 
 namespace deployctl::checks::rules::own {
 
@@ -60,6 +61,32 @@ std::optional<std::string> generator_name(std::string_view producer) {
 }
 
 }  // namespace
+
+bool known_or_blind(const settings::SettingsModel& model, std::string_view name, FindingSink& sink) {
+  const settings::Value* assigned = model.get(name);
+  if (assigned != nullptr) {
+    if (assigned->is_known() || assigned->env) return true;
+    sink.cannot_decide(name, *assigned);
+    return false;
+  }
+  if (model.namespace_complete) return true;
+  sink.cannot_decide(name, settings::setting_or_default(model, name));
+  return false;
+}
+
+bool never_a_string(const settings::Value& value) {
+  // False and True, as bool() of an unknown value gives, plus perhaps the paths that leave the setting unset
+  // (checks/settings/eval/merge.cpp lists them as unknown "unset on this path"): Django's default then applies.
+  // One boolean alone may stand for a path whose unknown replacement is not listed (a globals() write).
+  bool seen[2] = {false, false};
+  for (const settings::Value& alternative : value.alternatives) {
+    if (alternative.kind == settings::Value::Kind::boolean)
+      seen[alternative.boolean ? 1 : 0] = true;
+    else if (alternative.is_known() || alternative.unknown_reason != "unset on this path")
+      return false;
+  }
+  return !value.is_known() && seen[0] && seen[1];
+}
 
 std::optional<std::string> secret_key_weakness(std::string_view key) {
   if (key.starts_with(secret_key_insecure_prefix))
@@ -179,7 +206,11 @@ bool reads_as_false(std::string_view text) {
   return !text.empty() && contains(falsy_words, lowered);
 }
 
-const settings::Value* cors_allow_all(const settings::SettingsModel& model, std::string& name) {
+const settings::Value* cors_allow_all(const settings::SettingsModel& model, std::string& name, FindingSink& sink) {
+  // Without the app or its middleware the setting does nothing.
+  if (certainly_lacks(model.get("INSTALLED_APPS"), "corsheaders") ||
+      certainly_lacks(model.get("MIDDLEWARE"), "corsheaders."))
+    return nullptr;
   // corsheaders/conf.py: the new name wins whenever it is set, even to False.
   name = "CORS_ALLOW_ALL_ORIGINS";
   const settings::Value* allow_all = model.get(name);
@@ -187,12 +218,13 @@ const settings::Value* cors_allow_all(const settings::SettingsModel& model, std:
     name = "CORS_ORIGIN_ALLOW_ALL";
     allow_all = model.get(name);
   }
-  if (!allow_all || allow_all->truthy() != true) return nullptr;
-  // Without the app or its middleware the setting does nothing.
-  if (certainly_lacks(model.get("INSTALLED_APPS"), "corsheaders") ||
-      certainly_lacks(model.get("MIDDLEWARE"), "corsheaders."))
+  if (allow_all == nullptr) {
+    (void)known_or_blind(model, "CORS_ALLOW_ALL_ORIGINS", sink);  // unseen only when the namespace is incomplete
     return nullptr;
-  return allow_all;
+  }
+  const std::optional<bool> on = allow_all->truthy();
+  if (!on && !allow_all->env) sink.cannot_decide(name, *allow_all);
+  return on == true ? allow_all : nullptr;
 }
 
 std::string default_note(const settings::Value& value) {

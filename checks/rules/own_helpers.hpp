@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "checks/findings/secret_text.hpp"
+#include "checks/rules/rule.hpp"
 #include "checks/settings/settings_model.hpp"
 #include "checks/settings/value.hpp"
 
@@ -20,6 +21,16 @@ using checks::python_length;
 using checks::sized;
 using checks::url_credentials;
 using checks::UrlCredentials;
+
+// Whether a rule can look at setting `name`: its value, or Django's default when the settings never assign it, is
+// known. When it is not (computed by code the analysis does not follow, or maybe bound by a construct it cannot see),
+// the blind spot is recorded on `sink` for DPL005 and false returned. A value derived from an environment read
+// counts as seen: the own rules judge the read itself (its default, its cast).
+bool known_or_blind(const settings::SettingsModel& model, std::string_view name, FindingSink& sink);
+
+// Whether an unknown value is certainly no string: it is one of False and True (bool() of something unknown).
+// False for a known value: look at it instead.
+bool never_a_string(const settings::Value& value);
 
 // Why Django's W009 would reject `key` as SECRET_KEY ("shorter than 50 characters", ...), or nullopt.
 std::optional<std::string> secret_key_weakness(std::string_view key);
@@ -58,7 +69,8 @@ bool reads_as_false(std::string_view text);
 
 // django-cors-headers' allow-all switch when it is on and the package is (or may be) in use: the value of
 // CORS_ALLOW_ALL_ORIGINS, else of its old name CORS_ORIGIN_ALLOW_ALL; null otherwise. `name` gets the setting's name.
-const settings::Value* cors_allow_all(const settings::SettingsModel& model, std::string& name);
+// A switch the analysis cannot know, in a project that may use the package, is recorded on `sink` as a blind spot.
+const settings::Value* cors_allow_all(const settings::SettingsModel& model, std::string& name, FindingSink& sink);
 
 // " (the default of os.getenv('X'), used while it is unset)" for a value that fell back to its default, else "".
 std::string default_note(const settings::Value& value);

@@ -33,8 +33,9 @@ struct PathSetting {
 };
 
 constexpr std::array<PathSetting, 17> path_settings = {{
-    {"INSTALLED_APPS", Shape::list, Form::app, "django.setup() raises ImportError: the app and every manage.py command "
-                                               "fail to start"},
+    {"INSTALLED_APPS", Shape::list, Form::app,
+     "django.setup() raises ImportError: the app and every manage.py command "
+     "fail to start"},
     {"MIDDLEWARE", Shape::list, Form::attribute, "loading the middleware raises ImportError: the app cannot start"},
     {"ROOT_URLCONF", Shape::single, Form::module, "resolving a URL raises ImportError: every request fails"},
     {"WSGI_APPLICATION", Shape::single, Form::attribute,
@@ -54,10 +55,8 @@ constexpr std::array<PathSetting, 17> path_settings = {{
     {"DATABASE_ROUTERS", Shape::list, Form::attribute, "the first database query raises ImportError"},
     {"FILE_UPLOAD_HANDLERS", Shape::list, Form::attribute, "every upload raises ImportError"},
     {"EMAIL_BACKEND", Shape::single, Form::attribute, "sending mail raises ImportError"},
-    {"SESSION_ENGINE", Shape::single, Form::module,
-     "every request that touches the session raises ImportError"},
-    {"SESSION_SERIALIZER", Shape::single, Form::attribute,
-     "every request that touches the session raises ImportError"},
+    {"SESSION_ENGINE", Shape::single, Form::module, "every request that touches the session raises ImportError"},
+    {"SESSION_SERIALIZER", Shape::single, Form::attribute, "every request that touches the session raises ImportError"},
     {"MESSAGE_STORAGE", Shape::single, Form::attribute, "every request through MessageMiddleware raises ImportError"},
     {"CSRF_FAILURE_VIEW", Shape::single, Form::attribute,
      "a request that fails the CSRF check raises ImportError instead of getting its 403"},
@@ -106,7 +105,8 @@ class Resolver {
   bool defines(const ProjectModule& owner, std::string_view module, std::string_view name) const {
     const auto names = settings::module_names(owner.file);
     if (!names || names->open || names->names.contains(name)) return true;
-    const ProjectModule sub = settings::find_project_module(project_dir_, std::string(module) + "." + std::string(name));
+    const ProjectModule sub =
+        settings::find_project_module(project_dir_, std::string(module) + "." + std::string(name));
     return sub.kind != ProjectModule::Kind::missing && sub.kind != ProjectModule::Kind::outside;
   }
 };
@@ -116,9 +116,9 @@ void check_entry(const Value& entry, const PathSetting& setting, const std::stri
   if (!entry.is_string() || entry.text.empty()) return;  // unknown entries are not judged
   const std::string problem = resolver.problem(entry.text, setting.form);
   if (problem.empty()) return;
-  sink.report(where + " '" + entry.text + "' cannot be loaded: " + problem + ", so " + std::string(setting.consequence) +
-                  ".",
-              entry.origin, std::string(setting.name));
+  sink.report(
+      where + " '" + entry.text + "' cannot be loaded: " + problem + ", so " + std::string(setting.consequence) + ".",
+      entry.origin, std::string(setting.name));
 }
 
 void check_list(const Value& list, const PathSetting& setting, const Resolver& resolver, FindingSink& sink) {

@@ -49,9 +49,7 @@ std::string consequence(std::string_view name) {
 
 using Place = std::tuple<std::string, int, int>;
 
-Place place_of(const settings::Origin& origin) {
-  return {origin.file, origin.position.line, origin.position.column};
-}
+Place place_of(const settings::Origin& origin) { return {origin.file, origin.position.line, origin.position.column}; }
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;

@@ -9,17 +9,37 @@ namespace deployctl::checks::rules {
 
 namespace {
 
+// The literal key `key` is, or one among the values a merged unknown `key` may have; null when none.
+const settings::Value* literal_path(const settings::Value& key) {
+  if (own::is_literal_text(key)) return &key;
+  if (key.is_known()) return nullptr;
+  for (const settings::Value& alternative : key.alternatives)
+    if (const settings::Value* literal = literal_path(alternative)) return literal;
+  return nullptr;
+}
+
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
   constexpr std::string_view consequence =
       ": everyone with access to the source or its history can forge sessions, password-reset links and "
       "signed cookies.";
-  if (const settings::Value* key = model.get("SECRET_KEY"); key && own::is_literal_text(*key)) {
+  const settings::Value* key = model.get("SECRET_KEY");
+  if (const settings::Value* literal = key ? literal_path(*key) : nullptr; literal == key && key) {
     sink.report(
         "SECRET_KEY is " + own::sized(key->text, "literal") + " written in the settings" + std::string(consequence),
         key->origin, "SECRET_KEY");
+  } else if (literal) {
+    // One of several paths (the key depends on a condition the analysis leaves open, such as whether a secret
+    // variable is set): the literal is the key of every deploy that takes it.
+    sink.report("SECRET_KEY is " + own::sized(literal->text, "literal") +
+                    " written in the settings on one of the paths the settings may take (the key " +
+                    key->unknown_reason + ")" + std::string(consequence),
+                literal->origin, "SECRET_KEY");
+  } else {
+    (void)own::known_or_blind(model, "SECRET_KEY", sink);
   }
   // An old key kept for rotation still validates signatures: in the source it is as public as the key.
+  if (!own::known_or_blind(model, "SECRET_KEY_FALLBACKS", sink)) return;
   const settings::Value* fallbacks = model.get("SECRET_KEY_FALLBACKS");
   if (!fallbacks || !fallbacks->is_sequence()) return;
   for (std::size_t i = 0; i < fallbacks->items.size(); ++i) {

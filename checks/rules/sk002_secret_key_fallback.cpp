@@ -28,7 +28,9 @@ void check_key(const settings::Value& value, const std::string& name, const std:
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
-  if (const settings::Value* key = model.get("SECRET_KEY")) check_key(*key, "SECRET_KEY", "SECRET_KEY", sink);
+  if (own::known_or_blind(model, "SECRET_KEY", sink))
+    if (const settings::Value* key = model.get("SECRET_KEY")) check_key(*key, "SECRET_KEY", "SECRET_KEY", sink);
+  if (!own::known_or_blind(model, "SECRET_KEY_FALLBACKS", sink)) return;
   const settings::Value* fallbacks = model.get("SECRET_KEY_FALLBACKS");
   if (!fallbacks || !fallbacks->is_sequence()) return;
   for (std::size_t i = 0; i < fallbacks->items.size(); ++i)

@@ -11,6 +11,7 @@ namespace {
 
 void check(const RuleContext& context, FindingSink& sink) {
   const settings::SettingsModel& model = context.settings;
+  if (!own::known_or_blind(model, "SECRET_KEY", sink)) return;
   const settings::Value* key = model.get("SECRET_KEY");
   if (!key || !key->env || !key->env->default_value) return;
   const settings::EnvRead& read = *key->env;

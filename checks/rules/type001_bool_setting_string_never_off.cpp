@@ -16,7 +16,7 @@ void check(const RuleContext& context, FindingSink& sink) {
   for (const std::string_view setting : own::boolean_settings()) {
     const std::string name(setting);
     const settings::Value* value = model.get(name);
-    if (!value) continue;
+    if (!value || own::never_a_string(*value) || !own::known_or_blind(model, name, sink)) continue;
     if (own::is_raw_env_string(*value)) {
       if (name == "DEBUG") continue;  // DBG002 says it for DEBUG
       const settings::EnvRead& read = *value->env;

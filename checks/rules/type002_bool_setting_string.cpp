@@ -14,7 +14,9 @@ void check(const RuleContext& context, FindingSink& sink) {
   for (const std::string_view setting : own::boolean_settings()) {
     const std::string name(setting);
     const settings::Value* value = model.get(name);
-    if (!value || !value->is_string() || own::is_raw_env_string(*value) || own::reads_as_false(value->text)) continue;
+    if (!value || own::never_a_string(*value) || !own::known_or_blind(model, name, sink) || !value->is_string() ||
+        own::is_raw_env_string(*value) || own::reads_as_false(value->text))
+      continue;
     const std::string note = own::default_note(*value);
     if (value->text.empty()) {
       sink.report(name + " is '' (an empty string)" + note +

@@ -51,7 +51,8 @@ bool has_opaque_module(const fs::path& directory, const std::string& name) {
 
 // One component looked up in `directory`: the package, the module, an opaque module, a namespace directory.
 ProjectModule find_in(const fs::path& directory, const std::string& name) {
-  if (file_exists(directory / name / "__init__.py")) return {ProjectModule::Kind::source, directory / name / "__init__.py"};
+  if (file_exists(directory / name / "__init__.py"))
+    return {ProjectModule::Kind::source, directory / name / "__init__.py"};
   if (file_exists(directory / (name + ".py"))) return {ProjectModule::Kind::source, directory / (name + ".py")};
   if (has_opaque_module(directory, name)) return {ProjectModule::Kind::opaque, {}};
   if (directory_exists(directory / name)) return {ProjectModule::Kind::namespace_package, {}};
@@ -90,7 +91,7 @@ class NameScan {
   void statement(const FunctionDef& node, bool top_level) {
     if (top_level) found.names.insert(node.name);
     if (top_level && node.name == "__getattr__") found.open = true;  // PEP 562: any name may resolve
-    block(node.body, false);                                          // for `global` statements
+    block(node.body, false);                                         // for `global` statements
   }
   void statement(const ClassDef& node, bool top_level) {
     if (top_level) found.names.insert(node.name);
@@ -144,7 +145,7 @@ class NameScan {
 
 // Text that lets a module bind names no statement shows; a plain search, so a mention in a comment also counts.
 bool binds_dynamically(std::string_view text) {
-  static constexpr std::array<std::string_view, 7> markers = {"globals()", "vars()",     "setattr(", "exec(",
+  static constexpr std::array<std::string_view, 7> markers = {"globals()",   "vars()",   "setattr(", "exec(",
                                                               "sys.modules", "__dict__", ":="};
   for (const std::string_view marker : markers)
     if (text.find(marker) != std::string_view::npos) return true;

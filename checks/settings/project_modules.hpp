@@ -12,12 +12,12 @@ namespace deployctl::checks::settings {
 
 struct ProjectModule {
   enum class Kind {
-    outside,    // the first component is no package or module of the project (a bare directory at the top is not
-                // one either: a regular package installed elsewhere wins over it): an installed package, say
-    source,     // a .py file (a module, or a package's __init__.py): `file`
+    outside,  // the first component is no package or module of the project (a bare directory at the top is not
+              // one either: a regular package installed elsewhere wins over it): an installed package, say
+    source,   // a .py file (a module, or a package's __init__.py): `file`
     namespace_package,  // a directory without __init__.py: importable, defines nothing but its submodules
-    opaque,     // a compiled or bytecode-only module (.so, .pyc): it exists, its names cannot be read
-    missing,    // inside the project, yet no file or directory by that name: importing it raises ImportError
+    opaque,             // a compiled or bytecode-only module (.so, .pyc): it exists, its names cannot be read
+    missing,            // inside the project, yet no file or directory by that name: importing it raises ImportError
   };
   Kind kind = Kind::outside;
   std::filesystem::path file;  // Kind::source

@@ -9,8 +9,6 @@
 
 namespace deployctl::gateway::http {
 
-class BodySource;
-
 // A header as received (request) or as the app gave it (response). Names keep the case the peer sent.
 struct Header {
   std::string_view name;
@@ -24,9 +22,9 @@ struct Body {
   int fd = -1;              // >= 0: the body is in this file, `size` bytes from offset 0 (read it with pread);
                             // owned by the parser, never close it
   std::uint64_t size = 0;
-  // Streamed (Limits::stream_bodies): none of it is buffered; read `size` bytes through this source (the server
-  // sets it before the app runs). Null for a buffered body.
-  BodySource* source = nullptr;
+  // Streamed (Limits::stream_bodies): none of it is buffered (memory empty, fd -1); the connection layer hands
+  // the handler an app::RequestBody that reads its `size` bytes as the handler pulls them.
+  bool streamed = false;
 };
 
 // Lifetime: every view (strings, headers, body) points into the RequestParser that produced the request and

@@ -379,7 +379,7 @@ struct RequestParser::State {
 
   int message_complete() {
     in_body = false;
-    request.body = stream_left > 0 ? Body{{}, -1, stream_left, nullptr} : body.view();
+    request.body = stream_left > 0 ? Body{{}, -1, stream_left, true} : body.view();
     if (request.chunked) request.content_length = body.size();
     status = ParseStatus::request_ready;
     return HPE_PAUSED;
@@ -628,8 +628,6 @@ std::size_t RequestParser::take_body(char* out, std::size_t size) noexcept {
 void RequestParser::body_received(std::size_t count) noexcept {
   state_->stream_left -= std::min<std::uint64_t>(count, state_->stream_left);
 }
-
-void RequestParser::set_body_source(BodySource* source) noexcept { state_->request.body.source = source; }
 
 std::size_t RequestParser::memory_held() const noexcept {
   const State& s = *state_;

@@ -121,8 +121,6 @@ class RequestParser {
   std::uint64_t body_left() const noexcept;
   std::size_t take_body(char* out, std::size_t size) noexcept;
   void body_received(std::size_t count) noexcept;
-  // The source the app reads a streamed body from, set on the current request before it is answered.
-  void set_body_source(BodySource* source) noexcept;
 
   // The current request line as far as it arrived, for the access-log line of a refused or timed-out request:
   // the method and target bytes received (possibly cut, never validated: escape before printing), and the minor

@@ -17,7 +17,7 @@ Result<Listener> open_bind(const std::string& bind, int umask) {
   auto listener = open_listener(*address, umask);
   if (!listener) return fail(listener.error().message);
   listener->source = bind;
-  return *listener;
+  return std::move(*listener);
 }
 
 Result<Listener> adopt(const HandedSocket& socket) {
@@ -25,7 +25,7 @@ Result<Listener> adopt(const HandedSocket& socket) {
   if (!listener) return std::unexpected(listener.error());
   listener->source = socket.source;
   listener->owned_path = socket.owned_path;
-  return *listener;
+  return std::move(*listener);
 }
 
 Result<std::vector<Listener>> adopt_all(const std::vector<HandedSocket>& sockets) {
@@ -35,7 +35,7 @@ Result<std::vector<Listener>> adopt_all(const std::vector<HandedSocket>& sockets
     if (!listener) return std::unexpected(listener.error());
     if (!socket.name.empty())
       log_info("systemd socket '" + socket.name + "' (fd " + std::to_string(socket.fd) + "): " + listener->url);
-    listeners.push_back(*listener);
+    listeners.push_back(std::move(*listener));
   }
   return listeners;
 }
@@ -51,9 +51,15 @@ Result<std::vector<Listener>> reconcile(const std::vector<std::string>& binds, i
     while (match < handed.size() && (kept[match] || handed[match].source != bind)) ++match;
     auto listener = match < handed.size() ? adopt(handed[match]) : open_bind(bind, umask);
     if (!listener) {
-      for (const Listener& opened : listeners) {
-        const bool was_handed = std::ranges::any_of(handed, [&](const HandedSocket& s) { return s.fd == opened.fd; });
-        if (!was_handed) close_listener(opened);
+      // The handed sockets stay open for the caller to adopt again; the ones opened here are closed.
+      for (Listener& opened : listeners) {
+        const bool was_handed =
+            std::ranges::any_of(handed, [&](const HandedSocket& s) { return s.fd == opened.fd.get(); });
+        if (was_handed) {
+          static_cast<void>(opened.fd.release());
+        } else {
+          close_listener(opened);
+        }
       }
       return std::unexpected(listener.error());
     }
@@ -62,7 +68,7 @@ Result<std::vector<Listener>> reconcile(const std::vector<std::string>& binds, i
     } else {
       log_info("Listening on a new address after the reload: " + listener->url);
     }
-    listeners.push_back(*listener);
+    listeners.push_back(std::move(*listener));
   }
   return listeners;
 }
@@ -71,8 +77,8 @@ void close_dropped(const std::vector<HandedSocket>& handed, const std::vector<bo
   for (std::size_t i = 0; i < handed.size(); ++i) {
     if (kept[i]) continue;
     Listener dropped;
-    if (auto described = adopt(handed[i])) dropped = *described;
-    dropped.fd = handed[i].fd;
+    if (auto described = adopt(handed[i])) dropped = std::move(*described);
+    if (!dropped.fd) dropped.fd.reset(handed[i].fd);
     log_info("No longer listening on " + (dropped.url.empty() ? handed[i].source : dropped.url) +
              " (not in the reloaded config)");
     close_listener(dropped);
@@ -105,7 +111,7 @@ Result<BindSet> open_binds(const ServeOptions& options, const Handover& handover
     for (const std::string& bind : options.binds) {
       auto listener = open_bind(bind, options.umask);
       if (!listener) return std::unexpected(listener.error());
-      set.listeners.push_back(*listener);
+      set.listeners.push_back(std::move(*listener));
     }
   }
 
@@ -116,16 +122,16 @@ Result<BindSet> open_binds(const ServeOptions& options, const Handover& handover
     auto reconciled = reconcile(metrics_binds, options.umask, handover.metrics, kept);
     if (reconciled) {
       close_dropped(handover.metrics, kept);
-      if (!reconciled->empty()) set.metrics = reconciled->front();
+      if (!reconciled->empty()) set.metrics = std::move(reconciled->front());
     } else {
       log_error("--metrics-bind: " + reconciled.error().message + "; keeping the previous one");
       auto adopted = adopt_all(handover.metrics);
-      if (adopted && !adopted->empty()) set.metrics = adopted->front();
+      if (adopted && !adopted->empty()) set.metrics = std::move(adopted->front());
     }
   } else if (!metrics_binds.empty()) {
     auto listener = open_bind(metrics_binds.front(), options.umask);
     if (!listener) return fail("--metrics-bind: " + listener.error().message);
-    set.metrics = *listener;
+    set.metrics = std::move(*listener);
   }
   return set;
 }

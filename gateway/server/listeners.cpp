@@ -53,7 +53,7 @@ Result<Listener> describe_fd(int fd) {
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &size) != 0)
     return fail("fd " + std::to_string(fd) + " is not a socket: " + std::strerror(errno));
   Listener listener;
-  listener.fd = fd;
+  listener.fd.reset(fd);
   listener.url = describe(reinterpret_cast<const sockaddr*>(&storage), listener.unix_socket, listener.server_name,
                           listener.server_port);
   return listener;
@@ -144,7 +144,7 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
     if (!adopted)
       return failure(ListenProblem::bad_address, "fd://" + std::to_string(address.fd) + ": " + adopted.error().message);
     adopted->source = "fd://" + std::to_string(address.fd);
-    return *adopted;
+    return std::move(*adopted);
   }
   if (address.kind == BindAddress::Kind::unix_socket) {
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
@@ -166,7 +166,7 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
     auto listener = describe_fd(fd.release());
     listener->source = "unix:" + address.path;
     listener->owned_path = true;
-    return *listener;
+    return std::move(*listener);
   }
 
   addrinfo hints{};
@@ -194,7 +194,7 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
       ::freeaddrinfo(found);
       auto listener = describe_fd(fd.release());
       listener->source = shown;
-      return *listener;
+      return std::move(*listener);
     }
     last_errno = errno;
   }
@@ -223,10 +223,8 @@ Result<Listener> adopt_listener(int fd) {
   return describe_fd(fd);
 }
 
-void close_listener_socket(const Listener& listener) { UniqueFd{listener.fd}.reset(); }
-
-void close_listener(const Listener& listener) {
-  close_listener_socket(listener);
+void close_listener(Listener& listener) {
+  listener.fd.reset();
   if (listener.owned_path && listener.unix_socket && !listener.server_name.empty())
     ::unlink(listener.server_name.c_str());
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -23,10 +24,10 @@ struct BindAddress {
 // "127.0.0.1:8000", "[::1]:8000", "localhost" (port 8000), ":8000" (0.0.0.0), "unix:/run/app.sock", "fd://3".
 Result<BindAddress> parse_bind(std::string_view text);
 
-// A value, copied into every worker's setup and handed across a reload's re-exec by number: its socket is closed
-// by close_listener() or close_listener_socket(), never by a copy going away.
+// A listening socket, owned: the master holds each one (a forked worker uses its copy of the master's), and a
+// reload's re-exec hands it on by number (exec runs no destructor). close_listener() also removes the socket file.
 struct Listener {
-  int fd = -1;
+  UniqueFd fd;
   bool unix_socket = false;
   std::string url;          // for the readiness line: "http://127.0.0.1:8000", "unix:/run/app.sock"
   std::string server_name;  // SERVER_NAME
@@ -50,9 +51,8 @@ std::expected<Listener, ListenError> open_listener(const BindAddress& address, i
 // Describes an already listening socket (fd://N, LISTEN_FDS, an fd kept across a reload re-exec); listens on a
 // bound stream socket that does not yet.
 Result<Listener> adopt_listener(int fd);
-// Closes a listener this process no longer serves on, removing its socket file when it created it.
-void close_listener(const Listener& listener);
-// Closes the socket only (the file stays: a stopping master removes it once its workers are gone).
-void close_listener_socket(const Listener& listener);
+// Closes a listener this process no longer serves on, removing its socket file when it created it. (Closing the
+// socket only is `listener.fd.reset()`: a stopping master removes the file once its workers are gone.)
+void close_listener(Listener& listener);
 
 }  // namespace deployctl::gateway::server

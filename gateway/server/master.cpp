@@ -76,7 +76,7 @@ bool Master::spawn() {
     if (::getppid() == 1) ::_exit(0);
     python::after_fork_child();
     signal_fd_.reset();
-    if (setup_.metrics) close_listener_socket(*setup_.metrics);
+    if (setup_.metrics) setup_.metrics->fd.reset();
     if (metrics_server_) metrics_server_->forget_connections();
     shared_fd_.reset();
     slot.pid.store(::getpid());
@@ -231,7 +231,7 @@ int Master::stop(bool graceful) {
   for (WorkerProcess& worker : workers_)
     stop_worker(worker, graceful ? SIGTERM : SIGINT, graceful ? options_.graceful_timeout : 1.0);
   for (auto& [pid, deadline] : old_workers_) ::kill(pid, graceful ? SIGTERM : SIGINT);
-  for (const Listener& listener : setup_.listeners) close_listener_socket(listener);
+  for (Listener& listener : setup_.listeners) listener.fd.reset();
   const std::int64_t deadline =
       monotonic_ms() + static_cast<std::int64_t>((graceful ? options_.graceful_timeout : 1.0) * 1000) + 1000;
   while ((!workers_.empty() || !old_workers_.empty()) && monotonic_ms() < deadline + 2000) {
@@ -295,7 +295,7 @@ int Master::run() {
   }
   if (options_.reload) source_watch_.emplace(options_.chdir);
 
-  if (setup_.metrics) metrics_server_.emplace(setup_.metrics->fd, [this] { return render_metrics(*shared_); });
+  if (setup_.metrics) metrics_server_.emplace(setup_.metrics->fd.get(), [this] { return render_metrics(*shared_); });
   std::vector<pollfd> watched;
   for (;;) {
     watched.assign({{signal_fd_.get(), POLLIN, 0}});

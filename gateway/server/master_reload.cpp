@@ -75,9 +75,9 @@ void Master::reload() {
   Handover handover;
   handover.reload = true;
   for (const Listener& listener : setup_.listeners)
-    handover.listeners.push_back({listener.fd, listener.source, listener.owned_path, {}});
+    handover.listeners.push_back({listener.fd.get(), listener.source, listener.owned_path, {}});
   if (setup_.metrics)
-    handover.metrics.push_back({setup_.metrics->fd, setup_.metrics->source, setup_.metrics->owned_path, {}});
+    handover.metrics.push_back({setup_.metrics->fd.get(), setup_.metrics->source, setup_.metrics->owned_path, {}});
   for (const WorkerProcess& worker : workers_) handover.old_workers.push_back(worker.pid);
   for (const auto& [pid, deadline] : old_workers_) handover.old_workers.push_back(pid);
   handover.shared_state_fd = shared_fd_.get();

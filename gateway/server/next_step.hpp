@@ -1,6 +1,5 @@
-// What a connection does next with the bytes its parser holds: the one decision the worker's event loop and the
-// in-process driver (respond_in_process, which the unit tests and the benchmark use) share, so that tests run the
-// loop's own rules rather than a copy of them.
+// What a connection does next with the bytes its parser holds: the worker's event loop asks after every read and
+// every answer (the in-process driver of the unit tests runs the same loop).
 #pragma once
 
 #include <string>

@@ -2,7 +2,6 @@
 // writes past its Content-Length, and closes the connection when it writes less or fails midway.
 #include "gateway/server/response_writer.hpp"
 
-#include "gateway/http/body_source.hpp"
 #include "gateway/server/error_log.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
@@ -10,17 +9,16 @@
 
 namespace deployctl::gateway::server {
 
-ResponseWriter::ResponseWriter(const http::Request& request, bool keep_alive, bool python, std::string& out,
-                               Transport& transport)
-    : request_(request), allow_keep_alive_(keep_alive), python_(python), out_(out), transport_(transport) {}
+ResponseWriter::ResponseWriter(const http::Request& request, const app::RequestBody* body, bool keep_alive,
+                               std::string& out, Transport& transport)
+    : request_(request), body_(body), allow_keep_alive_(keep_alive), out_(out), transport_(transport) {}
 
-bool ResponseWriter::begin(const wsgi::ResponseStart& start) {
+bool ResponseWriter::begin(const app::ResponseStart& start) {
   http::ResponseContext context;
   context.http_minor = request_.http_minor;
   context.head_request = request_.is_head();
   // A streamed body the app left unread cannot be skipped without reading it: the connection ends.
-  context.keep_alive = allow_keep_alive_ && request_.keep_alive &&
-                       (request_.body.source == nullptr || request_.body.source->left() == 0);
+  context.keep_alive = allow_keep_alive_ && request_.keep_alive && (body_ == nullptr || body_->left() == 0);
   context.known_body_length = start.body_length;
   const std::size_t mark = out_.size();
   auto framing = http::append_response_head(out_, start.status_line, start.headers, context);
@@ -47,7 +45,7 @@ void ResponseWriter::begin_error() {
 bool ResponseWriter::transport_write(std::string_view data) {
   if (failed_) return false;
   bool ok = false;
-  if (python_) {
+  if (python::holds_gil()) {
     python::GilReleased released;
     ok = transport_.write(data);
   } else {
@@ -60,7 +58,7 @@ bool ResponseWriter::transport_write(std::string_view data) {
 bool ResponseWriter::transport_file(int fd, std::uint64_t offset, std::uint64_t count) {
   if (failed_) return false;
   bool ok = false;
-  if (python_) {
+  if (python::holds_gil()) {
     python::GilReleased released;
     ok = transport_.send_file(fd, offset, count);
   } else {

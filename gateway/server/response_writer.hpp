@@ -1,27 +1,31 @@
 // Serializes one response into the connection's output buffer with gateway/http's head builder and framing
 // (Content-Length, chunked, close-delimited; none for HEAD/204/304), spilling to the transport when the buffer
-// grows past a threshold or a file follows. The WSGI layer and the static files both answer through it.
+// grows past a threshold or a file follows. It is the connection layer's app::ResponseSink: every handler answers
+// through it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "gateway/app/request_body.hpp"
+#include "gateway/app/response_sink.hpp"
 #include "gateway/http/request.hpp"
 #include "gateway/http/response_head.hpp"
 #include "gateway/server/transport.hpp"
-#include "gateway/wsgi/response_sink.hpp"
 
 namespace deployctl::gateway::server {
 
-class ResponseWriter final : public wsgi::ResponseSink {
+class ResponseWriter final : public app::ResponseSink {
  public:
   // Past this many buffered bytes the writer flushes to the transport (backpressure for streams).
   static constexpr std::size_t flush_threshold = 64 * 1024;
 
-  // `python`: calls come from the app with the GIL held, which is released around transport writes.
-  ResponseWriter(const http::Request& request, bool keep_alive, bool python, std::string& out, Transport& transport);
+  // `body`: the request's streamed body, if any (left unread, it ends the connection). A caller holding the GIL
+  // (the WSGI app) has it released around transport writes.
+  ResponseWriter(const http::Request& request, const app::RequestBody* body, bool keep_alive, std::string& out,
+                 Transport& transport);
 
-  bool begin(const wsgi::ResponseStart& start) override;
+  bool begin(const app::ResponseStart& start) override;
   void begin_error() override;
   bool write(std::string_view data) override;
   bool send_file(int fd, std::uint64_t offset, std::uint64_t count) override;
@@ -38,8 +42,8 @@ class ResponseWriter final : public wsgi::ResponseSink {
   bool transport_file(int fd, std::uint64_t offset, std::uint64_t count);
 
   const http::Request& request_;
+  const app::RequestBody* body_;
   bool allow_keep_alive_;
-  bool python_;
   std::string& out_;
   Transport& transport_;
   http::Framing framing_ = http::Framing::none;

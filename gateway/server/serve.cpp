@@ -94,7 +94,7 @@ int serve(const ServeOptions& options, const Handover& handover) {
     return tool_failure;
   }
   setup.listeners = std::move(binds->listeners);
-  setup.metrics = binds->metrics;
+  setup.metrics = std::move(binds->metrics);
   if (setup.metrics) ErrorLog::instance().log(LogLevel::info, "metrics on " + setup.metrics->url + "/metrics");
   setup.old_workers.assign(handover.old_workers.begin(), handover.old_workers.end());
   setup.shared_state_fd = handover.shared_state_fd;

@@ -10,7 +10,7 @@
 #include <functional>
 #include <string>
 
-#include "gateway/http/body_source.hpp"
+#include "gateway/app/request_body.hpp"
 #include "gateway/http/request_parser.hpp"
 
 namespace deployctl::gateway::server {
@@ -21,7 +21,7 @@ struct BodyPace {
   double min_rate = 1024;     // --min-body-rate, bytes per second (0: none)
 };
 
-class SocketBodySource final : public http::BodySource {
+class SocketBodySource final : public app::RequestBody {
  public:
   // `before_first_read` runs once, before anything is read (sends 100 Continue when the client expects it);
   // `on_progress` after every read from the socket that brought bytes.

@@ -77,40 +77,50 @@ void Worker::accept_connections(std::size_t listener_index) {
     }
     sockaddr_storage address{};
     socklen_t size = sizeof address;
-    const int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&address), &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd =
+        ::accept4(listener.fd.get(), reinterpret_cast<sockaddr*>(&address), &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR) continue;
       return;  // EAGAIN (another worker took it), or a transient error such as EMFILE
     }
+    UniqueFd socket(fd);
     if (victim != nullptr) make_room(*victim);
     if (!listener.unix_socket) {
       const int on = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
-    const auto index = static_cast<std::size_t>(fd);
-    if (connections_.size() <= index) connections_.resize(index + 1);
-    auto connection = std::make_unique<Connection>(limits_);
-    connection->fd.reset(fd);
-    connection->listener = listener_index;
-    connection->job.worker = this;
-    connection->job.connection = connection.get();
-    connection->last_activity_ms = monotonic_ms();
+    Connection* connection = adopt(std::move(socket), listener_index);
+    if (connection == nullptr) continue;
     peer_strings(address, *connection);
     if (listener.unix_socket) connection->unix_socket = true;
     connection->trusted = connection->unix_socket || setup_.trust->trusts(connection->peer_address);
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLRDHUP;
-    event.data.u64 = static_cast<std::uint64_t>(fd);
-    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) continue;  // `connection` closes it
-    connections_[index] = std::move(connection);
-    ++open_connections_;
   }
   // At the cap with every connection busy: stop watching the listeners until a connection closes (other workers
   // take the load).
   if (!accepting_paused_) {
-    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
+    for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd.get(), nullptr);
     accepting_paused_ = true;
   }
+}
+
+// A connected socket becomes one of the loop's connections (null when epoll refuses it: the socket is closed).
+Connection* Worker::adopt(UniqueFd socket, std::size_t listener_index) {
+  const int fd = socket.get();
+  const auto index = static_cast<std::size_t>(fd);
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLRDHUP;
+  event.data.u64 = static_cast<std::uint64_t>(fd);
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) return nullptr;
+  if (connections_.size() <= index) connections_.resize(index + 1);
+  auto connection = std::make_unique<Connection>(limits_);
+  connection->fd = std::move(socket);
+  connection->listener = listener_index;
+  connection->job.worker = this;
+  connection->job.connection = connection.get();
+  connection->last_activity_ms = monotonic_ms();
+  connections_[index] = std::move(connection);
+  ++open_connections_;
+  return connections_[index].get();
 }
 
 void Worker::close_connection(Connection& connection) {
@@ -124,7 +134,7 @@ void Worker::close_connection(Connection& connection) {
       epoll_event event{};
       event.events = EPOLLIN | EPOLLEXCLUSIVE;
       event.data.u64 = listener_tag | i;
-      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
     }
     accepting_paused_ = false;
   }
@@ -197,7 +207,7 @@ void Worker::flush(Connection& connection) {
 
 void Worker::stop_accepting_for_good() {
   closing_.store(true);
-  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd, nullptr);
+  for (const Listener& each : *setup_.listeners) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, each.fd.get(), nullptr);
   accepting_paused_ = true;
 }
 
@@ -395,7 +405,7 @@ int Worker::run() {
   for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
     event.events = EPOLLIN | EPOLLEXCLUSIVE;
     event.data.u64 = listener_tag | i;
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd, &event);
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
   }
   WorkerSlot& slot = *setup_.slot;
   slot.requests_in_flight.store(0);
@@ -404,6 +414,35 @@ int Worker::run() {
   slot.ready.store(1);
 
   python::release_gil();
+  event_loop();
+  // After a drain every thread is idle; after a fast stop some may still be inside the app.
+  if (pool_) threads_returned_ = pool_->stop(stop_now_ ? 0 : 1000);
+  python::acquire_gil();
+  return 0;
+}
+
+int Worker::serve_connection(UniqueFd socket, const Peer& peer) {
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_) {
+    log_error(std::string("in-process connection setup failed: ") + std::strerror(errno));
+    return 1;
+  }
+  Connection* connection = adopt(std::move(socket), 0);
+  if (connection == nullptr) return 1;
+  connection->peer_address = peer.address;
+  connection->peer_port = peer.port;
+  connection->unix_socket = peer.unix_socket;
+  connection->trusted = peer.trusted;
+  serving_one_ = true;
+  const bool held = python::holds_gil();
+  if (held) python::release_gil();
+  event_loop();
+  if (held) python::acquire_gil();
+  return 0;
+}
+
+void Worker::event_loop() {
+  WorkerSlot& slot = *setup_.slot;
   std::int64_t next_sweep = monotonic_ms() + 250;
   epoll_event events[128];
   while (!stop_now_) {
@@ -429,15 +468,16 @@ int Worker::run() {
       sweep(now);
       next_sweep = now + 250;
     }
-    if (draining_ && open_connections_ == 0) break;
+    if ((draining_ || serving_one_) && open_connections_ == 0) break;
   }
-  // After a drain every thread is idle; after a fast stop some may still be inside the app.
-  if (pool_) threads_returned_ = pool_->stop(stop_now_ ? 0 : 1000);
-  python::acquire_gil();
-  return 0;
 }
 
 }  // namespace worker_loop
+
+int serve_connection(const WorkerSetup& setup, UniqueFd socket, const Peer& peer) {
+  worker_loop::Worker worker(setup);
+  return worker.serve_connection(std::move(socket), peer);
+}
 
 int run_worker(const WorkerSetup& setup) {
   auto worker = std::make_unique<worker_loop::Worker>(setup);

@@ -4,9 +4,11 @@
 
 #include <vector>
 
+#include "core/unique_fd.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/forwarded.hpp"
 #include "gateway/server/listeners.hpp"
+#include "gateway/server/request_handler.hpp"
 #include "gateway/server/serve_options.hpp"
 #include "gateway/server/shared_state.hpp"
 
@@ -26,5 +28,8 @@ struct WorkerSetup {
 // Runs in the forked child until it is told to stop; returns the process exit status. The GIL is released for
 // the loop and taken once per request.
 int run_worker(const WorkerSetup& setup);
+
+// The same loop over one connected socket (the in-process driver, server/in_process.hpp): until it closes.
+int serve_connection(const WorkerSetup& setup, UniqueFd socket, const Peer& peer);
 
 }  // namespace deployctl::gateway::server

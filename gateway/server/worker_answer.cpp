@@ -46,7 +46,7 @@ Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler
                                  std::function<void()> on_body_progress) {
   SocketTransport transport(connection.fd.get(), transport_stall_s_);
   const http::Request& request = connection.parser.request();
-  const bool streamed = connection.parser.body_left() > 0;
+  const bool streamed = request.body.streamed;
   const auto send_continue = [&connection, &transport, expect = request.expect_continue] {
     if (!expect) return;
     connection.out += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -55,10 +55,8 @@ Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler
   SocketBodySource body(connection.fd.get(), connection.parser,
                         {transport_stall_s_, options_.header_timeout, options_.min_body_rate}, send_continue,
                         std::move(on_body_progress));
-  if (streamed) connection.parser.set_body_source(&body);
-  Outcome outcome = handler.handle(request, peer, closing, connection.out, transport);
+  Outcome outcome = handler.handle(request, streamed ? &body : nullptr, peer, closing, connection.out, transport);
   if (streamed) {
-    connection.parser.set_body_source(nullptr);
     if (body.left() > 0) {
       outcome.keep_alive = false;
       connection.drain_before_close = true;

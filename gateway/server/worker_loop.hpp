@@ -79,7 +79,7 @@ class Worker {
       : setup_(setup),
         options_(*setup.options),
         limits_(worker_limits(options_)),
-        handler_(setup.app, setup.statics, *setup.trust, true),
+        handler_(make_handlers(setup.app, setup.statics), *setup.trust),
         transport_stall_s_(options_.timeout > 0 ? options_.timeout : 30) {
     if (options_.max_requests > 0) {
       std::random_device entropy;
@@ -89,6 +89,10 @@ class Worker {
   }
 
   int run();
+  // The in-process driver's run: `socket` (one end of a socketpair) as the only connection, from `peer` on the
+  // setup's first listener, with no listener, signal or fork, until it closes. The caller's GIL is released
+  // meanwhile.
+  int serve_connection(UniqueFd socket, const Peer& peer);
   void run_on_thread(RequestJob& job, std::size_t thread);
   bool threads_returned() const { return threads_returned_; }
 
@@ -96,7 +100,7 @@ class Worker {
   // What each pool thread answers with: the handler keeps per-request state, the app per-request objects.
   struct ThreadContext {
     ThreadContext(std::unique_ptr<wsgi::WsgiApp> own_app, wsgi::WsgiApp* app, const WorkerSetup& setup)
-        : sibling(std::move(own_app)), handler(app, setup.statics, *setup.trust, true) {}
+        : sibling(std::move(own_app)), handler(make_handlers(app, setup.statics), *setup.trust) {}
     std::unique_ptr<wsgi::WsgiApp> sibling;  // null for the first thread, which uses the worker's app
     RequestHandler handler;
   };
@@ -116,8 +120,10 @@ class Worker {
   void on_requests_done();
   void account(Connection& connection, const Outcome& outcome, std::chrono::system_clock::time_point wall_start,
                std::int64_t duration_us);
+  void event_loop();
   void stop_accepting_for_good();
   void accept_connections(std::size_t listener_index);
+  Connection* adopt(UniqueFd socket, std::size_t listener_index);
   Connection* least_needed_connection();
   void make_room(Connection& connection);
   void charge_memory(Connection& connection);
@@ -153,6 +159,7 @@ class Worker {
   bool draining_ = false;
   bool retiring_ = false;  // --max-requests reached: no new connections, the current ones close; TERM ends it
   bool stop_now_ = false;
+  bool serving_one_ = false;  // the in-process driver: the loop ends when its connection closes
   std::int64_t requests_handled_ = 0;
   std::int64_t request_budget_ = 0;  // 0: no --max-requests
   std::string access_line_;

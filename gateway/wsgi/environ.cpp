@@ -18,9 +18,12 @@ using python::PyRef;
 
 namespace {
 
+// Set when an interning failed (out of memory): EnvironBuilder::create checks it after building the tables.
+bool interning_failed = false;
+
 PyObject* intern(const char* text) {
   PyObject* object = PyUnicode_InternFromString(text);
-  if (object == nullptr) throw Failure("embedded Python: cannot intern '" + std::string(text) + "'");
+  if (object == nullptr) interning_failed = true;
   return object;  // kept for the life of the process
 }
 
@@ -156,15 +159,17 @@ bool set(PyObject* environ, PyObject* key, PyObject* value) {
 
 }  // namespace
 
-EnvironBuilder::EnvironBuilder(const EnvironConstants& constants) {
+Result<std::unique_ptr<EnvironBuilder>> EnvironBuilder::create(const EnvironConstants& constants) {
   const Keys& k = keys();
   for (KnownHeader& known : known_headers()) {
     if (known.object == nullptr) known.object = intern(known.key);
   }
-  template_.reset(PyDict_New());
+  if (interning_failed) return fail("embedded Python: cannot intern the environ's keys: " + python::take_error());
+  std::unique_ptr<EnvironBuilder> builder(new EnvironBuilder());
+  builder->template_.reset(PyDict_New());
   PyRef version(Py_BuildValue("(ii)", 1, 0));
-  if (!template_ || !version) throw Failure("embedded Python: cannot build the environ template");
-  PyObject* dict = template_.get();
+  if (!builder->template_ || !version) return fail("embedded Python: cannot build the environ template");
+  PyObject* dict = builder->template_.get();
   const bool ok =
       PyDict_SetItem(dict, k.wsgi_version, version.get()) == 0 && PyDict_SetItem(dict, k.script_name, k.empty) == 0 &&
       PyDict_SetItem(dict, k.wsgi_multithread, constants.multithread ? Py_True : Py_False) == 0 &&
@@ -181,7 +186,8 @@ EnvironBuilder::EnvironBuilder(const EnvironConstants& constants) {
       if (PyDict_SetItem(dict, key, Py_None) != 0) return false;
     return true;
   }();
-  if (!placeholders) throw Failure("embedded Python: cannot build the environ template: " + python::take_error());
+  if (!placeholders) return fail("embedded Python: cannot build the environ template: " + python::take_error());
+  return builder;
 }
 
 PyObject* EnvironBuilder::server_value(std::string_view text, PyRef& cached_object, std::string& cached_text) {

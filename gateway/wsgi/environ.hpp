@@ -2,7 +2,10 @@
 // own keys, all interned, with a static table of the common HTTP_* names.
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "core/error.hpp"
 
 #include "gateway/wsgi/request_view.hpp"
 #include "python/py_ref.hpp"
@@ -18,13 +21,15 @@ struct EnvironConstants {
 
 class EnvironBuilder {
  public:
-  // Needs the GIL; a Python error is turned into a Failure.
-  explicit EnvironBuilder(const EnvironConstants& constants);
+  // Needs the GIL; a Python error becomes the error's message.
+  static Result<std::unique_ptr<EnvironBuilder>> create(const EnvironConstants& constants);
+  EnvironBuilder(const EnvironBuilder&) = default;  // a thread's own builder, sharing the template (read only)
 
   // A new environ for `request` with `input` as wsgi.input. Null with a Python error set on failure.
   PyObject* build(const RequestView& request, PyObject* input);
 
  private:
+  EnvironBuilder() = default;
   PyObject* server_value(std::string_view text, python::PyRef& cached_object, std::string& cached_text);
 
   python::PyRef template_;

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "gateway/http/body_source.hpp"
+#include "gateway/app/request_body.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
 
@@ -24,7 +24,7 @@ namespace {
 struct InputObject {
   PyObject_HEAD const char* data;  // memory body, or null
   int fd;                          // file body, or -1
-  http::BodySource* source;        // streamed body (read from the connection as the app reads), or null
+  app::RequestBody* source;        // streamed body (read from the connection as the app reads), or null
   Py_ssize_t size;
   Py_ssize_t position;
 };
@@ -202,21 +202,22 @@ PyType_Spec input_spec = {"deployctl.WSGIInput", sizeof(InputObject), 0, Py_TPFL
 
 PyObject* make_input_type() { return PyType_FromSpec(&input_spec); }
 
-void input_reset(PyObject* object, const BodyView& body) {
+void input_reset(PyObject* object, const RequestView& request) {
+  const BodyView& body = request.body;
   InputObject* input = as_input(object);
-  input->source = body.source;
-  input->data = body.fd >= 0 || body.source != nullptr ? nullptr : body.memory.data();
+  input->source = body.streamed ? request.body_stream : nullptr;
+  input->data = body.fd >= 0 || body.streamed ? nullptr : body.memory.data();
   input->fd = body.fd;
-  input->size = static_cast<Py_ssize_t>(body.fd >= 0 || body.source != nullptr ? body.size : body.memory.size());
+  input->size = static_cast<Py_ssize_t>(body.fd >= 0 || body.streamed ? body.size : body.memory.size());
   input->position = 0;
   if (input->data == nullptr && input->fd < 0 && input->source == nullptr) input->size = 0;
 }
 
-PyObject* input_new(PyObject* type, const BodyView& body) {
+PyObject* input_new(PyObject* type, const RequestView& request) {
   InputObject* input = PyObject_New(InputObject, reinterpret_cast<PyTypeObject*>(type));
   if (input == nullptr) return nullptr;
   PyObject* object = reinterpret_cast<PyObject*>(input);
-  input_reset(object, body);
+  input_reset(object, request);
   return object;
 }
 

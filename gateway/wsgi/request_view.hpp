@@ -1,5 +1,5 @@
 // What the WSGI layer needs of one parsed request: views into the server's buffers, valid while the app runs.
-// The server fills it from gateway/http's Request; the unit tests fill it by hand.
+// The WSGI handler fills it from the exchange; the unit tests fill it by hand.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "gateway/app/request_body.hpp"
 #include "gateway/http/request.hpp"
 
 namespace deployctl::gateway::wsgi {
@@ -31,7 +32,8 @@ struct RequestView {
   std::span<const HeaderView> headers;
   std::optional<std::uint64_t> content_length;  // CONTENT_LENGTH: the header's, or the de-chunked body's size
   BodyView body;
-  std::string_view remote_addr;  // after --forwarded-allow-ips processing
+  app::RequestBody* body_stream = nullptr;  // where a streamed body (body.streamed) is read from
+  std::string_view remote_addr;             // after --forwarded-allow-ips processing
   std::string_view remote_port;
   bool https = false;  // wsgi.url_scheme
   ServerAddress server;

@@ -26,7 +26,7 @@ namespace {
 
 // What start_response and write() act on: the request in hand.
 struct Exchange {
-  ResponseSink* sink = nullptr;
+  app::ResponseSink* sink = nullptr;
   WsgiApp::Impl* impl = nullptr;
   const RequestView* request = nullptr;
   PyRef status;
@@ -207,7 +207,7 @@ bool WsgiApp::Impl::send_head(Exchange& exchange, std::optional<std::uint64_t> b
   }
   header_views.clear();
   header_bytes.clear();
-  ResponseStart start;
+  app::ResponseStart start;
   std::string_view status;
   if (!latin1_view(exchange.status.get(), header_bytes, status, "status")) return false;
   if (status.size() < 3 || status[0] < '1' || status[0] > '9' || status[1] < '0' || status[1] > '9' ||
@@ -312,7 +312,7 @@ bool WsgiApp::Impl::respond(Exchange& exchange, PyObject* result) {
 WsgiApp::WsgiApp(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 WsgiApp::~WsgiApp() = default;
 
-void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
+void WsgiApp::handle(const RequestView& request, app::ResponseSink& sink) {
   Impl& s = *impl_;
   Exchange exchange;
   exchange.sink = &sink;
@@ -330,10 +330,10 @@ void WsgiApp::handle(const RequestView& request, ResponseSink& sink) {
     }
   }
   if (s.input && Py_REFCNT(s.input.get()) == 1) {
-    input_reset(s.input.get(), request.body);
+    input_reset(s.input.get(), request);
   } else {
     if (s.input) input_detach(s.input.get());
-    s.input.reset(input_new(s.input_type.get(), request.body));
+    s.input.reset(input_new(s.input_type.get(), request));
   }
   auto* state = reinterpret_cast<StartResponseObject*>(s.state.get());
   state->exchange = &exchange;
@@ -433,12 +433,10 @@ Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOp
   if (!impl->close_name || !impl->input_type || !impl->wrapper_type || !impl->errors || !impl->state_type ||
       !impl->make_callables())
     return python_failure("cannot create the WSGI objects");
-  try {
-    impl->environ = std::make_unique<EnvironBuilder>(
-        EnvironConstants{options.multiprocess, options.multithread, impl->errors.get(), impl->wrapper_type.get()});
-  } catch (const Failure& error) {
-    return fail(error.what());
-  }
+  auto environ = EnvironBuilder::create(
+      EnvironConstants{options.multiprocess, options.multithread, impl->errors.get(), impl->wrapper_type.get()});
+  if (!environ) return std::unexpected(environ.error());
+  impl->environ = std::move(*environ);
   // The imported app's objects leave the cyclic GC's generations (gc.freeze, as Python's gc docs advise before
   // fork): a full collection in a worker would otherwise write to every one of them and copy all the master's
   // pages into the worker (12 MB more private memory per worker for the example project, bench/RESULTS.md).

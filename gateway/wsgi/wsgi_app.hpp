@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "gateway/app/response_sink.hpp"
 #include "gateway/wsgi/request_view.hpp"
-#include "gateway/wsgi/response_sink.hpp"
 
 namespace deployctl::gateway::wsgi {
 
@@ -40,7 +40,7 @@ class WsgiApp {
 
   // Runs one request: environ, start_response, the result's iteration, and close() (always). Every outcome
   // reaches the sink: the app's response, a 500 (begin_error) or an aborted end. Needs the GIL.
-  void handle(const RequestView& request, ResponseSink& sink);
+  void handle(const RequestView& request, app::ResponseSink& sink);
 
   // Another handle on the same app for another thread (--threads): the objects handle() reuses across requests
   // are per handle, so each thread needs its own. Needs the GIL; null with a Python error logged on failure.

@@ -109,6 +109,26 @@ try:
     common.expect("HOST001" in new_rules and "DJ018" not in new_rules, f"only the new finding, got {new_rules}", result)
     common.expect(fresh["summary"]["error"] + fresh["summary"]["warning"] + fresh["summary"]["info"]
                   == len(fresh["findings"]), "the summary counts what is reported", result)
+    # --new-since and GIT003: a gap is new when the settings name a path they did not name at REF, even with the
+    # .gitignore unchanged; one the settings already named at REF is not new because other settings changed.
+    repo = g.new_repo()
+    repos.append(repo)
+    g.write(repo, ".gitignore", "*.pyc\n")
+    g.write(repo, "mysite/settings.py", "DEBUG = False\n")
+    g.commit(repo, "start")
+    g.git(repo, "tag", "v1")
+    g.write(repo, "mysite/settings.py", "DEBUG = False\nMEDIA_ROOT = 'media'\n")
+    g.commit(repo, "uploads")
+    g.git(repo, "tag", "v2")
+    result, fresh = check_json(repo, "--new-since", "v1")
+    gaps = [f["setting"] for f in fresh["findings"] if f["rule"] == "GIT003"]
+    common.expect(gaps == ["MEDIA_ROOT"], f"the new MEDIA_ROOT's gap is new since v1, got {gaps}", result)
+    g.write(repo, "mysite/settings.py", "DEBUG = False\nMEDIA_ROOT = 'media'\nUSE_TZ = True\n")
+    g.commit(repo, "tz")
+    result, fresh = check_json(repo, "--new-since", "v2")
+    gaps = [f["setting"] for f in fresh["findings"] if f["rule"] == "GIT003"]
+    common.expect(gaps == [], f"the gap MEDIA_ROOT had at v2 is not new, got {gaps}", result)
+
     missing = common.run(binary, ["check", repo, "--new-since", "no-such-ref"])
     common.expect(missing.code == 2 and "unknown git revision 'no-such-ref'" in missing.err,
                   "an unknown revision is a tool failure naming it", missing)

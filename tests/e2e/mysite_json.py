@@ -18,7 +18,7 @@ def main(binary):
     expect(result.code in (0, 1) and result.err == "", "check must run cleanly", result)
     document = json.loads(result.out, object_pairs_hook=lambda pairs: pairs)  # keeps key order
 
-    expect([key for key, _ in document] == ["tool", "version", "findings", "summary"], "top-level keys", result)
+    expect([key for key, _ in document] == ["tool", "version", "findings", "silenced", "summary"], "top-level keys", result)
     top = dict(document)
     version = run(binary, ["--version"]).out.split()[-1]
     expect(top["tool"] == "deployctl" and top["version"] == version, "tool and version", result)
@@ -41,8 +41,14 @@ def main(binary):
     expect(len(places) > 0, "the example project is meant to show findings", result)
     expect(places == sorted(places), "findings in file, line, column, rule order", result)
     summary = top["summary"]
-    expect([key for key, _ in summary] == ["error", "warning", "info"], "summary keys", result)
-    expect(dict(summary) == counts, f"summary {dict(summary)} counts the findings {counts}", result)
+    expect([key for key, _ in summary] == ["error", "warning", "info", "suppressed", "baselined", "silenced",
+                                           "unknown_settings"], "summary keys", result)
+    summary = dict(summary)
+    expect({key: summary[key] for key in counts} == counts, f"summary {summary} counts the findings {counts}", result)
+    expect(top["silenced"] == [] and summary["silenced"] == 0, "the example silences nothing", result)
+    blind = sorted(dict(pairs)["setting"] for pairs in top["findings"] if dict(pairs)["rule"] == "DPL005")
+    expect(summary["unknown_settings"] == blind, f"unknown_settings {summary['unknown_settings']} are the "
+           f"settings DPL005 reports {blind}", result)
     expected_exit = 1 if counts["error"] + counts["warning"] > 0 else 0
     expect(result.code == expected_exit, f"exit {expected_exit} with the default --fail-on warning", result)
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "checks/check_project.hpp"
 #include "checks/report/report.hpp"
 #include "checks/settings/evaluator.hpp"
@@ -108,6 +110,65 @@ TEST_SUITE("blind_spots") {
     CHECK(of_rule(result, "DJ001").empty());  // still never guessed
   }
 
+  TEST_CASE("blind spots: deployctl's own rules report what they could not see too") {
+    SUBCASE("ALLOWED_HOSTS from code the analysis does not follow: the HOST rules") {
+      const CheckResult result =
+          check_source(production_base + "import json\nALLOWED_HOSTS = json.load(open('/etc/hosts.json'))\n");
+      const std::vector<Finding> blind = of_rule(result, "DPL005");
+      REQUIRE(blind.size() == 1);
+      CHECK(blind[0].setting == std::optional<std::string>("ALLOWED_HOSTS"));
+      CHECK(blind[0].message.find("HOST001") != std::string::npos);
+      CHECK(blind[0].message.find("HOST002") != std::string::npos);
+      CHECK(text_report(result).find("All checks passed") == std::string::npos);
+    }
+    SUBCASE("a list of hosts with one the analysis cannot know") {
+      const CheckResult result = check_source(production_base + "import json\nALLOWED_HOSTS = [json.loads('x')]\n");
+      CHECK(result.summary.unknown_settings == std::vector<std::string>{"ALLOWED_HOSTS"});
+    }
+    SUBCASE("LOGGING: the LOG rules") {
+      const CheckResult result = check_source(production_base + "import json\nLOGGING = json.loads('x')\n");
+      const std::vector<Finding> blind = of_rule(result, "DPL005");
+      REQUIRE(blind.size() == 1);
+      CHECK(blind[0].message.find("LOG001") != std::string::npos);
+    }
+    SUBCASE("DATABASES and a SECRET_KEY computed by code the analysis does not follow") {
+      const CheckResult result = check_source(
+          "import json\nDEBUG = False\nALLOWED_HOSTS = ['example.com']\nSECRET_KEY = json.loads('k')\n"
+          "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'PASSWORD': json.loads('p')}}\n");
+      CHECK(std::ranges::find(result.summary.unknown_settings, "DATABASES") != result.summary.unknown_settings.end());
+      const std::vector<Finding> blind = of_rule(result, "DPL005");
+      const auto key = std::ranges::find_if(
+          blind, [](const Finding& f) { return f.setting == std::optional<std::string>("SECRET_KEY"); });
+      REQUIRE(key != blind.end());
+      CHECK(key->message.find("SK001") != std::string::npos);
+    }
+    SUBCASE("bool() of something unknown is still a bool: the TYPE rules decide, DJ018 cannot") {
+      const CheckResult result = check_source(production_base + "import json\nDEBUG = bool(json.loads('x'))\n");
+      const std::vector<Finding> blind = of_rule(result, "DPL005");
+      REQUIRE(blind.size() == 1);
+      CHECK(blind[0].message.find("DJ018") != std::string::npos);
+      CHECK(blind[0].message.find("TYPE001") == std::string::npos);
+    }
+    SUBCASE("a star import from code it cannot see: a setting never assigned may be set there") {
+      const CheckResult result = check_source(production_base + "from somewhere_unseen import *\n");
+      CHECK(std::ranges::find(result.summary.unknown_settings, "LOGGING") != result.summary.unknown_settings.end());
+    }
+  }
+
+  TEST_CASE("blind spots: a setting assigned on some paths only is undecided for the rules, not taken as assigned") {
+    const CheckResult result = check_source(
+        "import json\nDEBUG = False\nALLOWED_HOSTS = ['example.com']\nSECRET_KEY = "
+        "'k8#Vq2!mZ7@rT4%wX9^pL1&nB6*yC3(hF5)jD0_sG8+uE2=aQ7~'\n"
+        "MIDDLEWARE = ['django.middleware.security.SecurityMiddleware']\n"
+        "SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\nSECURE_HSTS_PRELOAD = True\n"
+        "if json.loads('x'):\n    SECURE_SSL_REDIRECT = True\n");
+    CHECK(of_rule(result, "DJ008").empty());
+    const std::vector<Finding> blind = of_rule(result, "DPL005");
+    REQUIRE(blind.size() == 1);
+    CHECK(blind[0].setting == std::optional<std::string>("SECURE_SSL_REDIRECT"));
+    CHECK(blind[0].message.find("DJ008") != std::string::npos);
+  }
+
   TEST_CASE("blind spots: --ignore DPL005 drops the findings, the summary still says what was not checked") {
     RuleFilter filter;
     filter.ignore = {"DPL005"};
@@ -131,6 +192,22 @@ TEST_SUITE("silenced_checks") {
     const std::string statistics = text_report(result, true);
     CHECK(statistics.find("1  DJ016  [warning]   csrf-cookie-not-secure") != std::string::npos);
     CHECK(statistics.find("1  DJ008  [silenced]  ssl-redirect-disabled") != std::string::npos);
+  }
+
+  TEST_CASE("silenced and blind spots: the JSON report lists the silenced findings and the unknown settings") {
+    const CheckResult result = check_source(production_base +
+                                            "import json\nSECURE_SSL_REDIRECT = False\nDEBUG = json.loads('x')\n"
+                                            "SILENCED_SYSTEM_CHECKS = ['security.W008']\n");
+    std::ostringstream out;
+    const report::Report report{result.findings, result.summary, result.model.files, {}, "", result.silenced};
+    report::write_json(out, report, {});
+    const auto document = nlohmann::json::parse(out.str());
+    REQUIRE(document["silenced"].size() == 1);
+    CHECK(document["silenced"][0]["rule"] == "DJ008");
+    CHECK(document["silenced"][0]["django_check"] == "security.W008");
+    CHECK(document["summary"]["silenced"] == 1);
+    CHECK(document["summary"]["unknown_settings"] == nlohmann::json::array({"DEBUG"}));
+    for (const auto& finding : document["findings"]) CHECK(finding["rule"] != "DJ008");
   }
 
   TEST_CASE("silenced: a string is tested with `in` as Django does: substrings match") {

@@ -215,7 +215,14 @@ TEST_SUITE("cli_check") {
     CHECK(finding["line"] == 1);
     CHECK(finding["setting"] == "DEBUG");
     CHECK(finding["django_check"] == "security.W018");
-    CHECK(document["summary"] == nlohmann::json{{"error", 0}, {"warning", 1}, {"info", 0}});
+    CHECK(document["summary"] == nlohmann::json{{"error", 0},
+                                                {"warning", 1},
+                                                {"info", 0},
+                                                {"suppressed", 0},
+                                                {"baselined", 0},
+                                                {"silenced", 0},
+                                                {"unknown_settings", nlohmann::json::array()}});
+    CHECK(document["silenced"] == nlohmann::json::array());
     expect_failure({"check", project.path(), "--format", "jsn"},
                    "--format: unknown format 'jsn'. Did you mean 'json'?");
     expect_failure({"check", project.path(), "--fail-on", "warn"}, "--fail-on: unknown severity 'warn'");

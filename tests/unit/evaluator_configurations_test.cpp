@@ -43,6 +43,22 @@ TEST_SUITE("evaluator-configurations") {
     CHECK_FALSE(key.env->required_by.empty());
   }
 
+  TEST_CASE("a value with environ_name is the final value at once, as Value.__new__ makes it, even inside a dict") {
+    const char* source =
+        "from configurations import Configuration, values\n"
+        "class Prod(Configuration):\n"
+        "    LOGGING = {'version': 1, 'loggers': {'app': {'level': values.Value('ERROR', "
+        "environ_name='APP_LEVEL')}}}\n";
+    const auto unset = run(source, env_of({{"DJANGO_CONFIGURATION", "Prod"}}));
+    const Value* level = setting(unset, "LOGGING").get("loggers")->get("app")->get("level");
+    REQUIRE(level != nullptr);
+    CHECK(is_string(*level, "ERROR"));
+    REQUIRE(level->env != nullptr);
+    CHECK(level->env->variable == "APP_LEVEL");
+    const auto set = run(source, env_of({{"DJANGO_CONFIGURATION", "Prod"}, {"APP_LEVEL", "INFO"}}));
+    CHECK(is_string(*setting(set, "LOGGING").get("loggers")->get("app")->get("level"), "INFO"));
+  }
+
   TEST_CASE("a set variable goes through the value class's conversion") {
     const auto model = run(
         configured, env_of({{"DJANGO_CONFIGURATION", "Prod"}, {"DJANGO_DEBUG", "yes"}, {"DJANGO_SECRET_KEY", "k"}}));

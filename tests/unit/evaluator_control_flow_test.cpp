@@ -22,8 +22,9 @@ TEST_SUITE("evaluator-control-flow") {
     const Value& c = setting(model, "C");
     CHECK_FALSE(c.is_known());
     CHECK(c.unknown_reason.find("unset on some paths") != std::string::npos);
-    REQUIRE(c.alternatives.size() == 1);
+    REQUIRE(c.alternatives.size() == 2);  // True, and the path that leaves it unset, as an unknown
     CHECK(c.alternatives[0].is_true());
+    CHECK_FALSE(c.alternatives[1].is_known());
   }
 
   TEST_CASE("a branch chosen by an env-derived condition passes the env provenance on") {
@@ -37,6 +38,26 @@ TEST_SUITE("evaluator-control-flow") {
         run("import os\nif os.environ.get('PRODUCTION'):\n    DEBUG = False\nelse:\n    DEBUG = True\n",
             env_of({{"PRODUCTION", "1"}}));
     CHECK(setting(production, "DEBUG").is_false());
+  }
+
+  TEST_CASE("an if on whether a secret variable is set runs both branches: the check is never given secrets") {
+    const char* source =
+        "import os\nSECRET_KEY = 'k' * 50\nif 'DJANGO_SECRET_KEY' in os.environ:\n"
+        "    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n    SECURE_SSL_REDIRECT = True\n";
+    const auto model = run(source);
+    const Value& key = setting(model, "SECRET_KEY");
+    CHECK_FALSE(key.is_known());
+    CHECK(key.unknown_reason.find("depends on the condition at settings.py:3") != std::string::npos);
+    CHECK_FALSE(setting(model, "SECURE_SSL_REDIRECT").is_known());
+    // Given the secret, the branch is taken as written; a variable that is no secret decides as before.
+    CHECK(setting(run(source, env_of({{"DJANGO_SECRET_KEY", "x"}})), "SECURE_SSL_REDIRECT").is_true());
+    CHECK(run("import os\nif os.environ.get('ON_HEROKU'):\n    SECURE_SSL_REDIRECT = True\n")
+              .get("SECURE_SSL_REDIRECT") == nullptr);
+    // A branch that raises without it: the settings require the secret, the other branch is the one that runs.
+    const auto required =
+        run("import os\nif not os.environ.get('DJANGO_SECRET_KEY'):\n    raise Exception('set it')\n"
+            "SECURE_SSL_REDIRECT = True\n");
+    CHECK(setting(required, "SECURE_SSL_REDIRECT").is_true());
   }
 
   TEST_CASE("conditional expressions and boolean operators return operands like Python") {

@@ -215,7 +215,7 @@ TEST_SUITE("gateway_server ops unix socket files") {
     REQUIRE_FALSE(live.has_value());
     CHECK(live.error().message.find("another server is listening on it") != std::string::npos);
 
-    ::close(first->fd);  // as a killed server leaves it: the file stays, nothing accepts
+    first->fd.reset();  // as a killed server leaves it: the file stays, nothing accepts
     REQUIRE(std::filesystem::is_socket(path));
     auto replaced = server::open_listener(*address);
     REQUIRE_MESSAGE(replaced.has_value(), replaced.error().message);

@@ -59,7 +59,6 @@ TEST_SUITE("gateway_server bind") {
     auto second = server::open_listener(*again);
     REQUIRE(!second.has_value());
     CHECK(second.error().problem == server::ListenProblem::in_use);
-    ::close(listener->fd);
   }
 }
 

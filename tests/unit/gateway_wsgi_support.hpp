@@ -1,5 +1,6 @@
 // Helpers of the gateway_wsgi_* and gateway_server_* tests: load a WSGI app from Python source written to a temp
-// dir (through the real import path) and run raw HTTP bytes through it in-process, without sockets.
+// dir (through the real import path) and run raw HTTP bytes through it in-process, through the worker's own
+// connection code (server/in_process.hpp).
 #pragma once
 
 #include <doctest/doctest.h>
@@ -10,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "gateway/server/request_handler.hpp"
+#include "gateway/server/in_process.hpp"
 #include "gateway/wsgi/wsgi_app.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
@@ -32,7 +33,8 @@ class WsgiFixture {
     app_ = std::move(*loaded);
     auto trust = gateway::server::ForwardedTrust::parse("127.0.0.1,::1");
     REQUIRE(trust.has_value());
-    handler_ = std::make_unique<gateway::server::RequestHandler>(app_.get(), nullptr, *trust, false);
+    server_.app = app_.get();
+    server_.trust = *trust;
   }
   WsgiFixture(const WsgiFixture&) = delete;
   WsgiFixture& operator=(const WsgiFixture&) = delete;
@@ -42,7 +44,7 @@ class WsgiFixture {
     // As the worker decides once per connection: --forwarded-allow-ips is 127.0.0.1,::1 here.
     const bool trusted = peer_address == "127.0.0.1" || peer_address == "::1";
     const gateway::server::Peer peer{peer_address, "5555", false, trusted, "127.0.0.1", "8000"};
-    return gateway::server::respond_in_process(*handler_, raw, peer);
+    return gateway::server::respond_in_process(server_, raw, peer);
   }
   std::string get(const std::string& target) { return respond("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n"); }
 
@@ -52,7 +54,7 @@ class WsgiFixture {
   TempDir dir_;  // declared first, so removed last: after the app that imported from it
   std::string module_;
   std::unique_ptr<gateway::wsgi::WsgiApp> app_;
-  std::unique_ptr<gateway::server::RequestHandler> handler_;
+  gateway::server::InProcessServer server_;
 };
 
 // The body of a response (after the blank line).

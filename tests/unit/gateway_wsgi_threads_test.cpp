@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/server/request_handler.hpp"
+#include "gateway/server/in_process.hpp"
 #include "gateway/server/thread_pool.hpp"
 #include "gateway/wsgi/wsgi_app.hpp"
 #include "python/errors.hpp"
@@ -40,11 +40,11 @@ def application(environ, start_response):
 )";
 
 struct Answer final : server::PoolJob {
-  std::vector<std::unique_ptr<server::RequestHandler>>* handlers = nullptr;  // one per thread
+  std::vector<server::InProcessServer>* servers = nullptr;  // one per thread
   std::string response;
   void run(std::size_t thread) override {
     const server::Peer peer{"192.0.2.7", "5555", false, false, "127.0.0.1", "8000"};
-    response = server::respond_in_process(*(*handlers)[thread], "GET / HTTP/1.1\r\nHost: t\r\n\r\n", peer);
+    response = server::respond_in_process((*servers)[thread], "GET / HTTP/1.1\r\nHost: t\r\n\r\n", peer);
   }
 };
 
@@ -73,10 +73,10 @@ TEST_SUITE("gateway_wsgi threads") {
     }
     auto trust = server::ForwardedTrust::parse("127.0.0.1");
     REQUIRE(trust.has_value());
-    // gil_between_requests: pool threads take the GIL per request, as in a worker.
-    std::vector<std::unique_ptr<server::RequestHandler>> handlers;
+    // Each pool thread runs its own in-process connection, taking the GIL per request, as in a worker.
+    std::vector<server::InProcessServer> servers;
     for (wsgi::WsgiApp* each : {app.get(), siblings[0].get(), siblings[1].get()})
-      handlers.push_back(std::make_unique<server::RequestHandler>(each, nullptr, *trust, true));
+      servers.push_back({each, nullptr, *trust, {}});
 
     auto made = server::ThreadPool::create();
     REQUIRE(made);
@@ -86,7 +86,7 @@ TEST_SUITE("gateway_wsgi threads") {
     std::vector<server::PoolJob*> done;
     python::release_gil();  // the threads need it; this thread waits like a worker's event loop
     for (Answer& job : jobs) {
-      job.handlers = &handlers;
+      job.servers = &servers;
       pool.submit(job);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

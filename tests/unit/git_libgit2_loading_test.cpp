@@ -1,4 +1,5 @@
-// libgit2 is loaded on first use, and its start-up skips the CA bundle without breaking mbedTLS for others.
+// libgit2 is loaded on first use, and its start-up skips the CA bundle and libssh2's start without breaking mbedTLS
+// or libssh2 for others.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "cli_support.hpp"
 
 extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path);
+extern "C" int libssh2_init(int flags);
 
 namespace deployctl::checks::git {
 
@@ -43,6 +45,12 @@ TEST_SUITE("git libgit2 loading") {
     alignas(16) unsigned char chain[4096] = {};
     const std::filesystem::path missing = std::filesystem::temp_directory_path() / "deployctl-no-such-ca.pem";
     CHECK(mbedtls_x509_crt_parse_file(chain, missing.c_str()) != 0);
+  }
+
+  TEST_CASE("outside libgit2's start-up libssh2_init is libssh2's own") {
+    REQUIRE(load_libgit2().has_value());
+    // The definition here forwards to libssh2 loaded with libgit2; it fails when it finds none.
+    CHECK(libssh2_init(0) == 0);
   }
 }
 

@@ -216,6 +216,35 @@ TEST_SUITE("git_history_cache") {
     CHECK(history_settings(project.root()) == std::vector<std::string>{"EMAIL_HOST_PASSWORD", "SECRET_KEY"});
   }
 
+  TEST_CASE("git history cache: read up to the start commit it skips the blob ids - short of it, it keeps them") {
+    CacheHome home;
+    testing::GitProject project;
+    project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
+    project.commit("key", day_one);
+    project.put("mysite/settings.py", "DEBUG = False\n");
+    project.commit("key gone", day_one + 60);
+    CHECK(history_settings(project.root()) == std::vector<std::string>{"SECRET_KEY"});
+    auto opened = git::open_project_repository(project.root());
+    REQUIRE(opened.has_value());
+    const auto file = git::history_cache_file(**opened, false);
+    REQUIRE(file.has_value());
+    const auto whole = git::load_history_cache(*file, **opened, false);
+    REQUIRE(whole.has_value());
+    REQUIRE(whole->blobs.size() == 2);
+
+    const auto up_to_date = git::load_history_cache(*file, **opened, false, &whole->scanned);
+    REQUIRE(up_to_date.has_value());
+    CHECK(up_to_date->blobs.empty());  // nothing to walk, nothing to rewrite
+    CHECK(up_to_date->secrets.size() == 1);
+    CHECK(std::ranges::equal(up_to_date->scanned.id, whole->scanned.id));
+
+    git_oid elsewhere = whole->scanned;
+    elsewhere.id[0] = static_cast<unsigned char>(elsewhere.id[0] ^ 0xff);  // a start the cache does not reach
+    const auto behind = git::load_history_cache(*file, **opened, false, &elsewhere);
+    REQUIRE(behind.has_value());
+    CHECK(behind->blobs == whole->blobs);
+  }
+
   TEST_CASE("git history cache: after a rewrite the secrets of the dropped commits are no longer reported") {
     CacheHome home;
     testing::GitProject project;

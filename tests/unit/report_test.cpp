@@ -212,15 +212,18 @@ TEST_SUITE("report_json") {
         R"(","findings":[{"rule":"DJ018","severity":"warning","message":"DEBUG is on","file":"mysite/settings.py",)"
         R"("line":3,"column":9,"setting":"DEBUG","django_check":"security.W018"},)"
         R"({"rule":"DPL004","severity":"info","message":"say \"hi\"","file":"a.py","line":1,"column":2,)"
-        R"("setting":null,"django_check":null}],"summary":{"error":0,"warning":1,"info":1}})"
+        R"("setting":null,"django_check":null}],"silenced":[],"summary":{"error":0,"warning":1,"info":1,"suppressed":0,)"
+        R"("baselined":0,"silenced":0,"unknown_settings":[]}})"
         "\n";
     CHECK(render(write_json, {with_setting, bare}, {}) == expected);
   }
 
   TEST_CASE("report: JSON with no findings, and invalid UTF-8 replaced rather than failing") {
-    CHECK(render(write_json, {}, {}) == std::string(R"({"tool":"deployctl","version":")") + deployctl::version +
-                                            R"(","findings":[],"summary":{"error":0,"warning":0,"info":0}})"
-                                            "\n");
+    CHECK(render(write_json, {}, {}) ==
+          std::string(R"({"tool":"deployctl","version":")") + deployctl::version +
+              R"(","findings":[],"silenced":[],"summary":{"error":0,"warning":0,"info":0,"suppressed":0,)"
+              R"("baselined":0,"silenced":0,"unknown_settings":[]}})"
+              "\n");
     const auto odd = make_finding("R1", Severity::error, "bad \xff byte", {"f.py", 1, 1, 0, 0});
     const auto parsed = nlohmann::json::parse(render(write_json, {odd}, {}));
     CHECK(parsed["findings"][0]["message"] == "bad \xEF\xBF\xBD byte");

@@ -32,6 +32,40 @@ TEST_SUITE("rules-own database") {
               .size() == 1);
   }
 
+  TEST_CASE("rules-own DB001: weighed as GIT002 weighs it: a local or throwaway database is info, with why") {
+    const auto on = [](const std::string& host, const std::string& password = "'hunter2-db'") {
+      return run_rule("DB001",
+                      "import os\nDATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', "
+                      "'PASSWORD': " +
+                          password + ", 'HOST': " + host + "}}\n");
+    };
+    const auto live = on("'db1.prod.mysite.org'");
+    REQUIRE(live.size() == 1);
+    CHECK(live[0].severity == Severity::error);
+    for (const std::string host : {"'127.0.0.1'", "'localhost'", "''", "'db'", "os.environ.get('DB_HOST', 'db')"}) {
+      CAPTURE(host);
+      const auto local = on(host);
+      REQUIRE(local.size() == 1);
+      CHECK(local[0].severity == Severity::info);
+      CHECK(local[0].message.find("reported as info") != std::string::npos);
+    }
+    // HOST absent: Django's default '' is the local socket.
+    const auto socket = run_rule("DB001", database("'hunter2-db'"));
+    REQUIRE(socket.size() == 1);
+    CHECK(socket[0].severity == Severity::info);
+    CHECK(socket[0].message.find("local socket") != std::string::npos);
+    // The fallback of an env read is weighed the same way; a well-known default is info anywhere.
+    const auto fallback = on("'db'", "os.environ.get('DB_PASSWORD', 'junction-pw')");
+    REQUIRE(fallback.size() == 1);
+    CHECK(fallback[0].severity == Severity::info);
+    const auto well_known = on("'db1.prod.mysite.org'", "'postgres'");
+    REQUIRE(well_known.size() == 1);
+    CHECK(well_known[0].severity == Severity::info);
+    // A HOST the analysis cannot know weighs nothing: the error stands. A placeholder is no password at all.
+    CHECK(on("os.environ['DB_HOST']")[0].severity == Severity::error);
+    CHECK(on("'db1.prod.mysite.org'", "'changeme'").empty());
+  }
+
   TEST_CASE("rules-own DB001: env reads, empty passwords and SQLite stay silent") {
     CHECK(run_rule("DB001", database("os.environ['DB_PASSWORD']")).empty());
     CHECK(run_rule("DB001", database("''")).empty());

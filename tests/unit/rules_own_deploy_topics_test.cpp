@@ -68,7 +68,7 @@ TEST_SUITE("rules-own deploy topics") {
     CHECK(found[0].message.find("stores nothing") != std::string::npos);
   }
 
-  TEST_CASE("project modules: found as importlib finds them; a bare top-level directory is not the project's") {
+  TEST_CASE("project modules: found as importlib finds them, and a bare top-level directory is not the project's") {
     testing::TempDir project;
     project.write("shop/__init__.py", "")
         .write("shop/views.py", "from .models import *\n")

@@ -156,6 +156,59 @@ TEST_SUITE("rules-own secret key") {
     CHECK(run_rule("SK003", "SECRET_KEY = '" + strong_key + "'\n").empty());
   }
 
+  TEST_CASE("rules-own SK001: a literal key on one of several paths fires, naming the condition") {
+    const auto f = run_rule("SK001", "import os\nSECRET_KEY = '" + strong_key +
+                                         "'\nif os.environ.get('DJANGO_SECRET_KEY'):\n"
+                                         "    SECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n");
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].message.find("on one of the paths") != std::string::npos);
+    CHECK(f[0].message.find("condition at settings.py:3") != std::string::npos);
+    CHECK(f[0].where.line == 2);
+  }
+
+  TEST_CASE("rules-own SK003: a key generated in an except fallback or a branch the analysis cannot decide fires") {
+    SUBCASE("try: read a file, except: generate") {
+      const auto f = run_rule("SK003",
+                              "from django.core.management.utils import get_random_secret_key\n"
+                              "try:\n    SECRET_KEY = open('/etc/mysite/key').read()\n"
+                              "except OSError:\n    SECRET_KEY = get_random_secret_key()\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("get_random_secret_key()") != std::string::npos);
+      CHECK(f[0].message.find("try body at settings.py:2") != std::string::npos);
+      CHECK(f[0].where.line == 5);
+    }
+    SUBCASE("an `if` on something unknown") {
+      const auto f = run_rule("SK003",
+                              "import secrets, json\nif json.loads('x'):\n    SECRET_KEY = open('/k').read()\n"
+                              "else:\n    SECRET_KEY = secrets.token_hex(50)\n");
+      REQUIRE(f.size() == 1);
+      CHECK(f[0].message.find("condition at settings.py:2") != std::string::npos);
+    }
+    SUBCASE("generated, then written to a file that later starts read back: not reported") {
+      CHECK(
+          run_rule("SK003",
+                   "import os\nfrom django.utils.crypto import get_random_string\n"
+                   "if os.path.exists('/var/lib/app/.secret'):\n    SECRET_KEY = open('/var/lib/app/.secret').read()\n"
+                   "else:\n    SECRET_KEY = get_random_string(50)\n"
+                   "    with open('/var/lib/app/.secret', 'w') as f:\n        f.write(SECRET_KEY)\n")
+              .empty());
+    }
+    SUBCASE("no path generates it, one path cannot be known: a blind spot, not a finding") {
+      std::vector<rules::Undecided> undecided;
+      const rules::Rule* rule = rules::find_rule("SK003");
+      const settings::SettingsModel model = settings::evaluate_source(
+          "import json\nif json.loads('x'):\n    SECRET_KEY = open('/k').read()\nelse:\n    SECRET_KEY = "
+          "json.loads('y')\n",
+          {}, "settings.py", fixtures_dir());
+      std::vector<Finding> findings;
+      rules::FindingSink sink(rule->info, findings, &undecided);
+      rule->check(rules::RuleContext{model}, sink);
+      CHECK(findings.empty());
+      REQUIRE(undecided.size() == 1);
+      CHECK(undecided[0].setting == "SECRET_KEY");
+    }
+  }
+
   TEST_CASE("rules-own SK004: weak fallbacks fire by Django's three criteria, strong ones do not") {
     SUBCASE("too short") {
       const auto f = run_rule("SK004", "import os\nSECRET_KEY = os.getenv('DJANGO_SECRET_KEY', 'changeme')\n");

@@ -36,7 +36,12 @@ ValuePtr builtin_bool(CallSite& site) {
   const ValuePtr x = first_arg(site);
   if (!x) return share(Value::from_bool(false, site.origin));
   const auto truth = x->truthy();
-  if (!truth) return unknown_argument(site, *x, "bool");
+  if (!truth) {
+    // Still a bool: one of the two, so a rule asking about its type (a string where a bool belongs) can decide.
+    Value out = *unknown_argument(site, *x, "bool");
+    out.alternatives = {Value::from_bool(false, site.origin), Value::from_bool(true, site.origin)};
+    return share(std::move(out));
+  }
   return converted(site, Value::from_bool(*truth), *x, "bool");
 }
 

@@ -58,8 +58,12 @@ bool listed(const std::array<std::string_view, N>& table, std::string_view name)
   return std::find(table.begin(), table.end(), name) != table.end();
 }
 
+ValuePtr resolve_value(Frame& frame, const Value& value, const std::string& name);
+
 // `values.BooleanValue(True, environ_prefix=None)`: remembered as an instance holding its arguments; what it
-// gives is known only once the class is set up and the attribute's name is known.
+// gives is known only once the class is set up and the attribute's name is known. Except as Value.__new__ does:
+// with environ_name given (or environ=False and a default), and no late_binding, the call returns the final value
+// at once, wherever it is written (a logger's level inside LOGGING, say).
 ValuePtr new_value(CallSite& site) {
   Value out = make_object("instance", site.qualname, site.origin);
   if (const ValuePtr fallback = site.args.get(0, "default"))
@@ -67,6 +71,14 @@ ValuePtr new_value(CallSite& site) {
   for (const std::string_view option : {"environ", "environ_name", "environ_prefix", "environ_required"})
     if (const ValuePtr given = site.args.keyword(option))
       out.entries.emplace_back(Value::from_string(std::string(option)), *given);
+  if (site.args.keyword("late_binding")) return share(std::move(out));
+  const Value* environ = attribute_entry(out, "environ");
+  const bool from_environment = environ == nullptr || environ->truthy() != false;
+  const Value* named = attribute_entry(out, "environ_name");
+  const Value* fallback = attribute_entry(out, "default");
+  if ((from_environment && named && named->is_string()) ||
+      (!from_environment && fallback && fallback->truthy() == true))
+    return resolve_value(site.frame, out, "");
   return share(std::move(out));
 }
 

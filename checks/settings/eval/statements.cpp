@@ -229,10 +229,26 @@ void mark_required(Frame& frame, const py::If& statement, bool truth) {
   }
 }
 
+// Whether `test` is decided only by a secret's absence from the analysed environment (`if 'DJANGO_SECRET_KEY' in
+// os.environ:`, `if os.environ.get('DB_PASSWORD'):`). The check is not meant to be given secrets, so the branch their
+// absence picks is not the one a deploy takes: both are run. Not when a branch raises: the settings then require
+// the secret, and mark_required says so.
+bool decided_by_missing_secret(const Value& test, const py::If& statement) {
+  if (!test.env || test.env->is_set || raise_in(statement.body) || raise_in(statement.orelse)) return false;
+  const std::string& name = test.env->variable;
+  // SECRET_KEY_FILE, DB_PASSWORD_PATH: where a secret is, which deploys give or not as they choose to.
+  for (const std::string_view place : {"_FILE", "_PATH", "_DIR"})
+    if (name.ends_with(place)) return false;
+  for (const std::string_view word : {"SECRET", "PASSWORD", "PASSWD", "TOKEN"})
+    if (name.find(word) != std::string::npos) return true;
+  return name.ends_with("_KEY");
+}
+
 void execute_if(Frame& frame, const py::If& statement, const py::Position& position) {
   const ValuePtr test = evaluate(frame, statement.test);
   if (frame.raised) return;
-  if (const auto truth = test->truthy()) {
+  const auto truth = decided_by_missing_secret(*test, statement) ? std::nullopt : test->truthy();
+  if (truth) {
     mark_required(frame, statement, *truth);
     // What the function returns from here on was chosen by the variable's state too.
     if (test->env && frame.call && !frame.call->env_condition) frame.call->env_condition = test;

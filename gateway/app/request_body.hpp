@@ -1,5 +1,7 @@
-// A request body the app pulls from the connection as it reads it, instead of one the parser buffered: the bytes
-// that arrived with the head first, then the socket. The WSGI input reads through it with the GIL released.
+// A streamed request body, pulled by the handler as it reads: the bytes that came with the head first, then the
+// connection. The connection layer makes one per request whose body it did not buffer (server/socket_body_source);
+// WSGI's wsgi.input reads through it with the GIL released, and an event-driven adapter would turn each pull into
+// a body event.
 #pragma once
 
 #include <cstddef>
@@ -8,18 +10,18 @@
 
 #include "core/error.hpp"
 
-namespace deployctl::gateway::http {
+namespace deployctl::gateway::app {
 
-class BodySource {
+class RequestBody {
  public:
-  virtual ~BodySource() = default;
+  virtual ~RequestBody() = default;
   // The body bytes available now without consuming them, waiting for at least one unless the body is over (then
   // empty). An error says why the rest cannot come: the client went away, stalled, or is slower than allowed.
   virtual Result<std::string_view> peek() = 0;
   // Marks the first `count` bytes of the last peek() as read.
   virtual void consume(std::size_t count) = 0;
-  // Body bytes the app has not read yet.
+  // Body bytes the handler has not read yet.
   virtual std::uint64_t left() const noexcept = 0;
 };
 
-}  // namespace deployctl::gateway::http
+}  // namespace deployctl::gateway::app

@@ -1,0 +1,42 @@
+// The application boundary: what the connection layer (gateway/server) hands a handler for one request, and the
+// handler interface every feature that answers requests implements (static files, the WSGI adapter). The loop
+// never sees what is behind it: a handler reads the head, pulls the body, and answers through the sink.
+#pragma once
+
+#include <string_view>
+
+#include "gateway/app/request_body.hpp"
+#include "gateway/app/response_sink.hpp"
+#include "gateway/http/request.hpp"
+
+namespace deployctl::gateway::app {
+
+// The connection a request came in on.
+struct Peer {
+  std::string_view address;  // "127.0.0.1"; "" for a unix socket peer
+  std::string_view port;
+  bool unix_socket = false;
+  bool trusted = false;          // a unix peer or one --forwarded-allow-ips lists (worked out once per connection)
+  std::string_view server_name;  // the listener's, for SERVER_NAME / SERVER_PORT
+  std::string_view server_port;
+};
+
+// One request and its answer. Views stay valid until the handler returns.
+struct Exchange {
+  const http::Request& request;  // the head; a buffered body is in request.body
+  RequestBody* body;             // a streamed body, pulled as the handler reads; null when request.body holds it
+  const Peer& peer;
+  std::string_view client_address;  // the peer's, or what a trusted proxy named (--forwarded-allow-ips)
+  bool https;                       // a trusted proxy said the client came over TLS
+  ResponseSink& response;
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Answers through exchange.response (every answer reaches its end()) and returns true; or returns false having
+  // touched nothing, when the request is not this handler's (a static mount that does not match).
+  virtual bool handle(Exchange& exchange) = 0;
+};
+
+}  // namespace deployctl::gateway::app
