@@ -13,11 +13,49 @@ using settings::Value;
 
 constexpr std::string_view in_memory_layer = "channels.layers.InMemoryChannelLayer";
 
+django::Answer is_in_memory(const Value& backend) {
+  return django::decide(
+      backend, [](const Value& value) { return django::Answer(value.is_string() && value.text == in_memory_layer); });
+}
+
+// For CHANNEL_LAYERS merged from branches: whether any alias may be the in-memory layer, and the unknown value that
+// keeps it from being known (a BACKEND read from the environment rather than the branch that added a CONFIG).
+django::Answer any_in_memory(const Value& layers, const Value*& unknown) {
+  if (!layers.is_known()) {
+    if (layers.alternatives.empty()) {
+      unknown = &layers;
+      return std::nullopt;
+    }
+    django::Answer answer = false;
+    for (const Value& alternative : layers.alternatives) {
+      const django::Answer one = any_in_memory(alternative, unknown);
+      if (one == true) return true;
+      if (!one) answer = std::nullopt;
+    }
+    return answer;
+  }
+  if (layers.kind != Value::Kind::dict) return false;
+  django::Answer answer = false;
+  for (const auto& [alias, layer] : layers.entries) {
+    const Value* backend = layer.get("BACKEND");
+    if (!backend) continue;
+    const django::Answer one = is_in_memory(*backend);
+    if (one == true) return true;
+    if (!one) {
+      answer = std::nullopt;
+      if (!unknown) unknown = backend;
+    }
+  }
+  return answer;
+}
+
 void check(const RuleContext& context, FindingSink& sink) {
   const Value* layers = context.settings.get("CHANNEL_LAYERS");
   if (!layers) return;
   if (!layers->is_known()) {
-    sink.cannot_decide("CHANNEL_LAYERS", *layers);
+    // Branches that differ only in what a layer is configured with leave its BACKEND, the one thing asked, known.
+    const Value* unknown = nullptr;
+    if (any_in_memory(*layers, unknown) != false) sink.cannot_decide("CHANNEL_LAYERS", unknown ? *unknown : *layers);
     return;
   }
   if (layers->kind != Value::Kind::dict) return;
@@ -25,9 +63,8 @@ void check(const RuleContext& context, FindingSink& sink) {
     if (!alias.is_string()) continue;
     const Value* backend = layer.get("BACKEND");
     if (!backend) continue;
-    const django::Answer in_memory = django::decide(sink, "CHANNEL_LAYERS", *backend, [](const Value& value) {
-      return django::Answer(value.is_string() && value.text == in_memory_layer);
-    });
+    const django::Answer in_memory = is_in_memory(*backend);
+    if (!in_memory) sink.cannot_decide("CHANNEL_LAYERS", *backend);
     if (in_memory != true) continue;
     sink.report("CHANNEL_LAYERS['" + alias.text +
                     "'] is InMemoryChannelLayer, which lives inside one process: a group_send() or channel message "

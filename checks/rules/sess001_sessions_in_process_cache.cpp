@@ -19,6 +19,24 @@ constexpr std::string_view dummy_cache = "django.core.cache.backends.dummy.Dummy
 
 django::Answer is_text(const Value& value, std::string_view text) { return value.is_string() && value.text == text; }
 
+// Whether any cache of a known CACHES keeps its entries per process (LocMemCache), or keeps none (DummyCache, a
+// problem only when sessions live in the cache alone); nullopt when a backend that might be one is unknown.
+django::Answer keeps_per_process(const Value& caches, bool cache_only) {
+  if (caches.kind != Value::Kind::dict) return false;  // not a dict: Django's own error, not this rule's
+  django::Answer answer = false;
+  for (const auto& [alias, cache] : caches.entries) {
+    const Value* backend = cache.get("BACKEND");
+    if (!backend) continue;
+    const django::Answer local = django::decide(*backend, [&](const Value& value) {
+      return django::Answer(is_text(value, locmem_cache) == true ||
+                            (cache_only && is_text(value, dummy_cache) == true));
+    });
+    if (local == true) return true;
+    if (!local) answer = std::nullopt;
+  }
+  return answer;
+}
+
 // "the 4 worker processes set at deployctl.toml:3:11", or the assumption the rule makes when no file says.
 std::string workers_phrase(const settings::WorkerCount* workers) {
   if (workers) return "the " + std::to_string(workers->count) + " worker processes set at " + workers->source;
@@ -36,14 +54,18 @@ void check(const RuleContext& context, FindingSink& sink) {
   if (django::middleware_installed(model, django::session_middleware, &sink) == false) return;  // no sessions
   const bool cache_only = engine.is_known() && engine.text == cache_engine;
 
-  const Value alias = settings::setting_or_default(model, "SESSION_CACHE_ALIAS");
   const Value caches = settings::setting_or_default(model, "CACHES");
-  if (!alias.is_string()) {
-    sink.cannot_decide("SESSION_CACHE_ALIAS", alias);
+  // With no cache kept per process, whichever alias the sessions use is shared: nothing to ask of the alias.
+  const django::Answer any_per_process =
+      django::decide(sink, "CACHES", caches, [&](const Value& known) { return keeps_per_process(known, cache_only); });
+  if (any_per_process != true) return;
+  if (!caches.is_known()) {  // a per-process cache on every path, yet which alias is which is not known
+    sink.cannot_decide("CACHES", caches);
     return;
   }
-  if (!caches.is_known()) {
-    sink.cannot_decide("CACHES", caches);
+  const Value alias = settings::setting_or_default(model, "SESSION_CACHE_ALIAS");
+  if (!alias.is_string()) {
+    sink.cannot_decide("SESSION_CACHE_ALIAS", alias);
     return;
   }
   const Value* cache = caches.get(alias.text);

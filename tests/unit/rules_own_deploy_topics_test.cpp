@@ -14,16 +14,17 @@
 namespace deployctl::checks {
 namespace {
 
-std::vector<Finding> findings_of(const testing::TempDir& project, std::string_view rule) {
+// The findings of `rule`, or of DPL005 about the settings `rule` could not decide with `blind_spots`.
+std::vector<Finding> findings_of(const testing::TempDir& project, std::string_view rule, bool blind_spots = false) {
   CheckOptions options;
   options.project_dir = project.root();
   options.settings_module = "mysite.settings";
-  options.rules.select = {std::string(rule)};
+  options.rules.select = {std::string(rule), "DPL005"};
   auto result = check_project(options);
   REQUIRE_MESSAGE(result.has_value(), result.error().message);
   std::vector<Finding> found;
   for (const Finding& finding : result->findings)
-    if (finding.rule == rule) found.push_back(finding);
+    if (finding.rule == (blind_spots ? "DPL005" : rule)) found.push_back(finding);
   return found;
 }
 
@@ -66,6 +67,43 @@ TEST_SUITE("rules-own deploy topics") {
     const auto found = findings_of(project, "SESS001");
     REQUIRE(found.size() == 1);
     CHECK(found[0].message.find("stores nothing") != std::string::npos);
+  }
+
+  TEST_CASE("SESS001: an alias chosen by a condition, every cache shared: decided, no blind spot (pretalx)") {
+    testing::TempDir project;
+    project.django(
+        "import socket\n"
+        "CACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache', 'LOCATION': 'redis://r'}}\n"
+        "MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware']\n"
+        "if socket.gethostname() == 'web':\n"
+        "    CACHES['sessions'] = {'BACKEND': 'django.core.cache.backends.redis.RedisCache', 'LOCATION': 'redis://r'}\n"
+        "    SESSION_ENGINE = 'django.contrib.sessions.backends.cache'\n"
+        "    SESSION_CACHE_ALIAS = 'sessions'\n"
+        "else:\n"
+        "    SESSION_ENGINE = 'django.contrib.sessions.backends.cached_db'\n");
+    CHECK(findings_of(project, "SESS001").empty());
+    CHECK(findings_of(project, "SESS001", true).empty());
+  }
+
+  TEST_CASE("CHAN001: a CONFIG added by a condition leaves the BACKEND known (paperless-ngx)") {
+    testing::TempDir project;
+    project.django(
+        "import socket\n"
+        "CHANNEL_LAYERS = {'default': {'BACKEND': 'channels_redis.pubsub.RedisPubSubChannelLayer'}}\n"
+        "if socket.gethostname() == 'web':\n"
+        "    CHANNEL_LAYERS['default']['CONFIG'] = {'hosts': ['redis://r:6379']}\n");
+    CHECK(findings_of(project, "CHAN001").empty());
+    CHECK(findings_of(project, "CHAN001", true).empty());
+    testing::TempDir in_memory;
+    in_memory.django(
+        "import socket\n"
+        "CHANNEL_LAYERS = {'default': {'BACKEND': 'channels_redis.core.RedisChannelLayer'}}\n"
+        "if socket.gethostname() == 'web':\n"
+        "    CHANNEL_LAYERS['default']['BACKEND'] = 'channels.layers.InMemoryChannelLayer'\n");
+    CHECK(findings_of(in_memory, "CHAN001").empty());
+    const auto blind = findings_of(in_memory, "CHAN001", true);
+    REQUIRE(blind.size() == 1);
+    CHECK(blind[0].setting == std::optional<std::string>("CHANNEL_LAYERS"));
   }
 
   TEST_CASE("project modules: found as importlib finds them, and a bare top-level directory is not the project's") {
