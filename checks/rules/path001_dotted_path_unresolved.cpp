@@ -170,7 +170,8 @@ extern const Rule path001_dotted_path_unresolved{
             "define (a renamed middleware, a moved app, a typo), passes code review and the tests that use other "
             "settings, and breaks the deploy: ImportError at start-up or on the first request that needs it.",
         .fix = "Correct the path to the module or class as it is now in the source tree (e.g. after a rename), or "
-               "restore the module. `python manage.py check` with the production settings shows the same error.",
+               "restore the module. `python manage.py check` with the production settings imports INSTALLED_APPS and "
+               "ROOT_URLCONF and shows the same error for them; the other paths fail only when first used.",
         .example_fires = "# shop/__init__.py\n"
                          "# shop/middleware.py\n"
                          "class RequestTimingMiddleware:\n"
