@@ -58,6 +58,7 @@ Result<BeyondSettings> beyond_settings(const CheckOptions& options, PendingRepos
                                        const settings::SettingsModel& model, std::string_view settings_module,
                                        const settings::Environment& environment, std::vector<std::string>& warnings) {
   BeyondSettings beyond;
+  beyond.workers = settings::configured_workers(model.project_dir.empty() ? options.project_dir : model.project_dir);
   if (repository.valid()) {
     auto scan = repository.get();
     if (!scan) return std::unexpected(scan.error());
@@ -125,7 +126,8 @@ Result<CheckResult> check_model(settings::SettingsModel model, const RuleFilter&
   for (const Finding& problem : model.problems)
     if (rules::find_rule(problem.rule) == nullptr && filter.enabled(problem.rule)) findings.push_back(problem);
   const rules::RuleContext context{model, beyond.repository ? &*beyond.repository : nullptr,
-                                   beyond.django ? &*beyond.django : nullptr};
+                                   beyond.django ? &*beyond.django : nullptr,
+                                   beyond.workers ? &*beyond.workers : nullptr};
   std::vector<rules::Undecided> undecided;
   for (Finding& finding : rules::run_rules(
            context, [&](std::string_view id) { return filter.enabled(id); }, &undecided))

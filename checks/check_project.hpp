@@ -14,6 +14,7 @@
 #include "checks/findings/finding.hpp"
 #include "checks/findings/summary.hpp"
 #include "checks/git/repository_facts.hpp"
+#include "checks/settings/server_workers.hpp"
 #include "checks/settings/settings_model.hpp"
 #include "core/error.hpp"
 
@@ -56,6 +57,7 @@ struct CheckOptions {
 struct BeyondSettings {
   std::optional<git::RepositoryFacts> repository;                    // the repository checks, in a repository
   std::optional<std::vector<django_runtime::DjangoMessage>> django;  // --django, when Django could be run
+  std::optional<settings::WorkerCount> workers;                      // the worker count the config files give
 };
 
 struct CheckResult {

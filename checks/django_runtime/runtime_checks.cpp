@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/django_runtime/runtime_script.hpp"
-#include "checks/git/secret_literals.hpp"
+#include "checks/findings/secret_text.hpp"
 #include "python/interpreter.hpp"
 
 extern char** environ;
@@ -31,7 +31,7 @@ namespace {
 std::vector<std::string> hidden_values(const settings::Environment& environment) {
   std::vector<std::string> hidden;
   for (const auto& [name, value] : environment.variables)
-    if (value.size() >= 4 || git::is_secret_name(name)) hidden.push_back(value);
+    if (value.size() >= 4 || is_secret_name(name)) hidden.push_back(value);
   for (char** entry = environ; entry && *entry; ++entry) {
     const std::string_view text(*entry);
     const std::size_t equals = text.find('=');
@@ -39,7 +39,7 @@ std::vector<std::string> hidden_values(const settings::Environment& environment)
     const std::string_view name = text.substr(0, equals);
     const std::string_view value = text.substr(equals + 1);
     if (name == "PATH" || name == "PWD" || name == "HOME" || name == "PYTHONPATH" || name == "VIRTUAL_ENV") continue;
-    if ((git::is_secret_name(name) && value.size() >= 3) || value.size() >= 16) hidden.emplace_back(value);
+    if ((is_secret_name(name) && value.size() >= 3) || value.size() >= 16) hidden.emplace_back(value);
   }
   return hidden;
 }

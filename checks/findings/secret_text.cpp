@@ -38,4 +38,14 @@ std::optional<UrlCredentials> url_credentials(std::string_view url) {
   return UrlCredentials{scheme, user_info.substr(colon + 1)};
 }
 
+bool is_secret_name(std::string_view name) {
+  std::string key(name);
+  for (char& c : key)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  for (const std::string_view ending :
+       {"SECRET_KEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY"})
+    if (key.ends_with(ending)) return true;
+  return false;
+}
+
 }  // namespace deployctl::checks

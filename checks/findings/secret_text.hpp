@@ -23,4 +23,9 @@ struct UrlCredentials {
 };
 std::optional<UrlCredentials> url_credentials(std::string_view url);
 
+// Whether a setting, dict key or environment variable named so holds a secret: SECRET_KEY, *_SECRET, *PASSWORD,
+// *PASSWD, *TOKEN, *API_KEY, *PRIVATE_KEY, *ACCESS_KEY (case-insensitive; PASSWORD_HASHERS and the like are not).
+// The settings rules, the repository scan and the masking of Django's messages share it.
+bool is_secret_name(std::string_view name);
+
 }  // namespace deployctl::checks

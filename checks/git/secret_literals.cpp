@@ -237,14 +237,6 @@ std::vector<SecretLiteral> scan_env_text(std::string_view text, std::string_view
 
 }  // namespace
 
-bool is_secret_name(std::string_view name) {
-  const std::string key = upper(name);
-  for (const std::string_view ending :
-       {"SECRET_KEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY"})
-    if (key.ends_with(ending)) return true;
-  return false;
-}
-
 std::vector<SecretLiteral> find_secret_literals(std::string_view text, std::string_view path) {
   if (!is_python_source(path)) return scan_env_text(text, path);
   const ParseResult parsed = parse_module(text, std::string(path));

@@ -23,10 +23,6 @@ struct SecretLiteral {
   SecretWeighing weight;     // live or throwaway: placeholders and format arguments are never listed
 };
 
-// Whether a setting, dict key or environment variable named so holds a secret: SECRET_KEY, *_SECRET, *PASSWORD,
-// *PASSWD, *TOKEN, *API_KEY, *PRIVATE_KEY, *ACCESS_KEY (case-insensitive; PASSWORD_HASHERS and the like are not).
-bool is_secret_name(std::string_view name);
-
 // Python sources (by `path`'s suffix) are read through the CPython ast: a file that does not parse yields
 // nothing. Anything else is read as dotenv KEY=VALUE lines. Each literal is weighed (secret_weight.hpp) and
 // the ones that are no secret at all are left out.

@@ -75,7 +75,7 @@ extern const Rule git002_secret_in_history{
                  "|---|---|---|\n"
                  "| a placeholder: under 4 characters, one character repeated, changeme/replace/example/dummy/"
                  "fake/xxxx/todo, YOUR_..., my...secret, the bare words secret/password/token, a variable's name "
-                 "(DJANGO_SECRET_KEY) | none | grants nothing |\n"
+                 "(DJANGO_SECRET_KEY), letters drummed along the home row (asdkjlfhsdlk) | none | grants nothing |\n"
                  "| a template or format argument: %s, %(name)s, {name}, {{ secret }}, ${VAR}, $VAR, $(cmd), "
                  "<your-key> | none | filled in at run time |\n"
                  "| a provider test-mode key (sk_test_, pk_test_) or a django-insecure- startproject key | info | "

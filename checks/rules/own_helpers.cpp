@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "checks/git/secret_weight.hpp"
 #include "checks/settings/django_defaults.hpp"
 
 namespace deployctl::checks::rules::own {
@@ -251,6 +252,59 @@ bool none_from_unset_variable(const settings::Value& value) {
 std::string default_note(const settings::Value& value) {
   const settings::EnvRead* read = unset_env_read(value);
   return read ? " (the default of " + describe_read(*read) + ", used while it is unset)" : "";
+}
+
+namespace {
+
+// The text written in the settings behind `value`, with the read whose default it is (null for a literal).
+struct WrittenText {
+  std::string_view text;
+  const settings::EnvRead* fallback_of = nullptr;
+  settings::Origin where;
+};
+
+std::optional<WrittenText> written_text(const settings::Value& value) {
+  if (!value.env) {
+    if (!value.is_string() || value.text.empty()) return std::nullopt;
+    return WrittenText{value.text, nullptr, value.origin};
+  }
+  const settings::EnvRead& read = *value.env;
+  if (!read.required_by.empty()) return std::nullopt;  // the default never reaches Django
+  // Unset: the value is what the settings compute from the default (a URL built around it included).
+  if (!read.is_set && value.is_string() && !value.text.empty()) return WrittenText{value.text, &read, read.where};
+  const settings::Value* fallback = read.default_value.get();
+  if (!fallback || !fallback->is_string() || fallback->text.empty() || fallback->env) return std::nullopt;
+  return WrittenText{fallback->text, &read, read.where};
+}
+
+}  // namespace
+
+std::optional<WrittenCredential> written_credential(const settings::Value& value, bool whole_is_secret) {
+  // A value merged from branches: a credential in any of them is written in the settings.
+  for (const settings::Value& alternative : value.alternatives)
+    if (auto credential = written_credential(alternative, whole_is_secret)) return credential;
+  const std::optional<WrittenText> written = written_text(value);
+  if (!written) return std::nullopt;
+  std::string what;
+  git::SecretWeighing weight;
+  if (const auto url = url_credentials(written->text)) {
+    weight = git::weigh_secret(url->password, written->where.file, written->text);
+    what = "a URL with " + sized(url->password, "password");
+  } else if (whole_is_secret) {
+    weight = git::weigh_secret(written->text, written->where.file);
+    what = sized(written->text, "literal");
+  } else {
+    return std::nullopt;
+  }
+  if (weight.weight != git::SecretWeight::live) return std::nullopt;
+  return WrittenCredential{std::move(what), written->fallback_of, written->where};
+}
+
+std::string written_where(const WrittenCredential& credential) {
+  if (!credential.fallback_of) return "is " + credential.what + " written in the settings";
+  const settings::EnvRead& read = *credential.fallback_of;
+  return "falls back to " + credential.what + " written in the settings when " + read.variable + " is unset (" +
+         describe_read(read) + ")";
 }
 
 }  // namespace deployctl::checks::rules::own

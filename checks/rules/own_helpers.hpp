@@ -16,6 +16,7 @@
 namespace deployctl::checks::rules::own {
 
 // The secret vocabulary every layer shares (checks/findings/secret_text.hpp), under the rules' names.
+using checks::is_secret_name;
 using checks::python_length;
 using checks::sized;
 using checks::url_credentials;
@@ -89,5 +90,23 @@ bool none_from_unset_variable(const settings::Value& value);
 
 // " (the default of os.getenv('X'), used while it is unset)" for a value that fell back to its default, else "".
 std::string default_note(const settings::Value& value);
+
+// A credential written in the settings: the text a value has, or falls back to when the deployment sets no
+// variable, judged by the repository scan's decision table (checks/git/secret_weight.hpp) so that placeholders,
+// empty strings, test and development values and URLs to local services are no credential here either.
+struct WrittenCredential {
+  std::string what;                                // "a 12-character literal", "a URL with a 9-character password"
+  const settings::EnvRead* fallback_of = nullptr;  // the read whose default it is; null when the value itself
+  settings::Origin where;                          // where it is written
+};
+
+// The credential behind `value`: a URL's password, or the whole text when `whole_is_secret` (the value of a
+// PASSWORD-like name). Nothing for a value the deployment gives (a variable that is set, or read without a
+// default), a default the settings never let reach Django (required_by), or no live credential.
+std::optional<WrittenCredential> written_credential(const settings::Value& value, bool whole_is_secret);
+
+// "is a 12-character literal written in the settings" or "falls back to ... written in the settings when
+// REDIS_URL is unset (os.environ.get('REDIS_URL'))": the middle of a message about `credential`.
+std::string written_where(const WrittenCredential& credential);
 
 }  // namespace deployctl::checks::rules::own

@@ -61,6 +61,12 @@ extern const Rule cors001_cors_allow_all_origins;
 extern const Rule cors002_cors_allow_all_with_credentials;
 extern const Rule type001_bool_setting_string_never_off;
 extern const Rule type002_bool_setting_string;
+extern const Rule cache001_cache_credentials;
+extern const Rule cel001_celery_url_credentials;
+extern const Rule secret001_secret_setting_written;
+extern const Rule chan001_in_memory_channel_layer;
+extern const Rule sess001_sessions_in_process_cache;
+extern const Rule path001_dotted_path_unresolved;
 
 // ---- repository and runtime checks (checks/git/, checks/django_runtime/) ----
 extern const Rule git001_sensitive_file_tracked;
@@ -132,6 +138,12 @@ const Rule* const table[] = {
     &cors002_cors_allow_all_with_credentials,
     &type001_bool_setting_string_never_off,
     &type002_bool_setting_string,
+    &cache001_cache_credentials,
+    &cel001_celery_url_credentials,
+    &secret001_secret_setting_written,
+    &chan001_in_memory_channel_layer,
+    &sess001_sessions_in_process_cache,
+    &path001_dotted_path_unresolved,
     // ---- repository and runtime checks ----
     &git001_sensitive_file_tracked,
     &git002_secret_in_history,

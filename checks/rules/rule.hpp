@@ -9,6 +9,7 @@
 #include "checks/django_runtime/runtime_checks.hpp"
 #include "checks/findings/finding.hpp"
 #include "checks/git/repository_facts.hpp"
+#include "checks/settings/server_workers.hpp"
 #include "checks/settings/settings_model.hpp"
 
 namespace deployctl::checks::rules {
@@ -32,11 +33,13 @@ struct RuleInfo {
 };
 
 // Everything a rule may look at. The parts beyond the settings are there only when they were gathered: null when
-// the repository checks are off (--no-git) or the project is in no repository, and without --django.
+// the repository checks are off (--no-git) or the project is in no repository, and without --django; `workers`
+// when the project's deployctl.toml or gunicorn config gives a worker count.
 struct RuleContext {
   const settings::SettingsModel& settings;
   const git::RepositoryFacts* repository = nullptr;
   const std::vector<django_runtime::DjangoMessage>* django = nullptr;  // Django's own check messages
+  const settings::WorkerCount* workers = nullptr;                      // how many processes serve, when written
 };
 
 // A setting a rule needed but the analysis could not know, so the rule could not decide: DPL005 reports these

@@ -80,6 +80,7 @@ std::map<std::string, Value, std::less<>> build_defaults() {
   d.emplace("SESSION_COOKIE_AGE", Value::from_int(60 * 60 * 24 * 7 * 2));
   d.emplace("SESSION_EXPIRE_AT_BROWSER_CLOSE", Value::from_bool(false));
   d.emplace("SESSION_ENGINE", str("django.contrib.sessions.backends.db"));
+  d.emplace("SESSION_CACHE_ALIAS", str("default"));
 
   // CSRF
   d.emplace("CSRF_COOKIE_SECURE", Value::from_bool(false));

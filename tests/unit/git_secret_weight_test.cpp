@@ -51,6 +51,16 @@ TEST_SUITE("git secret weight") {
     }
   }
 
+  TEST_CASE("letters drummed along the home row are filler, while words, passphrases and generated keys are not") {
+    CHECK(weight_of("shjbalkfbdskjlbdskljbdskaljfb") == SecretWeight::not_a_secret);  // junction's EXPLARA_API_TOKEN
+    CHECK(weight_of("asdfasdfasdf") == SecretWeight::not_a_secret);
+    for (const std::string_view value : {"correcthorsebatterystaple", "c892e4962244", "hadskfjaslkdjfQ7",
+                                         "sahdjfkaslkdjf1", "Asdkfjhaslkdfj", "flashglass"}) {
+      CAPTURE(value);
+      CHECK(weight_of(value) == SecretWeight::live);
+    }
+  }
+
   TEST_CASE("test files, CI files, dev settings and dev containers hold throwaway credentials") {
     const std::string_view key = "k9Xq-7vLp-2mWz-8rTt";
     for (const std::string_view path :
