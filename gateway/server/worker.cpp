@@ -363,13 +363,23 @@ void Worker::sweep(std::int64_t now) {
       continue;
     }
     connection.body_started_ms = 0;
-    if (draining_ || retiring_ || now - connection.last_activity_ms > idle_ms) close_idle(connection, now);
+    if (draining_ || retiring_) {
+      // A connection that has not sent its first request may be a client between connect() and send(): closing
+      // it now would fail a request the client already began, so it gets a moment to send it.
+      if (!connection.answered_once && now - connection.last_activity_ms <= first_request_grace_ms) continue;
+      close_idle(connection, now);
+    } else if (now - connection.last_activity_ms > idle_ms) {
+      close_idle(connection, now);
+    }
   }
 }
 
 void Worker::begin_drain() {
   if (draining_) return;
   draining_ = true;
+  // Connections the kernel already completed are clients that believe they are connected: they are taken and
+  // answered (with Connection: close) rather than left in the backlog to be reset when the listener closes.
+  for (std::size_t i = 0; i < setup_.listeners->size() && !accepting_paused_; ++i) accept_connections(i);
   stop_accepting_for_good();
   sweep(monotonic_ms());  // idle keep-alive connections go at once
 }

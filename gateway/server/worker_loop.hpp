@@ -73,6 +73,10 @@ struct Connection {
 // connection's late request) before it is closed outright: enough for the client to see the response.
 inline constexpr std::size_t linger_limit = 1024 * 1024;
 
+// How long a draining or retiring worker waits for the first request of a connection it accepted (one sent just
+// after connect()) before closing it as idle.
+inline constexpr std::int64_t first_request_grace_ms = 1000;
+
 class Worker {
  public:
   explicit Worker(const WorkerSetup& setup)

@@ -11,21 +11,24 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import APPS_DIR, InFlight, clean_env, expect, get, run_suite, server_choice, start, wait_for  # noqa: E402
+from serve_common import (APPS_DIR, InFlight, Reader, clean_env, connect, expect, get, run_suite,  # noqa: E402
+                          server_choice, start, wait_for)
 
 
 class Load:
     """A few threads sending GET requests on keep-alive connections until stopped. A request that fails on a
     reused connection before any byte of a response arrived is retried once on a new connection, as every HTTP
-    client does (RFC 9112 9.3.1): the server may close an idle connection at any time. Anything else counts as
-    a failed request: an error on a fresh connection, a refused connection, a status other than 200."""
+    client does (RFC 9112 9.3.1): the server may close an idle connection at any time. Once the load is stopping
+    (the test is about to send TERM) that retry is not made: it would be a new request to a server that is
+    stopping, which rightly refuses it; such a request is counted as abandoned. Anything else counts as a failed
+    request: an error on a fresh connection, a refused connection, a status other than 200."""
 
     def __init__(self, port, path="/pid", threads=4, fresh=0):
         """`fresh` of the threads open a new connection for every request instead of keeping one alive."""
         self.port, self.path = port, path
         self.stopping = threading.Event()
         self.lock = threading.Lock()
-        self.ok, self.retries, self.failures, self.bodies = 0, 0, [], set()
+        self.ok, self.retries, self.abandoned, self.failures, self.bodies = 0, 0, 0, [], set()
         self.threads = [threading.Thread(target=self._run, args=(index < fresh,), daemon=True)
                         for index in range(threads)]
         for thread in self.threads:
@@ -49,6 +52,9 @@ class Load:
                     conn = None
                     if reused and attempt == 0:
                         with self.lock:
+                            if self.stopping.is_set():
+                                self.abandoned += 1
+                                break
                             self.retries += 1
                         continue
                     self._fail(f"{type(error).__name__}: {error}")
@@ -85,7 +91,8 @@ class Load:
         return self
 
     def summary(self):
-        return f"{self.ok} ok, {len(self.failures)} failed, {self.retries} retried on a closed keep-alive connection"
+        return (f"{self.ok} ok, {len(self.failures)} failed, {self.retries} retried on a closed keep-alive connection, "
+                f"{self.abandoned} not retried at stop")
 
 
 def main(argv):
@@ -156,8 +163,18 @@ def main(argv):
             slow_thread.start()
             in_flight.wait(1)
             wait_for(lambda: load.ok >= 20 or load.failures, 10, "20 requests answered beside the slow one")
+            # A client that connected before TERM and sends its request just after it (a client between connect()
+            # and send()) is answered: its connection is taken from the backlog and not closed as idle at once.
+            early = connect(server.port)
             load.stopping.set()  # in-flight requests must finish; new ones would be refused, rightly
             server.send(signal.SIGTERM)
+            if against == "deployctl":
+                wait_for(lambda: "Handling signal: term" in server.error_log(), 5, "the master logs the TERM")
+            early.sendall(b"GET /pid HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            early_response = Reader(early).read_response()
+            early.close()
+            expect(early_response is not None and early_response.status == 200,
+                   f"a request sent on a connection opened before TERM is answered: {early_response}")
             load.stop()
             slow_thread.join(timeout=15)
             expect(slow.get("status") == 200 and slow.get("body") == b"slept",
