@@ -96,6 +96,25 @@ TEST_SUITE("rules-own database") {
     }
   }
 
+  TEST_CASE("rules-own DB002: the password is weighed as DB001 weighs one") {
+    const auto remote = run_rule("DB002",
+                                 "import dj_database_url\nDATABASES = {'default': dj_database_url.config("
+                                 "default='postgres://app:Zt4s3cr3tQp9@db.mysite.net/app')}\n");
+    REQUIRE(remote.size() == 1);
+    CHECK(remote[0].severity == Severity::error);
+    const auto local = run_rule("DB002",
+                                "import dj_database_url\nDATABASES = {'default': dj_database_url.config("
+                                "default='postgres://app:Zt4s3cr3tQp9@localhost/app')}\n");
+    REQUIRE(local.size() == 1);
+    CHECK(local[0].severity == Severity::info);
+    CHECK(local[0].message.find("reported as info") != std::string::npos);
+    CHECK(local[0].message.find("Zt4s3cr3tQp9") == std::string::npos);
+    CHECK(run_rule("DB002",
+                   "import dj_database_url\nDATABASES = {'default': dj_database_url.config("
+                   "default='postgres://user:<password>@db.mysite.net/app')}\n")
+              .empty());
+  }
+
   TEST_CASE("rules-own DB002: URLs without a password and non-database URLs stay silent") {
     CHECK(run_rule("DB002",
                    "import environ\nenv = environ.Env()\nDATABASES = {'default': env.db('DATABASE_URL', "
