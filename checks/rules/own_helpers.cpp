@@ -83,7 +83,7 @@ bool never_a_string(const settings::SettingsModel& model, const settings::Value&
   for (const settings::Value& alternative : value.alternatives) {
     if (alternative.kind == settings::Value::Kind::boolean)
       seen[alternative.boolean ? 1 : 0] = true;
-    else if (alternative.is_known() || alternative.unknown_reason != "unset on this path")
+    else if (alternative.is_known() || alternative.unknown_reason != settings::unset_on_this_path)
       return false;
     else
       unset_path = true;

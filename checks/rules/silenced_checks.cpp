@@ -10,7 +10,7 @@ namespace deployctl::checks::rules {
 SilencedOutcome apply_silenced_checks(std::vector<Finding> findings, const settings::SettingsModel& model,
                                       std::vector<Undecided>& undecided) {
   SilencedOutcome outcome;
-  const settings::Value silenced = settings::setting_or_default(model, "SILENCED_SYSTEM_CHECKS");
+  const settings::Value silenced = settings::setting_or_default_on_every_path(model, "SILENCED_SYSTEM_CHECKS");
   for (Finding& finding : findings) {
     if (!finding.django_check) {
       outcome.kept.push_back(std::move(finding));

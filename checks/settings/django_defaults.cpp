@@ -122,4 +122,17 @@ Value setting_or_default(const SettingsModel& model, std::string_view name) {
   return value;
 }
 
+Value setting_or_default_on_every_path(const SettingsModel& model, std::string_view name) {
+  Value value = setting_or_default(model, name);
+  const Value* fallback = django_default(name);
+  if (value.is_known() || !model.namespace_complete || fallback == nullptr) return value;
+  for (Value& alternative : value.alternatives)
+    if (!alternative.is_known() && alternative.unknown_reason == unset_on_this_path) {
+      const Origin origin = alternative.origin;
+      alternative = *fallback;
+      alternative.origin = origin;
+    }
+  return value;
+}
+
 }  // namespace deployctl::checks::settings

@@ -17,6 +17,9 @@ const Value* django_default(std::string_view name);
 // located at the settings module's line 1 column 1 (where a finding about a missing setting points); else
 // unknown (a setting this table has no default for, or any absent setting when the namespace is incomplete).
 Value setting_or_default(const SettingsModel& model, std::string_view name);
+// The same, with the paths that leave a merged setting unset given Django's default (while the namespace is complete),
+// so that `if X: SILENCED_SYSTEM_CHECKS = [...]` is one of two known lists rather than unknown.
+Value setting_or_default_on_every_path(const SettingsModel& model, std::string_view name);
 
 // Where a finding about `name` points: the value's origin when the settings assign it, else the settings module
 // at line 1, column 1.

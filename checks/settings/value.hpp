@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct Origin {
 };
 
 class Value;
+
+// The unknown alternative a merge of code paths lists for the paths that leave a name unbound: Django's default
+// applies there while the namespace is complete (checks/settings/eval/merge.cpp).
+inline constexpr std::string_view unset_on_this_path = "unset on this path";
 using ValuePtr = std::shared_ptr<const Value>;
 
 // One read of an environment variable, as written in the settings.

@@ -253,6 +253,21 @@ TEST_SUITE("silenced_checks") {
     CHECK(result.summary.unknown_settings == std::vector<std::string>{"SILENCED_SYSTEM_CHECKS"});
   }
 
+  TEST_CASE("silenced: a list set under an undecidable condition is one of two lists, Django's default on the other") {
+    // paperless-ngx: `if os.getenv('PAPERLESS_DBENGINE') == 'mariadb': SILENCED_SYSTEM_CHECKS = ['mysql.W003']`.
+    const CheckResult result = check_source(production_base +
+                                            "import sys\nSECURE_SSL_REDIRECT = False\nif sys.argv:\n"
+                                            "    SILENCED_SYSTEM_CHECKS = ['mysql.W003']\n");
+    CHECK(of_rule(result, "DJ008").size() == 1);
+    CHECK(result.summary.unknown_settings.empty());
+    // Silenced on one path only: still reported, and the blind spot is said.
+    const CheckResult maybe = check_source(production_base +
+                                           "import sys\nSECURE_SSL_REDIRECT = False\nif sys.argv:\n"
+                                           "    SILENCED_SYSTEM_CHECKS = ['security.W008']\n");
+    CHECK(of_rule(maybe, "DJ008").size() == 1);
+    CHECK(maybe.summary.unknown_settings == std::vector<std::string>{"SILENCED_SYSTEM_CHECKS"});
+  }
+
   TEST_CASE("silenced: rules without a Django check id are never silenced") {
     const CheckResult result = check_source(production_base +
                                             "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'True') == 'True'\n"

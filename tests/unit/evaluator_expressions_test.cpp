@@ -235,6 +235,29 @@ TEST_SUITE("evaluator-expressions-unknown") {
     }
   }
 
+  TEST_CASE("a position found in a merged list, and arithmetic on it, are followed on each path (paperless)") {
+    // `_index = MIDDLEWARE.index(...)` then `MIDDLEWARE.insert(_index + 1, ...)` under conditions nobody can decide.
+    const auto model =
+        run("import sys\nM = ['s', 'auth']\nif sys.argv:\n    M.insert(0, 'c')\nif sys.flags:\n"
+            "    I = M.index('auth')\n    M.insert(I + 1, 'auto')\nif sys.path:\n    M.append('audit')\n"
+            "if sys.modules:\n    M.append('remote')\n");
+    const Value& m = setting(model, "M");
+    CHECK_FALSE(m.is_known());
+    // Four independent edits: every combination kept, none lost to the limit. The index is not tied to the path of
+    // the list it came from, so one combination is impossible ('auto' before 'auth'): a superset, never a loss.
+    CHECK(m.alternatives.size() == 20);
+    for (const Value& path : m.alternatives) {
+      CHECK(path.contains_string("s") == true);
+      CHECK(path.contains_string("auth") == true);
+    }
+    const Value& index = setting(model, "I");
+    CHECK_FALSE(index.is_known());
+    CHECK(index.alternatives.size() == 3);  // 1 or 2 on the paths that ran it, unbound on the others
+    // A value read from the environment is not followed path by path: it keeps its provenance instead.
+    const auto env = run("import os, sys\nV = os.environ.get('V', 'a')\nif sys.argv:\n    V = 'b'\nN = V.upper()\n");
+    CHECK_FALSE(setting(env, "N").is_known());
+  }
+
   TEST_CASE("a merged list changed in a way one path cannot follow drops its stale alternatives") {
     const auto model = run("import sys\nif sys.argv:\n    A = ['x']\nelse:\n    A = ['y']\nA.remove('x')\n");
     CHECK_FALSE(setting(model, "A").is_known());

@@ -7,6 +7,7 @@
 
 #include "checks/settings/eval/expressions.hpp"
 #include "checks/settings/eval/library.hpp"
+#include "checks/settings/eval/limits.hpp"
 #include "checks/settings/eval/merge.hpp"
 #include "checks/settings/eval/methods.hpp"
 #include "checks/settings/eval/paths.hpp"
@@ -49,24 +50,53 @@ bool is_mutating(std::string_view method) {
   return std::find(mutating_methods.begin(), mutating_methods.end(), method) != mutating_methods.end();
 }
 
-// A collection that is one of several known ones (`if A: MIDDLEWARE.insert(0, ...)` then `if B:
-// MIDDLEWARE.append(...)`): a change made on every path is made to each of them, so the result stays "one of
-// these" instead of unknown. Nullopt when one of them is unknown or the change cannot be followed on it.
-std::optional<MethodResult> mutate_each_alternative(CallSite& site, const Value& receiver, std::string_view method) {
+// The arguments as each path may give them: one set per possible value of the one positional argument that is one
+// of several known values (`MIDDLEWARE.insert(_index + 1, ...)` after `_index = MIDDLEWARE.index(...)` on a list
+// that is one of several); `args` alone when none varies. Nullopt when more than one argument varies.
+std::optional<std::vector<Arguments>> argument_variants(const Arguments& args) {
+  std::optional<std::size_t> varying;
+  for (std::size_t i = 0; i < args.positional.size(); ++i) {
+    if (args.positional[i]->is_known() || args.positional[i]->alternatives.empty()) continue;
+    if (varying) return std::nullopt;
+    varying = i;
+  }
+  if (!varying) return std::vector<Arguments>{args};
+  std::vector<Arguments> variants;
+  for (const Value& alternative : args.positional[*varying]->alternatives) {
+    variants.push_back(args);
+    variants.back().positional[*varying] = share(alternative);
+  }
+  return variants;
+}
+
+// A value that is one of several known ones (`if A: MIDDLEWARE.insert(0, ...)` then `if B: MIDDLEWARE.append(...)`):
+// a method called on every path is called on each of them, so the result (and, for a change in place, the
+// receiver) stays "one of these" instead of unknown. Nullopt when one of them is unknown, the call cannot be
+// followed on it, or the combinations exceed the alternatives deployctl keeps.
+std::optional<MethodResult> call_on_each_alternative(CallSite& site, const Value& receiver, std::string_view method,
+                                                     bool mutating) {
   if (receiver.alternatives.empty()) return std::nullopt;
+  const auto variants = argument_variants(site.args);
+  if (!variants || receiver.alternatives.size() * variants->size() > max_alternatives) return std::nullopt;
   std::vector<ValuePtr> results;
   std::vector<ValuePtr> changed;
   for (const Value& alternative : receiver.alternatives) {
-    if (alternative.kind != Kind::list && alternative.kind != Kind::dict && alternative.kind != Kind::set)
+    if (alternative.kind != Kind::list && alternative.kind != Kind::dict && alternative.kind != Kind::set &&
+        (mutating || alternative.kind != Kind::tuple))
       return std::nullopt;
     const ValuePtr each = share(alternative);
-    CallSite each_site{site.frame, site.origin, type_name(alternative) + "." + std::string(method), each, site.args};
-    auto result = call_collection_method(each_site, each, method);
-    if (!result || !result->mutated || !result->mutated->is_known()) return std::nullopt;
-    results.push_back(result->result);
-    changed.push_back(result->mutated);
+    for (const Arguments& args : *variants) {
+      CallSite each_site{site.frame, site.origin, type_name(alternative) + "." + std::string(method), each, args};
+      auto result = call_collection_method(each_site, each, method);
+      if (!result || !result->result) return std::nullopt;
+      if (mutating && (!result->mutated || !result->mutated->is_known())) return std::nullopt;
+      if (!mutating && !result->result->is_known()) return std::nullopt;
+      results.push_back(result->result);
+      if (mutating) changed.push_back(result->mutated);
+    }
   }
-  return MethodResult{merge_values(results, receiver.unknown_reason), merge_values(changed, receiver.unknown_reason)};
+  return MethodResult{merge_values(results, receiver.unknown_reason),
+                      mutating ? merge_values(changed, receiver.unknown_reason) : nullptr};
 }
 
 ValuePtr call_method_of_data(Frame& frame, const ValuePtr& receiver, const py::Attribute& attribute,
@@ -157,9 +187,15 @@ ValuePtr evaluate_call(Frame& frame, const py::Call& call, const Origin& origin)
       place = resolve_place(frame, attribute->value);
     const ValuePtr receiver = place ? read_place(frame, *place, receiver_origin) : evaluate(frame, attribute->value);
     if (is_data(*receiver)) return call_method_of_data(frame, receiver, *attribute, call, origin, place);
+    // A value read from the environment keeps its provenance through unknown_from below: only values the settings
+    // built are followed path by path.
+    if (receiver->kind == Kind::unknown && receiver->text.empty() && !receiver->env && !is_mutating(attribute->attr)) {
+      CallSite site{frame, origin, "list." + attribute->attr, receiver, evaluate_arguments(frame, call)};
+      if (auto each = call_on_each_alternative(site, *receiver, attribute->attr, false)) return each->result;
+    }
     if (receiver->kind == Kind::unknown && receiver->text.empty() && place && is_mutating(attribute->attr)) {
       CallSite site{frame, origin, "list." + attribute->attr, receiver, evaluate_arguments(frame, call)};
-      if (auto each = mutate_each_alternative(site, *receiver, attribute->attr)) {
+      if (auto each = call_on_each_alternative(site, *receiver, attribute->attr, true)) {
         write_place(frame, *place, each->mutated, true, origin);
         return each->result;
       }

@@ -109,7 +109,7 @@ void merge_paths(Scope& target, const std::vector<const Bindings*>& paths, const
         out.alternatives = possible->alternatives;
       // The paths that leave it unset give Django's default, or whatever an earlier module set: listed as unknown, so
       // that no rule answers for the paths that assigned it alone.
-      out.alternatives.push_back(Value::unknown("unset on this path", possible->origin));
+      out.alternatives.push_back(Value::unknown(std::string(unset_on_this_path), possible->origin));
       out.env = possible->env;
       out.steps = possible->steps;
       merged.emplace(std::string(name), share(std::move(out)));

@@ -9,6 +9,7 @@
 #include "checks/settings/eval/expressions.hpp"
 #include "checks/settings/eval/formatting.hpp"
 #include "checks/settings/eval/limits.hpp"
+#include "checks/settings/eval/merge.hpp"
 #include "checks/settings/eval/paths.hpp"
 #include "checks/settings/eval/values.hpp"
 
@@ -260,6 +261,31 @@ std::optional<Value> set_operation(const Value& a, py::BinaryOperator op, const 
 
 }  // namespace
 
+namespace {
+
+// `_index + 1` where `_index` is one of several known numbers (the index of an item in a list that is one of several):
+// one of the several results. Only + - * of numbers, which cannot raise, and only values the settings computed (a
+// value read from the environment keeps its provenance through the unknown path).
+ValuePtr on_each_alternative(Frame& frame, const ValuePtr& left, py::BinaryOperator op, const ValuePtr& right,
+                             const Origin& origin) {
+  if (op != py::BinaryOperator::add && op != py::BinaryOperator::sub && op != py::BinaryOperator::mult) return nullptr;
+  if (left->is_known() == right->is_known()) return nullptr;
+  const Value& varying = left->is_known() ? *right : *left;
+  const Value& fixed = left->is_known() ? *left : *right;
+  if (varying.env || varying.alternatives.empty() || !is_number(fixed)) return nullptr;
+  std::vector<ValuePtr> results;
+  for (const Value& alternative : varying.alternatives) {
+    if (!alternative.is_known() || !is_number(alternative)) return nullptr;
+    const ValuePtr each = share(alternative);
+    results.push_back(left->is_known() ? binary_operation(frame, left, op, each, origin)
+                                       : binary_operation(frame, each, op, right, origin));
+    if (!results.back()->is_known()) return nullptr;
+  }
+  return merge_values(results, varying.unknown_reason);
+}
+
+}  // namespace
+
 ValuePtr binary_operation(Frame& frame, const ValuePtr& left_ptr, py::BinaryOperator op, const ValuePtr& right_ptr,
                           const Origin& origin) {
   const Value& left = *left_ptr;
@@ -270,6 +296,7 @@ ValuePtr binary_operation(Frame& frame, const ValuePtr& left_ptr, py::BinaryOper
     return path_division(frame, left_ptr, right_ptr, origin);
   if (op == py::BinaryOperator::mod && left.kind == Kind::string)
     return percent_format(frame, left_ptr, right_ptr, origin);
+  if (auto each = on_each_alternative(frame, left_ptr, op, right_ptr, origin)) return each;
   if (!left.is_known() || !right.is_known()) {
     const Value& cause = left.is_known() ? right : left;
     ValuePtr out = unknown_from(cause, origin, step_for(sym, left, right));
