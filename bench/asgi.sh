@@ -9,9 +9,10 @@
 # handler with the Security, Common, Csrf and XFrame middleware, and with none (asgi_apps/). Per workload and server:
 # requests/s, the worker's CPU per request (user and system, from /proc/PID/stat over each measurement) and its RSS
 # after the last round. The in-process limit (asgi_inprocess.py) is the same view called on one uvloop loop with no
-# server. A server whose readiness probe does not answer 200 (with the right body size for stream and upload) is left
-# out of that workload with a printed note: deployctl, until its ASGI adapter lands. Prints markdown; never part of
-# the test suite (bench/asgi_report.py makes the table and judges issue 14's targets).
+# server, as many calls in flight as wrk keeps connections. A server whose readiness probe does not answer 200 (with
+# the right body size for stream and upload) is left out of that workload with a printed note: deployctl, until its
+# ASGI adapter lands. Prints markdown; never part of the test suite (bench/asgi_report.py makes the table and judges
+# issue 14's targets).
 # BENCH_ASGI_ROUNDS (default 3), BENCH_ASGI_DURATION (s per measurement, default 5), BENCH_ASGI_CONNECTIONS (default
 # 16), BENCH_ASGI_SERVERS (default uvicorn,uvicorn-h11,hypercorn,daphne,deployctl), BENCH_ASGI_WORKLOADS (default
 # hello,stream,upload,django,django-bare). Exit 0 targets met or not judged (deployctl not measured), 1 a target
@@ -31,7 +32,8 @@ for tool in wrk taskset curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps bench)" >&2; exit 2; }
 done
 for module in uvicorn uvloop httptools hypercorn daphne; do
-  "$PYTHON" -c "import $module" 2>/dev/null || { echo "bench: $PYTHON cannot import $module (scripts/install-deps bench)" >&2; exit 2; }
+  "$PYTHON" -c "import $module" 2>/dev/null ||
+    { echo "bench: $PYTHON cannot import $module (scripts/install-deps bench)" >&2; exit 2; }
 done
 
 declare -A app_of=([hello]=raw [stream]=raw [upload]=raw [django]=django [django-bare]=django-bare)
@@ -101,6 +103,7 @@ wait_answering() {
 # CPU time of a process so far, all threads: "utime stime" in clock ticks (fields 14 and 15 of /proc/PID/stat,
 # counted after the command name, which may hold spaces).
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12, $13}'; }
+readonly ticks_per_second="$(getconf CLK_TCK)"
 
 apps=()
 for workload in "${workloads[@]}"; do
@@ -139,14 +142,14 @@ for server in "${servers[@]}"; do
   done
 done
 
-# Per round and measurement: "round server workload requests/s requests user_ticks system_ticks errors".
+# Per round and measurement: "round server workload requests/s user_µs system_µs errors" (CPU per request).
 : >"$work/samples"
 measure() {
-  local server="$1" workload="$2" app="${app_of[$2]}" rate out before after requests errors extra=()
+  local server="$1" workload="$2" app="${app_of[$2]}" rate out before after requests errors cpu extra=()
   if [[ "$server" == in-process ]]; then
-    rate="$(cd "$project" && PYTHONPATH="$project" DJANGO_SETTINGS_MODULE="${settings_of[$app]}" taskset -c 0 \
-      "$PYTHON" "$bench_dir/asgi_inprocess.py" "${path_of[$workload]}" "$duration")"
-    echo "$round in-process $workload ${rate:-0} 0 0 0 -" >>"$work/samples"
+    out="$(cd "$project" && PYTHONPATH="$project" DJANGO_SETTINGS_MODULE="${settings_of[$app]}" taskset -c 0 \
+      "$PYTHON" "$bench_dir/asgi_inprocess.py" "${path_of[$workload]}" "$duration" "$connections")"
+    echo "$round in-process $workload ${out:-0 0 0} -" >>"$work/samples"
     return
   fi
   [[ "$workload" == upload ]] && extra=(-s "$work/upload.lua")
@@ -157,10 +160,10 @@ measure() {
   rate="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   requests="$(awk '/requests in/ {print $1}' <<<"$out")"
   errors="$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); gsub(/ /, "_"); printf "%s;", $0}' <<<"$out")"
-  read -r user_before system_before <<<"$before"
-  read -r user_after system_after <<<"$after"
-  echo "$round $server $workload ${rate:-0} ${requests:-0} $((user_after - user_before))" \
-       "$((system_after - system_before)) ${errors:--}" >>"$work/samples"
+  cpu="$(awk -v before="$before" -v after="$after" -v requests="${requests:-0}" -v hz="$ticks_per_second" 'BEGIN {
+    split(before, b); split(after, a); per = requests ? 1e6 / hz / requests : 0
+    printf "%.1f %.1f", (a[1] - b[1]) * per, (a[2] - b[2]) * per }')"
+  echo "$round $server $workload ${rate:-0} $cpu ${errors:--}" >>"$work/samples"
 }
 
 for round in $(seq "$rounds"); do
@@ -174,7 +177,8 @@ done
 : >"$work/memory"
 for server in "${servers[@]}"; do
   for app in "${apps[@]}"; do
-    [[ -n "${worker[$server,$app]:-}" ]] && echo "$server $app $(worker_memory_kib "${pid[$server,$app]}")" >>"$work/memory"
+    [[ -n "${worker[$server,$app]:-}" ]] &&
+      echo "$server $app $(worker_memory_kib "${pid[$server,$app]}")" >>"$work/memory"
   done
 done
 
@@ -184,5 +188,5 @@ echo "($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;
 echo
 for note in "${notes[@]}"; do echo "- not measured: $note"; done
 ((${#notes[@]})) && echo
-"$PYTHON" "$bench_dir/asgi_report.py" "$work/samples" "$work/memory" "$(getconf CLK_TCK)" \
+"$PYTHON" "$bench_dir/asgi_report.py" "$work/samples" "$work/memory" \
   "$(IFS=,; echo "${servers[*]}")" "$(IFS=,; echo "${workloads[*]}")"

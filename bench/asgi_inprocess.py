@@ -1,9 +1,12 @@
 # The ceiling for any ASGI server (bench/asgi.sh): the example's async JSON view called through Django's ASGI handler
-# (asgi_apps/django_app.py, its middleware as DJANGO_SETTINGS_MODULE says) on one uvloop loop, one request after
-# another, with a prepared scope and no socket. Prints calls per second. Run from the directory that holds the
-# project and asgi_apps' modules, with the project's environment set.
-#   asgi_inprocess.py PATH SECONDS
+# (asgi_apps/django_app.py, its middleware as DJANGO_SETTINGS_MODULE says) on one uvloop loop, with a prepared scope
+# and no socket, IN_FLIGHT calls at a time (as many as wrk keeps in flight against a server: with one at a time, every
+# sync_to_async hop waits for the executor thread to be woken, which a busy server does not, so the "limit" would be
+# far below what the servers reach). Prints "calls/s user_us system_us": the rate and the process's CPU per call.
+# Run from the directory that holds the project and asgi_apps' modules, with the project's environment set.
+#   asgi_inprocess.py PATH SECONDS [IN_FLIGHT]
 import asyncio
+import os
 import sys
 import time
 
@@ -48,26 +51,36 @@ async def call(template):
         raise SystemExit(f"the view answered {status}")
 
 
-async def measure(path, seconds):
+async def measure(path, seconds, in_flight):
     template = scope_for(path)
     for _ in range(200):  # warm-up: imports, URL resolver caches, the database connection
         await call(template)
-    calls, started = 0, time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        for _ in range(50):
+    deadline = time.perf_counter() + seconds
+
+    async def caller():
+        calls = 0
+        while time.perf_counter() < deadline:
             await call(template)
-        calls += 50
-    return calls / (time.perf_counter() - started)
+            calls += 1
+        return calls
+
+    cpu_before, started = os.times(), time.perf_counter()
+    calls = sum(await asyncio.gather(*(caller() for _ in range(in_flight))))
+    cpu_after, elapsed = os.times(), time.perf_counter() - started
+    per_call = 1e6 / calls
+    return (calls / elapsed, (cpu_after.user - cpu_before.user) * per_call,
+            (cpu_after.system - cpu_before.system) * per_call)
 
 
-def main(path, seconds):
+def main(path, seconds, in_flight="1"):
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        print(f"{loop.run_until_complete(measure(path, float(seconds))):.0f}")
+        rate, user, system = loop.run_until_complete(measure(path, float(seconds), int(in_flight)))
+        print(f"{rate:.0f} {user:.1f} {system:.1f}")
     finally:
         loop.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

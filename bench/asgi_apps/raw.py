@@ -9,7 +9,8 @@ HELLO_BODY = {"type": "http.response.body", "body": HELLO}
 
 CHUNK = b"x" * 65536
 STREAM_CHUNKS = 16
-STREAM_START = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/octet-stream")]}
+STREAM_START = {"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/octet-stream")]}
 
 NOT_FOUND_START = {"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]}
 
