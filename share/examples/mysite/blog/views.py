@@ -100,7 +100,8 @@ def api_posts(request):
 
 @sync_to_async
 def latest_posts(count=3):
-    """The ORM is synchronous: sync_to_async runs the query in Django's one database thread, off the event loop."""
+    """The ORM is synchronous: sync_to_async runs the query in the one thread asgiref keeps for sync code, off the
+    event loop."""
     return list(Post.published.values('title', 'slug', 'published_at')[:count])
 
 

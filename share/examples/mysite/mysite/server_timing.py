@@ -1,8 +1,8 @@
 """
 ASGI middleware that times each HTTP request: adds `Server-Timing: app;dur=<ms>` to the response.
 
-The duration runs from the request's arrival to the response's start, so it is what the app spent before the first
-byte, as browsers' developer tools show it. Other scopes (lifespan, websocket) pass through untouched.
+The duration runs from the call into the app to the response's start: what the app spent before its first byte,
+which browsers' developer tools show beside the network times. Other scopes (lifespan, websocket) pass through.
 """
 import time
 
