@@ -35,18 +35,9 @@ apps=(django hello)
 
 work="$(mktemp -d /tmp/deployctl-bench-serve.XXXXXX)"
 declare -A pid port
-stop_servers() {
-  local key
-  for key in "${!pid[@]}"; do kill -TERM -- "-${pid[$key]}" 2>/dev/null; done
-  for key in "${!pid[@]}"; do
-    for _ in $(seq 50); do kill -0 "${pid[$key]}" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-${pid[$key]}" 2>/dev/null
-    wait "${pid[$key]}" 2>/dev/null
-  done
-}
+source "$bench_dir/serve_lib.sh"
 trap 'stop_servers; rm -rf "$work"' EXIT
 
-source "$bench_dir/serve_lib.sh"
 serve_prepare_project
 
 # start_server SERVER APP PORT: in its own process group (set -m), on core 0.
@@ -86,17 +77,6 @@ wait_ready() {
   echo "bench: $key did not answer $url:" >&2
   tail -20 "$work/${key/,/-}.log" >&2
   return 1
-}
-
-# The worker: the master's only child, or the process itself when it has none. Its memory after the load, from
-# /proc/PID/smaps_rollup: RSS, and PSS (shared pages divided among the processes that share them, so the pages the
-# worker still shares copy-on-write with its master count by half).
-worker_memory_kib() {
-  local master="$1" worker children
-  children="$(cat /proc/"$master"/task/*/children 2>/dev/null)"
-  worker="${children%% *}"
-  [[ -n "$worker" ]] || worker="$master"
-  awk '/^Rss:/ {rss = $2} /^Pss:/ {pss = $2} END {print rss, pss}' "/proc/$worker/smaps_rollup" 2>/dev/null
 }
 
 # p99 from wrk --latency, in ms.

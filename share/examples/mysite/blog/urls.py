@@ -14,6 +14,7 @@ urlpatterns = [
     path('colophon.txt', views.colophon, name='colophon'),
     path('api/health/', views.health, name='health'),
     path('api/posts/', views.api_posts, name='api_posts'),
+    path('api/latest/', views.api_latest, name='api_latest'),
     path('api/echo/', views.api_echo, name='api_echo'),
     path('api/echo/<path:subpath>', views.api_echo, name='api_echo_path'),
     path('boom/', views.boom, name='boom'),
