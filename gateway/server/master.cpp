@@ -89,6 +89,7 @@ bool Master::spawn() {
     worker.options = &options_;
     worker.listeners = &setup_.listeners;
     worker.app = setup_.app;
+    worker.asgi_app = setup_.asgi_app;
     worker.statics = setup_.statics;
     worker.slot = &slot;
     worker.access_log_fd = setup_.access_log_fd;
@@ -277,7 +278,8 @@ int Master::run() {
   for (const pid_t pid : setup_.old_workers) old_workers_[pid] = 0;
 
   target_workers_ = std::max(1, options_.workers);
-  log_info(options_.threads > 1
+  log_info(setup_.asgi_app != nullptr ? std::string("Using worker: asgi (asyncio on the deployctl epoll)")
+           : options_.threads > 1
                ? "Using worker: gthread (deployctl epoll, " + std::to_string(options_.threads) + " threads)"
                : std::string("Using worker: sync (deployctl epoll)"));
   std::vector<pid_t> first;

@@ -12,12 +12,17 @@
 #include "gateway/server/serve_options.hpp"
 #include "gateway/server/shared_state.hpp"
 
+namespace deployctl::gateway::asgi {
+class AsgiApp;
+}  // namespace deployctl::gateway::asgi
+
 namespace deployctl::gateway::server {
 
 struct WorkerSetup {
   const ServeOptions* options = nullptr;
   const std::vector<Listener>* listeners = nullptr;
-  wsgi::WsgiApp* app = nullptr;
+  wsgi::WsgiApp* app = nullptr;       // a WSGI app, or
+  asgi::AsgiApp* asgi_app = nullptr;  // an ASGI one: the worker's loop is then asyncio's (worker_asgi.cpp)
   const static_files::StaticFiles* statics = nullptr;
   WorkerSlot* slot = nullptr;
   int access_log_fd = -1;  // -1: no access log

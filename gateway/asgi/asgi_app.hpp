@@ -1,0 +1,58 @@
+// The ASGI application as a worker runs it: imported once in the master, then started per request on the worker's
+// asyncio loop with a scope and native receive/send. A request whose app suspends goes on under an asyncio Task
+// and completes through the exchange's `later`. Python.h stays out of this header.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/error.hpp"
+#include "gateway/app/exchange.hpp"
+#include "gateway/loading/interface.hpp"
+
+namespace deployctl::python {
+class PyRef;
+}  // namespace deployctl::python
+
+namespace deployctl::gateway::asgi {
+
+class RunningCall;
+
+class AsgiApp {
+ public:
+  // `app` speaks `interface` (ASGI 3 or 2); `root_path` is --root-path. Needs the GIL.
+  static Result<std::unique_ptr<AsgiApp>> wrap(const python::PyRef& app, loading::Interface interface,
+                                               const std::string& root_path);
+  ~AsgiApp();
+  AsgiApp(const AsgiApp&) = delete;
+  AsgiApp& operator=(const AsgiApp&) = delete;
+
+  // Starts the app on one request, on the running asyncio loop, with the GIL held: its coroutine runs until it
+  // first suspends. Null when the response is complete by then (exchange.later->completed() was called); else the
+  // running call, which calls exchange.later->completed() when the response ends. exchange.later must be set.
+  std::unique_ptr<RunningCall> start(app::Exchange& exchange);
+
+  struct Impl;
+
+ private:
+  explicit AsgiApp(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A request whose response has not ended yet. Destroyed with the GIL held.
+class RunningCall {
+ public:
+  explicit RunningCall(void* call) : call_(call) {}
+  ~RunningCall();
+  RunningCall(const RunningCall&) = delete;
+  RunningCall& operator=(const RunningCall&) = delete;
+
+  // The client is gone (or the connection must close now): the exchange is no longer touched, completed() is not
+  // called, receive() answers http.disconnect and send() drops what it is given, as uvicorn does for HTTP.
+  void detach();
+
+ private:
+  void* call_;  // the call object (a PyObject), owned
+};
+
+}  // namespace deployctl::gateway::asgi

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+# `deployctl serve` with ASGI apps (issue 14), from the spec's HTTP contract (2.4): interface detection and its
+# refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD, errors
+# before and after the response started, an app that returns without answering, the WebSocket upgrade refused, the
+# C Task and Future of asyncio under the worker's own loop, and Django's ASGI handler of the example project.
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_common import (APPS_DIR, Reader, clean_env, connect, exchange, expect, expect_equal, get,  # noqa: E402
+                          mysite_copy, run_suite, start, wait_for)
+
+APP = "asgi_conformance:application"
+
+
+def refused(binary, args, cwd):
+    """`deployctl serve ARGS` that must refuse to start: (exit code, output)."""
+    done = subprocess.run([binary, "serve", *args, "--chdir", cwd, "--bind", "127.0.0.1:0"], capture_output=True,
+                          text=True, timeout=30, env=clean_env())
+    return done.returncode, done.stdout + done.stderr
+
+
+def check_hello(port):
+    response = get(port, "/hello")
+    expect_equal(response.status, 200, "status")
+    expect_equal(response.body, b"Hello, ASGI", "body")
+    expect_equal(response.all("x-order"), ["1", "2"], "duplicate headers kept in order")
+    expect_equal(response.header("content-length"), "11", "a single body is framed with its length")
+    names = [name.lower() for name, _ in response.headers]
+    expect(names.index("content-type") < names.index("x-order"), f"headers in the app's order: {names}")
+
+
+def check_keep_alive(port):
+    with connect(port) as sock:
+        reader = Reader(sock)
+        sock.sendall(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /sleep HTTP/1.1\r\nHost: t\r\n\r\n"
+                     b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        bodies = [reader.read_response().body for _ in range(3)]
+    expect_equal(bodies, [b"Hello, ASGI", b"slept", b"Hello, ASGI"], "pipelined requests answered in order")
+
+
+def check_scope(port):
+    response = get(port, "/a%20b/scope?x=1&y=%20", headers=[("X-Custom", "One"), ("x-custom", "Two")])
+    expect_equal(response.status, 200, "status")
+    scope = json.loads(response.body)
+    expect_equal(scope["type"], "http", "type")
+    expect_equal(scope["asgi"], {"version": "3.0", "spec_version": "2.4"}, "asgi")
+    expect_equal(scope["http_version"], "1.1", "http_version")
+    expect_equal(scope["method"], "GET", "method")
+    expect_equal(scope["scheme"], "http", "scheme")
+    expect_equal(scope["path"], "/a b/scope", "path, percent-decoded")
+    expect_equal(scope["raw_path"], "/a%20b/scope", "raw_path, as sent")
+    expect_equal(scope["query_string"], "x=1&y=%20", "query_string, as sent")
+    expect_equal(scope["root_path"], "", "root_path")
+    expect_equal([pair for pair in scope["headers"] if pair[0] == "x-custom"], [["x-custom", "One"],
+                 ["x-custom", "Two"]], "headers: lower-case names, duplicates kept, in order")
+    expect_equal(scope["client"][0], "127.0.0.1", "client host")
+    expect(isinstance(scope["client"][1], int), f"client port is an int: {scope['client']}")
+    expect_equal(scope["server"][0], "127.0.0.1", "server host")
+
+
+def check_root_path(port):
+    scope = json.loads(get(port, "/scope").body)
+    expect_equal(scope["root_path"], "/api", "root_path from --root-path")
+    expect_equal(scope["path"], "/api/scope", "path carries the root path, as uvicorn gives it")
+    expect_equal(scope["raw_path"], "/api/scope", "raw_path too")
+
+
+def check_stream(port):
+    response = get(port, "/stream")
+    expect_equal(response.status, 200, "status")
+    expect_equal(response.header("transfer-encoding"), "chunked", "a stream is chunked on the wire")
+    expect_equal(response.body, b"one,two,three", "every part, in order")
+    expect(response.complete, "the chunked body ends with its last chunk")
+
+
+def check_body_in_messages(port):
+    small = get(port, "/echo", method="POST", body=b"x" * 1000)
+    expect_equal((small.body, small.header("x-messages")), (b"x" * 1000, "1"), "a small body in one message")
+    big = b"".join(bytes([65 + i % 26]) * 1024 for i in range(2048))  # 2 MiB: streamed from the socket
+    response = get(port, "/echo", method="POST", body=big, timeout=20)
+    expect_equal(len(response.body), len(big), "the whole streamed body reaches the app")
+    expect(response.body == big, "in order")
+    expect(int(response.header("x-messages")) > 1, f"in several messages: {response.header('x-messages')}")
+    chunked = exchange(port, b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close"
+                             b"\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+    expect_equal(chunked.body, b"hello world", "a chunked body, de-chunked")
+
+
+def check_head(port):
+    response = get(port, "/hello", method="HEAD")
+    expect_equal(response.status, 200, "status")
+    expect_equal(response.body, b"", "no body for HEAD")
+    expect_equal(response.header("transfer-encoding"), None, "no framing of a body that is not sent")
+
+
+def check_errors(server):
+    port = server.port
+    before = get(port, "/raise-before")
+    expect_equal(before.status, 500, "an app failing before its response gets a 500")
+    wait_for(lambda: "failing before the response started" in server.error_log(), 5,
+             "the traceback in the error log")
+    expect("GET /raise-before HTTP/1.1" in server.error_log(), "the error log names the request")
+    after = get(port, "/raise-after")
+    expect_equal(after.status, 200, "the head went out before the failure")
+    expect(not after.complete, "after the response started, the connection is cut: the body is incomplete")
+    nothing = get(port, "/no-response")
+    expect_equal(nothing.status, 500, "an app returning without a response gets a 500")
+    wait_for(lambda: "without sending a response" in server.error_log(), 5, "the mistake logged")
+    twice = get(port, "/twice")
+    expect_equal((twice.status, twice.body), (200, b"first"), "the first response stands")
+    wait_for(lambda: "after its response was complete: GET /twice HTTP/1.1" in server.error_log(), 5,
+             "a second http.response.start logged with the request line")
+    done = get(port, "/after-disconnect")
+    expect_equal(done.body, b"done", "receive() after the response answers http.disconnect")
+    expect(get(port, "/hello").status == 200, "the worker still serves")
+
+
+def check_asyncio(port):
+    expect_equal(get(port, "/sleep").body, b"slept", "asyncio.sleep under the worker's loop")
+    expect_equal(get(port, "/executor").body, b"42", "run_in_executor wakes the loop from another thread")
+    shown = json.loads(get(port, "/task-types").body)
+    expect_equal(shown, {"task_is_c": True, "future_is_c": True, "loop": "_UnixSelectorEventLoop"},
+                 "the C Task and Future of _asyncio on asyncio's selector loop")
+
+
+def check_websocket_refused(port):
+    response = get(port, "/hello", headers=[("Upgrade", "websocket"), ("Connection", "Upgrade"),
+                                            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                                            ("Sec-WebSocket-Version", "13")])
+    expect_equal(response.status, 400, "a WebSocket upgrade is refused")
+    expect(b"WebSocket" in response.body, f"the body says why: {response.body!r}")
+
+
+def check_asgi2(port):
+    response = get(port, "/two")
+    expect_equal((response.status, response.body), (200, b"ASGI 2 /two"), "an ASGI 2 app")
+
+
+def check_refusals(binary):
+    code, output = refused(binary, ["asgi_conformance:application", "--interface", "wsgi"], APPS_DIR)
+    expect_equal(code, 2, "a forced interface that does not fit: exit 2")
+    expect("it is an ASGI 3 app" in output and "--interface asgi" in output, f"found and what to pass: {output}")
+    code, output = refused(binary, ["asgi_conformance:wsgi_application", "--interface", "asgi"], APPS_DIR)
+    expect_equal(code, 2, "a WSGI app forced to ASGI: exit 2")
+    expect("it is a WSGI app" in output and "--interface wsgi" in output, f"found and what to pass: {output}")
+    code, output = refused(binary, ["asgi_conformance:Asgi2App", "--interface", "asgi"], APPS_DIR)
+    expect("it is an ASGI 2 app" in output and "--interface asgi2" in output, f"ASGI 2 named: {output}")
+    code, output = refused(binary, [APP, "--threads", "4"], APPS_DIR)
+    expect_equal(code, 2, "--threads with an ASGI app: exit 2")
+    expect("--threads does not apply" in output, f"the message says why: {output}")
+
+
+def check_django(port):
+    page = get(port, "/")
+    expect_equal(page.status, 200, f"the example's home page through Django's ASGIHandler: {page}")
+    expect(b"<html" in page.body.lower() or b"<!doctype" in page.body.lower(), "an HTML page")
+    static = get(port, "/static/admin/css/base.css")
+    expect_equal(static.status, 200, "a static file, served natively before the app")
+    missing = get(port, "/no-such-page/")
+    expect_equal(missing.status, 404, "Django's own 404")
+
+
+def main(argv):
+    binary = os.path.abspath(argv[1])
+    servers = []
+
+    def body(cases, workdir):
+        cases.run("a forced interface that does not fit, and --threads, are refused", check_refusals, binary)
+        servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir, flags=("--workers", "1")))
+        port = servers[-1].port
+        cases.run("hello: status, headers in order, body", check_hello, port)
+        cases.run("keep-alive and pipelining, with a request that suspends", check_keep_alive, port)
+        cases.run("the scope", check_scope, port)
+        cases.run("a streamed response (more_body) is chunked", check_stream, port)
+        cases.run("a request body in several http.request messages", check_body_in_messages, port)
+        cases.run("HEAD", check_head, port)
+        cases.run("errors before and after the response started", check_errors, servers[-1])
+        cases.run("asyncio under the worker's loop", check_asyncio, port)
+        cases.run("a WebSocket upgrade is refused", check_websocket_refused, port)
+        servers[-1].stop()
+        servers.append(start("deployctl", binary, "asgi_conformance:partial_application", APPS_DIR, workdir=workdir,
+                             flags=("--workers", "1", "--root-path", "/api")))
+        cases.run("root_path (through functools.partial)", check_root_path, servers[-1].port)
+        servers[-1].stop()
+        servers.append(start("deployctl", binary, "asgi_conformance:Asgi2App", APPS_DIR, workdir=workdir,
+                             flags=("--workers", "1")))
+        cases.run("ASGI 2", check_asgi2, servers[-1].port)
+        servers[-1].stop()
+        project, env = mysite_copy(workdir, collectstatic=True)
+        servers.append(start("deployctl", binary, "mysite.asgi:application", project, env=env, workdir=workdir,
+                             flags=("--workers", "1")))
+        cases.run("Django's ASGI app of the example project", check_django, servers[-1].port)
+
+    run_suite("serve_asgi", body, servers)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
