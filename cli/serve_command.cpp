@@ -91,6 +91,10 @@ Plan plan(const ServeConfig& given, const std::optional<ProjectConfig>& config) 
   o.forwarded_allow_ips = values.forwarded_allow_ips->value;
   o.interface = value_or_throw(gateway::loading::parse_interface_choice(values.interface->value));
   o.root_path = text_of(values.root_path);
+  const std::string& lifespan = values.lifespan->value;
+  o.lifespan = lifespan == "on"    ? gateway::asgi::LifespanMode::on
+               : lifespan == "off" ? gateway::asgi::LifespanMode::off
+                                   : gateway::asgi::LifespanMode::automatic;
   if (!o.root_path.empty() && (!o.root_path.starts_with("/") || o.root_path.ends_with("/")))
     reject("--root-path",
            "expected a URL path that starts with '/' and does not end with one, e.g. /api, got '" + o.root_path + "'");

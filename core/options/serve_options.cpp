@@ -10,6 +10,7 @@ namespace {
 using S = ServeConfig;
 constexpr unsigned everywhere = use_flag | use_key | use_print;
 constexpr std::array<std::string_view, 4> interfaces = {"auto", "asgi", "asgi2", "wsgi"};
+constexpr std::array<std::string_view, 3> lifespans = {"auto", "on", "off"};
 constexpr std::array<std::string_view, 5> log_levels = {"debug", "info", "warning", "error", "critical"};
 
 const Option<S> rows[] = {
@@ -32,6 +33,14 @@ const Option<S> rows[] = {
      .help = "ASGI's root_path: the URL prefix a proxy mounts the app under, e.g. /api (default: none)",
      .value_name = "PATH",
      .uses = everywhere},
+    {.name = "lifespan",
+     .member = &S::lifespan,
+     .help = "ASGI lifespan: on (the app must complete its startup), off, or auto (an app that raises on the "
+             "lifespan scope, as Django's does, is served without it) (default auto)",
+     .fallback = "auto",
+     .value_name = "MODE",
+     .uses = everywhere,
+     .choices = lifespans},
     {.name = "chdir",
      .member = &S::chdir,
      .help = "The project directory, put on sys.path (default: .)",

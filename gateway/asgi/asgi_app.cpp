@@ -518,6 +518,10 @@ std::unique_ptr<RunningCall> AsgiApp::start(app::Exchange& exchange) {
   return std::make_unique<RunningCall>(call.release());
 }
 
+const PyRef& AsgiApp::callable() const { return impl_->app; }
+loading::Interface AsgiApp::interface() const { return impl_->interface; }
+void AsgiApp::share_state(const PyRef& state) { impl_->scope->share_state(state); }
+
 RunningCall::~RunningCall() { Py_XDECREF(static_cast<PyObject*>(call_)); }
 
 void RunningCall::detach() {

@@ -32,6 +32,12 @@ class AsgiApp {
   // running call, which calls exchange.later->completed() when the response ends. exchange.later must be set.
   std::unique_ptr<RunningCall> start(app::Exchange& exchange);
 
+  // For the lifespan protocol (lifespan.hpp): the app and its interface; the state its startup filled, from then
+  // on shallow-copied into each request's scope. Need the GIL.
+  const python::PyRef& callable() const;
+  loading::Interface interface() const;
+  void share_state(const python::PyRef& state);
+
   struct Impl;
 
  private:

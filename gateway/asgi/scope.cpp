@@ -73,9 +73,11 @@ Result<std::unique_ptr<ScopeBuilder>> ScopeBuilder::create(const std::string& ro
   b.key_client_ = interned("client");
   b.key_server_ = interned("server");
   b.key_asgi_ = interned("asgi");
+  b.key_state_ = interned("state");
   if (!b.template_ || !b.root_path_ || !b.http_10_ || !b.http_11_ || !b.http_ || !b.https_ || !b.get_ || !b.post_ ||
       !b.head_ || !b.key_http_version_ || !b.key_method_ || !b.key_scheme_ || !b.key_path_ || !b.key_raw_path_ ||
-      !b.key_query_string_ || !b.key_root_path_ || !b.key_headers_ || !b.key_client_ || !b.key_server_ || !b.key_asgi_)
+      !b.key_query_string_ || !b.key_root_path_ || !b.key_headers_ || !b.key_client_ || !b.key_server_ ||
+      !b.key_asgi_ || !b.key_state_)
     return fail("cannot prepare the ASGI scope: " + python::take_error());
   return builder;
 }
@@ -127,6 +129,7 @@ PyObject* ScopeBuilder::build(const app::Exchange& exchange) {
     PyList_SET_ITEM(headers.get(), static_cast<Py_ssize_t>(i), pair);
   }
   if (PyDict_SetItem(dict, key_headers_.get(), headers.get()) < 0) return nullptr;
+  if (state_ && !put(dict, key_state_, PyDict_Copy(state_.get()))) return nullptr;
   return scope.release();
 }
 

@@ -143,6 +143,7 @@ void Master::reap() {
     if (pid == replacement_) replacement_ = 0;
     if (pid == replacement_for_) replacement_for_ = 0;
     if (worker.state == WorkerState::stopping && !worker.timed_out) continue;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == worker_boot_error) boot_failed_ = true;
     if (!worker.timed_out) log_warning("Worker (pid:" + std::to_string(pid) + ") exited with " + describe_exit(status));
     shared_->worker_restarts.fetch_add(1);
   }
@@ -257,6 +258,13 @@ int Master::stop(bool graceful) {
   return 0;
 }
 
+// A worker could not start the app (the reason is logged above it): replacing it would fail the same way, in a loop.
+int Master::halt() {
+  log_error("a worker could not start the app: stopping instead of replacing it");
+  stop(false);
+  return 2;
+}
+
 int Master::run() {
   shared_fd_.reset(setup_.shared_state_fd);
   shared_ = attach_shared_state(shared_fd_);
@@ -288,6 +296,7 @@ int Master::run() {
     first.push_back(workers_.back().pid);
   }
   if (!wait_ready(first, monotonic_ms() + 30000)) log_warning("some workers did not report ready in 30 seconds");
+  if (boot_failed_) return halt();
   announce();
   // A reload's predecessors drain now that their replacements accept.
   const std::int64_t grace = monotonic_ms() + static_cast<std::int64_t>(options_.graceful_timeout * 1000);
@@ -328,6 +337,7 @@ int Master::run() {
       }
     }
     reap();
+    if (boot_failed_) return halt();
     const std::int64_t now = monotonic_ms();
     check_workers(now);
     if (source_watch_ && source_watch_->changed(now)) {

@@ -132,13 +132,17 @@ void Worker::close_connection(Connection& connection) {
   connections_[static_cast<std::size_t>(fd)].reset();  // closes the socket
   --open_connections_;
   if (accepting_paused_ && !draining_ && !retiring_) {
-    for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
-      epoll_event event{};
-      event.events = EPOLLIN | EPOLLEXCLUSIVE;
-      event.data.u64 = listener_tag | i;
-      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
-    }
+    watch_listeners();
     accepting_paused_ = false;
+  }
+}
+
+void Worker::watch_listeners() {
+  for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLEXCLUSIVE;
+    event.data.u64 = listener_tag | i;
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
   }
 }
 
@@ -415,18 +419,15 @@ int Worker::run() {
   event.events = EPOLLIN;
   event.data.u64 = signal_tag;
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, signal_fd_.get(), &event);
-  for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
-    event.events = EPOLLIN | EPOLLEXCLUSIVE;
-    event.data.u64 = listener_tag | i;
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
-  }
   WorkerSlot& slot = *setup_.slot;
   slot.requests_in_flight.store(0);
+  // An ASGI app's lifespan startup runs before the worker accepts or reports ready.
+  if (setup_.asgi_app != nullptr) return run_asyncio();
+  watch_listeners();
   if (options_.threads > 1 && !start_threads()) return 1;
   slot.heartbeat_ms.store(monotonic_ms());
   slot.ready.store(1);
 
-  if (setup_.asgi_app != nullptr) return run_asyncio();
   python::release_gil();
   event_loop();
   // After a drain every thread is idle; after a fast stop some may still be inside the app.

@@ -30,6 +30,10 @@ struct WorkerSetup {
   const ForwardedTrust* trust = nullptr;
 };
 
+// A worker's exit status when the app cannot start (its ASGI lifespan startup failed): the master stops, rather than
+// replacing the worker in a loop.
+inline constexpr int worker_boot_error = 3;
+
 // Runs in the forked child until it is told to stop; returns the process exit status. The GIL is released for
 // the loop and taken once per request.
 int run_worker(const WorkerSetup& setup);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 
+#include "gateway/asgi/lifespan.hpp"
 #include "gateway/asgi/selector.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/server/worker_loop.hpp"
@@ -38,12 +39,24 @@ int Worker::run_asyncio() {
     return 1;
   }
   asgi::stop_when_finished(selector.get(), loop.get());
-  PyRef ran(PyObject_CallMethod(loop.get(), "run_forever", nullptr));
-  if (!ran) {
-    log_error("the worker's asyncio loop failed: " + python::take_error());
-    return 1;
+  std::unique_ptr<asgi::Lifespan> lifespan;
+  if (options_.lifespan != asgi::LifespanMode::off) {
+    auto started =
+        asgi::Lifespan::start(loop.get(), setup_.asgi_app->callable(), setup_.asgi_app->interface(), options_.lifespan);
+    if (!started) {
+      log_error(started.error().message);
+      return worker_boot_error;
+    }
+    lifespan = std::move(*started);
+    if (lifespan) setup_.asgi_app->share_state(lifespan->state());
   }
-  return 0;
+  watch_listeners();
+  setup_.slot->heartbeat_ms.store(monotonic_ms());
+  setup_.slot->ready.store(1);
+  PyRef ran(PyObject_CallMethod(loop.get(), "run_forever", nullptr));
+  if (!ran) log_error("the worker's asyncio loop failed: " + python::take_error());
+  if (lifespan) lifespan->stop(loop.get(), options_.graceful_timeout);
+  return ran ? 0 : 1;
 }
 
 // Starts the connection's current request: static files answer at once; the app answers now (its coroutine ran to

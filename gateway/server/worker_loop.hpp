@@ -162,6 +162,7 @@ class Worker final : public asgi::LoopOwner {
   void finish_app(Connection& connection);
   void on_app_hangup(Connection& connection);
   void stop_accepting_for_good();
+  void watch_listeners();
   void accept_connections(std::size_t listener_index);
   Connection* adopt(UniqueFd socket, std::size_t listener_index);
   Connection* least_needed_connection();

@@ -2,7 +2,8 @@
 # `deployctl serve` with ASGI apps (issue 14), from the spec's HTTP contract (2.4): interface detection and its
 # refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD, errors
 # before and after the response started, an app that returns without answering, the WebSocket upgrade refused, the
-# C Task and Future of asyncio under the worker's own loop, and Django's ASGI handler of the example project.
+# C Task and Future of asyncio under the worker's own loop, lifespan (state, shutdown, failures), and Django's ASGI
+# handler of the example project.
 import json
 import os
 import subprocess
@@ -153,6 +154,33 @@ def check_refusals(binary):
     expect("--threads does not apply" in output, f"the message says why: {output}")
 
 
+def check_lifespan(binary, workdir, servers):
+    mark = os.path.join(workdir, "lifespan-mark")
+    servers.append(start("deployctl", binary, "asgi_conformance:lifespan_application", APPS_DIR, workdir=workdir,
+                         env=clean_env(LIFESPAN_MARK=mark), flags=("--workers", "1", "--lifespan", "on")))
+    for _ in range(2):
+        seen = json.loads(get(servers[-1].port, "/").body)
+        expect_equal(seen, {"greeting": "filled at startup"}, "each request gets a copy of the startup's state")
+    expect_equal(servers[-1].stop(), 0, "a clean stop")
+    with open(mark) as shut_down:
+        expect_equal(shut_down.read(), "shut down", "shutdown ran before the worker exited")
+
+
+def check_lifespan_auto(server):
+    expect("does not support ASGI lifespan (it raised AssertionError" in server.error_log(),
+           "an app that raises on the lifespan scope is served without it, logged at info")
+
+
+def check_lifespan_refusals(binary):
+    code, output = refused(binary, ["asgi_conformance:failing_lifespan_application", "--workers", "1"], APPS_DIR)
+    expect_equal(code, 2, "a failed startup stops the server: exit 2")
+    expect("the database is unreachable" in output, f"with the app's message: {output}")
+    expect_equal(output.count("Booting worker"), 1, f"the worker is not replaced in a loop: {output}")
+    code, output = refused(binary, [APP, "--lifespan", "on"], APPS_DIR)
+    expect_equal(code, 2, "--lifespan on with an app that has none: exit 2")
+    expect("no ASGI lifespan" in output, f"the message says so: {output}")
+
+
 def check_django(port):
     page = get(port, "/")
     expect_equal(page.status, 200, f"the example's home page through Django's ASGIHandler: {page}")
@@ -169,6 +197,10 @@ def main(argv):
 
     def body(cases, workdir):
         cases.run("a forced interface that does not fit, and --threads, are refused", check_refusals, binary)
+        cases.run("lifespan: a failed startup, and --lifespan on without one, stop the server",
+                  check_lifespan_refusals, binary)
+        cases.run("lifespan: startup state in each request, shutdown at stop", check_lifespan, binary, workdir,
+                  servers)
         servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir, flags=("--workers", "1")))
         port = servers[-1].port
         cases.run("hello: status, headers in order, body", check_hello, port)
@@ -180,6 +212,7 @@ def main(argv):
         cases.run("errors before and after the response started", check_errors, servers[-1])
         cases.run("asyncio under the worker's loop", check_asyncio, port)
         cases.run("a WebSocket upgrade is refused", check_websocket_refused, port)
+        cases.run("lifespan auto: an app without it", check_lifespan_auto, servers[-1])
         servers[-1].stop()
         servers.append(start("deployctl", binary, "asgi_conformance:partial_application", APPS_DIR, workdir=workdir,
                              flags=("--workers", "1", "--root-path", "/api")))

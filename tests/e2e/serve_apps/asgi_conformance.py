@@ -1,9 +1,10 @@
 # ASGI apps for tests/e2e/serve_asgi.py, written from the ASGI spec (HTTP 2.4): `application` answers by path, one
 # behaviour per path; `Asgi2App` is the ASGI 2 form; `wsgi_application` and `partial_application` are for
-# interface detection.
+# interface detection; `lifespan_application` and `failing_lifespan_application` are for --lifespan.
 import asyncio
 import functools
 import json
+import os
 
 
 async def _body(receive):
@@ -102,3 +103,30 @@ def wsgi_application(environ, start_response):
 
 
 partial_application = functools.partial(application)
+
+
+async def lifespan_application(scope, receive, send):
+    """Lifespan: the state startup fills reaches each request (a copy); shutdown writes $LIFESPAN_MARK."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                scope["state"]["greeting"] = "filled at startup"
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                with open(os.environ["LIFESPAN_MARK"], "w") as mark:
+                    mark.write("shut down")
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    state = scope["state"]
+    seen = dict(state)
+    state["request"] = "changed by a request"  # a copy: the next request must not see it
+    await _answer(send, 200, json.dumps(seen).encode())
+
+
+async def failing_lifespan_application(scope, receive, send):
+    if scope["type"] == "lifespan":
+        await receive()
+        await send({"type": "lifespan.startup.failed", "message": "the database is unreachable"})
+        return
+    await _answer(send, 200, b"never served")
