@@ -101,16 +101,34 @@ PyObject* closed_error() {
   return nullptr;
 }
 
-PyObject* selector_register(PyObject* self, PyObject* args, PyObject* kwargs) {
+// register()'s and modify()'s arguments: (fileobj, events, data=None), with events checked.
+bool key_arguments(PyObject* args, PyObject* kwargs, const char* format, PyObject*& fileobj, long& events,
+                   PyObject*& data) {
   static const char* names[] = {"fileobj", "events", "data", nullptr};
-  PyObject* fileobj = nullptr;
+  data = Py_None;
+  return PyArg_ParseTupleAndKeywords(args, kwargs, format, const_cast<char**>(names), &fileobj, &events, &data) &&
+         valid_events(events);
+}
+
+// The key `fileobj` is registered under (borrowed), its fd and the fd as a dict key; null with KeyError (or another
+// error) set.
+PyObject* registered_key(SelectorObject* selector, PyObject* fileobj, int& fd, PyRef& fd_object) {
+  if (selector->closed) return closed_error();
+  fd = fd_of(selector, fileobj);
+  if (fd < 0 && PyErr_Occurred()) return nullptr;
+  fd_object.reset(PyLong_FromLong(fd));
+  if (!fd_object) return nullptr;
+  PyObject* key = PyDict_GetItemWithError(selector->keys, fd_object.get());
+  if (key == nullptr && !PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%R is not registered", fileobj);
+  return key;
+}
+
+PyObject* selector_register(PyObject* self, PyObject* args, PyObject* kwargs) {
+  PyObject *fileobj = nullptr, *data = nullptr;
   long events = 0;
-  PyObject* data = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Ol|O:register", const_cast<char**>(names), &fileobj, &events, &data))
-    return nullptr;
+  if (!key_arguments(args, kwargs, "Ol|O:register", fileobj, events, data)) return nullptr;
   SelectorObject* selector = as_selector(self);
   if (selector->closed) return closed_error();
-  if (!valid_events(events)) return nullptr;
   const int fd = PyObject_AsFileDescriptor(fileobj);
   if (fd < 0) return nullptr;
   PyRef fd_object(PyLong_FromLong(fd));
@@ -127,45 +145,25 @@ PyObject* selector_register(PyObject* self, PyObject* args, PyObject* kwargs) {
 
 PyObject* selector_unregister(PyObject* self, PyObject* fileobj) {
   SelectorObject* selector = as_selector(self);
-  if (selector->closed) return closed_error();
-  const int fd = fd_of(selector, fileobj);
-  if (fd < 0 && PyErr_Occurred()) return nullptr;
-  PyRef fd_object(PyLong_FromLong(fd));
-  if (!fd_object) return nullptr;
-  PyObject* key = PyDict_GetItemWithError(selector->keys, fd_object.get());  // borrowed
-  if (key == nullptr) {
-    if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%R is not registered", fileobj);
-    return nullptr;
-  }
-  Py_INCREF(key);
+  int fd = -1;
+  PyRef fd_object;
+  PyRef key = PyRef::borrowed(registered_key(selector, fileobj, fd, fd_object));
+  if (!key) return nullptr;
   // The fd may be closed already (a socket the app closed first): epoll dropped it then, nothing to undo.
   ::epoll_ctl(selector->owner->epoll_fd(), EPOLL_CTL_DEL, fd, nullptr);
-  if (PyDict_DelItem(selector->keys, fd_object.get()) < 0) {
-    Py_DECREF(key);
-    return nullptr;
-  }
-  return key;
+  if (PyDict_DelItem(selector->keys, fd_object.get()) < 0) return nullptr;
+  return key.release();
 }
 
 PyObject* selector_modify(PyObject* self, PyObject* args, PyObject* kwargs) {
-  static const char* names[] = {"fileobj", "events", "data", nullptr};
-  PyObject* fileobj = nullptr;
+  PyObject *fileobj = nullptr, *data = nullptr;
   long events = 0;
-  PyObject* data = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Ol|O:modify", const_cast<char**>(names), &fileobj, &events, &data))
-    return nullptr;
+  if (!key_arguments(args, kwargs, "Ol|O:modify", fileobj, events, data)) return nullptr;
   SelectorObject* selector = as_selector(self);
-  if (selector->closed) return closed_error();
-  if (!valid_events(events)) return nullptr;
-  const int fd = fd_of(selector, fileobj);
-  if (fd < 0 && PyErr_Occurred()) return nullptr;
-  PyRef fd_object(PyLong_FromLong(fd));
-  if (!fd_object) return nullptr;
-  PyObject* old = PyDict_GetItemWithError(selector->keys, fd_object.get());  // borrowed
-  if (old == nullptr) {
-    if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%R is not registered", fileobj);
-    return nullptr;
-  }
+  int fd = -1;
+  PyRef fd_object;
+  PyObject* old = registered_key(selector, fileobj, fd, fd_object);  // borrowed
+  if (old == nullptr) return nullptr;
   if (PyLong_AsLong(PyTuple_GET_ITEM(old, 2)) != events && !epoll_change(selector, EPOLL_CTL_MOD, fd, events))
     return nullptr;
   PyRef key(PyObject_CallFunction(selector->key_type, "OilO", PyTuple_GET_ITEM(old, 0), fd, events, data));
@@ -174,18 +172,10 @@ PyObject* selector_modify(PyObject* self, PyObject* args, PyObject* kwargs) {
 }
 
 PyObject* selector_get_key(PyObject* self, PyObject* fileobj) {
-  SelectorObject* selector = as_selector(self);
-  if (selector->closed) return closed_error();
-  const int fd = fd_of(selector, fileobj);
-  if (fd < 0 && PyErr_Occurred()) return nullptr;
-  PyRef fd_object(PyLong_FromLong(fd));
-  if (!fd_object) return nullptr;
-  PyObject* key = PyDict_GetItemWithError(selector->keys, fd_object.get());
-  if (key == nullptr) {
-    if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%R is not registered", fileobj);
-    return nullptr;
-  }
-  return Py_NewRef(key);
+  int fd = -1;
+  PyRef fd_object;
+  PyObject* key = registered_key(as_selector(self), fileobj, fd, fd_object);
+  return key != nullptr ? Py_NewRef(key) : nullptr;
 }
 
 PyObject* selector_get_map(PyObject* self, PyObject*) {

@@ -94,11 +94,7 @@ void Worker::answer_later(Connection& connection) {
                                                     connection.out, exchange.transport, exchange.held, &exchange);
   if (now) {
     exchange.starting = false;
-    const auto duration_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - exchange.start)
-            .count();
-    account(connection, *now, exchange.wall_start, duration_us);
-    connection.app_exchange.reset();
+    finish_app(connection, *now);
     return;
   }
   if (const auto upgrade = request.header("Upgrade"); upgrade && http::equals_ignore_case(*upgrade, "websocket")) {
@@ -129,11 +125,17 @@ void Worker::answer_later(Connection& connection) {
   watch(connection, EPOLLRDHUP);
 }
 
-// The response ended: counted and logged as every response is, and the connection is the loop's again.
-void Worker::finish_app(Connection& connection) {
+// The response ended (`known`: a handler's outcome, else the sink's): counted and logged as every response is, and
+// the connection is the loop's again.
+void Worker::finish_app(Connection& connection, std::optional<Outcome> known) {
   AppExchange& exchange = *connection.app_exchange;
-  const ResponseWriter& writer = *exchange.held.writer;
-  Outcome outcome{writer.status(), writer.body_bytes(), writer.keep_alive() && !writer.failed()};
+  Outcome outcome;
+  if (known) {
+    outcome = *known;  // a refusal before the sink was made (contradictory proxy headers) has none
+  } else {
+    const ResponseWriter& writer = *exchange.held.writer;
+    outcome = {writer.status(), writer.body_bytes(), writer.keep_alive() && !writer.failed()};
+  }
   if (exchange.body && exchange.body->left() > 0) {
     outcome.keep_alive = false;  // a body left unread cannot be skipped without reading it
     connection.drain_before_close = true;

@@ -159,7 +159,7 @@ class Worker final : public asgi::LoopOwner {
   void event_loop();
   int run_asyncio();
   void answer_later(Connection& connection);
-  void finish_app(Connection& connection);
+  void finish_app(Connection& connection, std::optional<Outcome> known = std::nullopt);
   void on_app_hangup(Connection& connection);
   void stop_accepting_for_good();
   void watch_listeners();

@@ -79,12 +79,12 @@ TEST_SUITE("gateway_asgi interface") {
     CHECK(detect("coroutine_function") == loading::Interface::asgi3);
   }
 
-  TEST_CASE("an object whose __call__ is a coroutine function is ASGI 3; a sync one is WSGI") {
+  TEST_CASE("an object whose __call__ is a coroutine function is ASGI 3, a sync one WSGI") {
     CHECK(detect("async_instance") == loading::Interface::asgi3);
     CHECK(detect("sync_instance") == loading::Interface::wsgi);
   }
 
-  TEST_CASE("a class whose instances' __call__ is a coroutine function is ASGI 2; a class with none is WSGI") {
+  TEST_CASE("a class whose instances' __call__ is a coroutine function is ASGI 2, a class with none WSGI") {
     CHECK(detect("Asgi2") == loading::Interface::asgi2);
     CHECK(detect("SyncCall") == loading::Interface::wsgi);
   }
