@@ -57,7 +57,7 @@ for round in $(seq "$rounds"); do
     out="$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.1:${port[$server]}/" 2>&1)"
     rate[$server]="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   done
-  ratio="$(awk -v a="${rate[deployctl]:-0}" -v b="${rate[uvicorn]:-0}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+  ratio="$(awk -v a="${rate[deployctl]:-0}" -v b="${rate[uvicorn]:-0}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   ratios+=("$ratio")
   echo "| $round | ${rate[deployctl]} | ${rate[uvicorn]} | $ratio |"
 done

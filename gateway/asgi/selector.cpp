@@ -5,7 +5,10 @@
 
 #include "gateway/asgi/selector.hpp"
 
+#include <time.h>
 #include <cerrno>
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -22,20 +25,29 @@ constexpr long event_write = 2;  // selectors.EVENT_WRITE
 
 struct SelectorObject {
   PyObject_HEAD LoopOwner* owner;
-  PyObject* keys;       // {fd: SelectorKey}
-  PyObject* key_type;   // selectors.SelectorKey
-  PyObject* loop_stop;  // the loop's stop(), called once the owner is finished
+  PyObject* keys;         // {fd: SelectorKey}
+  PyObject* key_type;     // selectors.SelectorKey
+  PyObject* loop_stop;    // the loop's stop(), called once the owner is finished
+  PyObject* loop_ready;   // the loop's queue of callbacks to run (its _ready deque), when it has one
+  PyObject* loop_timers;  // its heap of timers (_scheduled)
   bool closed;
 };
 
 SelectorObject* as_selector(PyObject* self) { return reinterpret_cast<SelectorObject*>(self); }
 
-void selector_dealloc(PyObject* self) {
-  PyTypeObject* type = Py_TYPE(self);
-  PyObject_GC_UnTrack(self);
+int selector_clear(PyObject* self) {
   Py_CLEAR(as_selector(self)->keys);
   Py_CLEAR(as_selector(self)->key_type);
   Py_CLEAR(as_selector(self)->loop_stop);
+  Py_CLEAR(as_selector(self)->loop_ready);
+  Py_CLEAR(as_selector(self)->loop_timers);
+  return 0;
+}
+
+void selector_dealloc(PyObject* self) {
+  PyTypeObject* type = Py_TYPE(self);
+  PyObject_GC_UnTrack(self);
+  selector_clear(self);
   type->tp_free(self);
   Py_DECREF(type);
 }
@@ -44,14 +56,9 @@ int selector_traverse(PyObject* self, visitproc visit, void* arg) {
   Py_VISIT(as_selector(self)->keys);
   Py_VISIT(as_selector(self)->key_type);
   Py_VISIT(as_selector(self)->loop_stop);
+  Py_VISIT(as_selector(self)->loop_ready);
+  Py_VISIT(as_selector(self)->loop_timers);
   Py_VISIT(Py_TYPE(self));
-  return 0;
-}
-
-int selector_clear(PyObject* self) {
-  Py_CLEAR(as_selector(self)->keys);
-  Py_CLEAR(as_selector(self)->key_type);
-  Py_CLEAR(as_selector(self)->loop_stop);
   return 0;
 }
 
@@ -196,33 +203,64 @@ PyObject* selector_close(PyObject* self, PyObject*) {
   Py_RETURN_NONE;
 }
 
-// asyncio's timeout (None: block; seconds), bounded by the worker's own timers.
-int wait_ms(PyObject* timeout, int owner_limit) {
-  if (timeout == nullptr || timeout == Py_None) return owner_limit;
+// asyncio's timeout in milliseconds: -1 for None (block), -2 with a Python error set.
+int asyncio_timeout_ms(PyObject* timeout) {
+  if (timeout == nullptr || timeout == Py_None) return -1;
   const double seconds = PyFloat_AsDouble(timeout);
   if (seconds == -1.0 && PyErr_Occurred()) return -2;
   if (seconds <= 0) return 0;
   const double ms = std::ceil(seconds * 1000.0);
-  if (owner_limit >= 0 && ms > owner_limit) return owner_limit;
   return ms > 86'400'000 ? 86'400'000 : static_cast<int>(ms);
 }
 
+// The length of one of the loop's queues; -1 when unknown (then select() never waits twice).
+Py_ssize_t queue_length(PyObject* queue) {
+  if (queue == nullptr) return -1;
+  const Py_ssize_t length = PyObject_Length(queue);
+  if (length < 0) PyErr_Clear();
+  return length;
+}
+
+std::int64_t now_ms() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
+}
+
+// Waits and runs rounds of the owner's events until one leaves asyncio something to do: a Python fd ready, a
+// callback queued or a timer added (an app that suspended), the owner finished, or asyncio's timeout over. A round
+// that only served connections whose apps answered without suspending returns nothing to asyncio, so it waits
+// again here rather than making asyncio turn its loop for no work (13-15 K instructions a turn, measured).
 PyObject* selector_select(PyObject* self, PyObject* const* args, Py_ssize_t count) {
   SelectorObject* selector = as_selector(self);
   if (selector->closed) return closed_error();
   LoopOwner& owner = *selector->owner;
-  const bool must_not_block = owner.before_wait();
-  int timeout = wait_ms(count > 0 ? args[0] : nullptr, owner.wait_limit_ms());
-  if (timeout == -2) return nullptr;
-  if (must_not_block) timeout = 0;
+  const int asyncio_timeout = asyncio_timeout_ms(count > 0 ? args[0] : nullptr);
+  if (asyncio_timeout == -2) return nullptr;
+  const std::int64_t deadline = asyncio_timeout >= 0 ? now_ms() + asyncio_timeout : -1;
+  const Py_ssize_t timers = queue_length(selector->loop_timers);
   epoll_event events[128];
   int ready = 0;
-  {
-    python::GilReleased released;
-    ready = ::epoll_wait(owner.epoll_fd(), events, 128, timeout);
+  for (;;) {
+    const bool must_not_block = owner.before_wait();
+    const bool asyncio_work = must_not_block && queue_length(selector->loop_ready) != 0;
+    int timeout = owner.wait_limit_ms();
+    if (deadline >= 0) timeout = static_cast<int>(std::clamp<std::int64_t>(deadline - now_ms(), 0, timeout));
+    if (asyncio_work) timeout = 0;
+    {
+      python::GilReleased released;
+      ready = ::epoll_wait(owner.epoll_fd(), events, 128, timeout);
+    }
+    if (ready < 0) ready = 0;  // EINTR: the round runs with no event
+    owner.run_round({events, static_cast<std::size_t>(ready)});
+    if (owner.loop_finished() || asyncio_work) break;
+    if (deadline >= 0 && now_ms() >= deadline) break;
+    const bool python_fd_ready = std::any_of(
+        events, events + ready, [](const epoll_event& event) { return (event.data.u64 & python_fd_tag) != 0; });
+    if (python_fd_ready || timers < 0 || queue_length(selector->loop_ready) != 0 ||
+        queue_length(selector->loop_timers) != timers)
+      break;
   }
-  if (ready < 0) ready = 0;  // EINTR: the round runs with no event
-  owner.run_round({events, static_cast<std::size_t>(ready)});
   if (owner.loop_finished() && selector->loop_stop != nullptr) {
     PyRef stop(selector->loop_stop);
     selector->loop_stop = nullptr;
@@ -299,6 +337,8 @@ PyRef make_selector(LoopOwner& owner) {
   object->keys = PyDict_New();
   object->key_type = key_type.release();
   object->loop_stop = nullptr;
+  object->loop_ready = nullptr;
+  object->loop_timers = nullptr;
   object->closed = false;
   PyObject_GC_Track(selector.get());
   if (object->keys == nullptr) return PyRef();
@@ -310,9 +350,13 @@ PyRef make_selector(LoopOwner& owner) {
   return selector;
 }
 
-void stop_when_finished(PyObject* selector, PyObject* loop) {
+void serve_loop(PyObject* selector, PyObject* loop) {
   SelectorObject* object = as_selector(selector);
   Py_XSETREF(object->loop_stop, PyObject_GetAttrString(loop, "stop"));
+  // BaseEventLoop's own attributes (CPython 3.11): without them select() returns after every round.
+  Py_XSETREF(object->loop_ready, PyObject_GetAttrString(loop, "_ready"));
+  Py_XSETREF(object->loop_timers, PyObject_GetAttrString(loop, "_scheduled"));
+  PyErr_Clear();
 }
 
 }  // namespace deployctl::gateway::asgi

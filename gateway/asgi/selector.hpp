@@ -13,7 +13,8 @@ namespace deployctl::gateway::asgi {
 // Python error set on failure.
 python::PyRef make_selector(LoopOwner& owner);
 
-// The loop the selector serves: it is stopped (loop.stop()) after the round in which the owner is finished.
-void stop_when_finished(PyObject* selector, PyObject* loop);
+// The loop the selector serves: it is stopped (loop.stop()) after the round in which the owner is finished, and its
+// queues tell select() whether a round left it work.
+void serve_loop(PyObject* selector, PyObject* loop);
 
 }  // namespace deployctl::gateway::asgi

@@ -38,7 +38,7 @@ int Worker::run_asyncio() {
     log_error("cannot start the worker's asyncio loop: " + python::take_error());
     return 1;
   }
-  asgi::stop_when_finished(selector.get(), loop.get());
+  asgi::serve_loop(selector.get(), loop.get());
   std::unique_ptr<asgi::Lifespan> lifespan;
   if (options_.lifespan != asgi::LifespanMode::off) {
     auto started =
