@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # `deployctl serve` with ASGI apps (issue 14), from the spec's HTTP contract (2.4): interface detection and its
-# refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD, errors
+# refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD, http.disconnect, errors
 # before and after the response started, an app that returns without answering, the WebSocket upgrade refused, the
 # C Task and Future of asyncio under the worker's own loop, lifespan (state, shutdown, failures), and Django's ASGI
 # handler of the example project.
@@ -88,6 +88,14 @@ def check_body_in_messages(port):
     chunked = exchange(port, b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close"
                              b"\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
     expect_equal(chunked.body, b"hello world", "a chunked body, de-chunked")
+
+
+def check_disconnect(port, mark):
+    with connect(port) as sock:
+        sock.sendall(b"GET /until-disconnect HTTP/1.1\r\nHost: t\r\n\r\n")
+        wait_for(lambda: os.path.exists(mark) and open(mark).read() == "waiting", 5, "the app waiting in receive()")
+    wait_for(lambda: open(mark).read() == "http.disconnect", 5, "receive() answering http.disconnect")
+    expect_equal(get(port, "/hello").status, 200, "the worker serves on")
 
 
 def check_head(port):
@@ -201,7 +209,9 @@ def main(argv):
                   check_lifespan_refusals, binary)
         cases.run("lifespan: startup state in each request, shutdown at stop", check_lifespan, binary, workdir,
                   servers)
-        servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir, flags=("--workers", "1")))
+        mark = os.path.join(workdir, "disconnect-mark")
+        servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir, flags=("--workers", "1"),
+                             env=clean_env(DISCONNECT_MARK=mark)))
         port = servers[-1].port
         cases.run("hello: status, headers in order, body", check_hello, port)
         cases.run("keep-alive and pipelining, with a request that suspends", check_keep_alive, port)
@@ -209,6 +219,7 @@ def main(argv):
         cases.run("a streamed response (more_body) is chunked", check_stream, port)
         cases.run("a request body in several http.request messages", check_body_in_messages, port)
         cases.run("HEAD", check_head, port)
+        cases.run("http.disconnect when the client leaves while the app waits", check_disconnect, port, mark)
         cases.run("errors before and after the response started", check_errors, servers[-1])
         cases.run("asyncio under the worker's loop", check_asyncio, port)
         cases.run("a WebSocket upgrade is refused", check_websocket_refused, port)

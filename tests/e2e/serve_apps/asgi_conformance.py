@@ -79,6 +79,14 @@ async def application(scope, receive, send):
     elif path == "/twice":
         await _answer(send, 200, b"first")
         await send({"type": "http.response.start", "status": 200, "headers": []})
+    elif path == "/until-disconnect":
+        await _body(receive)
+        mark = os.environ["DISCONNECT_MARK"]
+        with open(mark, "w") as waiting:
+            waiting.write("waiting")
+        message = await receive()  # suspends until the client leaves
+        with open(mark, "w") as seen:
+            seen.write(message["type"])
     elif path == "/after-disconnect":
         await _answer(send, 200, b"done")
         message = await receive()
