@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 # `deployctl serve` with ASGI apps (issue 14), from the spec's HTTP contract (2.4): interface detection and its
-# refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD, http.disconnect, errors
-# before and after the response started, an app that returns without answering, the WebSocket upgrade refused, the
-# C Task and Future of asyncio under the worker's own loop, lifespan (state, shutdown, failures), and Django's ASGI
-# handler of the example project.
+# refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD,
+# http.disconnect, errors before and after the response started, an app that returns without answering, the
+# WebSocket upgrade refused, the C Task and Future of asyncio under the worker's own loop, lifespan (state,
+# shutdown, failures), and Django's ASGI handler of the example project.
 import json
 import os
 import subprocess
