@@ -48,6 +48,8 @@ struct AsgiApp::Impl {
   PyRef key_type, key_body, key_more_body, key_status, key_headers;
   PyRef http_request, http_disconnect, response_start, response_body;
   PyRef empty_bytes;
+  StepObserver observer = nullptr;
+  void* observer_context = nullptr;
 
   PyObject* event(PyObject* type) const { return Py_BuildValue("{O:O}", key_type.get(), type); }
   PyObject* body_event(PyObject* body, bool more) const {
@@ -160,6 +162,11 @@ void coroutine_ended(PyObject* self, bool raised) {
     }
   }
   end_response(call);
+}
+
+void coroutine_stepping(PyObject* self) {
+  const CallObject* call = as_call(self);
+  if (call->impl->observer != nullptr) call->impl->observer(call->impl->observer_context, *call->request_line);
 }
 
 PyObject* ready(const CallObject* call, PyObject* value) { return new_ready(call->impl->awaitables, value); }
@@ -488,6 +495,7 @@ std::unique_ptr<RunningCall> AsgiApp::start(app::Exchange& exchange) {
     coroutine_ended(call.get(), true);
     return nullptr;
   }
+  coroutine_stepping(call.get());
   PyRef coroutine(app_coroutine(impl, scope.get(), receive.get(), send.get()));
   PyObject* yielded = nullptr;
   const PySendResult status = coroutine ? PyIter_Send(coroutine.get(), Py_None, &yielded) : PYGEN_ERROR;
@@ -502,7 +510,8 @@ std::unique_ptr<RunningCall> AsgiApp::start(app::Exchange& exchange) {
   }
   // Suspended: a Task resumes it, in the same Context, when what it yielded is done.
   PyRef pending(yielded);
-  PyRef resumed(new_resumed(impl.awaitables, coroutine.get(), pending.get(), call.get(), coroutine_ended));
+  PyRef resumed(
+      new_resumed(impl.awaitables, coroutine.get(), pending.get(), call.get(), coroutine_ended, coroutine_stepping));
   PyRef loop(resumed ? PyObject_CallNoArgs(impl.get_running_loop.get()) : nullptr);
   PyObject* args[] = {resumed.get(), loop.get(), context.get()};
   PyRef task(loop ? PyObject_Vectorcall(impl.task_type.get(), args, 1, impl.task_keywords.get()) : nullptr);
@@ -521,6 +530,10 @@ std::unique_ptr<RunningCall> AsgiApp::start(app::Exchange& exchange) {
 const PyRef& AsgiApp::callable() const { return impl_->app; }
 loading::Interface AsgiApp::interface() const { return impl_->interface; }
 void AsgiApp::share_state(const PyRef& state) { impl_->scope->share_state(state); }
+void AsgiApp::observe_steps(StepObserver observer, void* context) {
+  impl_->observer = observer;
+  impl_->observer_context = context;
+}
 
 RunningCall::~RunningCall() { Py_XDECREF(static_cast<PyObject*>(call_)); }
 

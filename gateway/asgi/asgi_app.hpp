@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "gateway/app/exchange.hpp"
@@ -37,6 +38,11 @@ class AsgiApp {
   const python::PyRef& callable() const;
   loading::Interface interface() const;
   void share_state(const python::PyRef& state);
+
+  // Told the request line of each step of an app the loop runs (the first, and each under its Task), so that a
+  // loop one request blocks can be reported with that request (--timeout).
+  using StepObserver = void (*)(void* context, std::string_view request_line);
+  void observe_steps(StepObserver observer, void* context);
 
   struct Impl;
 

@@ -87,6 +87,7 @@ struct ResumedObject {
   PyObject* pending;                  // what its first step yielded; given on our first step
   PyObject* call;
   CoroutineEnded ended;
+  CoroutineStepping stepping;
 };
 
 ResumedObject* as_resumed(PyObject* self) { return reinterpret_cast<ResumedObject*>(self); }
@@ -138,6 +139,7 @@ PySendResult resumed_send(PyObject* self, PyObject* argument, PyObject** result)
     *result = Py_NewRef(Py_None);
     return PYGEN_RETURN;
   }
+  resumed->stepping(resumed->call);
   PyObject* value = nullptr;
   const PySendResult status = PyIter_Send(resumed->coroutine, argument, &value);
   if (status == PYGEN_NEXT) {
@@ -170,6 +172,7 @@ PyObject* resumed_throw(PyObject* self, PyObject* const* args, Py_ssize_t count)
   ResumedObject* resumed = as_resumed(self);
   Py_CLEAR(resumed->pending);
   if (resumed->coroutine == nullptr) return ready_throw(self, args, count);
+  resumed->stepping(resumed->call);
   PyRef throw_method(PyObject_GetAttrString(resumed->coroutine, "throw"));
   PyObject* value =
       throw_method ? PyObject_Vectorcall(throw_method.get(), args, static_cast<std::size_t>(count), nullptr) : nullptr;
@@ -238,13 +241,14 @@ PyObject* new_ready(const AwaitableTypes& types, PyObject* value) {
 }
 
 PyObject* new_resumed(const AwaitableTypes& types, PyObject* coroutine, PyObject* pending, PyObject* call,
-                      CoroutineEnded ended) {
+                      CoroutineEnded ended, CoroutineStepping stepping) {
   auto* resumed = PyObject_GC_New(ResumedObject, reinterpret_cast<PyTypeObject*>(types.resumed.get()));
   if (resumed == nullptr) return nullptr;
   resumed->coroutine = Py_NewRef(coroutine);
   resumed->pending = Py_NewRef(pending);
   resumed->call = Py_NewRef(call);
   resumed->ended = ended;
+  resumed->stepping = stepping;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(resumed));
   return reinterpret_cast<PyObject*>(resumed);
 }

@@ -11,6 +11,8 @@ namespace deployctl::gateway::asgi {
 // Called when the app's coroutine ends under a Task: with its exception set when it raised (the callee takes it),
 // none when it returned. `call` is the object given to new_resumed().
 using CoroutineEnded = void (*)(PyObject* call, bool raised);
+// Called before each step the Task makes the app's coroutine take.
+using CoroutineStepping = void (*)(PyObject* call);
 
 struct AwaitableTypes {
   python::PyRef ready;
@@ -29,6 +31,6 @@ PyObject* new_ready(const AwaitableTypes& types, PyObject* value);
 // first step, `_asyncio_future_blocking` still set) and whose later send/throw/close go to `coroutine`. When the
 // coroutine ends, `ended(call, raised)` runs and the wrapper returns None: the Task never sees the app's error.
 PyObject* new_resumed(const AwaitableTypes& types, PyObject* coroutine, PyObject* pending, PyObject* call,
-                      CoroutineEnded ended);
+                      CoroutineEnded ended, CoroutineStepping stepping);
 
 }  // namespace deployctl::gateway::asgi

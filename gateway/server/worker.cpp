@@ -469,6 +469,8 @@ void Worker::event_loop() {
 // the pool, connections; then the answers sent, the heartbeat, and the sweep every 250 ms. Events of fds the
 // asyncio loop registered are its selector's.
 void Worker::run_round(std::span<const epoll_event> events) {
+  // An ASGI worker is busy from here until its selector waits again (--timeout watches for a blocked loop).
+  if (setup_.asgi_app != nullptr) setup_.slot->request_started_ms.store(monotonic_ms());
   in_event_round_ = true;
   for (const epoll_event& event : events) {
     if (stop_now_) break;

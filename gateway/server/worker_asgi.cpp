@@ -39,6 +39,11 @@ int Worker::run_asyncio() {
     return 1;
   }
   asgi::serve_loop(selector.get(), loop.get());
+  // --timeout watches the loop: busy from each wake-up until it waits again, and the app step it runs names the
+  // request that blocks it.
+  setup_.asgi_app->observe_steps(
+      [](void* slot, std::string_view line) { publish_request_text(*static_cast<WorkerSlot*>(slot), line); },
+      setup_.slot);
   std::unique_ptr<asgi::Lifespan> lifespan;
   if (options_.lifespan != asgi::LifespanMode::off) {
     auto started =
@@ -159,6 +164,14 @@ void Worker::on_app_hangup(Connection& connection) {
 }
 
 bool Worker::before_wait() {
+  const bool scheduled = finish_apps();
+  setup_.slot->request_started_ms.store(0);  // waiting: not stuck
+  return scheduled;
+}
+
+// The exchanges whose app ended its response during the loop's callbacks; true when any was, since continuing
+// their connections may have scheduled Python work.
+bool Worker::finish_apps() {
   if (apps_done_.empty()) return false;
   std::vector<int> done;
   done.swap(apps_done_);

@@ -159,6 +159,7 @@ class Worker final : public asgi::LoopOwner {
   void event_loop();
   int run_asyncio();
   void answer_later(Connection& connection);
+  bool finish_apps();
   void finish_app(Connection& connection, std::optional<Outcome> known = std::nullopt);
   void on_app_hangup(Connection& connection);
   void stop_accepting_for_good();

@@ -2,12 +2,13 @@
 # `deployctl serve` with ASGI apps (issue 14), from the spec's HTTP contract (2.4): interface detection and its
 # refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD,
 # http.disconnect, errors before and after the response started, an app that returns without answering, the
-# WebSocket upgrade refused, the C Task and Future of asyncio under the worker's own loop, lifespan (state,
-# shutdown, failures), and Django's ASGI handler of the example project.
+# WebSocket upgrade refused, the C Task and Future of asyncio under the worker's own loop, --timeout on a blocked
+# loop, lifespan (state, shutdown, failures), and Django's ASGI handler of the example project.
 import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_common import (APPS_DIR, Reader, clean_env, connect, exchange, expect, expect_equal, get,  # noqa: E402
@@ -189,6 +190,24 @@ def check_lifespan_refusals(binary):
     expect("no ASGI lifespan" in output, f"the message says so: {output}")
 
 
+def check_blocked_loop(server):
+    first = get(server.port, "/hello")
+    expect_equal(first.status, 200, "the worker serves")
+    started = time.monotonic()
+    try:
+        blocked = get(server.port, "/block", timeout=15)
+    except (ConnectionResetError, TimeoutError) as error:
+        blocked = error
+    elapsed = time.monotonic() - started
+    expect(elapsed < 8, f"a loop blocked past --timeout 1 is ended within seconds, not {elapsed:.1f} s")
+    expect(not hasattr(blocked, "status") or blocked.status >= 500, f"no success for the blocking request: {blocked}")
+    log = wait_for(lambda: 'asgi_conformance.py", line' in server.error_log() and server.error_log(), 5,
+                   "the error log shows the loop's Python stack (the frame in asgi_conformance.py)")
+    expect("WORKER TIMEOUT" in log and "was handling: GET /block HTTP/1.1" in log,
+           f"the error log names the request that blocked the loop: {log[-2000:]}")
+    wait_for(lambda: (get(server.port, "/hello") or None), 10, "a new worker answers")
+
+
 def check_django(port):
     page = get(port, "/")
     expect_equal(page.status, 200, f"the example's home page through Django's ASGIHandler: {page}")
@@ -228,6 +247,11 @@ def main(argv):
         servers.append(start("deployctl", binary, "asgi_conformance:partial_application", APPS_DIR, workdir=workdir,
                              flags=("--workers", "1", "--root-path", "/api")))
         cases.run("root_path (through functools.partial)", check_root_path, servers[-1].port)
+        servers[-1].stop()
+        servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir,
+                             flags=("--workers", "1", "--timeout", "1")))
+        cases.run("--timeout: a loop blocked by one request is logged with it and its stack, then replaced",
+                  check_blocked_loop, servers[-1])
         servers[-1].stop()
         servers.append(start("deployctl", binary, "asgi_conformance:Asgi2App", APPS_DIR, workdir=workdir,
                              flags=("--workers", "1")))

@@ -5,6 +5,7 @@ import asyncio
 import functools
 import json
 import os
+import time
 
 
 async def _body(receive):
@@ -87,6 +88,10 @@ async def application(scope, receive, send):
         message = await receive()  # suspends until the client leaves
         with open(mark, "w") as seen:
             seen.write(message["type"])
+    elif path == "/block":
+        await asyncio.sleep(0)  # under its Task, as a view that awaited something first
+        time.sleep(20)  # a sync call in an async view: the worker's loop is blocked
+        await _answer(send, 200, b"too late")
     elif path == "/after-disconnect":
         await _answer(send, 200, b"done")
         message = await receive()
