@@ -28,6 +28,9 @@ class Completion {
   // The response has ended (the sink's end() was called): the connection may go on. Called once, with the GIL held
   // when the handler runs Python.
   virtual void completed() = 0;
+  // The handler waits for more of a streamed body without blocking: the connection layer tells it when the
+  // connection is readable (how is the handler's own interface: asgi::RunningCall::body_readable).
+  virtual void wait_for_body() = 0;
 };
 
 // One request and its answer. Views stay valid until the handler returns, or until `later->completed()` for a

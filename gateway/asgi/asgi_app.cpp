@@ -17,7 +17,6 @@
 #include "gateway/http/response_head.hpp"
 #include "gateway/server/error_log.hpp"
 #include "python/errors.hpp"
-#include "python/gil.hpp"
 
 namespace deployctl::gateway::asgi {
 
@@ -116,17 +115,22 @@ void log_call_error(const CallObject* call, const std::string& what) {
   log_error("Error handling request " + *call->request_line + "\n" + what);
 }
 
-// A receive() waiting for the end: it gets http.disconnect now.
-void release_waiter(CallObject* call) {
+// A waiting receive() gets `event` (stolen; null: a Python error is pending, logged).
+void answer_waiter(CallObject* call, PyObject* event_given) {
+  PyRef event(event_given);
   if (call->waiter == nullptr) return;
   PyRef waiter(call->waiter);
   call->waiter = nullptr;
-  PyRef done(PyObject_CallMethod(waiter.get(), "done", nullptr));
+  PyRef done(event ? PyObject_CallMethod(waiter.get(), "done", nullptr) : nullptr);
   if (done && !PyObject_IsTrue(done.get())) {
-    PyRef event(call->impl->event(call->impl->http_disconnect.get()));
-    PyRef set(event ? PyObject_CallMethod(waiter.get(), "set_result", "O", event.get()) : nullptr);
+    PyRef set(PyObject_CallMethod(waiter.get(), "set_result", "O", event.get()));
   }
   if (PyErr_Occurred()) log_call_error(call, python::take_error());
+}
+
+// A receive() waiting (for the end, or for body bytes) gets http.disconnect now.
+void release_waiter(CallObject* call) {
+  if (call->waiter != nullptr) answer_waiter(call, call->impl->event(call->impl->http_disconnect.get()));
 }
 
 // The response ended (its last body, a 500, or an abort): the connection layer goes on without us.
@@ -171,8 +175,9 @@ void coroutine_stepping(PyObject* self) {
 
 PyObject* ready(const CallObject* call, PyObject* value) { return new_ready(call->impl->awaitables, value); }
 
-// The next http.request of the body: whole from memory, in chunks from a spilled file or from the socket.
-PyObject* next_body_event(CallObject* call) {
+// The next http.request of the body: whole from memory, in chunks from a spilled file or from the socket. Null
+// without an error set when the socket has no byte yet (`*later` set: the caller waits for it to be readable).
+PyObject* next_body_event(CallObject* call, bool* later) {
   AsgiApp::Impl& impl = *call->impl;
   const http::Request& request = call->exchange->request;
   if (call->exchange->body != nullptr) {
@@ -181,18 +186,18 @@ PyObject* next_body_event(CallObject* call) {
       call->body_done = true;
       return impl.body_event(Py_NewRef(impl.empty_bytes.get()), false);
     }
-    // The loop waits for these bytes: a body streamed past 1 MiB or after 100 Continue arrives at the client's
-    // pace, bounded by the stall and minimum-rate limits of --header-timeout and --min-body-rate.
-    Result<std::string_view> available;
-    {
-      python::GilReleased released;
-      available = body.peek();
-    }
+    // A body streamed past 1 MiB or after 100 Continue arrives at the client's pace: the loop never waits for it
+    // (the worker's sweep holds it to --min-body-rate meanwhile).
+    const Result<std::optional<std::string_view>> available = body.try_peek();
     if (!available) {
       call->body_done = true;
       return impl.event(impl.http_disconnect.get());
     }
-    const std::string_view bytes = available->substr(0, body_chunk);
+    if (!*available) {
+      *later = true;
+      return nullptr;
+    }
+    const std::string_view bytes = (*available)->substr(0, body_chunk);
     PyObject* chunk = PyBytes_FromStringAndSize(bytes.data(), static_cast<Py_ssize_t>(bytes.size()));
     if (chunk == nullptr) return nullptr;
     body.consume(bytes.size());
@@ -225,11 +230,13 @@ PyObject* receive_call(PyObject* self, PyObject*) {
   CallObject* call = as_call(self);
   AsgiApp::Impl& impl = *call->impl;
   if (call->exchange == nullptr) return ready(call, impl.event(impl.http_disconnect.get()));
-  if (!call->body_done) {
-    PyObject* event = next_body_event(call);
-    return event != nullptr ? ready(call, event) : nullptr;
+  if (call->waiter == nullptr && !call->body_done) {
+    bool later = false;
+    PyObject* event = next_body_event(call, &later);
+    if (!later) return event != nullptr ? ready(call, event) : nullptr;
+    call->exchange->later->wait_for_body();  // RunningCall::body_readable() comes when it is readable
   }
-  // The body is over: the next event is the end, when the response ends or the client leaves.
+  // Later body bytes, or the end (when the response ends or the client leaves).
   if (call->waiter == nullptr) {
     PyRef loop(PyObject_CallNoArgs(impl.get_running_loop.get()));
     call->waiter = loop ? PyObject_CallMethod(loop.get(), "create_future", nullptr) : nullptr;
@@ -536,6 +543,16 @@ void AsgiApp::observe_steps(StepObserver observer, void* context) {
 }
 
 RunningCall::~RunningCall() { Py_XDECREF(static_cast<PyObject*>(call_)); }
+
+bool RunningCall::body_readable() {
+  CallObject* call = as_call(static_cast<PyObject*>(call_));
+  if (call->exchange == nullptr || call->waiter == nullptr || call->body_done) return false;
+  bool later = false;
+  PyObject* event = next_body_event(call, &later);
+  if (later) return true;
+  answer_waiter(call, event);
+  return false;
+}
 
 void RunningCall::detach() {
   CallObject* call = as_call(static_cast<PyObject*>(call_));

@@ -63,6 +63,10 @@ class RunningCall {
   // called, receive() answers http.disconnect and send() drops what it is given, as uvicorn does for HTTP.
   void detach();
 
+  // The connection is readable while a receive() waits for body bytes (app::Completion::wait_for_body): it gets
+  // them, or http.disconnect. True while it still waits (nothing had arrived after all).
+  bool body_readable();
+
  private:
   void* call_;  // the call object (a PyObject), owned
 };

@@ -322,7 +322,7 @@ void Worker::close_idle(Connection& connection, std::int64_t now) {
 void Worker::on_event(Connection& connection, std::uint32_t events) {
   if (connection.in_pool) return;
   if (connection.in_app) {
-    on_app_hangup(connection);  // only a hang-up is watched meanwhile
+    on_app_event(connection);
     return;
   }
   if (connection.lingering_until_ms != 0) {
@@ -354,7 +354,15 @@ void Worker::sweep(std::int64_t now) {
   for (auto& slot : connections_) {
     if (!slot) continue;
     Connection& connection = *slot;
-    if (connection.in_pool || connection.in_app) continue;  // its thread or app owns it; --timeout watches that
+    if (connection.in_app) {
+      // The app waits for a streamed body that the loop reads as it comes: held to --min-body-rate like any body.
+      if (app_body_too_slow(connection, now)) {
+        log_debug("closing a connection whose request body arrives slower than the minimum rate");
+        close_connection(connection);
+      }
+      continue;
+    }
+    if (connection.in_pool) continue;  // its thread owns it; --timeout watches the request
     if (connection.lingering_until_ms != 0) {
       if (now > connection.lingering_until_ms) close_connection(connection);
       continue;

@@ -24,7 +24,26 @@ void AppExchange::completed() {
   if (!starting) worker.app_completed(connection);
 }
 
+void AppExchange::wait_for_body() { worker.app_wants_body(connection); }
+
 void Worker::app_completed(Connection& connection) { apps_done_.push_back(connection.fd.get()); }
+
+void Worker::app_wants_body(Connection& connection) {
+  AppExchange& exchange = *connection.app_exchange;
+  if (exchange.waiting_for_body) return;
+  exchange.waiting_for_body = true;
+  if (connection.body_started_ms == 0) connection.body_started_ms = monotonic_ms();
+  if (connection.in_app) watch(connection, EPOLLIN | EPOLLRDHUP);
+}
+
+bool Worker::app_body_too_slow(const Connection& connection, std::int64_t now) const {
+  if (!connection.app_exchange || !connection.app_exchange->waiting_for_body) return false;
+  const http::Request& request = connection.parser.request();
+  const std::uint64_t received = request.content_length.value_or(0) - connection.parser.body_left();
+  const std::int64_t elapsed = now - connection.body_started_ms;
+  return elapsed > static_cast<std::int64_t>(options_.header_timeout * 1000) &&
+         static_cast<double>(received) < options_.min_body_rate * static_cast<double>(elapsed) / 1000.0;
+}
 
 // The worker's loop as asyncio's: run_forever() until a round finds the worker finished (TERM drained, or INT).
 // The GIL stays with this thread; the selector releases it around each wait.
@@ -127,7 +146,7 @@ void Worker::answer_later(Connection& connection) {
     return;
   }
   connection.in_app = true;
-  watch(connection, EPOLLRDHUP);
+  watch(connection, exchange.waiting_for_body ? EPOLLIN | EPOLLRDHUP : EPOLLRDHUP);
 }
 
 // The response ended (`known`: a handler's outcome, else the sink's): counted and logged as every response is, and
@@ -153,11 +172,20 @@ void Worker::finish_app(Connection& connection, std::optional<Outcome> known) {
     watch(connection, EPOLLIN | EPOLLRDHUP);
   }
   connection.last_activity_ms = monotonic_ms();
+  connection.body_started_ms = 0;
   connection.app_exchange.reset();
 }
 
-// The client hung up while the app answers: the app is told (http.disconnect) and the connection closed.
-void Worker::on_app_hangup(Connection& connection) {
+// While the app answers: body bytes it waits for, else a hang-up (the app is told: http.disconnect, and the
+// connection is closed).
+void Worker::on_app_event(Connection& connection) {
+  AppExchange& exchange = *connection.app_exchange;
+  if (exchange.waiting_for_body && exchange.running) {
+    if (exchange.running->body_readable()) return;
+    exchange.waiting_for_body = false;
+    if (connection.in_app) watch(connection, EPOLLRDHUP);
+    return;
+  }
   log_debug("the client closed its connection before the app's response ended");
   connection.close_after_flush = true;
   close_connection(connection);

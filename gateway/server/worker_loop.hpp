@@ -54,6 +54,7 @@ struct AppExchange final : app::Completion {
   AppExchange(Worker& owner, Connection& on, int fd, double stall_seconds)
       : worker(owner), connection(on), transport(fd, stall_seconds) {}
   void completed() override;
+  void wait_for_body() override;
 
   Worker& worker;
   Connection& connection;
@@ -64,8 +65,9 @@ struct AppExchange final : app::Completion {
   std::unique_ptr<asgi::RunningCall> running;  // null once the response ended
   std::chrono::system_clock::time_point wall_start;
   std::chrono::steady_clock::time_point start;
-  bool starting = false;  // inside AsgiApp::start(): completion is seen when it returns
-  bool done = false;      // the response ended
+  bool starting = false;          // inside AsgiApp::start(): completion is seen when it returns
+  bool done = false;              // the response ended
+  bool waiting_for_body = false;  // a receive() waits for the streamed body: the connection is watched for input
 };
 
 struct Connection {
@@ -124,6 +126,7 @@ class Worker final : public asgi::LoopOwner {
   void run_on_thread(RequestJob& job, std::size_t thread);
   bool threads_returned() const { return threads_returned_; }
   void app_completed(Connection& connection);
+  void app_wants_body(Connection& connection);
 
   // asgi::LoopOwner: the asyncio loop's selector drives the same rounds as event_loop().
   int epoll_fd() const override { return epoll_.get(); }
@@ -161,7 +164,8 @@ class Worker final : public asgi::LoopOwner {
   void answer_later(Connection& connection);
   bool finish_apps();
   void finish_app(Connection& connection, std::optional<Outcome> known = std::nullopt);
-  void on_app_hangup(Connection& connection);
+  void on_app_event(Connection& connection);
+  bool app_body_too_slow(const Connection& connection, std::int64_t now) const;
   void stop_accepting_for_good();
   void watch_listeners();
   void accept_connections(std::size_t listener_index);

@@ -99,6 +99,25 @@ def check_disconnect(port, mark):
     expect_equal(get(port, "/hello").status, 200, "the worker serves on")
 
 
+def check_body_without_blocking(port):
+    size = 2 * 1024 * 1024  # past 1 MiB: streamed from the socket as the app reads it
+    with connect(port, timeout=10) as slow:
+        slow.sendall(f"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n"
+                     .encode() + b"a" * 1000)
+        hello = get(port, "/hello", timeout=3)
+        expect_equal(hello.status, 200, "another client is served while the app waits for a slow body")
+        slow.sendall(b"a" * (size - 1000))
+        response = Reader(slow).read_response()
+    expect_equal(len(response.body), size, "the slow body reaches the app whole")
+    with connect(port) as sock:
+        sock.sendall(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+                     b"Connection: close\r\n\r\n")
+        reader = Reader(sock)
+        expect_equal(reader.read_response().status, 100, "100 Continue on the app's first receive()")
+        sock.sendall(b"hello")
+        expect_equal(reader.read_response().body, b"hello", "then the body")
+
+
 def check_head(port):
     response = get(port, "/hello", method="HEAD")
     expect_equal(response.status, 200, "status")
@@ -237,6 +256,8 @@ def main(argv):
         cases.run("the scope", check_scope, port)
         cases.run("a streamed response (more_body) is chunked", check_stream, port)
         cases.run("a request body in several http.request messages", check_body_in_messages, port)
+        cases.run("a body the client sends slowly, and 100 Continue, never block the loop",
+                  check_body_without_blocking, port)
         cases.run("HEAD", check_head, port)
         cases.run("http.disconnect when the client leaves while the app waits", check_disconnect, port, mark)
         cases.run("errors before and after the response started", check_errors, servers[-1])
