@@ -89,9 +89,10 @@ struct Connection {
   std::int64_t lingering_until_ms = 0;  // non-zero: our FIN is sent, the client's bytes are read and dropped
   std::size_t lingering_bytes = 0;      // dropped so far (at most linger_limit, then it is closed)
   bool drain_before_close = false;      // answered with its body unread: linger rather than reset the client
-  bool in_pool = false;        // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
-  bool in_app = false;         // an ASGI app is answering its request: only a hang-up is watched (EPOLLRDHUP) meanwhile
-  bool answered_once = false;  // a keep-alive connection: idle between requests once it has had an answer
+  bool in_pool = false;  // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
+  // An ASGI app is answering its request: only a hang-up (EPOLLRDHUP), or the body the app waits for, is watched.
+  bool in_app = false;
+  bool answered_once = false;      // a keep-alive connection: idle between requests once it has had an answer
   std::size_t memory_charged = 0;  // its parser's memory_held() as last counted in Worker::request_memory_
   RequestJob job;
   std::unique_ptr<AppExchange> app_exchange;  // while in_app
