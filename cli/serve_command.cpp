@@ -89,6 +89,15 @@ Plan plan(const ServeConfig& given, const std::optional<ProjectConfig>& config) 
   o.limits.chunked_body = static_cast<std::uint64_t>(values.limit_chunked_body->value);
   o.worker_spill_limit = static_cast<std::uint64_t>(values.worker_spill_limit->value);
   o.forwarded_allow_ips = values.forwarded_allow_ips->value;
+  o.interface = value_or_throw(gateway::loading::parse_interface_choice(values.interface->value));
+  o.root_path = text_of(values.root_path);
+  const std::string& lifespan = values.lifespan->value;
+  o.lifespan = lifespan == "on"    ? gateway::asgi::LifespanMode::on
+               : lifespan == "off" ? gateway::asgi::LifespanMode::off
+                                   : gateway::asgi::LifespanMode::automatic;
+  if (!o.root_path.empty() && (!o.root_path.starts_with("/") || o.root_path.ends_with("/")))
+    reject("--root-path",
+           "expected a URL path that starts with '/' and does not end with one, e.g. /api, got '" + o.root_path + "'");
 
   if (values.statics && !switched_on(values.no_static))
     for (const ConfigString& text : *values.statics) plan.static_texts.push_back(text.value);
@@ -148,7 +157,10 @@ int run_serve(const ServeConfig& given, const Io& io) {
   const bool print_only = switched_on(given.print_config);
   std::string app_text = text_of(planned.values.app);
   if (app_text.empty()) {
-    auto found = find_wsgi_module(o.chdir);
+    // The project's WSGI module unless the ASGI one is asked for: auto cannot look inside a module not imported.
+    const bool asgi = o.interface == gateway::loading::InterfaceChoice::asgi3 ||
+                      o.interface == gateway::loading::InterfaceChoice::asgi2;
+    auto found = find_app_module(o.chdir, asgi ? "asgi" : "wsgi");
     if (!found && !print_only) throw Failure("serve: " + found.error().message);
     if (found) {
       app_text = found->module + ":application";
@@ -157,7 +169,7 @@ int run_serve(const ServeConfig& given, const Io& io) {
   }
   planned.values.app = ConfigString{app_text, {}};
   if (!app_text.empty()) {
-    auto spec = gateway::wsgi::parse_app_spec(app_text);
+    auto spec = gateway::loading::parse_app_spec(app_text);
     if (!spec) throw Failure("serve: " + spec.error().message);
     o.app = *spec;
   }

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<fs::path> packages_with_wsgi(const fs::path& dir) {
+std::vector<fs::path> packages_with(const fs::path& dir, const std::string& file_name) {
   std::vector<fs::path> found;
   std::error_code error;
   for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
@@ -24,7 +24,7 @@ std::vector<fs::path> packages_with_wsgi(const fs::path& dir) {
     std::error_code type_error;
     if (name.starts_with(".") || name == "__pycache__" || name == "node_modules" || !it->is_directory(type_error))
       continue;
-    if (fs::is_regular_file(it->path() / "wsgi.py", type_error)) found.push_back(it->path());
+    if (fs::is_regular_file(it->path() / file_name, type_error)) found.push_back(it->path());
   }
   std::ranges::sort(found);
   return found;
@@ -32,24 +32,26 @@ std::vector<fs::path> packages_with_wsgi(const fs::path& dir) {
 
 }  // namespace
 
-Result<WsgiModule> find_wsgi_module(const fs::path& project_dir) {
+Result<AppModule> find_app_module(const fs::path& project_dir, std::string_view kind) {
+  const std::string file_name = std::string(kind) + ".py";
+  const std::string suffix = "." + std::string(kind);
   std::error_code error;
-  if (fs::is_regular_file(project_dir / "wsgi.py", error)) return WsgiModule{"wsgi", project_dir};
+  if (fs::is_regular_file(project_dir / file_name, error)) return AppModule{std::string(kind), project_dir};
   for (const fs::path& base : {project_dir, project_dir / "src"}) {
-    const std::vector<fs::path> packages = packages_with_wsgi(base);
-    if (packages.size() == 1) return WsgiModule{packages.front().filename().string() + ".wsgi", base};
+    const std::vector<fs::path> packages = packages_with(base, file_name);
+    if (packages.size() == 1) return AppModule{packages.front().filename().string() + suffix, base};
     if (packages.size() > 1) {
       std::string names;
       for (const fs::path& package : packages)
-        names += (names.empty() ? "" : ", ") + package.filename().string() + ".wsgi";
-      return fail("more than one WSGI module in " + project_dir.string() + " (" + names +
-                  "): name the app, e.g. 'deployctl serve " + packages.front().filename().string() +
-                  ".wsgi:application'");
+        names += (names.empty() ? "" : ", ") + package.filename().string() + suffix;
+      return fail("more than one " + std::string(kind == "asgi" ? "ASGI" : "WSGI") + " module in " +
+                  project_dir.string() + " (" + names + "): name the app, e.g. 'deployctl serve " +
+                  packages.front().filename().string() + suffix + ":application'");
     }
   }
-  return fail("no wsgi.py found in " + project_dir.string() +
-              " (looked for wsgi.py, */wsgi.py and src/*/wsgi.py): give the app as APP, e.g. "
-              "'deployctl serve mysite.wsgi:application', or --chdir to the project");
+  return fail("no " + file_name + " found in " + project_dir.string() + " (looked for " + file_name + ", */" +
+              file_name + " and src/*/" + file_name + "): give the app as APP, e.g. 'deployctl serve mysite" + suffix +
+              ":application', or --chdir to the project");
 }
 
 std::optional<std::string> find_settings_module(const fs::path& project_dir,

@@ -85,6 +85,9 @@ struct CheckConfig {
 // [serve]: `deployctl serve` (gateway); durations in seconds.
 struct ServeConfig {
   std::optional<ConfigString> app;                        // APP (module:callable)
+  std::optional<ConfigString> interface;                  // --interface: auto, asgi, asgi2 or wsgi
+  std::optional<ConfigString> root_path;                  // --root-path (ASGI's root_path)
+  std::optional<ConfigString> lifespan;                   // --lifespan: auto, on or off
   std::optional<ConfigString> chdir;                      // --chdir
   std::optional<std::vector<ConfigString>> bind;          // --bind (repeatable)
   std::optional<ConfigInteger> workers;                   // --workers

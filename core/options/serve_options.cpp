@@ -9,15 +9,38 @@ namespace {
 
 using S = ServeConfig;
 constexpr unsigned everywhere = use_flag | use_key | use_print;
+constexpr std::array<std::string_view, 4> interfaces = {"auto", "asgi", "asgi2", "wsgi"};
+constexpr std::array<std::string_view, 3> lifespans = {"auto", "on", "off"};
 constexpr std::array<std::string_view, 5> log_levels = {"debug", "info", "warning", "error", "critical"};
 
 const Option<S> rows[] = {
     {.name = "app",
      .member = &S::app,
-     .help = "The WSGI app as module:callable (default: the project's */wsgi.py)",
+     .help = "The app as module:callable (default: the project's */wsgi.py, or */asgi.py with --interface asgi)",
      .value_name = "APP",
      .uses = everywhere,
      .positional = true},
+    {.name = "interface",
+     .member = &S::interface,
+     .help = "The protocol the app speaks: auto (found from the callable at start-up), asgi (ASGI 3), asgi2 or wsgi "
+             "(default auto)",
+     .fallback = "auto",
+     .value_name = "NAME",
+     .uses = everywhere,
+     .choices = interfaces},
+    {.name = "root-path",
+     .member = &S::root_path,
+     .help = "ASGI's root_path: the URL prefix a proxy mounts the app under, e.g. /api (default: none)",
+     .value_name = "PATH",
+     .uses = everywhere},
+    {.name = "lifespan",
+     .member = &S::lifespan,
+     .help = "ASGI lifespan: on (the app must complete its startup), off, or auto (an app that raises on the "
+             "lifespan scope, as Django's does, is served without it) (default auto)",
+     .fallback = "auto",
+     .value_name = "MODE",
+     .uses = everywhere,
+     .choices = lifespans},
     {.name = "chdir",
      .member = &S::chdir,
      .help = "The project directory, put on sys.path (default: .)",

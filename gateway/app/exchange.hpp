@@ -21,7 +21,20 @@ struct Peer {
   std::string_view server_port;
 };
 
-// One request and its answer. Views stay valid until the handler returns.
+// The connection layer's side of an exchange that completes after handle() returns (an ASGI app that awaits).
+class Completion {
+ public:
+  virtual ~Completion() = default;
+  // The response has ended (the sink's end() was called): the connection may go on. Called once, with the GIL held
+  // when the handler runs Python.
+  virtual void completed() = 0;
+  // The handler waits for more of a streamed body without blocking: the connection layer tells it when the
+  // connection is readable (how is the handler's own interface: asgi::RunningCall::body_readable).
+  virtual void wait_for_body() = 0;
+};
+
+// One request and its answer. Views stay valid until the handler returns, or until `later->completed()` for a
+// handler that answers later.
 struct Exchange {
   const http::Request& request;  // the head; a buffered body is in request.body
   RequestBody* body;             // a streamed body, pulled as the handler reads; null when request.body holds it
@@ -29,6 +42,9 @@ struct Exchange {
   std::string_view client_address;  // the peer's, or what a trusted proxy named (--forwarded-allow-ips)
   bool https;                       // a trusted proxy said the client came over TLS
   ResponseSink& response;
+  // Set by a connection layer that can wait (the worker's loop in ASGI mode): the handler may return true before
+  // its response ends, and then calls later->completed() when it does. Null: handle() answers in full.
+  Completion* later = nullptr;
 };
 
 class Handler {

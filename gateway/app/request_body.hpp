@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -18,6 +19,9 @@ class RequestBody {
   // The body bytes available now without consuming them, waiting for at least one unless the body is over (then
   // empty). An error says why the rest cannot come: the client went away, stalled, or is slower than allowed.
   virtual Result<std::string_view> peek() = 0;
+  // As peek(), without waiting: nullopt when no byte has arrived yet (an event-driven handler then waits for the
+  // connection to be readable and asks again).
+  virtual Result<std::optional<std::string_view>> try_peek() = 0;
   // Marks the first `count` bytes of the last peek() as read.
   virtual void consume(std::size_t count) = 0;
   // Body bytes the handler has not read yet.

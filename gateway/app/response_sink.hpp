@@ -31,6 +31,9 @@ class ResponseSink {
   virtual void begin_error() = 0;
   // Body bytes; false when the client is gone (the handler then stops).
   virtual bool write(std::string_view data) = 0;
+  // Sends what is buffered now, so that the client sees a streamed part before the next one; false when the client
+  // is gone. (write() alone sends when its buffer fills.)
+  virtual bool push() = 0;
   // `count` bytes of an open file from `offset` (sendfile); false when the client is gone.
   virtual bool send_file(int fd, std::uint64_t offset, std::uint64_t count) = 0;
   // The response is complete (chunked framing ends here). `aborted`: the handler failed after its head was sent;

@@ -34,6 +34,12 @@ void publish_request_line(WorkerSlot& slot, std::string_view method, std::string
   out[version.size()] = '\0';
 }
 
+void publish_request_text(WorkerSlot& slot, std::string_view line) {
+  line = line.substr(0, sizeof slot.request_line - 1);
+  std::memcpy(slot.request_line, line.data(), line.size());
+  slot.request_line[line.size()] = '\0';
+}
+
 InFlightBoard::InFlightBoard(WorkerSlot& slot, std::size_t threads) : slot_(slot), entries_(threads) {
   order_.reserve(threads);
   slot_.requests_in_flight.store(0);

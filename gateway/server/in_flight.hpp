@@ -43,6 +43,9 @@ class InFlightBoard {
 // to 200 bytes) without formatting or allocating: it runs on every request.
 void publish_request_line(WorkerSlot& slot, std::string_view method, std::string_view target, int http_minor);
 
+// The same for a line already formatted (an ASGI request's, which its call keeps), cut to fit.
+void publish_request_text(WorkerSlot& slot, std::string_view line);
+
 // "GET /path HTTP/1.1" for the timeout report, the target cut to `target_limit` bytes.
 std::string request_line_text(std::string_view method, std::string_view target, int http_minor,
                               std::size_t target_limit);

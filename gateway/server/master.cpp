@@ -89,6 +89,7 @@ bool Master::spawn() {
     worker.options = &options_;
     worker.listeners = &setup_.listeners;
     worker.app = setup_.app;
+    worker.asgi_app = setup_.asgi_app;
     worker.statics = setup_.statics;
     worker.slot = &slot;
     worker.access_log_fd = setup_.access_log_fd;
@@ -142,6 +143,7 @@ void Master::reap() {
     if (pid == replacement_) replacement_ = 0;
     if (pid == replacement_for_) replacement_for_ = 0;
     if (worker.state == WorkerState::stopping && !worker.timed_out) continue;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == worker_boot_error) boot_failed_ = true;
     if (!worker.timed_out) log_warning("Worker (pid:" + std::to_string(pid) + ") exited with " + describe_exit(status));
     shared_->worker_restarts.fetch_add(1);
   }
@@ -256,6 +258,13 @@ int Master::stop(bool graceful) {
   return 0;
 }
 
+// A worker could not start the app (the reason is logged above it): replacing it would fail the same way, in a loop.
+int Master::halt() {
+  log_error("a worker could not start the app: stopping instead of replacing it");
+  stop(false);
+  return 2;
+}
+
 int Master::run() {
   shared_fd_.reset(setup_.shared_state_fd);
   shared_ = attach_shared_state(shared_fd_);
@@ -277,7 +286,8 @@ int Master::run() {
   for (const pid_t pid : setup_.old_workers) old_workers_[pid] = 0;
 
   target_workers_ = std::max(1, options_.workers);
-  log_info(options_.threads > 1
+  log_info(setup_.asgi_app != nullptr ? std::string("Using worker: asgi (asyncio on the deployctl epoll)")
+           : options_.threads > 1
                ? "Using worker: gthread (deployctl epoll, " + std::to_string(options_.threads) + " threads)"
                : std::string("Using worker: sync (deployctl epoll)"));
   std::vector<pid_t> first;
@@ -286,6 +296,7 @@ int Master::run() {
     first.push_back(workers_.back().pid);
   }
   if (!wait_ready(first, monotonic_ms() + 30000)) log_warning("some workers did not report ready in 30 seconds");
+  if (boot_failed_) return halt();
   announce();
   // A reload's predecessors drain now that their replacements accept.
   const std::int64_t grace = monotonic_ms() + static_cast<std::int64_t>(options_.graceful_timeout * 1000);
@@ -326,6 +337,7 @@ int Master::run() {
       }
     }
     reap();
+    if (boot_failed_) return halt();
     const std::int64_t now = monotonic_ms();
     check_workers(now);
     if (source_watch_ && source_watch_->changed(now)) {

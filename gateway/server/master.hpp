@@ -7,19 +7,22 @@
 #include <optional>
 #include <vector>
 
+#include "gateway/asgi/asgi_app.hpp"
 #include "gateway/server/access_log.hpp"
 #include "gateway/server/forwarded.hpp"
 #include "gateway/server/listeners.hpp"
 #include "gateway/server/serve_options.hpp"
 #include "gateway/server/shared_state.hpp"
+#include "gateway/wsgi/wsgi_app.hpp"
 
 namespace deployctl::gateway::server {
 
 struct MasterSetup {
   const ServeOptions* options = nullptr;
   std::vector<Listener> listeners;
-  std::optional<Listener> metrics;  // --metrics-bind
-  wsgi::WsgiApp* app = nullptr;
+  std::optional<Listener> metrics;    // --metrics-bind
+  wsgi::WsgiApp* app = nullptr;       // a WSGI app, or
+  asgi::AsgiApp* asgi_app = nullptr;  // an ASGI one
   const static_files::StaticFiles* statics = nullptr;
   int access_log_fd = -1;
   const AccessLogFormat* access_format = nullptr;

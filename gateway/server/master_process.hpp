@@ -44,6 +44,7 @@ class Master {
   void announce();
   void reload();
   int stop(bool graceful);
+  int halt();
   std::size_t running_count() const;
 
   MasterSetup& setup_;
@@ -58,6 +59,7 @@ class Master {
   pid_t replacement_for_ = 0;                  // a retiring worker whose replacement is starting
   pid_t replacement_ = 0;
   std::optional<SourceWatch> source_watch_;  // --reload
+  bool boot_failed_ = false;                 // a worker exited with worker_boot_error
 };
 
 }  // namespace deployctl::gateway::server::master_process

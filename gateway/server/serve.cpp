@@ -1,5 +1,7 @@
 // The order of startup is the contract's: logs, app import, static mounts, listeners, pid file, workers, and the
 // readiness line last. A re-exec for a reload is handed its sockets, old workers and counters (handover.hpp).
+#include "gateway/loading/app_import.hpp"  // Python.h first
+
 #include "gateway/server/serve.hpp"
 
 #include <fcntl.h>
@@ -13,8 +15,11 @@
 
 #include "core/unique_fd.hpp"
 #include "core/working_directory.hpp"
+#include "gateway/asgi/asgi_app.hpp"
+#include "gateway/loading/interface.hpp"
 #include "gateway/server/bind_set.hpp"
 #include "gateway/server/master.hpp"
+#include "gateway/wsgi/wsgi_app.hpp"
 #include "python/errors.hpp"
 #include "python/gil.hpp"
 #include "python/interpreter.hpp"
@@ -63,10 +68,40 @@ int serve(const ServeOptions& options, const Handover& handover) {
   load.django_settings_module = options.django_settings_module;
   load.multiprocess = options.workers > 1;
   load.multithread = options.threads > 1;
-  auto app = wsgi::WsgiApp::load(options.app, load);
-  if (!app) {
-    log_error(app.error().message);
+  auto imported = loading::import_app(options.app, load);
+  if (!imported) {
+    log_error(imported.error().message);
     return tool_failure;
+  }
+  const std::string app_text = options.app.module + ":" + options.app.callable;
+  auto found = loading::detect_interface(*imported);
+  auto interface = found ? loading::choose_interface(*found, options.interface, app_text) : found;
+  if (!interface) {
+    log_error(interface.error().message);
+    return tool_failure;
+  }
+  std::unique_ptr<wsgi::WsgiApp> wsgi_app;
+  std::unique_ptr<asgi::AsgiApp> asgi_app;
+  if (*interface == loading::Interface::wsgi) {
+    auto wrapped = wsgi::WsgiApp::wrap(*imported, load);
+    if (!wrapped) {
+      log_error(wrapped.error().message);
+      return tool_failure;
+    }
+    wsgi_app = std::move(*wrapped);
+  } else {
+    if (options.threads > 1) {
+      log_error("--threads does not apply to the ASGI app '" + app_text +
+                "': each worker runs its requests concurrently on one asyncio loop. Drop --threads, and use "
+                "--workers for more processes");
+      return tool_failure;
+    }
+    auto wrapped = asgi::AsgiApp::wrap(*imported, *interface, options.root_path);
+    if (!wrapped) {
+      log_error(wrapped.error().message);
+      return tool_failure;
+    }
+    asgi_app = std::move(*wrapped);
   }
   if (std::getenv("DEPLOYCTL_SERVE_CHECK_APP") != nullptr) return 0;  // a reload's test import
 
@@ -118,7 +153,8 @@ int serve(const ServeOptions& options, const Handover& handover) {
   }
   if (!handover.reload) log_info("Starting deployctl serve (pid " + std::to_string(::getpid()) + ")");
 
-  setup.app = app->get();
+  setup.app = wsgi_app.get();
+  setup.asgi_app = asgi_app.get();
   setup.statics = statics ? &*statics : nullptr;
   setup.access_log_fd = access_fd;
   setup.access_format = &access_format;

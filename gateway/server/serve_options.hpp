@@ -8,15 +8,20 @@
 #include <string>
 #include <vector>
 
+#include "gateway/asgi/lifespan_mode.hpp"
 #include "gateway/http/request_parser.hpp"
+#include "gateway/loading/app_spec.hpp"
+#include "gateway/loading/interface.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/static/static_files.hpp"
-#include "gateway/wsgi/wsgi_app.hpp"
 
 namespace deployctl::gateway::server {
 
 struct ServeOptions {
-  wsgi::AppSpec app;
+  loading::AppSpec app;
+  loading::InterfaceChoice interface = loading::InterfaceChoice::automatic;
+  std::string root_path;  // ASGI's root_path (--root-path)
+  asgi::LifespanMode lifespan = asgi::LifespanMode::automatic;
   std::filesystem::path chdir = ".";
   std::filesystem::path python_path;                  // the app's import root when not --chdir (a src/ layout)
   std::optional<std::string> django_settings_module;  // from the project's entry point, when unset in the env

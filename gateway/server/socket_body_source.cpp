@@ -38,12 +38,21 @@ void SocketBodySource::consume(std::size_t count) {
 
 Result<std::string_view> SocketBodySource::peek() {
   if (buffer_at_ == buffer_.size() && parser_.body_left() > 0) {
-    if (auto got = receive(); !got) return std::unexpected(got.error());
+    if (auto got = receive(true); !got) return std::unexpected(got.error());
   }
   return std::string_view(buffer_).substr(buffer_at_);
 }
 
-Result<void> SocketBodySource::receive() {
+Result<std::optional<std::string_view>> SocketBodySource::try_peek() {
+  if (buffer_at_ == buffer_.size() && parser_.body_left() > 0) {
+    auto got = receive(false);
+    if (!got) return std::unexpected(got.error());
+    if (!*got) return std::nullopt;
+  }
+  return std::string_view(buffer_).substr(buffer_at_);
+}
+
+Result<bool> SocketBodySource::receive(bool wait) {
   if (started_ms_ == 0) {
     started_ms_ = monotonic_ms();
     if (before_first_read_) before_first_read_();
@@ -51,6 +60,20 @@ Result<void> SocketBodySource::receive() {
   const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(read_size, parser_.body_left()));
   buffer_.resize(want);
   std::size_t got = parser_.take_body(buffer_.data(), want);
+  while (got == 0 && !wait) {
+    const ssize_t read = ::recv(fd_, buffer_.data(), want, MSG_DONTWAIT);
+    if (read > 0) {
+      got = static_cast<std::size_t>(read);
+      parser_.body_received(got);
+      if (on_progress_) on_progress_();
+      break;
+    }
+    if (read < 0 && errno == EINTR) continue;
+    buffer_.clear();
+    if (read < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    return fail(read == 0 ? "the client closed the connection before the end of the request body"
+                          : std::string("reading the request body: ") + std::strerror(errno));
+  }
   while (got == 0) {
     const std::int64_t now = monotonic_ms();
     // The deadline of the next byte: the stall timeout, and what the minimum rate allows for the bytes so far.
@@ -83,7 +106,7 @@ Result<void> SocketBodySource::receive() {
   buffer_.resize(got);
   buffer_at_ = 0;
   received_ += got;
-  return {};
+  return true;
 }
 
 }  // namespace deployctl::gateway::server

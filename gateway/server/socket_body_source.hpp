@@ -29,11 +29,12 @@ class SocketBodySource final : public app::RequestBody {
                    std::function<void()> on_progress);
 
   Result<std::string_view> peek() override;
+  Result<std::optional<std::string_view>> try_peek() override;
   void consume(std::size_t count) override;
   std::uint64_t left() const noexcept override;
 
  private:
-  Result<void> receive();
+  Result<bool> receive(bool wait);  // false: nothing yet (only when not waiting)
 
   int fd_;
   http::RequestParser& parser_;

@@ -125,18 +125,24 @@ Connection* Worker::adopt(UniqueFd socket, std::size_t listener_index) {
 
 void Worker::close_connection(Connection& connection) {
   const int fd = connection.fd.get();
+  // An app still answering on it: from now on it is answering nobody.
+  if (connection.app_exchange && connection.app_exchange->running) connection.app_exchange->running->detach();
   request_memory_ -= connection.memory_charged;
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
   connections_[static_cast<std::size_t>(fd)].reset();  // closes the socket
   --open_connections_;
   if (accepting_paused_ && !draining_ && !retiring_) {
-    for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
-      epoll_event event{};
-      event.events = EPOLLIN | EPOLLEXCLUSIVE;
-      event.data.u64 = listener_tag | i;
-      ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
-    }
+    watch_listeners();
     accepting_paused_ = false;
+  }
+}
+
+void Worker::watch_listeners() {
+  for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLEXCLUSIVE;
+    event.data.u64 = listener_tag | i;
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
   }
 }
 
@@ -212,6 +218,7 @@ void Worker::stop_accepting_for_good() {
 }
 
 void Worker::process(Connection& connection) {
+  const auto index = static_cast<std::size_t>(connection.fd.get());
   while (!connection.close_after_flush && !connection.waiting_to_write) {
     const NextStep step = next_step(connection.parser, connection.out);
     if (step == NextStep::refuse) {
@@ -225,7 +232,12 @@ void Worker::process(Connection& connection) {
       hand_to_thread(connection);
       return;
     }
-    answer(connection);
+    if (setup_.asgi_app != nullptr) {
+      answer_later(connection);
+      if (!still_open(index, &connection) || connection.in_app || connection.waiting_to_write) return;
+    } else {
+      answer(connection);
+    }
     if (connection.close_after_flush) break;
     connection.parser.next();
     // Many pipelined responses: send what is buffered before answering more.
@@ -254,7 +266,8 @@ void Worker::flush_answered() {
     if (index >= connections_.size() || !connections_[index] || !connections_[index]->flush_pending) continue;
     Connection& connection = *connections_[index];
     connection.flush_pending = false;
-    if (connection.in_pool) continue;  // a thread owns its buffers (hand_to_thread sent what was pending)
+    // A thread owns its buffers (hand_to_thread sent what was pending), or an app writes them (answer_later did).
+    if (connection.in_pool || connection.in_app) continue;
     flush(connection);
   }
   flush_pending_.clear();
@@ -282,7 +295,7 @@ void Worker::read_from(Connection& connection) {
   charge_memory(connection);  // may refuse this very connection
   if (!still_open(index, &connection)) return;
   process(connection);
-  if (still_open(index, &connection) && !connection.in_pool) charge_memory(connection);
+  if (still_open(index, &connection) && !connection.in_pool && !connection.in_app) charge_memory(connection);
 }
 
 // Closing an idle keep-alive connection races with a request the client may be sending on it. A request that
@@ -308,6 +321,10 @@ void Worker::close_idle(Connection& connection, std::int64_t now) {
 
 void Worker::on_event(Connection& connection, std::uint32_t events) {
   if (connection.in_pool) return;
+  if (connection.in_app) {
+    on_app_event(connection);
+    return;
+  }
   if (connection.lingering_until_ms != 0) {
     char buffer[65536];
     ssize_t got = 0;
@@ -337,6 +354,14 @@ void Worker::sweep(std::int64_t now) {
   for (auto& slot : connections_) {
     if (!slot) continue;
     Connection& connection = *slot;
+    if (connection.in_app) {
+      // The app waits for a streamed body that the loop reads as it comes: held to --min-body-rate like any body.
+      if (app_body_too_slow(connection, now)) {
+        log_debug("closing a connection whose request body arrives slower than the minimum rate");
+        close_connection(connection);
+      }
+      continue;
+    }
     if (connection.in_pool) continue;  // its thread owns it; --timeout watches the request
     if (connection.lingering_until_ms != 0) {
       if (now > connection.lingering_until_ms) close_connection(connection);
@@ -412,13 +437,11 @@ int Worker::run() {
   event.events = EPOLLIN;
   event.data.u64 = signal_tag;
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, signal_fd_.get(), &event);
-  for (std::size_t i = 0; i < setup_.listeners->size(); ++i) {
-    event.events = EPOLLIN | EPOLLEXCLUSIVE;
-    event.data.u64 = listener_tag | i;
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, (*setup_.listeners)[i].fd.get(), &event);
-  }
   WorkerSlot& slot = *setup_.slot;
   slot.requests_in_flight.store(0);
+  // An ASGI app's lifespan startup runs before the worker accepts or reports ready.
+  if (setup_.asgi_app != nullptr) return run_asyncio();
+  watch_listeners();
   if (options_.threads > 1 && !start_threads()) return 1;
   slot.heartbeat_ms.store(monotonic_ms());
   slot.ready.store(1);
@@ -452,35 +475,45 @@ int Worker::serve_connection(UniqueFd socket, const Peer& peer) {
 }
 
 void Worker::event_loop() {
-  WorkerSlot& slot = *setup_.slot;
-  std::int64_t next_sweep = monotonic_ms() + 250;
   epoll_event events[128];
-  while (!stop_now_) {
+  next_sweep_ms_ = monotonic_ms() + 250;
+  while (!loop_finished()) {
     const int count = ::epoll_wait(epoll_.get(), events, 128, 250);
-    in_event_round_ = true;
-    for (int i = 0; i < count && !stop_now_; ++i) {
-      const std::uint64_t tag = events[i].data.u64;
-      if (tag == signal_tag) {
-        on_signal();
-      } else if (tag == pool_tag) {
-        on_requests_done();
-      } else if ((tag & listener_tag) != 0) {
-        if (!draining_ && !retiring_) accept_connections(static_cast<std::size_t>(tag & ~listener_tag));
-      } else if (tag < connections_.size() && connections_[tag]) {
-        on_event(*connections_[tag], events[i].events);
-      }
-    }
-    in_event_round_ = false;
-    flush_answered();
-    const std::int64_t now = monotonic_ms();
-    slot.heartbeat_ms.store(now);
-    if (now >= next_sweep) {
-      sweep(now);
-      next_sweep = now + 250;
-    }
-    if ((draining_ || serving_one_) && open_connections_ == 0) break;
+    run_round({events, static_cast<std::size_t>(count > 0 ? count : 0)});
   }
 }
+
+// One round of events, whoever waited for them (event_loop(), or the ASGI loop's selector): listeners, signals,
+// the pool, connections; then the answers sent, the heartbeat, and the sweep every 250 ms. Events of fds the
+// asyncio loop registered are its selector's.
+void Worker::run_round(std::span<const epoll_event> events) {
+  // An ASGI worker is busy from here until its selector waits again (--timeout watches for a blocked loop).
+  if (setup_.asgi_app != nullptr) setup_.slot->request_started_ms.store(monotonic_ms());
+  in_event_round_ = true;
+  for (const epoll_event& event : events) {
+    if (stop_now_) break;
+    const std::uint64_t tag = event.data.u64;
+    if (tag == signal_tag) {
+      on_signal();
+    } else if (tag == pool_tag) {
+      on_requests_done();
+    } else if ((tag & listener_tag) != 0) {
+      if (!draining_ && !retiring_) accept_connections(static_cast<std::size_t>(tag & ~listener_tag));
+    } else if (tag < connections_.size() && connections_[tag]) {
+      on_event(*connections_[tag], event.events);
+    }
+  }
+  in_event_round_ = false;
+  flush_answered();
+  const std::int64_t now = monotonic_ms();
+  setup_.slot->heartbeat_ms.store(now);
+  if (now >= next_sweep_ms_) {
+    sweep(now);
+    next_sweep_ms_ = now + 250;
+  }
+}
+
+bool Worker::loop_finished() const { return stop_now_ || ((draining_ || serving_one_) && open_connections_ == 0); }
 
 }  // namespace worker_loop
 

@@ -10,20 +10,26 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/unique_fd.hpp"
+#include "gateway/asgi/asgi_app.hpp"
+#include "gateway/asgi/loop_owner.hpp"
 #include "gateway/http/request_parser.hpp"
 #include "gateway/server/in_flight.hpp"
 #include "gateway/server/request_handler.hpp"
+#include "gateway/server/socket_body_source.hpp"
 #include "gateway/server/thread_pool.hpp"
 #include "gateway/server/worker.hpp"
 
 namespace deployctl::gateway::server::worker_loop {
 
-// What an epoll event is for: a listener (its index below), the signalfd, the thread pool; else a connection's fd.
+// What an epoll event is for: a listener (its index below), the signalfd, the thread pool, an fd the ASGI app's
+// asyncio loop registered (asgi::python_fd_tag); else a connection's fd.
 inline constexpr std::uint64_t listener_tag = 1ull << 62;
 inline constexpr std::uint64_t signal_tag = 1ull << 61;
 inline constexpr std::uint64_t pool_tag = 1ull << 60;
@@ -40,6 +46,28 @@ struct RequestJob final : PoolJob {
   std::int64_t duration_us = 0;
 
   void run(std::size_t thread) override;
+};
+
+// An ASGI request on its connection while the app answers it (worker_asgi.cpp): the exchange's parts, kept until
+// the response ends, as a pool thread keeps them under --threads.
+struct AppExchange final : app::Completion {
+  AppExchange(Worker& owner, Connection& on, int fd, double stall_seconds)
+      : worker(owner), connection(on), transport(fd, stall_seconds) {}
+  void completed() override;
+  void wait_for_body() override;
+
+  Worker& worker;
+  Connection& connection;
+  SocketTransport transport;
+  std::optional<SocketBodySource> body;
+  Peer peer;
+  HeldExchange held;
+  std::unique_ptr<asgi::RunningCall> running;  // null once the response ended
+  std::chrono::system_clock::time_point wall_start;
+  std::chrono::steady_clock::time_point start;
+  bool starting = false;          // inside AsgiApp::start(): completion is seen when it returns
+  bool done = false;              // the response ended
+  bool waiting_for_body = false;  // a receive() waits for the streamed body: the connection is watched for input
 };
 
 struct Connection {
@@ -61,10 +89,13 @@ struct Connection {
   std::int64_t lingering_until_ms = 0;  // non-zero: our FIN is sent, the client's bytes are read and dropped
   std::size_t lingering_bytes = 0;      // dropped so far (at most linger_limit, then it is closed)
   bool drain_before_close = false;      // answered with its body unread: linger rather than reset the client
-  bool in_pool = false;        // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
-  bool answered_once = false;  // a keep-alive connection: idle between requests once it has had an answer
+  bool in_pool = false;  // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
+  // An ASGI app is answering its request: only a hang-up (EPOLLRDHUP), or the body the app waits for, is watched.
+  bool in_app = false;
+  bool answered_once = false;      // a keep-alive connection: idle between requests once it has had an answer
   std::size_t memory_charged = 0;  // its parser's memory_held() as last counted in Worker::request_memory_
   RequestJob job;
+  std::unique_ptr<AppExchange> app_exchange;  // while in_app
 
   explicit Connection(const http::Limits& limits) : parser(limits) {}
 };
@@ -77,7 +108,7 @@ inline constexpr std::size_t linger_limit = 1024 * 1024;
 // after connect()) before closing it as idle.
 inline constexpr std::int64_t first_request_grace_ms = 1000;
 
-class Worker {
+class Worker final : public asgi::LoopOwner {
  public:
   explicit Worker(const WorkerSetup& setup)
       : setup_(setup),
@@ -99,6 +130,15 @@ class Worker {
   int serve_connection(UniqueFd socket, const Peer& peer);
   void run_on_thread(RequestJob& job, std::size_t thread);
   bool threads_returned() const { return threads_returned_; }
+  void app_completed(Connection& connection);
+  void app_wants_body(Connection& connection);
+
+  // asgi::LoopOwner: the asyncio loop's selector drives the same rounds as event_loop().
+  int epoll_fd() const override { return epoll_.get(); }
+  bool before_wait() override;
+  int wait_limit_ms() override;
+  void run_round(std::span<const epoll_event> events) override;
+  bool loop_finished() const override;
 
  private:
   // What each pool thread answers with: the handler keeps per-request state, the app per-request objects.
@@ -125,7 +165,14 @@ class Worker {
   void account(Connection& connection, const Outcome& outcome, std::chrono::system_clock::time_point wall_start,
                std::int64_t duration_us);
   void event_loop();
+  int run_asyncio();
+  void answer_later(Connection& connection);
+  bool finish_apps();
+  void finish_app(Connection& connection, std::optional<Outcome> known = std::nullopt);
+  void on_app_event(Connection& connection);
+  bool app_body_too_slow(const Connection& connection, std::int64_t now) const;
   void stop_accepting_for_good();
+  void watch_listeners();
   void accept_connections(std::size_t listener_index);
   Connection* adopt(UniqueFd socket, std::size_t listener_index);
   Connection* least_needed_connection();
@@ -171,6 +218,9 @@ class Worker {
   // for the batch instead of once per response (on loopback, a send wakes the reader's CPU).
   bool in_event_round_ = false;
   std::vector<int> flush_pending_;
+  std::int64_t next_sweep_ms_ = 0;
+  // ASGI: connections whose app ended its response during the loop's callbacks, finished before the next wait.
+  std::vector<int> apps_done_;
   // --threads N > 1 only.
   std::vector<std::unique_ptr<ThreadContext>> thread_contexts_;
   std::unique_ptr<InFlightBoard> in_flight_;

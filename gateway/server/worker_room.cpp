@@ -19,7 +19,7 @@ Connection* Worker::least_needed_connection() {
   Connection* idle = nullptr;
   Connection* unfinished = nullptr;
   for (const auto& slot : connections_) {
-    if (!slot || slot->in_pool || slot->waiting_to_write || slot->flush_pending) continue;
+    if (!slot || slot->in_pool || slot->in_app || slot->waiting_to_write || slot->flush_pending) continue;
     Connection& candidate = *slot;
     if (candidate.lingering_until_ms != 0) return &candidate;
     // A new connection whose first bytes are not read yet counts as unfinished: it is a client arriving.
@@ -64,7 +64,7 @@ void Worker::enforce_memory_budget() {
   while (request_memory_ > options_.worker_request_memory) {
     Connection* largest = nullptr;
     for (const auto& slot : connections_) {
-      if (!slot || slot->in_pool) continue;
+      if (!slot || slot->in_pool || slot->in_app) continue;
       if (largest == nullptr || slot->memory_charged > largest->memory_charged) largest = slot.get();
     }
     if (largest == nullptr || largest->memory_charged == 0) return;

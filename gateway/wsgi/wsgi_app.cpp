@@ -5,10 +5,9 @@
 
 #include "gateway/wsgi/wsgi_app.hpp"
 
-#include <cctype>
-#include <cstdio>
 #include <vector>
 
+#include "gateway/loading/app_import.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/wsgi/environ.hpp"
 #include "gateway/wsgi/error_stream.hpp"
@@ -378,53 +377,15 @@ void WsgiApp::handle(const RequestView& request, app::ResponseSink& sink) {
 }
 
 Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOptions& options) {
+  auto app = loading::import_app(spec, options);
+  if (!app) return std::unexpected(app.error());
+  return wrap(*app, options);
+}
+
+Result<std::unique_ptr<WsgiApp>> WsgiApp::wrap(const PyRef& app, const LoadOptions& options) {
   const auto python_failure = [&](std::string what) { return fail(what + ": " + python::take_error()); };
-  PyObject* sys_path = PySys_GetObject("path");  // borrowed
-  if (sys_path == nullptr || !PyList_Check(sys_path)) return python_failure("sys.path is missing");
-  PyRef directory(PyUnicode_DecodeFSDefault(options.chdir.c_str()));
-  if (!directory || PyList_Insert(sys_path, 0, directory.get()) < 0) return python_failure("cannot extend sys.path");
-  if (!options.python_path.empty() && options.python_path != options.chdir) {
-    PyRef extra(PyUnicode_DecodeFSDefault(options.python_path.c_str()));
-    if (!extra || PyList_Insert(sys_path, 0, extra.get()) < 0) return python_failure("cannot extend sys.path");
-  }
-  if (options.django_settings_module) {
-    PyRef os(PyImport_ImportModule("os"));
-    PyRef environ(os ? PyObject_GetAttrString(os.get(), "environ") : nullptr);
-    PyRef done(environ ? PyObject_CallMethod(environ.get(), "setdefault", "ss", "DJANGO_SETTINGS_MODULE",
-                                             options.django_settings_module->c_str())
-                       : nullptr);
-    if (!done) return python_failure("cannot set DJANGO_SETTINGS_MODULE");
-  }
-
-  PyRef object(PyImport_ImportModule(spec.module.c_str()));
-  if (!object) {
-    const std::string traceback = python::take_error();
-    std::fputs(traceback.c_str(), stderr);
-    std::fflush(stderr);
-    std::string last_line = traceback;
-    while (!last_line.empty() && last_line.back() == '\n') last_line.pop_back();
-    last_line = last_line.substr(last_line.rfind('\n') + 1);
-    return fail("cannot import the app module '" + spec.module + "' (from " + options.chdir.string() +
-                "): " + last_line);
-  }
-  std::string_view path = spec.callable;
-  while (!path.empty()) {
-    const std::size_t dot = path.find('.');
-    const std::string part(path.substr(0, dot));
-    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-    PyRef next(PyObject_GetAttrString(object.get(), part.c_str()));
-    if (!next) {
-      PyErr_Clear();
-      return fail("the app module '" + spec.module + "' has no attribute '" + spec.callable + "'");
-    }
-    object = std::move(next);
-  }
-  if (!PyCallable_Check(object.get()))
-    return fail("'" + spec.module + ":" + spec.callable + "' is not callable (it is " + Py_TYPE(object.get())->tp_name +
-                ")");
-
   auto impl = std::make_unique<Impl>();
-  impl->app = std::move(object);
+  impl->app = app;
   impl->close_name.reset(PyUnicode_InternFromString("close"));
   impl->input_type.reset(make_input_type());
   impl->wrapper_type.reset(make_file_wrapper_type());
@@ -437,12 +398,6 @@ Result<std::unique_ptr<WsgiApp>> WsgiApp::load(const AppSpec& spec, const LoadOp
       EnvironConstants{options.multiprocess, options.multithread, impl->errors.get(), impl->wrapper_type.get()});
   if (!environ) return std::unexpected(environ.error());
   impl->environ = std::move(*environ);
-  // The imported app's objects leave the cyclic GC's generations (gc.freeze, as Python's gc docs advise before
-  // fork): a full collection in a worker would otherwise write to every one of them and copy all the master's
-  // pages into the worker (12 MB more private memory per worker for the example project, bench/RESULTS.md).
-  PyRef gc(PyImport_ImportModule("gc"));
-  PyRef frozen(gc ? PyObject_CallMethod(gc.get(), "freeze", nullptr) : nullptr);
-  if (!frozen) log_warning("cannot freeze the app's objects out of the garbage collector: " + python::take_error());
   return std::unique_ptr<WsgiApp>(new WsgiApp(std::move(impl)));
 }
 
@@ -468,23 +423,6 @@ void WsgiApp::register_stack_dump(int signal_number, int fd) {
                  ? PyObject_CallMethod(faulthandler.get(), "register", "iiOO", signal_number, fd, Py_True, Py_False)
                  : nullptr);
   if (!done) log_warning("cannot register the stack dump of stuck requests: " + python::take_error());
-}
-
-Result<AppSpec> parse_app_spec(std::string_view text) {
-  AppSpec spec;
-  const std::size_t colon = text.find(':');
-  spec.module = std::string(text.substr(0, colon));
-  if (colon != std::string_view::npos) spec.callable = std::string(text.substr(colon + 1));
-  const auto valid_dotted = [](std::string_view name) {
-    if (name.empty() || name.front() == '.' || name.back() == '.') return false;
-    for (const char c : name) {
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) return false;
-    }
-    return name.find("..") == std::string_view::npos;
-  };
-  if (!valid_dotted(spec.module) || !valid_dotted(spec.callable))
-    return fail("APP must look like module:callable (e.g. mysite.wsgi:application), got '" + std::string(text) + "'");
-  return spec;
 }
 
 }  // namespace deployctl::gateway::wsgi

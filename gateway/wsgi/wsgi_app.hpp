@@ -10,30 +10,25 @@
 
 #include "core/error.hpp"
 #include "gateway/app/response_sink.hpp"
+#include "gateway/loading/app_spec.hpp"
 #include "gateway/wsgi/request_view.hpp"
+
+namespace deployctl::python {
+class PyRef;
+}  // namespace deployctl::python
 
 namespace deployctl::gateway::wsgi {
 
-// "module:callable" (callable defaults to "application"; a dotted attribute path is allowed).
-struct AppSpec {
-  std::string module;
-  std::string callable = "application";
-};
-Result<AppSpec> parse_app_spec(std::string_view text);
-
-struct LoadOptions {
-  std::filesystem::path chdir;                        // put first on sys.path
-  std::filesystem::path python_path;                  // when set: also on sys.path, before chdir (a src/ layout)
-  std::optional<std::string> django_settings_module;  // set in os.environ when it is unset there
-  bool multiprocess = true;                           // wsgi.multiprocess
-  bool multithread = false;                           // wsgi.multithread
-};
+using loading::AppSpec;
+using loading::LoadOptions;
 
 class WsgiApp {
  public:
   // Needs the interpreter started (start_python) and the GIL. A failed import's traceback goes to stderr first; the
   // error says which of import, attribute lookup or callability failed.
   static Result<std::unique_ptr<WsgiApp>> load(const AppSpec& spec, const LoadOptions& options);
+  // The same around a callable already imported (loading::import_app), found to speak WSGI.
+  static Result<std::unique_ptr<WsgiApp>> wrap(const python::PyRef& app, const LoadOptions& options);
   ~WsgiApp();
   WsgiApp(const WsgiApp&) = delete;
   WsgiApp& operator=(const WsgiApp&) = delete;

@@ -1,0 +1,145 @@
+# ASGI apps for tests/e2e/serve_asgi.py, written from the ASGI spec (HTTP 2.4): `application` answers by path, one
+# behaviour per path; `Asgi2App` is the ASGI 2 form; `wsgi_application` and `partial_application` are for
+# interface detection; `lifespan_application` and `failing_lifespan_application` are for --lifespan.
+import asyncio
+import functools
+import json
+import os
+import time
+
+
+async def _body(receive):
+    """The request body and the number of http.request messages it came in."""
+    chunks, messages = [], 0
+    while True:
+        message = await receive()
+        assert message["type"] == "http.request", message
+        messages += 1
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), messages
+
+
+async def _answer(send, status, body, headers=((b"content-type", b"text/plain"),)):
+    await send({"type": "http.response.start", "status": status, "headers": list(headers)})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _plain(value):
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+async def application(scope, receive, send):
+    assert scope["type"] == "http", scope
+    path = scope["path"]
+    if path == "/hello":
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/plain"), (b"x-order", b"1"), (b"x-order", b"2")]})
+        await send({"type": "http.response.body", "body": b"Hello, ASGI"})
+    elif path.endswith("/scope"):
+        shown = {key: _plain(value) for key, value in scope.items() if key not in ("state",)}
+        await _answer(send, 200, json.dumps(shown).encode(), [(b"content-type", b"application/json")])
+    elif path == "/stream":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        for part in (b"one,", b"two,", b"three"):
+            await send({"type": "http.response.body", "body": part, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    elif path == "/echo":
+        body, messages = await _body(receive)
+        await _answer(send, 200, body, [(b"x-messages", str(messages).encode())])
+    elif path == "/sleep":
+        await asyncio.sleep(0.01)
+        await _answer(send, 200, b"slept")
+    elif path == "/executor":
+        value = await asyncio.get_running_loop().run_in_executor(None, lambda: 6 * 7)
+        await _answer(send, 200, str(value).encode())
+    elif path == "/task-types":
+        task = asyncio.current_task()
+        future = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_soon(future.set_result, "done")
+        await future
+        task = asyncio.current_task()
+        import _asyncio
+        shown = {"task_is_c": type(task) is _asyncio.Task, "future_is_c": type(future) is _asyncio.Future,
+                 "loop": type(asyncio.get_running_loop()).__name__}
+        await _answer(send, 200, json.dumps(shown).encode())
+    elif path == "/raise-before":
+        raise RuntimeError("failing before the response started")
+    elif path == "/raise-after":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"partial", "more_body": True})
+        raise RuntimeError("failing after the response started")
+    elif path == "/no-response":
+        return
+    elif path == "/twice":
+        await _answer(send, 200, b"first")
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+    elif path == "/until-disconnect":
+        await _body(receive)
+        mark = os.environ["DISCONNECT_MARK"]
+        with open(mark, "w") as waiting:
+            waiting.write("waiting")
+        message = await receive()  # suspends until the client leaves
+        with open(mark, "w") as seen:
+            seen.write(message["type"])
+    elif path == "/block":
+        await asyncio.sleep(0)  # under its Task, as a view that awaited something first
+        time.sleep(20)  # a sync call in an async view: the worker's loop is blocked
+        await _answer(send, 200, b"too late")
+    elif path == "/after-disconnect":
+        await _answer(send, 200, b"done")
+        message = await receive()
+        assert message["type"] == "http.disconnect", message
+    else:
+        await _answer(send, 404, b"no such test path")
+
+
+class Asgi2App:
+    """ASGI 2: instantiated with the scope, then awaited with receive and send."""
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    async def __call__(self, receive, send):
+        await _answer(send, 200, b"ASGI 2 " + self.scope["path"].encode())
+
+
+def wsgi_application(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"WSGI"]
+
+
+partial_application = functools.partial(application)
+
+
+async def lifespan_application(scope, receive, send):
+    """Lifespan: the state startup fills reaches each request (a copy); shutdown writes $LIFESPAN_MARK."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                scope["state"]["greeting"] = "filled at startup"
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                with open(os.environ["LIFESPAN_MARK"], "w") as mark:
+                    mark.write("shut down")
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    state = scope["state"]
+    seen = dict(state)
+    state["request"] = "changed by a request"  # a copy: the next request must not see it
+    await _answer(send, 200, json.dumps(seen).encode())
+
+
+async def failing_lifespan_application(scope, receive, send):
+    if scope["type"] == "lifespan":
+        await receive()
+        await send({"type": "lifespan.startup.failed", "message": "the database is unreachable"})
+        return
+    await _answer(send, 200, b"never served")
