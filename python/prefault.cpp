@@ -1,0 +1,54 @@
+// Finds the executable's writable PT_LOAD segment in its program headers and asks the kernel to populate it.
+#include "python/prefault.hpp"
+
+#include <link.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14; glibc 2.36's headers may lack it
+#endif
+
+namespace deployctl::python {
+
+namespace {
+
+struct WritableRange {
+  std::uintptr_t start = 0;
+  std::uintptr_t end = 0;
+};
+
+// The first object dl_iterate_phdr reports is the executable.
+int executable_writable_range(dl_phdr_info* info, std::size_t, void* out) {
+  auto& range = *static_cast<WritableRange*>(out);
+  std::uintptr_t relro_end = 0;
+  for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& header = info->dlpi_phdr[i];
+    const std::uintptr_t begin = info->dlpi_addr + header.p_vaddr;
+    if (header.p_type == PT_LOAD && (header.p_flags & PF_W) != 0) {
+      range.start = begin;
+      range.end = begin + header.p_memsz;
+    } else if (header.p_type == PT_GNU_RELRO) {
+      relro_end = begin + header.p_memsz;  // read-only once the loader is done: writing there would fail
+    }
+  }
+  range.start = std::max(range.start, relro_end);
+  return 1;
+}
+
+}  // namespace
+
+void prefault_writable_image() {
+  WritableRange range;
+  dl_iterate_phdr(executable_writable_range, &range);
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const std::uintptr_t start = (range.start + page - 1) & ~(page - 1);
+  const std::uintptr_t end = (range.end + page - 1) & ~(page - 1);
+  if (start >= end) return;
+  (void)::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE);
+}
+
+}  // namespace deployctl::python
