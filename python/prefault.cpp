@@ -1,4 +1,6 @@
 // Finds the executable's writable PT_LOAD segment in its program headers and asks the kernel to populate it.
+#include "python/py_ref.hpp"  // Python.h first
+
 #include "python/prefault.hpp"
 
 #include <link.h>
@@ -39,7 +41,27 @@ int executable_writable_range(dl_phdr_info* info, std::size_t, void* out) {
   return 1;
 }
 
+constexpr std::size_t first_arena_prefault_bytes = 512 * 1024;
+bool first_arena_given = false;
+
+void* allocate_arena(void*, std::size_t size) {
+  void* arena = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (arena == MAP_FAILED) return nullptr;
+  if (!first_arena_given) {
+    first_arena_given = true;
+    (void)::madvise(arena, std::min(size, first_arena_prefault_bytes), MADV_POPULATE_WRITE);
+  }
+  return arena;
+}
+
+void free_arena(void*, void* arena, std::size_t size) { ::munmap(arena, size); }
+
 }  // namespace
+
+void prefault_first_object_arena() {
+  PyObjectArenaAllocator allocator{nullptr, allocate_arena, free_arena};
+  PyObject_SetArenaAllocator(&allocator);
+}
 
 void prefault_writable_image() {
   WritableRange range;

@@ -9,4 +9,9 @@ namespace deployctl::python {
 // (before Linux 5.14) the pages fault in one by one as before.
 void prefault_writable_image();
 
+// Has the first of pymalloc's 1 MiB arenas come with its first half faulted in: pymalloc hands out its pools
+// from the arena's start, and the core's start-up plus a settings analysis write about 450 KiB of it page by
+// page. Later arenas are plain mmap as CPython's own. Call before the interpreter starts.
+void prefault_first_object_arena();
+
 }  // namespace deployctl::python
