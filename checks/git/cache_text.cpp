@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "core/files.hpp"
 #include "core/version.hpp"
 
 namespace deployctl::checks::git {
@@ -118,6 +119,13 @@ std::optional<HistorySecret> parse_secret_line(std::string_view line) {
   secret.literal.weight.reason = f[9];
   secret.path = f[10];
   return secret;
+}
+
+void write_cache_file(const fs::path& file, std::string_view text) {
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  if (ec) return;
+  (void)write_file_atomically(file, text, fs::perms::owner_read | fs::perms::owner_write);
 }
 
 bool LineReader::next(std::string_view& line) {

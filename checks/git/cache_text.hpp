@@ -44,6 +44,10 @@ bool parse_number(std::string_view text, Number& out) {
 std::optional<std::string> secret_line(const HistorySecret& secret);
 std::optional<HistorySecret> parse_secret_line(std::string_view line);
 
+// Writes a cache file whole (atomically, so a reader never sees half of one) and the owner's only: it names where
+// secrets were committed. Best effort: a cache that cannot be written only makes the next run slower.
+void write_cache_file(const std::filesystem::path& file, std::string_view text);
+
 // Reads `text` line by line (each without its newline); false once no whole line is left.
 class LineReader {
  public:

@@ -211,11 +211,7 @@ void save_facts_record(const fs::path& file, const fs::path& start, bool all_pat
     out << (probe - record.probes.begin()) << '\t' << (gap.in_project ? 1 : 0) << '\t' << gap.shown << '\n';
   }
   out << "end\n";
-
-  std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
-  if (ec) return;
-  (void)write_file_atomically(file, out.str(), fs::perms::owner_read | fs::perms::owner_write);
+  write_cache_file(file, out.str());
 }
 
 }  // namespace deployctl::checks::git

@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "checks/git/cache_text.hpp"
-#include "core/files.hpp"
 
 namespace deployctl::checks::git {
 
@@ -92,12 +91,7 @@ void save_history_cache(const fs::path& file, const ProjectRepository& project, 
   }
   if (cache_key(project, all_paths).find_first_of("\n\r") != std::string::npos) return;
   out << "end\n";
-
-  std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
-  if (ec) return;
-  // The owner's only: it names where secrets were committed.
-  (void)write_file_atomically(file, out.str(), fs::perms::owner_read | fs::perms::owner_write);
+  write_cache_file(file, out.str());
 }
 
 }  // namespace deployctl::checks::git
