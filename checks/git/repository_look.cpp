@@ -192,6 +192,10 @@ std::optional<fs::path> nearest_dot_git(const fs::path& start) {
 std::optional<RepositoryLook> look_at_repository(const fs::path& start) {
   const auto dot_git = nearest_dot_git(start);
   if (!dot_git) return std::nullopt;
+  // Without an absolute HOME (and XDG_CONFIG_HOME, when set) libgit2 finds the global configs elsewhere.
+  const char* home = std::getenv("HOME");
+  const char* xdg_config = std::getenv("XDG_CONFIG_HOME");
+  if (home == nullptr || *home != '/' || (xdg_config != nullptr && *xdg_config != '/')) return std::nullopt;
   RepositoryLook look;
   const auto git_dir = git_dir_of(*dot_git);
   if (!git_dir) return std::nullopt;
@@ -227,8 +231,8 @@ std::optional<RepositoryLook> look_at_repository(const fs::path& start) {
   add_file_line(state, "index", look.git_dir / "index", read_whole(look.git_dir / "index"));
   add_file_line(state, "shallow", look.common_dir / "shallow", read_whole(look.common_dir / "shallow"));
 
-  std::vector<fs::path> configs = {"/etc/gitconfig", look.common_dir / "config", look.git_dir / "config.worktree"};
-  if (const char* home = std::getenv("HOME"); home && *home == '/') configs.push_back(fs::path(home) / ".gitconfig");
+  std::vector<fs::path> configs = {"/etc/gitconfig", look.common_dir / "config", look.git_dir / "config.worktree",
+                                   fs::path(home) / ".gitconfig"};
   if (auto xdg = xdg_git_file("config")) configs.push_back(std::move(*xdg));
   for (const fs::path& config : configs) {
     const auto text = read_whole(config);

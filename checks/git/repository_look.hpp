@@ -26,7 +26,7 @@ std::optional<std::filesystem::path> nearest_dot_git(const std::filesystem::path
 
 // Nothing when no .git is found above `start` (an absolute, canonical path), or when the repository uses something
 // this look does not read (an unborn branch, a HEAD outside refs/heads/ and refs/tags/, config includes, an
-// excludes file named in a form it does not expand): libgit2 decides then.
+// excludes file named in a form it does not expand, no absolute HOME): libgit2 decides then.
 std::optional<RepositoryLook> look_at_repository(const std::filesystem::path& start);
 
 // One line per input that decides whether `paths` (absolute and canonical, inside `workdir`) are ignored: the
