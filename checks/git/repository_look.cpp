@@ -115,7 +115,8 @@ std::optional<std::string> resolve_ref(const fs::path& common_dir, std::string_v
   }
   const auto packed = read_whole(common_dir / "packed-refs");
   if (!packed) return std::nullopt;
-  LineReader lines(*packed);
+  const std::string text = *packed + "\n";  // the last line may have no newline
+  LineReader lines(text);
   std::string_view line;
   while (lines.next(line)) {
     if (line.size() < 42 || line[40] != ' ') continue;
