@@ -39,9 +39,9 @@ Result<void> validate_filter(const RuleFilter& filter) {
   return {};
 }
 
-// The first steps of the repository checks: a look at the repository's files, which is all when the last full
-// scan's facts still hold; else libgit2, the index and the history walk, on a thread of their own while the
-// settings are analysed. No future when options.repository_checks is off.
+// The first steps of the repository checks: a look at the repository's files, which is all outside any repository
+// or when the last full scan's facts still hold; else libgit2, the index and the history walk, on a thread of
+// their own while the settings are analysed. No future when options.repository_checks is off.
 using PendingRepositoryScan = std::future<Result<git::RepositoryScan>>;
 PendingRepositoryScan start_repository_scan(const CheckOptions& options) {
   if (!options.repository_checks) return {};

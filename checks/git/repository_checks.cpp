@@ -121,6 +121,7 @@ Result<CommitPtr> head_commit(git_repository* repository) {
 struct RepositoryScan::State {
   std::filesystem::path project_dir;
   std::filesystem::path start_dir;  // project_dir, absolute and canonical: the record's key
+  bool outside_repository = false;  // no .git above: nothing to scan, no libgit2
   RepositoryCheckOptions options;
   std::optional<RepositoryLook> look;  // the repository's files before libgit2 read them
   std::optional<std::filesystem::path> record_file;
@@ -145,6 +146,8 @@ RepositoryScan RepositoryScan::look(const std::filesystem::path& project_dir, co
   state->options = options;
   std::error_code ec;
   state->start_dir = std::filesystem::weakly_canonical(std::filesystem::absolute(project_dir, ec), ec);
+  state->outside_repository = !nearest_dot_git(state->start_dir);
+  if (state->outside_repository) return RepositoryScan(std::move(state));
   // A past revision (--new-since) is read once: only the current state is recorded.
   if (!options.revision.empty()) return RepositoryScan(std::move(state));
   state->look = look_at_repository(state->start_dir);
@@ -157,7 +160,7 @@ RepositoryScan RepositoryScan::look(const std::filesystem::path& project_dir, co
   return RepositoryScan(std::move(state));
 }
 
-bool RepositoryScan::complete() const { return state_->record.has_value(); }
+bool RepositoryScan::complete() const { return state_->outside_repository || state_->record.has_value(); }
 
 Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& project_dir,
                                              const RepositoryCheckOptions& options) {
@@ -168,7 +171,7 @@ Result<RepositoryScan> RepositoryScan::start(const std::filesystem::path& projec
 
 Result<void> RepositoryScan::scan() {
   State& state = *state_;
-  if (state.record) return {};
+  if (complete()) return {};
   const RepositoryCheckOptions& options = state.options;
   auto opened = open_project_repository(state.project_dir);
   if (!opened) return std::unexpected(opened.error());

@@ -31,7 +31,8 @@ struct RepositoryCheckOptions {
 class RepositoryScan {
  public:
   static RepositoryScan look(const std::filesystem::path& project_dir, const RepositoryCheckOptions& options);
-  // Whether the facts are known without libgit2: scan() has nothing left to do.
+  // Whether the facts are known without libgit2 (from the record, or none outside any repository): scan() has
+  // nothing left to do.
   bool complete() const;
   Result<void> scan();
   // look() and scan().
