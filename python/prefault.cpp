@@ -1,4 +1,5 @@
-// Finds the executable's writable PT_LOAD segment in its program headers and asks the kernel to populate it.
+// Asks the kernel to populate, in one call each, the executable's writable segment (found in its program headers)
+// and the start of pymalloc's first arena (through CPython's arena allocator hook).
 #include "python/py_ref.hpp"  // Python.h first
 
 #include "python/prefault.hpp"
