@@ -39,16 +39,25 @@ Result<void> validate_filter(const RuleFilter& filter) {
   return {};
 }
 
-// The first step of the repository checks (libgit2, the index, the history walk), running on a thread of its own
-// while the settings are analysed; no future when options.repository_checks is off.
+// The first steps of the repository checks: a look at the repository's files, which is all outside any repository
+// or when the last full scan's facts still hold; else libgit2, the index and the history walk, on a thread of
+// their own while the settings are analysed. No future when options.repository_checks is off.
 using PendingRepositoryScan = std::future<Result<git::RepositoryScan>>;
 PendingRepositoryScan start_repository_scan(const CheckOptions& options) {
   if (!options.repository_checks) return {};
   const CheckOptions::RepositoryAt at =
       options.repository_at.value_or(CheckOptions::RepositoryAt{options.project_dir, ""});
+  git::RepositoryScan scan = git::RepositoryScan::look(at.project_dir, {options.all_paths, at.revision});
+  if (scan.complete()) {
+    // A thread would cost more than it saves: its stack, and the other core woken for nothing.
+    std::promise<Result<git::RepositoryScan>> ready;
+    ready.set_value(std::move(scan));
+    return ready.get_future();
+  }
   // Two cores are the norm; loading libgit2 and reading the index cost about as much as the settings analysis.
-  return std::async(std::launch::async, [at, all_paths = options.all_paths] {
-    return git::RepositoryScan::start(at.project_dir, {all_paths, at.revision});
+  return std::async(std::launch::async, [scan = std::move(scan)]() mutable -> Result<git::RepositoryScan> {
+    if (auto scanned = scan.scan(); !scanned) return std::unexpected(scanned.error());
+    return std::move(scan);
   });
 }
 

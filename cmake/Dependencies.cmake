@@ -53,7 +53,16 @@ set_property(TARGET Python3::Python PROPERTY IMPORTED_LOCATION ${deployctl_pytho
 set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_OPTIONS ${deployctl_python_pie_option}
   "LINKER:--whole-archive,${deployctl_python_archive},--no-whole-archive"
   "LINKER:--dynamic-list=${CMAKE_BINARY_DIR}/python-exports.list")
-set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_LIBRARIES expat z m)
+# CPython's own dependencies. Linked in from their archives in the non-PIE build, like the C++ runtime
+# (cli/CMakeLists.txt): two shared libraries fewer for the loader to map and relocate on every run.
+if(DEPLOYCTL_PIE)
+  set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_LIBRARIES expat z m)
+else()
+  find_library(DEPLOYCTL_EXPAT_ARCHIVE NAMES libexpat.a REQUIRED)
+  find_library(DEPLOYCTL_ZLIB_ARCHIVE NAMES libz.a REQUIRED)
+  set_property(TARGET Python3::Python APPEND PROPERTY INTERFACE_LINK_LIBRARIES
+    ${DEPLOYCTL_EXPAT_ARCHIVE} ${DEPLOYCTL_ZLIB_ARCHIVE} m)
+endif()
 
 # libgit2 (repository checks and history scanning of `deployctl check`): Debian ships a pkg-config file only.
 find_package(PkgConfig REQUIRED)

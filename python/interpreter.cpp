@@ -8,6 +8,7 @@
 #include <string>
 
 #include "python/errors.hpp"
+#include "python/prefault.hpp"
 
 namespace deployctl::python {
 
@@ -70,6 +71,8 @@ Result<void> add_site_directories() {
 
 Result<void> ensure_parser_core() {
   if (Py_IsInitialized()) return {};
+  prefault_writable_image();  // the core's start-up writes nearly every page of it
+  prefault_first_object_arena();
   if (auto pre = preinitialize(true); !pre) return pre;
   PyConfig config;
   PyConfig_InitIsolatedConfig(&config);

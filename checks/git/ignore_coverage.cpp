@@ -107,6 +107,8 @@ std::string relative_inside(const fs::path& path, const fs::path& root) {
   return relative.generic_string();
 }
 
+constexpr std::string_view probe_file_name = "deployctl-probe.png";
+
 fs::path canonical_or_same(const fs::path& path) {
   std::error_code ec;
   fs::path canonical = fs::weakly_canonical(path, ec);
@@ -123,6 +125,12 @@ std::vector<IgnoreProbe> ignore_probes(const settings::SettingsModel& model, con
   return probes;
 }
 
+fs::path probed_path(const IgnoreProbe& probe) {
+  const fs::path path = canonical_or_same(probe.path);
+  // A directory is probed through a file in it: `media/` patterns match only what is known to be a directory.
+  return probe.kind == IgnoreProbe::Kind::media ? path / probe_file_name : path;
+}
+
 Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project, const std::vector<IgnoreProbe>& probes) {
   const fs::path workdir = canonical_or_same(project.workdir);
   fs::path project_dir = (workdir / project.prefix).lexically_normal();
@@ -132,9 +140,7 @@ Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project, con
     const fs::path path = canonical_or_same(probe.path);
     const std::string in_repository = relative_inside(path, workdir);
     if (in_repository.empty()) continue;  // outside the working tree: git never sees it
-    // A directory is probed through a file in it: `media/` patterns match only what is known to be a directory.
-    const std::string probed =
-        probe.kind == IgnoreProbe::Kind::media ? in_repository + "/deployctl-probe.png" : in_repository;
+    const std::string probed = relative_inside(probed_path(probe), workdir);
     int ignored = 0;
     if (libgit2().ignore_path_is_ignored(&ignored, project.repository.get(), probed.c_str()) < 0)
       return fail("cannot read the git ignore rules: " + last_error_message());

@@ -17,6 +17,9 @@ namespace deployctl::checks::git {
 // dir, where the app server is normally started).
 std::vector<IgnoreProbe> ignore_probes(const settings::SettingsModel& model, const std::filesystem::path& project_dir);
 
+// The path a probe asks git about (absolute, symlinks resolved): the file itself, or a file inside MEDIA_ROOT.
+std::filesystem::path probed_path(const IgnoreProbe& probe);
+
 // The probes that lie inside the working tree and that git would not ignore.
 Result<std::vector<IgnoreGap>> ignore_gaps(const ProjectRepository& project, const std::vector<IgnoreProbe>& probes);
 

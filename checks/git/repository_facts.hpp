@@ -28,6 +28,8 @@ struct IgnoreProbe {
   std::string setting;         // "MEDIA_ROOT", "LOGGING", "" (env files: no setting)
   std::string source;          // "MEDIA_ROOT (mysite/settings.py:40)", "paperless/settings.py calls read_env()"
   std::filesystem::path path;  // absolute: the directory (media) or the file
+
+  bool operator==(const IgnoreProbe&) const = default;
 };
 
 // A probe git would not ignore.

@@ -134,6 +134,41 @@ try:
                   "an unknown revision is a tool failure naming it", missing)
     status = g.git(repo, "status", "--porcelain")
     common.expect(status == "", f"--new-since changes nothing in the repository, got {status!r}")
+    # The facts record: a run whose repository files (HEAD, index, configs, the probed paths' ignore files) are as
+    # the last full scan saw them takes that scan's facts and loads no libgit2; any change brings libgit2 back, and
+    # the findings are always those of a full scan.
+    repo = g.new_repo()
+    repos.append(repo)
+    cache_home = tempfile.mkdtemp(prefix="deployctl-cache-")
+    repos.append(cache_home)
+    g.write(repo, ".gitignore", "*.pyc\n")
+    g.write(repo, "mysite/settings.py", f"DEBUG = False\nMEDIA_ROOT = 'media'\nSECRET_KEY = '{KEY}'\n")
+    g.commit(repo, "key", date="2026-11-20T12:00:00Z")
+    g.write(repo, "mysite/settings.py", "import os\nDEBUG = False\nMEDIA_ROOT = 'media'\n")
+    g.commit(repo, "key gone", date="2026-11-21T12:00:00Z")
+
+    def cached_run():
+        env = dict(common.clean_env(), XDG_CACHE_HOME=cache_home, HOME=cache_home, LD_DEBUG="files")
+        traced = common.run(binary, ["check", repo, "--format", "json"], env=env)
+        common.expect(traced.code in (0, 1), "check failed", traced)
+        return "libgit2.so" in traced.err, sorted((f["rule"], f["file"]) for f in json.loads(traced.out)["findings"])
+
+    loaded, full = cached_run()
+    common.expect(loaded and ("GIT002", "mysite/settings.py") in full and ("GIT003", ".gitignore") in full,
+                  f"the first run scans with libgit2, got {full}")
+    common.expect(cached_run() == (False, full), "nothing changed: the recorded facts, no libgit2")
+    g.write(repo, ".gitignore", "*.pyc\nmedia/\n")  # in the working tree only: GIT003's part is probed again
+    loaded, fixed = cached_run()
+    common.expect(loaded and ("GIT003", ".gitignore") not in fixed and ("GIT002", "mysite/settings.py") in fixed,
+                  f"an edited .gitignore is probed again, got {fixed}")
+    common.expect(cached_run() == (False, fixed), "and recorded")
+    g.write(repo, ".env", "DJANGO_SECRET_KEY=Zr8-k2Lq-9vXw-tq4\n")
+    g.git(repo, "add", ".env")  # the index changed
+    loaded, staged = cached_run()
+    common.expect(loaded and ("GIT001", ".env") in staged, f"a staged env file is seen, got {staged}")
+    g.commit(repo, "env file", date="2026-11-22T12:00:00Z")
+    common.expect(cached_run()[0], "a new commit is scanned with libgit2")
+    common.expect(not cached_run()[0], "and recorded")
 finally:
     for repo in repos:
         shutil.rmtree(repo, ignore_errors=True)

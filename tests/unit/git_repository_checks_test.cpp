@@ -151,26 +151,6 @@ TEST_SUITE("git_history") {
 }
 
 TEST_SUITE("git_history_cache") {
-  // The cache directory of one test: XDG_CACHE_HOME pointed into a temp dir for the test's duration.
-  struct CacheHome {
-    testing::TempDir dir;
-    std::string saved;
-    bool had = false;
-    CacheHome() {
-      if (const char* value = std::getenv("XDG_CACHE_HOME")) {
-        saved = value;
-        had = true;
-      }
-      ::setenv("XDG_CACHE_HOME", dir.root().c_str(), 1);
-    }
-    ~CacheHome() {
-      if (had)
-        ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
-      else
-        ::unsetenv("XDG_CACHE_HOME");
-    }
-  };
-
   std::vector<std::string> history_settings(const std::filesystem::path& root) {
     std::vector<std::string> found;
     for (const Finding& finding : of_rule(repository_findings(root), "GIT002"))
@@ -189,7 +169,7 @@ TEST_SUITE("git_history_cache") {
   }
 
   TEST_CASE("git history cache: a later run reads only the new commits - and still finds their secrets") {
-    CacheHome home;
+    testing::CacheHome home;
     testing::GitProject project;
     project.put("mysite/settings.py", "SECRET_KEY = '" + committed_key + "'\n");
     project.commit("key", day_one);
@@ -226,7 +206,7 @@ TEST_SUITE("git_history_cache") {
   }
 
   TEST_CASE("git history cache: read up to the start commit it skips the blob ids - short of it, it keeps them") {
-    CacheHome home;
+    testing::CacheHome home;
     testing::GitProject project;
     commit_key_then_remove_it(project);
     auto opened = git::open_project_repository(project.root());
@@ -251,7 +231,7 @@ TEST_SUITE("git_history_cache") {
   }
 
   TEST_CASE("git history cache: after a rewrite the secrets of the dropped commits are no longer reported") {
-    CacheHome home;
+    testing::CacheHome home;
     testing::GitProject project;
     project.put("mysite/settings.py", "DEBUG = False\n");
     const std::string clean = project.commit("start", day_one);
@@ -268,7 +248,7 @@ TEST_SUITE("git_history_cache") {
   }
 
   TEST_CASE("git history cache: a damaged or foreign cache file is ignored") {
-    CacheHome home;
+    testing::CacheHome home;
     testing::GitProject project;
     commit_key_then_remove_it(project);
     auto opened = git::open_project_repository(project.root());

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <git2.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -12,6 +13,26 @@
 #include "cli_support.hpp"
 
 namespace deployctl::testing {
+
+// The cache directory of one test: XDG_CACHE_HOME pointed into a temp dir for the test's duration.
+struct CacheHome {
+  TempDir dir;
+  std::string saved;
+  bool had = false;
+  CacheHome() {
+    if (const char* value = std::getenv("XDG_CACHE_HOME")) {
+      saved = value;
+      had = true;
+    }
+    ::setenv("XDG_CACHE_HOME", dir.root().c_str(), 1);
+  }
+  ~CacheHome() {
+    if (had)
+      ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+    else
+      ::unsetenv("XDG_CACHE_HOME");
+  }
+};
 
 class GitProject : public TempDir {
  public:
