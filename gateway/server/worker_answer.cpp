@@ -16,6 +16,22 @@
 
 namespace deployctl::gateway::server::worker_loop {
 
+Peer Worker::peer_of(const Connection& connection) const {
+  const Listener& listener = (*setup_.listeners)[connection.listener];
+  return Peer{connection.peer_address, connection.peer_port, connection.unix_socket,
+              connection.trusted,      listener.server_name, listener.server_port};
+}
+
+BodyPace Worker::body_pace() const { return {transport_stall_s_, options_.header_timeout, options_.min_body_rate}; }
+
+std::function<void()> Worker::continue_sender(Connection& connection, Transport& transport, bool expect) {
+  return [&connection, &transport, expect] {
+    if (!expect) return;
+    connection.out += "HTTP/1.1 100 Continue\r\n\r\n";
+    if (transport.write(connection.out)) connection.out.clear();
+  };
+}
+
 void Worker::answer(Connection& connection) {
   const http::Request& request = connection.parser.request();
   WorkerSlot& slot = *setup_.slot;
@@ -25,10 +41,7 @@ void Worker::answer(Connection& connection) {
   publish_request_line(slot, request.method, request.target, request.http_minor);
   slot.request_started_ms.store(monotonic_ms());
 
-  const Listener& listener = (*setup_.listeners)[connection.listener];
-  const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket,
-                  connection.trusted,      listener.server_name, listener.server_port};
-  const Outcome outcome = answer_with_body(connection, handler_, peer, draining_ || retiring_,
+  const Outcome outcome = answer_with_body(connection, handler_, peer_of(connection), draining_ || retiring_,
                                            [&slot] { slot.request_started_ms.store(monotonic_ms()); });
 
   slot.request_started_ms.store(0);
@@ -47,14 +60,8 @@ Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler
   SocketTransport transport(connection.fd.get(), transport_stall_s_);
   const http::Request& request = connection.parser.request();
   const bool streamed = request.body.streamed;
-  const auto send_continue = [&connection, &transport, expect = request.expect_continue] {
-    if (!expect) return;
-    connection.out += "HTTP/1.1 100 Continue\r\n\r\n";
-    if (transport.write(connection.out)) connection.out.clear();
-  };
-  SocketBodySource body(connection.fd.get(), connection.parser,
-                        {transport_stall_s_, options_.header_timeout, options_.min_body_rate}, send_continue,
-                        std::move(on_body_progress));
+  SocketBodySource body(connection.fd.get(), connection.parser, body_pace(),
+                        continue_sender(connection, transport, request.expect_continue), std::move(on_body_progress));
   Outcome outcome = handler.handle(request, streamed ? &body : nullptr, peer, closing, connection.out, transport);
   if (streamed) {
     if (body.left() > 0) {

@@ -99,20 +99,11 @@ void Worker::answer_later(Connection& connection) {
   connection.app_exchange = std::move(owned);
   exchange.wall_start = std::chrono::system_clock::now();
   exchange.start = std::chrono::steady_clock::now();
-  const Listener& listener = (*setup_.listeners)[connection.listener];
-  exchange.peer = Peer{connection.peer_address, connection.peer_port, connection.unix_socket,
-                       connection.trusted,      listener.server_name, listener.server_port};
+  exchange.peer = peer_of(connection);
   app::RequestBody* body = nullptr;
-  if (request.body.streamed) {
-    const auto send_continue = [&connection, &exchange, expect = request.expect_continue] {
-      if (!expect) return;
-      connection.out += "HTTP/1.1 100 Continue\r\n\r\n";
-      if (exchange.transport.write(connection.out)) connection.out.clear();
-    };
-    body = &exchange.body.emplace(connection.fd.get(), connection.parser,
-                                  BodyPace{transport_stall_s_, options_.header_timeout, options_.min_body_rate},
-                                  send_continue, [] {});
-  }
+  if (request.body.streamed)
+    body = &exchange.body.emplace(connection.fd.get(), connection.parser, body_pace(),
+                                  continue_sender(connection, exchange.transport, request.expect_continue), [] {});
   exchange.starting = true;
   const std::optional<Outcome> now = handler_.begin(request, body, exchange.peer, draining_ || retiring_,
                                                     connection.out, exchange.transport, exchange.held, &exchange);

@@ -158,6 +158,13 @@ class Worker final : public asgi::LoopOwner {
   }
   Outcome answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
                            std::function<void()> on_body_progress);
+  // The connection as a handler sees its peer, and the listener it came in on.
+  Peer peer_of(const Connection& connection) const;
+  // How a streamed body's reads are paced (--timeout, --header-timeout, --min-body-rate).
+  BodyPace body_pace() const;
+  // "100 Continue" for a request that expects it, sent after what the connection has buffered: a streamed
+  // body's first read calls it, so an app that answers without reading never asks for the body.
+  static std::function<void()> continue_sender(Connection& connection, Transport& transport, bool expect);
   void linger(Connection& connection, std::int64_t now);
   bool start_threads();
   void hand_to_thread(Connection& connection);

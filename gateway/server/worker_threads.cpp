@@ -24,10 +24,7 @@ void Worker::run_on_thread(RequestJob& job, std::size_t thread) {
   job.wall_start = std::chrono::system_clock::now();
   const auto start = std::chrono::steady_clock::now();
   in_flight_->begin(thread, monotonic_ms(), request);
-  const Listener& listener = (*setup_.listeners)[connection.listener];
-  const Peer peer{connection.peer_address, connection.peer_port, connection.unix_socket,
-                  connection.trusted,      listener.server_name, listener.server_port};
-  job.outcome = answer_with_body(connection, thread_contexts_[thread]->handler, peer, closing_.load(),
+  job.outcome = answer_with_body(connection, thread_contexts_[thread]->handler, peer_of(connection), closing_.load(),
                                  [this, thread] { in_flight_->progress(thread, monotonic_ms()); });
   in_flight_->end(thread);
   job.duration_us =
