@@ -1,8 +1,7 @@
-// One request through an ASGI app (spec 2.4, HTTP): the coroutine is stepped from C in a copy of the current
-// contextvars.Context; receive() and send() answer with Ready awaitables whenever the answer is known (a buffered
-// body, a response part written), so a hello-world request makes no Future, no Task and no loop turn. Only when the
-// coroutine suspends on something else (a Future of the loop, a bare yield) does a C Task take it over, through a
-// Resumed wrapper that hands the Task the Future already yielded.
+// One request through an ASGI app (spec 2.4, HTTP): the coroutine runs under a C asyncio Task in a copy of the
+// current contextvars.Context, whose first step is taken at once (first_step.hpp); receive() and send() answer with
+// Ready awaitables whenever the answer is known (a buffered body, a response part written), so a hello-world
+// request makes no Future and no loop turn.
 #include "python/py_ref.hpp"  // Python.h first
 
 #include "gateway/asgi/asgi_app.hpp"
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "gateway/asgi/awaitables.hpp"
+#include "gateway/asgi/first_step.hpp"
 #include "gateway/asgi/scope.hpp"
 #include "gateway/http/response_head.hpp"
 #include "gateway/server/error_log.hpp"
@@ -64,7 +64,7 @@ struct CallObject {
   app::Exchange* exchange;    // null once the response ended or the call was detached
   PyObject* start;            // the http.response.start message, until the head goes out with the first body
   PyObject* waiter;           // a Future a receive() waits on for http.disconnect
-  PyObject* task;             // the Task that runs the coroutine once it suspended
+  PyObject* task;             // the Task that runs the coroutine, held while the coroutine has not ended
   std::string* request_line;  // "GET /path HTTP/1.1", for the error log after the exchange is gone
   std::uint64_t body_offset;  // of a body in a file
   bool body_done;             // the last http.request went out
@@ -72,6 +72,7 @@ struct CallObject {
   bool refused;   // the sink refused the head: a 500 went instead
   bool ended;     // the response ended (or the call was detached)
   bool detached;  // the client left: what the app still sends is dropped quietly
+  bool returned;  // the coroutine ended (returned or raised)
 };
 
 CallObject* as_call(PyObject* self) { return reinterpret_cast<CallObject*>(self); }
@@ -148,6 +149,7 @@ void end_response(CallObject* call) {
 // was not sent, else the connection is aborted (the client sees an incomplete body).
 void coroutine_ended(PyObject* self, bool raised) {
   CallObject* call = as_call(self);
+  call->returned = true;
   Py_CLEAR(call->task);
   if (raised) {
     log_call_error(call, python::take_error());
@@ -413,6 +415,7 @@ PyObject* new_call(AsgiApp::Impl& impl, app::Exchange& exchange) {
   call->refused = false;
   call->ended = false;
   call->detached = false;
+  call->returned = false;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(call));
   return reinterpret_cast<PyObject*>(call);
 }
@@ -493,44 +496,36 @@ std::unique_ptr<RunningCall> AsgiApp::start(app::Exchange& exchange) {
   PyRef receive(scope ? PyCFunction_New(&receive_def, call.get()) : nullptr);
   PyRef send(receive ? PyCFunction_New(&send_def, call.get()) : nullptr);
   PyRef context(send ? PyContext_CopyCurrent() : nullptr);
-  if (!context) {
-    coroutine_ended(call.get(), true);
-    return nullptr;
-  }
-  // The first step runs in the request's own Context, as the Task's later steps will.
-  if (PyContext_Enter(context.get()) < 0) {
+  // The coroutine is made in the request's Context too: an ASGI 2 app's constructor runs the app's code.
+  if (!context || PyContext_Enter(context.get()) < 0) {
     coroutine_ended(call.get(), true);
     return nullptr;
   }
   coroutine_stepping(call.get());
   PyRef coroutine(app_coroutine(impl, scope.get(), receive.get(), send.get()));
-  PyObject* yielded = nullptr;
-  const PySendResult status = coroutine ? PyIter_Send(coroutine.get(), Py_None, &yielded) : PYGEN_ERROR;
   PyObject *type = nullptr, *value = nullptr, *traceback = nullptr;
   PyErr_Fetch(&type, &value, &traceback);  // Context exit must not see the app's error
   PyContext_Exit(context.get());
   PyErr_Restore(type, value, traceback);
-  if (status != PYGEN_NEXT) {
-    Py_XDECREF(yielded);
-    coroutine_ended(call.get(), status == PYGEN_ERROR);
+  if (!coroutine) {
+    coroutine_ended(call.get(), true);
     return nullptr;
   }
-  // Suspended: a Task resumes it, in the same Context, when what it yielded is done.
-  PyRef pending(yielded);
-  PyRef resumed(
-      new_resumed(impl.awaitables, coroutine.get(), pending.get(), call.get(), coroutine_ended, coroutine_stepping));
-  PyRef loop(resumed ? PyObject_CallNoArgs(impl.get_running_loop.get()) : nullptr);
-  PyObject* args[] = {resumed.get(), loop.get(), context.get()};
-  PyRef task(loop ? PyObject_Vectorcall(impl.task_type.get(), args, 1, impl.task_keywords.get()) : nullptr);
+  PyRef stepped(new_app_coroutine(impl.awaitables, coroutine.get(), call.get(), coroutine_ended, coroutine_stepping));
+  PyRef loop(stepped ? PyObject_CallNoArgs(impl.get_running_loop.get()) : nullptr);
+  PyRef task(
+      loop ? start_task_now(impl.task_type.get(), stepped.get(), loop.get(), context.get(), impl.task_keywords.get())
+           : nullptr);
   if (!task) {
-    log_call_error(as_call(call.get()), "cannot schedule the ASGI app's coroutine: " + python::take_error());
+    log_call_error(as_call(call.get()), "cannot run the ASGI app's coroutine: " + python::take_error());
     PyRef closed(PyObject_CallMethod(coroutine.get(), "close", nullptr));
     PyErr_Clear();
     coroutine_ended(call.get(), false);
     return nullptr;
   }
-  as_call(call.get())->task = task.release();
-  if (as_call(call.get())->ended) return nullptr;
+  CallObject* started = as_call(call.get());
+  if (!started->returned) started->task = task.release();
+  if (started->ended) return nullptr;
   return std::make_unique<RunningCall>(call.release());
 }
 

@@ -80,79 +80,71 @@ PyType_Slot ready_slots[] = {
 
 PyType_Spec ready_spec = {"deployctl.Ready", sizeof(ReadyObject), 0, Py_TPFLAGS_DEFAULT, ready_slots};
 
-// ---- Resumed ----
+// ---- AppCoroutine ----
 
-struct ResumedObject {
+struct AppCoroutineObject {
   PyObject_HEAD PyObject* coroutine;  // the app's; null once it ended
-  PyObject* pending;                  // what its first step yielded; given on our first step
   PyObject* call;
   CoroutineEnded ended;
   CoroutineStepping stepping;
 };
 
-ResumedObject* as_resumed(PyObject* self) { return reinterpret_cast<ResumedObject*>(self); }
+AppCoroutineObject* as_app_coroutine(PyObject* self) { return reinterpret_cast<AppCoroutineObject*>(self); }
 
-int resumed_clear(PyObject* self) {
-  ResumedObject* resumed = as_resumed(self);
-  Py_CLEAR(resumed->coroutine);
-  Py_CLEAR(resumed->pending);
-  Py_CLEAR(resumed->call);
+int app_coroutine_clear(PyObject* self) {
+  AppCoroutineObject* app_coroutine = as_app_coroutine(self);
+  Py_CLEAR(app_coroutine->coroutine);
+  Py_CLEAR(app_coroutine->call);
   return 0;
 }
 
-void resumed_dealloc(PyObject* self) {
+void app_coroutine_dealloc(PyObject* self) {
   PyTypeObject* type = Py_TYPE(self);
   PyObject_GC_UnTrack(self);
-  resumed_clear(self);
+  app_coroutine_clear(self);
   type->tp_free(self);
   Py_DECREF(type);
 }
 
-int resumed_traverse(PyObject* self, visitproc visit, void* arg) {
-  ResumedObject* resumed = as_resumed(self);
-  Py_VISIT(resumed->coroutine);
-  Py_VISIT(resumed->pending);
-  Py_VISIT(resumed->call);
+int app_coroutine_traverse(PyObject* self, visitproc visit, void* arg) {
+  AppCoroutineObject* app_coroutine = as_app_coroutine(self);
+  Py_VISIT(app_coroutine->coroutine);
+  Py_VISIT(app_coroutine->call);
   Py_VISIT(Py_TYPE(self));
   return 0;
 }
 
 // The app's coroutine ended (returned, or raised with the error set): tell the call, then end as returning None.
-PySendResult end_of(ResumedObject* resumed, bool raised, PyObject** result) {
-  PyRef call(resumed->call);
-  resumed->call = nullptr;
-  Py_CLEAR(resumed->coroutine);
-  if (call) resumed->ended(call.get(), raised);
+PySendResult end_of(AppCoroutineObject* app_coroutine, bool raised, PyObject** result) {
+  PyRef call(app_coroutine->call);
+  app_coroutine->call = nullptr;
+  Py_CLEAR(app_coroutine->coroutine);
+  if (call) app_coroutine->ended(call.get(), raised);
   if (PyErr_Occurred()) PyErr_Clear();  // the call logged what mattered
   *result = Py_NewRef(Py_None);
   return PYGEN_RETURN;
 }
 
-PySendResult resumed_send(PyObject* self, PyObject* argument, PyObject** result) {
-  ResumedObject* resumed = as_resumed(self);
-  if (resumed->pending != nullptr) {
-    *result = resumed->pending;
-    resumed->pending = nullptr;
-    return PYGEN_NEXT;
-  }
-  if (resumed->coroutine == nullptr) {
+PySendResult app_coroutine_send(PyObject* self, PyObject* argument, PyObject** result) {
+  AppCoroutineObject* app_coroutine = as_app_coroutine(self);
+  if (app_coroutine->coroutine == nullptr) {
     *result = Py_NewRef(Py_None);
     return PYGEN_RETURN;
   }
-  resumed->stepping(resumed->call);
+  app_coroutine->stepping(app_coroutine->call);
   PyObject* value = nullptr;
-  const PySendResult status = PyIter_Send(resumed->coroutine, argument, &value);
+  const PySendResult status = PyIter_Send(app_coroutine->coroutine, argument, &value);
   if (status == PYGEN_NEXT) {
     *result = value;
     return PYGEN_NEXT;
   }
   Py_XDECREF(value);
-  return end_of(resumed, status == PYGEN_ERROR, result);
+  return end_of(app_coroutine, status == PYGEN_ERROR, result);
 }
 
 // The Python-level protocol (send/throw/close), for callers that do not use am_send.
-PyObject* result_of(ResumedObject* resumed, PySendResult status, PyObject* value) {
-  static_cast<void>(resumed);
+PyObject* result_of(AppCoroutineObject* app_coroutine, PySendResult status, PyObject* value) {
+  static_cast<void>(app_coroutine);
   if (status == PYGEN_NEXT) return value;
   PyRef stop(PyObject_CallOneArg(PyExc_StopIteration, value));
   Py_DECREF(value);
@@ -160,72 +152,71 @@ PyObject* result_of(ResumedObject* resumed, PySendResult status, PyObject* value
   return nullptr;
 }
 
-PyObject* resumed_send_method(PyObject* self, PyObject* argument) {
+PyObject* app_coroutine_send_method(PyObject* self, PyObject* argument) {
   PyObject* value = nullptr;
-  const PySendResult status = resumed_send(self, argument, &value);
-  return result_of(as_resumed(self), status, value);
+  const PySendResult status = app_coroutine_send(self, argument, &value);
+  return result_of(as_app_coroutine(self), status, value);
 }
 
-PyObject* resumed_next(PyObject* self) { return resumed_send_method(self, Py_None); }
+PyObject* app_coroutine_next(PyObject* self) { return app_coroutine_send_method(self, Py_None); }
 
-PyObject* resumed_throw(PyObject* self, PyObject* const* args, Py_ssize_t count) {
-  ResumedObject* resumed = as_resumed(self);
-  Py_CLEAR(resumed->pending);
-  if (resumed->coroutine == nullptr) return ready_throw(self, args, count);
-  resumed->stepping(resumed->call);
-  PyRef throw_method(PyObject_GetAttrString(resumed->coroutine, "throw"));
+PyObject* app_coroutine_throw(PyObject* self, PyObject* const* args, Py_ssize_t count) {
+  AppCoroutineObject* app_coroutine = as_app_coroutine(self);
+  if (app_coroutine->coroutine == nullptr) return ready_throw(self, args, count);
+  app_coroutine->stepping(app_coroutine->call);
+  PyRef throw_method(PyObject_GetAttrString(app_coroutine->coroutine, "throw"));
   PyObject* value =
       throw_method ? PyObject_Vectorcall(throw_method.get(), args, static_cast<std::size_t>(count), nullptr) : nullptr;
   if (value != nullptr) return value;  // the coroutine caught it and awaits something else
+  const bool returned = PyErr_ExceptionMatches(PyExc_StopIteration);
+  if (returned) PyErr_Clear();
   PyObject* ended = nullptr;
-  if (PyErr_ExceptionMatches(PyExc_StopIteration)) {
-    PyErr_Clear();
-    return result_of(resumed, end_of(resumed, false, &ended), ended);
-  }
-  return result_of(resumed, end_of(resumed, true, &ended), ended);
+  // Sequenced apart: end_of() must set `ended` before result_of() reads it.
+  const PySendResult status = end_of(app_coroutine, !returned, &ended);
+  return result_of(app_coroutine, status, ended);
 }
 
-PyObject* resumed_close(PyObject* self, PyObject*) {
-  ResumedObject* resumed = as_resumed(self);
-  Py_CLEAR(resumed->pending);
-  if (resumed->coroutine == nullptr) Py_RETURN_NONE;
-  PyRef closed(PyObject_CallMethod(resumed->coroutine, "close", nullptr));
+PyObject* app_coroutine_close(PyObject* self, PyObject*) {
+  AppCoroutineObject* app_coroutine = as_app_coroutine(self);
+  if (app_coroutine->coroutine == nullptr) Py_RETURN_NONE;
+  PyRef closed(PyObject_CallMethod(app_coroutine->coroutine, "close", nullptr));
   PyObject* ended = nullptr;
-  end_of(resumed, !closed, &ended);
+  end_of(app_coroutine, !closed, &ended);
   return ended;
 }
 
-PyMethodDef resumed_methods[] = {
-    {"send", resumed_send_method, METH_O, nullptr},
-    {"throw", python::as_method(resumed_throw), METH_FASTCALL, nullptr},
-    {"close", resumed_close, METH_NOARGS, nullptr},
+PyMethodDef app_coroutine_methods[] = {
+    {"send", app_coroutine_send_method, METH_O, nullptr},
+    {"throw", python::as_method(app_coroutine_throw), METH_FASTCALL, nullptr},
+    {"close", app_coroutine_close, METH_NOARGS, nullptr},
     {nullptr, nullptr, 0, nullptr},
 };
 
-PyType_Slot resumed_slots[] = {
-    {Py_tp_dealloc, reinterpret_cast<void*>(resumed_dealloc)},
-    {Py_tp_traverse, reinterpret_cast<void*>(resumed_traverse)},
-    {Py_tp_clear, reinterpret_cast<void*>(resumed_clear)},
+PyType_Slot app_coroutine_slots[] = {
+    {Py_tp_dealloc, reinterpret_cast<void*>(app_coroutine_dealloc)},
+    {Py_tp_traverse, reinterpret_cast<void*>(app_coroutine_traverse)},
+    {Py_tp_clear, reinterpret_cast<void*>(app_coroutine_clear)},
     {Py_am_await, reinterpret_cast<void*>(self_of)},
-    {Py_am_send, reinterpret_cast<void*>(resumed_send)},
+    {Py_am_send, reinterpret_cast<void*>(app_coroutine_send)},
     {Py_tp_iter, reinterpret_cast<void*>(self_of)},
-    {Py_tp_iternext, reinterpret_cast<void*>(resumed_next)},
-    {Py_tp_methods, resumed_methods},
+    {Py_tp_iternext, reinterpret_cast<void*>(app_coroutine_next)},
+    {Py_tp_methods, app_coroutine_methods},
     {0, nullptr},
 };
 
-PyType_Spec resumed_spec = {"deployctl.ResumedApp", sizeof(ResumedObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-                            resumed_slots};
+PyType_Spec app_coroutine_spec = {"deployctl.AppCoroutine", sizeof(AppCoroutineObject), 0,
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, app_coroutine_slots};
 
 }  // namespace
 
 Result<AwaitableTypes> make_awaitable_types() {
   AwaitableTypes types;
   types.ready.reset(PyType_FromSpec(&ready_spec));
-  types.resumed.reset(types.ready ? PyType_FromSpec(&resumed_spec) : nullptr);
-  PyRef abc(types.resumed ? PyImport_ImportModule("collections.abc") : nullptr);
+  types.app_coroutine.reset(types.ready ? PyType_FromSpec(&app_coroutine_spec) : nullptr);
+  PyRef abc(types.app_coroutine ? PyImport_ImportModule("collections.abc") : nullptr);
   PyRef coroutine(abc ? PyObject_GetAttrString(abc.get(), "Coroutine") : nullptr);
-  PyRef registered(coroutine ? PyObject_CallMethod(coroutine.get(), "register", "O", types.resumed.get()) : nullptr);
+  PyRef registered(coroutine ? PyObject_CallMethod(coroutine.get(), "register", "O", types.app_coroutine.get())
+                             : nullptr);
   if (!registered) return fail("cannot create the ASGI awaitables: " + python::take_error());
   return types;
 }
@@ -240,17 +231,16 @@ PyObject* new_ready(const AwaitableTypes& types, PyObject* value) {
   return reinterpret_cast<PyObject*>(ready);
 }
 
-PyObject* new_resumed(const AwaitableTypes& types, PyObject* coroutine, PyObject* pending, PyObject* call,
-                      CoroutineEnded ended, CoroutineStepping stepping) {
-  auto* resumed = PyObject_GC_New(ResumedObject, reinterpret_cast<PyTypeObject*>(types.resumed.get()));
-  if (resumed == nullptr) return nullptr;
-  resumed->coroutine = Py_NewRef(coroutine);
-  resumed->pending = Py_NewRef(pending);
-  resumed->call = Py_NewRef(call);
-  resumed->ended = ended;
-  resumed->stepping = stepping;
-  PyObject_GC_Track(reinterpret_cast<PyObject*>(resumed));
-  return reinterpret_cast<PyObject*>(resumed);
+PyObject* new_app_coroutine(const AwaitableTypes& types, PyObject* coroutine, PyObject* call, CoroutineEnded ended,
+                            CoroutineStepping stepping) {
+  auto* wrapper = PyObject_GC_New(AppCoroutineObject, reinterpret_cast<PyTypeObject*>(types.app_coroutine.get()));
+  if (wrapper == nullptr) return nullptr;
+  wrapper->coroutine = Py_NewRef(coroutine);
+  wrapper->call = Py_NewRef(call);
+  wrapper->ended = ended;
+  wrapper->stepping = stepping;
+  PyObject_GC_Track(reinterpret_cast<PyObject*>(wrapper));
+  return reinterpret_cast<PyObject*>(wrapper);
 }
 
 }  // namespace deployctl::gateway::asgi

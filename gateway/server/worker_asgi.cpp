@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 
+#include "gateway/asgi/first_step.hpp"
 #include "gateway/asgi/lifespan.hpp"
 #include "gateway/asgi/selector.hpp"
 #include "gateway/server/error_log.hpp"
@@ -52,7 +53,8 @@ int Worker::run_asyncio() {
   PyRef selector = asgi::make_selector(*this);
   PyRef asyncio(selector ? PyImport_ImportModule("asyncio") : nullptr);
   PyRef loop(asyncio ? PyObject_CallMethod(asyncio.get(), "SelectorEventLoop", "O", selector.get()) : nullptr);
-  PyRef installed(loop ? PyObject_CallMethod(asyncio.get(), "set_event_loop", "O", loop.get()) : nullptr);
+  const bool captures = loop && asgi::capture_first_steps(loop.get());
+  PyRef installed(captures ? PyObject_CallMethod(asyncio.get(), "set_event_loop", "O", loop.get()) : nullptr);
   if (!installed) {
     log_error("cannot start the worker's asyncio loop: " + python::take_error());
     return 1;

@@ -3,7 +3,7 @@
 # refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD,
 # http.disconnect, errors before and after the response started, an app that returns without answering, the
 # WebSocket upgrade refused, the C Task and Future of asyncio under the worker's own loop, --timeout on a blocked
-# loop, lifespan (state, shutdown, failures), and Django's ASGI handler of the example project.
+# loop, lifespan (state, shutdown, failures), Django's ASGI handler of the example project, and a Starlette app.
 import json
 import os
 import subprocess
@@ -153,6 +153,11 @@ def check_asyncio(port):
     shown = json.loads(get(port, "/task-types").body)
     expect_equal(shown, {"task_is_c": True, "future_is_c": True, "loop": "_UnixSelectorEventLoop"},
                  "the C Task and Future of _asyncio on asyncio's selector loop")
+    for query in ("first", "second"):
+        shown = json.loads(get(port, f"/current-task?{query}").body)
+        expect_equal(shown, {"first_is_c_task": True, "same_task_after": True, "timed_out": True,
+                             "in_all_tasks": True, "inherited": None, "context_kept": query},
+                     "the request's own C Task from the app's first line (asyncio.timeout works), its own Context")
 
 
 def check_websocket_refused(port):
@@ -237,6 +242,21 @@ def check_django(port):
     expect_equal(missing.status, 404, "Django's own 404")
 
 
+def check_starlette(server):
+    port = server.port
+    hello = get(port, "/hello")
+    expect_equal((hello.status, hello.body, hello.header("x-middleware")), (200, b"Hello, Starlette", "tagging"),
+                 "a Starlette endpoint behind BaseHTTPMiddleware (an anyio task group)")
+    echoed = exchange(port, b"POST /echo?a=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+    expect_equal((echoed.status, json.loads(echoed.body)), (200, {"length": 5, "path": "/echo", "query": {"a": "1"}}),
+                 "a request body read by Starlette")
+    streamed = get(port, "/stream")
+    expect_equal((streamed.status, streamed.body), (200, b"part 0\npart 1\npart 2\n"), "a StreamingResponse")
+    failed = get(port, "/fail")
+    expect_equal(failed.status, 500, "an endpoint's error is a 500")
+    wait_for(lambda: "failing inside a Starlette endpoint" in server.error_log(), 5, "the error's traceback is logged")
+
+
 def main(argv):
     binary = os.path.abspath(argv[1])
     servers = []
@@ -282,6 +302,10 @@ def main(argv):
         servers.append(start("deployctl", binary, "mysite.asgi:application", project, env=env, workdir=workdir,
                              flags=("--workers", "1")))
         cases.run("Django's ASGI app of the example project", check_django, servers[-1].port)
+        servers[-1].stop()
+        servers.append(start("deployctl", binary, "asgi_starlette:application", APPS_DIR, workdir=workdir,
+                             flags=("--workers", "1")))
+        cases.run("a Starlette app with BaseHTTPMiddleware (anyio)", check_starlette, servers[-1])
 
     run_suite("serve_asgi", body, servers)
 

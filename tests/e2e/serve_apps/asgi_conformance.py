@@ -2,10 +2,13 @@
 # behaviour per path; `Asgi2App` is the ASGI 2 form; `wsgi_application` and `partial_application` are for
 # interface detection; `lifespan_application` and `failing_lifespan_application` are for --lifespan.
 import asyncio
+import contextvars
 import functools
 import json
 import os
 import time
+
+REQUEST_VALUE = contextvars.ContextVar("request_value")  # set by one request: never seen by the next
 
 
 async def _body(receive):
@@ -69,6 +72,25 @@ async def application(scope, receive, send):
         shown = {"task_is_c": type(task) is _asyncio.Task, "future_is_c": type(future) is _asyncio.Future,
                  "loop": type(asyncio.get_running_loop()).__name__}
         await _answer(send, 200, json.dumps(shown).encode())
+    elif path == "/current-task":
+        # From the app's first line, before anything suspends: the request's own Task, as asyncio.timeout() and
+        # anyio's cancel scopes need it, and a Context of the request's own.
+        import _asyncio
+        first = asyncio.current_task()
+        inherited = REQUEST_VALUE.get(None)
+        REQUEST_VALUE.set(scope["query_string"].decode())
+        async with asyncio.timeout(5):
+            pass
+        try:
+            async with asyncio.timeout(0.01):
+                await asyncio.sleep(30)
+            timed_out = False
+        except TimeoutError:
+            timed_out = True
+        shown = {"first_is_c_task": type(first) is _asyncio.Task, "same_task_after": asyncio.current_task() is first,
+                 "timed_out": timed_out, "in_all_tasks": first in asyncio.all_tasks(), "inherited": inherited,
+                 "context_kept": REQUEST_VALUE.get()}
+        await _answer(send, 200, json.dumps(shown).encode())
     elif path == "/raise-before":
         raise RuntimeError("failing before the response started")
     elif path == "/raise-after":
@@ -89,7 +111,7 @@ async def application(scope, receive, send):
         with open(mark, "w") as seen:
             seen.write(message["type"])
     elif path == "/block":
-        await asyncio.sleep(0)  # under its Task, as a view that awaited something first
+        await asyncio.sleep(0)  # after a suspension, as a view that awaited something first
         time.sleep(20)  # a sync call in an async view: the worker's loop is blocked
         await _answer(send, 200, b"too late")
     elif path == "/after-disconnect":
