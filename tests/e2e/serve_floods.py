@@ -3,14 +3,15 @@
 # connections, slowloris, and request bodies larger than --worker-request-memory. In each, a well-behaved client
 # is still answered, and the flood loses connections (refused or dropped) instead of growing the worker or
 # making new clients wait in the kernel's backlog. --header-timeout is long, so that no case passes thanks to it.
+# `--interface asgi` floods serve_apps/echo_asgi.py instead (issue 14): the same limits hold in front of an ASGI app.
 import os
 import socket
 import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import (APPS_DIR, Reader, clean_env, connect, expect, get, run_suite, server_choice,  # noqa: E402
-                          start, wait_for)
+from serve_common import (APPS_DIR, ECHO_APPS, Reader, clean_env, connect, expect, get,  # noqa: E402
+                          interface_choice, run_suite, server_choice, start, wait_for)
 
 BUDGET = 4 * 1024 * 1024
 CAP = 64
@@ -72,11 +73,12 @@ def close_all(socks):
 
 def main(argv):
     binary, _ = server_choice(argv)
+    interface = interface_choice(argv)
     servers = []
 
     def body(cases, workdir):
         def server():
-            started = start("deployctl", binary, "echo:application", APPS_DIR, FLAGS, server_env(), workdir)
+            started = start("deployctl", binary, ECHO_APPS[interface], APPS_DIR, FLAGS, server_env(), workdir)
             servers.append(started)
             worker = wait_for(lambda: started.children(), 10, "a worker in the process tree")[0]
             answered(started.port)  # warm: the app's first request
@@ -171,7 +173,7 @@ def main(argv):
         cases.run("bodies past --worker-request-memory: the largest get 413, a client is answered",
                   bodies_over_budget)
 
-    run_suite("serve_floods", body, servers)
+    run_suite(f"serve_floods ({interface})", body, servers)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 # The process model of `deployctl serve` under load from a bounded Python load loop: HUP reload and TERM drain
 # lose no request; a worker killed with SIGKILL is respawned; --timeout kills a stuck worker after logging its
 # request line and Python stack; --max-requests recycles workers without a failed request; TTIN/TTOU add and
-# remove a worker. Worker pids come from the process tree (/proc/<master>/task/*/children).
+# remove a worker. Worker pids come from the process tree (/proc/<master>/task/*/children). `--interface asgi`
+# runs the same cases against serve_apps/echo_asgi.py (issue 14), where --timeout is the watchdog of a loop blocked
+# by one request, and adds what the other clients of that worker see when it is replaced.
 import http.client
 import os
 import signal
@@ -11,8 +13,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import (APPS_DIR, InFlight, Reader, clean_env, connect, expect, get, run_suite,  # noqa: E402
-                          server_choice, start, wait_for)
+from serve_common import (APPS_DIR, ECHO_APPS, InFlight, Reader, clean_env, connect, expect, get,  # noqa: E402
+                          interface_choice, run_suite, server_choice, start, wait_for)
 
 
 class Load:
@@ -97,14 +99,19 @@ class Load:
 
 def main(argv):
     binary, against = server_choice(argv)
+    interface = interface_choice(argv)
+    app = ECHO_APPS[interface]
+    # A request stuck in the app: WSGI's sleeps in its worker; ASGI's blocks the loop (a sync call in an async
+    # view), as /sleep there suspends and would leave the worker free.
+    stuck = "/sleep?s=20" if interface == "wsgi" else "/block?s=20"
     servers = []
 
     def body(cases, workdir):
         env = clean_env()
         in_flight = InFlight(workdir)
-        server = start(against, binary, "echo:application", APPS_DIR,
-                       ["--workers", "2", "--graceful-timeout", "10", "--timeout", "30"], {**env, **in_flight.env},
-                       workdir)
+        server = start(against, binary, app, APPS_DIR,
+                       ["--workers", "2", "--graceful-timeout", "10", "--timeout", "30"],
+                       {**env, **in_flight.env}, workdir)
         servers.append(server)
 
         def workers(count):
@@ -184,7 +191,7 @@ def main(argv):
             expect(code == 0, f"the master exits 0 after TERM, not {code}")
         cases.run("TERM drain: in-flight requests complete", term_drain)
 
-        timeout_server = start(against, binary, "echo:application", APPS_DIR, ["--workers", "1", "--timeout", "1"],
+        timeout_server = start(against, binary, app, APPS_DIR, ["--workers", "1", "--timeout", "1"],
                                env, workdir)
         servers.append(timeout_server)
 
@@ -192,7 +199,7 @@ def main(argv):
             first = get(timeout_server.port, "/pid").body
             started = time.monotonic()
             try:
-                response = get(timeout_server.port, "/sleep?s=20", timeout=15)
+                response = get(timeout_server.port, stuck, timeout=15)
             except (ConnectionResetError, TimeoutError) as error:
                 response = error
             elapsed = time.monotonic() - started
@@ -200,15 +207,97 @@ def main(argv):
             expect(response is None or not hasattr(response, "status") or response.status >= 500,
                    f"no success for the killed request: {response}")
             # A traceback or a faulthandler dump: either way the app's frame reads 'File ".../echo.py", line N'.
-            log = wait_for(lambda: 'echo.py", line' in timeout_server.error_log() and timeout_server.error_log(), 5,
-                           "the error log shows the stuck request's Python stack (the frame in echo.py)")
-            expect("GET /sleep?s=20" in log, "the error log names the stuck request's line 'GET /sleep?s=20'")
+            frame = app.partition(":")[0] + '.py", line'
+            log = wait_for(lambda: frame in timeout_server.error_log() and timeout_server.error_log(), 5,
+                           f"the error log shows the stuck request's Python stack (the frame {frame})")
+            expect(f"GET {stuck}" in log, f"the error log names the stuck request's line 'GET {stuck}'")
             second = wait_for(lambda: (get(timeout_server.port, "/pid") or None), 10, "a new worker answers")
             expect(second.status == 200 and second.body != first, f"a new worker (pid {second.body} != {first})")
         cases.run("--timeout kills a stuck worker and logs its request and stack", worker_timeout)
 
+        loaded_timeout_server = start(against, binary, app, APPS_DIR, ["--workers", "2", "--timeout", "1"],
+                                      {**env, **in_flight.env}, workdir)
+        servers.append(loaded_timeout_server)
+
+        def timeout_under_load():
+            """What the other clients of a worker replaced by --timeout see. An ASGI worker also holds requests
+            suspended in the app when one request blocks its loop: those of the blocked worker are lost with it,
+            their clients see the connection closed with no byte of a response (never a 5xx in their name, never
+            a partial body), and those of the other worker complete. (A sync WSGI worker holds no other request in
+            the app: it has none to lose.) Of the load, only a request the stuck worker had already accepted can
+            be lost, closed with no response; keep-alive clients of that worker retry as every client does, and
+            new connections wait in the listener's backlog, shared by the workers, and are answered."""
+            port = loaded_timeout_server.port
+            before = wait_for(lambda: len(loaded_timeout_server.children()) == 2 and loaded_timeout_server.children(),
+                              10, "2 workers")
+            neighbours = []  # ASGI: two keep-alive connections on each worker, each with a request inside the app
+            if interface == "asgi":
+                by_worker = {}
+                for _ in range(40):
+                    sock = connect(port, timeout=15)
+                    sock.sendall(b"GET /pid HTTP/1.1\r\nHost: x\r\n\r\n")
+                    reader = Reader(sock)
+                    pid = int(reader.read_response().body)
+                    by_worker.setdefault(pid, [])
+                    if len(by_worker[pid]) < 2:
+                        by_worker[pid].append((pid, sock, reader))
+                    else:
+                        sock.close()
+                    if len(by_worker) == 2 and all(len(each) == 2 for each in by_worker.values()):
+                        break
+                expect(len(by_worker) == 2, f"connections to both workers {before}: {sorted(by_worker)}")
+                neighbours = [each for pairs in by_worker.values() for each in pairs]
+                for _, sock, _ in neighbours:
+                    sock.sendall(b"GET /sleep?s=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                in_flight.wait(len(neighbours))
+            load = Load(port, threads=4, fresh=2)
+            wait_for(lambda: load.ok >= 20 or load.failures, 10, "20 requests answered before the stuck one")
+            stuck_result = {}
+
+            def stuck_request():
+                try:
+                    stuck_result["response"] = get(port, stuck, timeout=15)
+                except (ConnectionResetError, TimeoutError) as error:
+                    stuck_result["response"] = error
+            stuck_thread = threading.Thread(target=stuck_request, daemon=True)
+            stuck_thread.start()
+            log = wait_for(lambda: "WORKER TIMEOUT" in loaded_timeout_server.error_log()
+                           and loaded_timeout_server.error_log(), 10, "the stuck worker's WORKER TIMEOUT")
+            killed = int(log.split("WORKER TIMEOUT (pid:")[1].split(")")[0])
+            expect(killed in before, f"the worker timed out ({killed}) is one of {before}")
+            replacement = wait_for(lambda: len(loaded_timeout_server.children()) == 2
+                                   and killed not in loaded_timeout_server.children()
+                                   and set(loaded_timeout_server.children()) - set(before), 10,
+                                   f"worker {killed} replaced (now {loaded_timeout_server.children()})")
+            wait_for(lambda: {str(pid).encode() for pid in replacement} & load.bodies or load.failures, 10,
+                     f"the new worker {replacement} answers the load (pids seen: {sorted(load.bodies)})")
+            load.stop()
+            stuck_thread.join(timeout=15)
+            stuck_response = stuck_result.get("response")
+            expect(not hasattr(stuck_response, "status") or stuck_response.status >= 500,
+                   f"no success for the stuck request: {stuck_response}")
+            closed = [failure for failure in load.failures if failure.startswith(("RemoteDisconnected",
+                                                                                  "ConnectionResetError"))]
+            expect(closed == load.failures and len(closed) <= len(load.threads),
+                   f"the load loses at most a request per client, closed with no response: {load.summary()}: "
+                   f"{load.failures[:5]}")
+            for pid, sock, reader in neighbours:
+                try:
+                    response = reader.read_response()
+                except OSError as error:
+                    response = error
+                sock.close()
+                if pid == killed:
+                    expect(response is None or isinstance(response, OSError),
+                           f"a request of the replaced worker is closed with no byte of a response: {response!r}")
+                else:
+                    expect(getattr(response, "status", None) == 200 and response.body == b"slept",
+                           f"a request suspended in the other worker completes: {response!r}")
+            print(f"  load: {load.summary()}", flush=True)
+        cases.run("--timeout under load: the other clients of the replaced worker", timeout_under_load)
+
         # gunicorn re-imports the app in every new worker unless preloaded: too slow for a 20 s test otherwise.
-        recycle_server = start(against, binary, "echo:application", APPS_DIR,
+        recycle_server = start(against, binary, app, APPS_DIR,
                                ["--workers", "2", "--max-requests", "20", "--max-requests-jitter", "5"]
                                + (["--preload"] if against == "gunicorn" else []), env, workdir)
         servers.append(recycle_server)
@@ -221,7 +310,7 @@ def main(argv):
             expect(len(load.bodies) >= 6, f"workers were recycled: {len(load.bodies)} distinct pids answered")
         cases.run("--max-requests recycles workers with no failed request", max_requests)
 
-    run_suite(f"serve_process against {against}", body, servers)
+    run_suite(f"serve_process against {against} ({interface})", body, servers)
 
 
 if __name__ == "__main__":
