@@ -109,9 +109,10 @@ def main(argv):
     def body(cases, workdir):
         env = clean_env()
         in_flight = InFlight(workdir)
+        startup_gate = os.path.join(workdir, "startup-gate")
         server = start(against, binary, app, APPS_DIR,
                        ["--workers", "2", "--graceful-timeout", "10", "--timeout", "30"],
-                       {**env, **in_flight.env}, workdir)
+                       {**env, **in_flight.env, "SERVE_TEST_STARTUP_GATE": startup_gate}, workdir)
         servers.append(server)
 
         def workers(count):
@@ -152,6 +153,27 @@ def main(argv):
             server.send(signal.SIGTTOU)
             workers(2)
         cases.run("TTIN and TTOU change the worker count", ttin_ttou)
+
+        def ttou_during_startup():
+            """The worker TTOU removes is the newest: here one still inside its lifespan startup (held by the gate
+            file). Stopped there, it leaves quietly: no error, no traceback of the loop stopped under the startup."""
+            workers(2)
+            open(startup_gate, "w").close()
+            try:
+                server.send(signal.SIGTTIN)
+                in_flight.wait(1)
+                server.send(signal.SIGTTOU)
+                workers(2)
+            finally:
+                os.unlink(startup_gate)
+            for marker in os.listdir(in_flight.directory):  # the stopped worker's, never unmarked: not in flight
+                os.unlink(os.path.join(in_flight.directory, marker))
+            expect("lifespan could not run" not in server.error_log() and "Traceback" not in server.error_log(),
+                   f"a worker stopped during its lifespan startup logs no error: {server.error_log()[-1500:]}")
+            response = get(server.port, "/pid")
+            expect(response is not None and response.status == 200, f"still serving: {response}")
+        if interface == "asgi":  # a WSGI app has no lifespan
+            cases.run("TTOU of a worker inside its ASGI lifespan startup: it leaves quietly", ttou_during_startup)
 
         def term_drain():
             workers(2)

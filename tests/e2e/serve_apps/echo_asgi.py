@@ -46,9 +46,26 @@ def content_length(scope):
     return next((value.decode("latin-1") for name, value in scope["headers"] if name == b"content-length"), None)
 
 
+async def lifespan(receive, send):
+    """Startup waits while the file $SERVE_TEST_STARTUP_GATE exists (marked in flight meanwhile), so that a test
+    can signal a worker that is inside its startup."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            gate = os.environ.get("SERVE_TEST_STARTUP_GATE")
+            if gate and os.path.exists(gate):
+                with in_flight():
+                    while os.path.exists(gate):
+                        await asyncio.sleep(0.02)
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 async def application(scope, receive, send):
-    if scope["type"] != "http":
-        return  # lifespan: none, the server goes on without it (--lifespan auto)
+    if scope["type"] == "lifespan":
+        return await lifespan(receive, send)
     path = scope["path"]
     if path == "/headers":
         body = await request_body(receive)
