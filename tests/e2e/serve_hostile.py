@@ -217,6 +217,25 @@ def main(argv):
         if against == "deployctl":
             cases.run("Expect: 100-continue with a body over the limit: 413", expect_continue_too_large)
 
+        def streamed_body_too_large():
+            # The app is already reading (100 Continue went out on its first read) when the body passes the limit.
+            with connect(port) as sock:
+                sock.sendall(b"POST /headers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                             b"Expect: 100-continue\r\n\r\n")
+                reader = Reader(sock)
+                interim = reader.read_response()
+                expect(interim is not None and interim.status == 100, f"100 Continue: {interim}")
+                try:
+                    sock.sendall((b"200\r\n" + b"c" * 512 + b"\r\n") * 2 + b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                final = reader.read_response()
+                expect(final is not None and final.status == 413, f"413 once the streamed body passes it: {final}")
+                expect(reader.closed_by_peer(), "the connection is closed after the 413")
+        if against == "deployctl":
+            cases.run("a chunked body passing --limit-request-body while the app reads it: 413",
+                      streamed_body_too_large)
+
         def keep_alive():
             with connect(port) as sock:
                 reader = Reader(sock)
