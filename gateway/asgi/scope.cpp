@@ -39,8 +39,10 @@ PyObject* lower_bytes(std::string_view text) {
 }
 
 // (host, port) as the spec gives client and server: None for a unix socket's client, (path, None) for its server.
+// A unix peer is a local proxy, trusted: the client its X-Forwarded-For names is (host, 0), as uvicorn gives it.
 PyObject* address(std::string_view host, std::string_view port, bool unix_socket) {
-  if (unix_socket || host.empty()) Py_RETURN_NONE;
+  if (host.empty()) Py_RETURN_NONE;
+  if (unix_socket) return Py_BuildValue("(s#i)", host.data(), static_cast<Py_ssize_t>(host.size()), 0);
   if (port.empty()) return Py_BuildValue("(s#O)", host.data(), static_cast<Py_ssize_t>(host.size()), Py_None);
   int number = 0;
   std::from_chars(port.data(), port.data() + port.size(), number);

@@ -70,6 +70,9 @@ int Worker::run_asyncio() {
     auto started =
         asgi::Lifespan::start(loop.get(), setup_.asgi_app->callable(), setup_.asgi_app->interface(), options_.lifespan);
     if (!started) {
+      // Asked to stop (TERM, TTOU, the master stopping) while the startup ran: the selector stopped the loop under
+      // it. Nothing failed, and a boot error would be logged with a traceback on every stop soon after a reload.
+      if (loop_finished()) return 0;
       log_error(started.error().message);
       return worker_boot_error;
     }

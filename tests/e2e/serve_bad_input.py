@@ -3,6 +3,7 @@
 # app module that cannot be imported (its traceback printed), a missing attribute, a callable that is not
 # callable, a port in use, a privileged port without the right to bind it. And --reload, the development mode:
 # a changed source file restarts the server on its own.
+# `--interface asgi` runs the cases that start an app with an ASGI one (issue 14).
 import contextlib
 import os
 import shutil
@@ -13,8 +14,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import (Failure, clean_env, expect, expect_equal, get, run_suite, server_choice,  # noqa: E402
-                          start, wait_for)
+from serve_common import (Failure, clean_env, expect, expect_equal, get, interface_choice, run_suite,  # noqa: E402
+                          server_choice, start, wait_for)
 
 APPS = {
     "broken.py": "import deployctl_no_such_module_anywhere\napplication = None\n",
@@ -24,6 +25,13 @@ APPS = {
         "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
         "    return [b'v1']\n"),
 }
+# `--interface asgi` serves versioned.py as an ASGI app (issue 14), for the cases that start one.
+VERSIONED_ASGI = (
+    "async def application(scope, receive, send):\n"
+    "    if scope['type'] != 'http':\n"
+    "        return\n"
+    "    await send({'type': 'http.response.start', 'status': 200, 'headers': [(b'content-type', b'text/plain')]})\n"
+    "    await send({'type': 'http.response.body', 'body': b'v1'})\n")
 
 
 @contextlib.contextmanager
@@ -48,6 +56,9 @@ def refused(binary, app, cwd, bind, env=None, prefix=()):
 
 def main(argv):
     binary, against = server_choice(argv)
+    interface = interface_choice(argv)
+    if interface == "asgi":
+        APPS["versioned.py"] = VERSIONED_ASGI
     if against != "deployctl":
         print("serve_bad_input checks deployctl's own messages; nothing to run against " + against)
         return
@@ -140,14 +151,16 @@ def main(argv):
             wait_for(second_version, 15, "the changed source is served after --reload restarts")
             server.expect_alive()
 
-        cases.run("an app that cannot be imported: its traceback, exit 2, before binding", import_error_before_binding)
-        cases.run("a missing callable: exit 2 naming the attribute", missing_attribute)
-        cases.run("a callable that is not callable: exit 2 naming its type", not_callable)
+        if interface == "wsgi":  # refused before an interface is found: the same for an ASGI app, run once
+            cases.run("an app that cannot be imported: its traceback, exit 2, before binding",
+                      import_error_before_binding)
+            cases.run("a missing callable: exit 2 naming the attribute", missing_attribute)
+            cases.run("a callable that is not callable: exit 2 naming its type", not_callable)
         cases.run("a port in use: exit 2 naming the address", port_in_use)
         cases.run("a privileged port without rights: exit 2 saying what to do", privileged_port_without_rights)
         cases.run("--reload serves a changed source without a restart by hand", reload_on_source_change)
 
-    run_suite("serve_bad_input", body, servers)
+    run_suite(f"serve_bad_input ({interface})", body, servers)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,15 @@ def server_choice(argv):
     return binary, against
 
 
+# The apps of the suites that run against both interfaces (`--interface asgi` on their command line).
+ECHO_APPS = {"wsgi": "echo:application", "asgi": "echo_asgi:application"}
+
+
+def interface_choice(argv):
+    """'wsgi' (the default) or 'asgi': which of ECHO_APPS a suite serves, as ctest's .asgi variants pass it."""
+    return argv[argv.index("--interface") + 1] if "--interface" in argv else "wsgi"
+
+
 def require_tool(path):
     if not shutil.which(path):
         print(f"SKIP: {path} is not installed", file=sys.stderr)

@@ -3,14 +3,16 @@
 # connections, slowloris, and request bodies larger than --worker-request-memory. In each, a well-behaved client
 # is still answered, and the flood loses connections (refused or dropped) instead of growing the worker or
 # making new clients wait in the kernel's backlog. --header-timeout is long, so that no case passes thanks to it.
+# `--interface asgi` floods serve_apps/echo_asgi.py instead (issue 14): the same limits hold in front of an ASGI app,
+# and the requests it holds inside the app are never what the flood evicts.
 import os
 import socket
 import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import (APPS_DIR, Reader, clean_env, connect, expect, get, run_suite, server_choice,  # noqa: E402
-                          start, wait_for)
+from serve_common import (APPS_DIR, ECHO_APPS, InFlight, Reader, clean_env, connect, expect, get,  # noqa: E402
+                          interface_choice, run_suite, server_choice, start, wait_for)
 
 BUDGET = 4 * 1024 * 1024
 CAP = 64
@@ -72,11 +74,15 @@ def close_all(socks):
 
 def main(argv):
     binary, _ = server_choice(argv)
+    interface = interface_choice(argv)
     servers = []
 
     def body(cases, workdir):
+        in_flight = InFlight(workdir)
+
         def server():
-            started = start("deployctl", binary, "echo:application", APPS_DIR, FLAGS, server_env(), workdir)
+            started = start("deployctl", binary, ECHO_APPS[interface], APPS_DIR, FLAGS,
+                            {**server_env(), **in_flight.env}, workdir)
             servers.append(started)
             worker = wait_for(lambda: started.children(), 10, "a worker in the process tree")[0]
             answered(started.port)  # warm: the app's first request
@@ -121,6 +127,41 @@ def main(argv):
             srv.expect_alive()
         cases.run("one-byte connections past --worker-connections: the oldest make room, a client is answered",
                   one_byte_connections)
+
+        def requests_in_the_app_keep_their_place():
+            # ASGI only: a WSGI worker holds one request in the app at a time, an ASGI worker up to the cap. Half
+            # the cap suspended in the app, then one-byte connections past it: the flood makes room among its own
+            # connections, never by cutting a request the app is answering.
+            srv, _ = server()
+            suspended, results = CAP // 2, {}
+
+            def in_app(index):
+                try:
+                    results[index] = get(srv.port, "/sleep?s=2", timeout=15)
+                except OSError as error:
+                    results[index] = error
+            threads = [threading.Thread(target=in_app, args=(index,), daemon=True) for index in range(suspended)]
+            for thread in threads:
+                thread.start()
+            in_flight.wait(suspended)
+            socks = []
+            try:
+                for _ in range(2 * CAP):
+                    sock = connect(srv.port)
+                    socks.append(sock)
+                    send_quietly(sock, b"G")
+                for thread in threads:
+                    thread.join(timeout=15)
+                cut = {index: result for index, result in results.items()
+                       if getattr(result, "status", None) != 200 or result.body != b"slept"}
+                expect(len(results) == suspended and not cut, f"every request in the app is answered: {cut}")
+                answered(srv.port)
+            finally:
+                close_all(socks)
+            srv.expect_alive()
+        if interface == "asgi":
+            cases.run("one-byte connections past --worker-connections: no request inside the app is cut",
+                      requests_in_the_app_keep_their_place)
 
         def slowloris():
             srv, _ = server()
@@ -171,7 +212,7 @@ def main(argv):
         cases.run("bodies past --worker-request-memory: the largest get 413, a client is answered",
                   bodies_over_budget)
 
-    run_suite("serve_floods", body, servers)
+    run_suite(f"serve_floods ({interface})", body, servers)
 
 
 if __name__ == "__main__":

@@ -2,15 +2,16 @@
 # Hostile clients against `deployctl serve`, over raw sockets: every request-smuggling shape of issue #3 is
 # refused with the right status and the connection closed; limits answer 414/431/413; underscore headers never
 # reach the app; a CR/LF response header from the app becomes a 500 and is never sent; slowloris and header
-# floods are cut off; pipelining, Expect: 100-continue and keep-alive work.
+# floods are cut off; pipelining, Expect: 100-continue and keep-alive work. `--interface asgi` runs the same cases
+# against serve_apps/echo_asgi.py (issue 14): the HTTP layer in front of both interfaces is one.
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import (APPS_DIR, Reader, clean_env, connect, expect, expect_equal, run_suite,  # noqa: E402
-                          serve_help, server_choice, start)
+from serve_common import (APPS_DIR, ECHO_APPS, Reader, clean_env, connect, expect, expect_equal,  # noqa: E402
+                          interface_choice, run_suite, serve_help, server_choice, start)
 
 LIMIT_LINE = 300
 LIMIT_FIELDS = 20
@@ -55,6 +56,7 @@ REJECTIONS = [
 
 def main(argv):
     binary, against = server_choice(argv)
+    interface = interface_choice(argv)
     servers = []
 
     def body(cases, workdir):
@@ -67,7 +69,7 @@ def main(argv):
             header_timeout_flag = "--header-timeout" in serve_help(binary)
             if header_timeout_flag:
                 flags += ["--header-timeout", str(HEADER_TIMEOUT)]
-        server = start(against, binary, "echo:application", APPS_DIR, flags, clean_env(), workdir)
+        server = start(against, binary, ECHO_APPS[interface], APPS_DIR, flags, clean_env(), workdir)
         servers.append(server)
         port = server.port
 
@@ -215,6 +217,25 @@ def main(argv):
         if against == "deployctl":
             cases.run("Expect: 100-continue with a body over the limit: 413", expect_continue_too_large)
 
+        def streamed_body_too_large():
+            # The app is already reading (100 Continue went out on its first read) when the body passes the limit.
+            with connect(port) as sock:
+                sock.sendall(b"POST /headers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                             b"Expect: 100-continue\r\n\r\n")
+                reader = Reader(sock)
+                interim = reader.read_response()
+                expect(interim is not None and interim.status == 100, f"100 Continue: {interim}")
+                try:
+                    sock.sendall((b"200\r\n" + b"c" * 512 + b"\r\n") * 2 + b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                final = reader.read_response()
+                expect(final is not None and final.status == 413, f"413 once the streamed body passes it: {final}")
+                expect(reader.closed_by_peer(), "the connection is closed after the 413")
+        if against == "deployctl":
+            cases.run("a chunked body passing --limit-request-body while the app reads it: 413",
+                      streamed_body_too_large)
+
         def keep_alive():
             with connect(port) as sock:
                 reader = Reader(sock)
@@ -240,7 +261,7 @@ def main(argv):
 
         server.expect_alive()
 
-    run_suite(f"serve_hostile against {against}", body, servers)
+    run_suite(f"serve_hostile against {against} ({interface})", body, servers)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # The operational side of `deployctl serve`, end to end: unix sockets (--umask, trusted peer, removal on stop,
 # a stale file from a killed run), fd://N, systemd socket activation (LISTEN_FDS) and readiness (NOTIFY_SOCKET),
 # the --metrics-bind endpoint (strictly parsed; counters survive a HUP), --min-body-rate and
-# --worker-connections, access-log lines for refused requests, and a HUP that changes the binds.
+# --worker-connections, access-log lines for refused requests, and a HUP that changes the binds. `--interface asgi`
+# runs every case against serve_apps/ops_asgi.py (issue 14): all of it is the server's, whatever the app.
 import json
 import os
 import re
@@ -17,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_common import (APPS_DIR, SERVER_START_TIMEOUT, Failure, Reader, Server, _die_with_parent,  # noqa: E402
                           clean_env, connect, describe_exit, exchange, expect, expect_equal, free_port, get,
-                          run_suite, wait_for)
+                          interface_choice, run_suite, wait_for)
 
 try:
     from prometheus_client.parser import text_string_to_metric_families
@@ -82,8 +83,12 @@ class OpsServer(Server):
         return int(match.group(1))
 
 
-def serve_args(binary, *flags, app="ops:application", chdir=APPS_DIR):
-    return [binary, "serve", app, "--chdir", chdir, "--workers", "1", *flags]
+OPS_APPS = {"wsgi": "ops", "asgi": "ops_asgi"}  # module names in serve_apps/, each with `application`
+ops_module = OPS_APPS["wsgi"]  # main() sets it from --interface
+
+
+def serve_args(binary, *flags, chdir=APPS_DIR):
+    return [binary, "serve", f"{ops_module}:application", "--chdir", chdir, "--workers", "1", *flags]
 
 
 def launch(servers, workdir, args, env=None, pass_fds=(), cwd=APPS_DIR):
@@ -438,14 +443,14 @@ def rebind_cases(cases, binary, workdir, servers):
     def rebind_on_hup():
         project = os.path.join(workdir, "rebind")
         os.makedirs(project)
-        shutil.copy(os.path.join(APPS_DIR, "ops.py"), project)
+        shutil.copy(os.path.join(APPS_DIR, f"{ops_module}.py"), project)
         first_port, second_port = free_port(), free_port()
         dropped = os.path.join(project, "dropped.sock")
         config = os.path.join(project, "deployctl.toml")
 
         def write_config(binds):
             with open(config, "w") as f:
-                f.write('[serve]\napp = "ops:application"\nworkers = 1\nno-static = true\n'
+                f.write(f'[serve]\napp = "{ops_module}:application"\nworkers = 1\nno-static = true\n'
                         f"bind = {json.dumps(binds)}\n")
         write_config([f"127.0.0.1:{first_port}", f"unix:{dropped}"])
         server = launch(servers, workdir, [binary, "serve", "--chdir", project], cwd=project)
@@ -471,7 +476,10 @@ def rebind_cases(cases, binary, workdir, servers):
 
 
 def main(argv):
+    global ops_module
     binary = os.path.abspath(argv[1])
+    interface = interface_choice(argv)
+    ops_module = OPS_APPS[interface]
     servers = []
 
     def body(cases, workdir):
@@ -481,7 +489,7 @@ def main(argv):
         limits_cases(cases, binary, workdir, servers)
         rebind_cases(cases, binary, workdir, servers)
 
-    run_suite("serve_ops", body, servers)
+    run_suite(f"serve_ops ({interface})", body, servers)
 
 
 if __name__ == "__main__":

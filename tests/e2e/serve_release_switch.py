@@ -3,13 +3,15 @@
 # started with its working directory in `current`; under load, `current` is switched atomically (a rename over
 # it) and the master gets HUP; the second release must answer, with no failed request. Started twice: as a
 # shell starts it (PWD=.../current, no --chdir) and as the rendered systemd unit does (no PWD, --chdir current).
+# `--interface asgi` makes the releases ASGI apps (issue 14).
 import os
 import signal
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_common import Server, clean_env, expect, get, run_suite, server_choice, wait_for  # noqa: E402
+from serve_common import (Server, clean_env, expect, get, interface_choice, run_suite, server_choice,  # noqa: E402
+                          wait_for)
 from serve_process import Load  # noqa: E402
 
 RELEASE_APP = """\
@@ -17,13 +19,21 @@ def application(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"%s"]
 """
+# `--interface asgi`: the same release as an ASGI app (issue 14).
+RELEASE_ASGI_APP = """\
+async def application(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"%s"})
+"""
 
 
-def make_releases(root):
+def make_releases(root, source):
     for name in ("r1", "r2"):
         os.makedirs(os.path.join(root, "releases", name))
         with open(os.path.join(root, "releases", name, "release_app.py"), "w") as f:
-            f.write(RELEASE_APP % name)
+            f.write(source % name)
     os.symlink(os.path.join("releases", "r1"), os.path.join(root, "current"))
 
 
@@ -41,12 +51,13 @@ def answer(port):
 
 def main(argv):
     binary, _ = server_choice(argv)
+    interface = interface_choice(argv)
     servers = []
 
     def body(cases, workdir):
         def follow(label, with_pwd):
             root = os.path.join(workdir, label)
-            make_releases(root)
+            make_releases(root, RELEASE_ASGI_APP if interface == "asgi" else RELEASE_APP)
             current = os.path.join(root, "current")
             args = [binary, "serve", "release_app:application", "--bind", "127.0.0.1:0", "--workers", "2",
                     "--graceful-timeout", "10"]
@@ -76,7 +87,7 @@ def main(argv):
         cases.run("PWD names the link, no --chdir (a shell): HUP serves the new release", follow, "shell", True)
         cases.run("no PWD, --chdir names the link (systemd): HUP serves the new release", follow, "unit", False)
 
-    run_suite("serve_release_switch", body, servers)
+    run_suite(f"serve_release_switch ({interface})", body, servers)
 
 
 if __name__ == "__main__":
