@@ -140,7 +140,8 @@ void Lifespan::stop(PyObject* loop, double timeout_seconds) {
   } else if (what == "timeout") {
     log_warning("the app's ASGI lifespan shutdown took longer than the " +
                 std::to_string(static_cast<long>(timeout_seconds * 1000)) +
-                " ms --graceful-timeout left it after the drain: the worker exits without it");
+                " ms left before the master ends the worker (--graceful-timeout after TERM, 1 s after INT or "
+                "QUIT): the worker exits without it");
   } else if (what == "raised") {
     log_error("the app's ASGI lifespan shutdown raised:\n" + text(outcome.get(), 1));
   }
