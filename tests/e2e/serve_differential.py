@@ -12,7 +12,9 @@
 # the value; deployctl strips it) and sends a body in answer to HEAD.
 # ASGI: uvicorn de-chunks a body for the app, so both servers get the same chunked upload. uvicorn 0.17 is held
 # to nothing after a response either (the harness only checks deployctl for that). Its known departure,
-# UVICORN_DEPARTURES, is checked on deployctl alone.
+# UVICORN_DEPARTURES, is checked on deployctl alone. Both servers cut /export.csv after its head: Django 3.2's
+# ASGIHandler iterates a StreamingHttpResponse on the event loop, and the example's rows come from a database
+# iterator, which raises SynchronousOnlyOperation there (Django 4.2 iterates it in a thread).
 import json
 import os
 import random
@@ -84,7 +86,7 @@ def normalized(response):
     headers.sort(key=lambda pair: pair[0])  # stable: repeated headers keep their order
     body = re.sub(rb'(name="csrfmiddlewaretoken" value=")[^"]*', rb"\1<masked>", response.body)
     return {"status": response.status, "headers": headers, "body": body,
-            "content-length": response.header("Content-Length")}
+            "content-length": response.header("Content-Length"), "complete": response.complete}
 
 
 def differences(reference, candidate, name="gunicorn"):
@@ -99,6 +101,9 @@ def differences(reference, candidate, name="gunicorn"):
     if reference["body"] != candidate["body"]:
         found.append(f"body ({len(candidate['body'])} bytes) != {name}'s ({len(reference['body'])} bytes): "
                      f"{candidate['body'][:200]!r} vs {reference['body'][:200]!r}")
+    if reference["complete"] != candidate["complete"]:
+        found.append(f"body {'complete' if candidate['complete'] else 'cut short'}, {name}'s "
+                     f"{'complete' if reference['complete'] else 'cut short'}")
     if reference["content-length"] and candidate["content-length"] and \
             reference["content-length"] != candidate["content-length"]:
         found.append(f"Content-Length {candidate['content-length']} != {name}'s {reference['content-length']}")
