@@ -4,6 +4,8 @@
 
 #include "gateway/asgi/lifespan.hpp"
 
+#include <string>
+
 #include "gateway/server/error_log.hpp"
 #include "python/errors.hpp"
 
@@ -136,8 +138,10 @@ void Lifespan::stop(PyObject* loop, double timeout_seconds) {
   if (what == "failed") {
     log_error("the app's ASGI lifespan shutdown failed: " + text(outcome.get(), 1));
   } else if (what == "timeout") {
-    log_warning("the app's ASGI lifespan shutdown took longer than " +
-                std::to_string(static_cast<long>(timeout_seconds)) + " s (--graceful-timeout)");
+    log_warning("the app's ASGI lifespan shutdown took longer than the " +
+                std::to_string(static_cast<long>(timeout_seconds * 1000)) +
+                " ms left before the master ends the worker (--graceful-timeout after TERM, 1 s after INT or "
+                "QUIT): the worker exits without it");
   } else if (what == "raised") {
     log_error("the app's ASGI lifespan shutdown raised:\n" + text(outcome.get(), 1));
   }

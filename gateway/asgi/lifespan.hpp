@@ -23,8 +23,8 @@ class Lifespan {
   // The dict the app filled at startup.
   const python::PyRef& state() const { return state_; }
 
-  // Runs the app's shutdown on `loop` (not running any more), waiting at most `timeout_seconds`; problems are
-  // logged.
+  // Runs the app's shutdown on `loop` (not running any more), waiting at most `timeout_seconds` (what
+  // --graceful-timeout leaves after the drain); problems are logged.
   void stop(PyObject* loop, double timeout_seconds);
 
  private:

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -413,9 +414,16 @@ void Worker::on_signal() {
   signalfd_siginfo info{};
   while (::read(signal_fd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     switch (info.ssi_signo) {
-      case SIGTERM: begin_drain(); break;
+      case SIGTERM:
+        if (killed_at_ms_ == 0)
+          killed_at_ms_ = monotonic_ms() + static_cast<std::int64_t>(options_.graceful_timeout * 1000);
+        begin_drain();
+        break;
       case SIGINT:
-      case SIGQUIT: stop_now_ = true; break;
+      case SIGQUIT:
+        killed_at_ms_ = killed_at_ms_ == 0 ? monotonic_ms() + 1000 : std::min(killed_at_ms_, monotonic_ms() + 1000);
+        stop_now_ = true;
+        break;
       default: break;
     }
   }

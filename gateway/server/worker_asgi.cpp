@@ -6,6 +6,7 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -84,7 +85,14 @@ int Worker::run_asyncio() {
   setup_.slot->ready.store(1);
   PyRef ran(PyObject_CallMethod(loop.get(), "run_forever", nullptr));
   if (!ran) log_error("the worker's asyncio loop failed: " + python::take_error());
-  if (lifespan) lifespan->stop(loop.get(), options_.graceful_timeout);
+  if (lifespan) {
+    // The shutdown gets what the master's grace leaves, less a margin to log and exit: cut short, it is said in the
+    // log instead of ended by SIGKILL in silence. A worker leaving by itself (--max-requests) has the whole grace.
+    constexpr std::int64_t exit_margin_ms = 250;
+    const std::int64_t left_ms = killed_at_ms_ == 0 ? static_cast<std::int64_t>(options_.graceful_timeout * 1000)
+                                                    : killed_at_ms_ - monotonic_ms() - exit_margin_ms;
+    lifespan->stop(loop.get(), static_cast<double>(std::max<std::int64_t>(left_ms, 0)) / 1000);
+  }
   return ran ? 0 : 1;
 }
 

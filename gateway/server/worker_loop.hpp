@@ -217,6 +217,9 @@ class Worker final : public asgi::LoopOwner {
   bool draining_ = false;
   bool retiring_ = false;  // --max-requests reached: no new connections, the current ones close; TERM ends it
   bool stop_now_ = false;
+  // When the master SIGKILLs this worker, stopping: --graceful-timeout after TERM, 1 s after INT or QUIT (0: not
+  // stopping). What runs after the loop (ASGI lifespan shutdown) must end before it.
+  std::int64_t killed_at_ms_ = 0;
   bool serving_one_ = false;  // the in-process driver: the loop ends when its connection closes
   std::int64_t requests_handled_ = 0;
   std::int64_t request_budget_ = 0;  // 0: no --max-requests

@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 # `deployctl serve` with ASGI apps (issue 14), from the spec's HTTP contract (2.4): interface detection and its
-# refusals, the scope, receive() and send() with a body in several messages and a streamed response, HEAD,
-# http.disconnect, errors before and after the response started, an app that returns without answering, the
+# refusals, the scope (raw_path, root_path, X-Forwarded-* through --forwarded-allow-ips), receive() and send() with
+# a body in several messages, a streamed response, both at once, HEAD, 100 Continue on the first receive() only,
+# http.disconnect in each phase (in the body, waiting after it, while streaming, after the response), errors before
+# and after the response started, incomplete responses, a second start and a body after the final one, the
 # WebSocket upgrade refused, the C Task and Future of asyncio under the worker's own loop, --timeout on a blocked
-# loop, lifespan (state, shutdown, failures), Django's ASGI handler of the example project, and a Starlette app.
+# loop, lifespan (on, off, auto, state, shutdown and its timeout, failures), Django's ASGI handler of the example
+# project, and a Starlette app. Backpressure and pathsend are tested with their implementation.
 import json
 import os
 import subprocess
@@ -118,6 +121,122 @@ def check_body_without_blocking(port):
         expect_equal(reader.read_response().body, b"hello", "then the body")
 
 
+def read_mark(mark):
+    with open(mark) as f:
+        return f.read()
+
+
+def check_continue_late(port, mark):
+    with connect(port) as sock:
+        sock.sendall(b"POST /continue-late HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+                     b"Connection: close\r\n\r\n")
+        wait_for(lambda: os.path.exists(mark) and read_mark(mark) == "before receive", 5, "the app before receive()")
+        sock.setblocking(False)
+        try:
+            early = sock.recv(100)
+        except BlockingIOError:
+            early = b""
+        sock.settimeout(5)
+        expect_equal(early, b"", "nothing sent while the app has not called receive()")
+        open(mark + ".go", "w").close()
+        reader = Reader(sock)
+        expect_equal(reader.read_response().status, 100, "100 Continue on the first receive()")
+        sock.sendall(b"hello")
+        expect_equal(reader.read_response().body, b"hello", "then the body")
+    ignored = exchange(port, b"POST /hello HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+                             b"Connection: close\r\n\r\n")
+    expect_equal(ignored.status, 200, "an app that never calls receive() answers with no 100 Continue before")
+
+
+def check_disconnect_in_body(port, mark):
+    with connect(port) as sock:
+        sock.sendall(b"POST /body-until-disconnect HTTP/1.1\r\nHost: t\r\nContent-Length: 4000000\r\n\r\n"
+                     + b"a" * 1000)
+        wait_for(lambda: read_mark(mark) == "reading", 5, "the app reading the body")
+    wait_for(lambda: read_mark(mark) == "http.disconnect,http.request", 5,
+             "receive() answering http.disconnect when the client leaves in the middle of the body")
+
+
+def check_disconnect_while_streaming(port, mark):
+    with connect(port) as sock:
+        sock.sendall(b"GET /stream-until-disconnect HTTP/1.1\r\nHost: t\r\n\r\n")
+        expect(sock.recv(100).startswith(b"HTTP/1.1 200"), "the streamed response began")
+        wait_for(lambda: read_mark(mark) == "streaming", 5, "the app streaming")
+    wait_for(lambda: read_mark(mark).startswith("http.disconnect"), 10,
+             "receive() answering http.disconnect while the app streams its response")
+    expect_equal(read_mark(mark), "http.disconnect, send raised None",
+                 "sends after the client left are dropped quietly")
+    expect_equal(get(port, "/hello").status, 200, "the worker serves on")
+
+
+def check_duplex(port):
+    with connect(port) as sock:
+        sock.sendall(b"POST /duplex HTTP/1.1\r\nHost: t\r\nContent-Length: 16\r\nExpect: 100-continue\r\n"
+                     b"Connection: close\r\n\r\n")
+        reader = Reader(sock)
+        expect_equal(reader.read_response().status, 100, "100 Continue")
+        for piece in (b"first", b"second", b"third"):
+            sock.sendall(piece)
+            wait_for(lambda: reader._fill() and piece.upper() in reader.buffer, 5,
+                     f"{piece.upper()!r} echoed while the rest of the request body is still to come")
+        while reader._fill():
+            pass
+    expect(reader.buffer.endswith(b"0\r\n\r\n"), f"the response ends with its last chunk: {reader.buffer[-80:]!r}")
+
+
+def check_head_of_stream(port):
+    with connect(port) as sock:
+        reader = Reader(sock)
+        sock.sendall(b"HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        head = reader.read_response(head=True)
+        expect_equal((head.status, head.header("transfer-encoding")), (200, None),
+                     "HEAD of a streamed response: no chunked framing of a body that is not sent")
+        expect_equal(reader.read_response().body, b"Hello, ASGI", "the next request on the connection is intact")
+
+
+def check_incomplete_responses(server):
+    port = server.port
+    start_only = get(port, "/start-only")
+    expect(start_only is None or start_only.status == 500 or not start_only.complete,
+           f"a start with no body: a 500 or a cut connection, not a complete response ({start_only})")
+    unfinished = get(port, "/unfinished")
+    expect(unfinished is not None and unfinished.status == 200 and not unfinished.complete,
+           f"a body left with more_body: the connection is cut ({unfinished})")
+    wait_for(lambda: "before its response was complete" in server.error_log() and
+             "GET /unfinished HTTP/1.1" in server.error_log(), 5, "the unfinished response logged with its request")
+    twice = get(port, "/start-twice")
+    expect(twice is None or twice.status == 500 or not twice.complete,
+           f"a second http.response.start is not served as a response ({twice})")
+    wait_for(lambda: "second http.response.start: GET /start-twice HTTP/1.1" in server.error_log(), 5,
+             "a second http.response.start logged with the request line")
+    late = get(port, "/body-after-final")
+    expect_equal((late.status, late.body), (200, b"final"), "the complete response stands")
+    wait_for(lambda: "after its response was complete: GET /body-after-final HTTP/1.1" in server.error_log(), 5,
+             "a body after the final one logged with the request line")
+    expect_equal(get(port, "/hello").status, 200, "the worker serves on")
+
+
+def check_raw_path(port):
+    scope = json.loads(get(port, "/a%2Fb/caf%C3%A9/scope").body)
+    expect_equal(scope["path"], "/a/b/café/scope", "path: percent-decoded, as UTF-8")
+    expect_equal(scope["raw_path"], "/a%2Fb/caf%C3%A9/scope", "raw_path: the bytes sent, %2F kept")
+
+
+FORWARDED = [("X-Forwarded-Proto", "https"), ("X-Forwarded-For", "203.0.113.7")]
+
+
+def check_forwarded_trusted(port):
+    scope = json.loads(get(port, "/scope", headers=FORWARDED).body)
+    expect_equal((scope["scheme"], scope["client"][0]), ("https", "203.0.113.7"),
+                 "X-Forwarded-* from a trusted peer (127.0.0.1, the default) set scheme and client")
+
+
+def check_forwarded_untrusted(port):
+    scope = json.loads(get(port, "/api/scope", headers=FORWARDED).body)
+    expect_equal((scope["scheme"], scope["client"][0]), ("http", "127.0.0.1"),
+                 "X-Forwarded-* from a peer outside --forwarded-allow-ips are ignored")
+
+
 def check_head(port):
     response = get(port, "/hello", method="HEAD")
     expect_equal(response.status, 200, "status")
@@ -199,6 +318,30 @@ def check_lifespan(binary, workdir, servers):
         expect_equal(shut_down.read(), "shut down", "shutdown ran before the worker exited")
 
 
+def check_lifespan_off_and_auto(binary, workdir, servers):
+    mark = os.path.join(workdir, "lifespan-off-mark")
+    servers.append(start("deployctl", binary, "asgi_conformance:lifespan_application", APPS_DIR, workdir=workdir,
+                         env=clean_env(LIFESPAN_MARK=mark), flags=("--workers", "1", "--lifespan", "off")))
+    expect_equal(json.loads(get(servers[-1].port, "/").body), {}, "--lifespan off: no startup filled the state")
+    expect_equal(servers[-1].stop(), 0, "a clean stop")
+    expect(not os.path.exists(mark), "--lifespan off: no shutdown either")
+    servers.append(start("deployctl", binary, "asgi_conformance:lifespan_application", APPS_DIR, workdir=workdir,
+                         env=clean_env(LIFESPAN_MARK=mark), flags=("--workers", "1")))
+    expect_equal(json.loads(get(servers[-1].port, "/").body), {"greeting": "filled at startup"},
+                 "--lifespan auto with an app that has one: it runs")
+    expect_equal(servers[-1].stop(), 0, "a clean stop")
+    expect_equal(read_mark(mark), "shut down", "and its shutdown")
+
+
+def check_lifespan_shutdown_timeout(binary, workdir, servers):
+    servers.append(start("deployctl", binary, "asgi_conformance:stuck_shutdown_application", APPS_DIR,
+                         workdir=workdir, flags=("--workers", "1", "--graceful-timeout", "1")))
+    expect_equal(get(servers[-1].port, "/").body, b"served", "served after startup")
+    expect_equal(servers[-1].stop(timeout=20), 0, "a shutdown that never completes does not hold the stop")
+    expect("ASGI lifespan shutdown took longer than the" in servers[-1].error_log(),
+           "the timeout is logged by the worker, before the master's SIGKILL at --graceful-timeout")
+
+
 def check_lifespan_auto(server):
     expect("does not support ASGI lifespan (it raised AssertionError" in server.error_log(),
            "an app that raises on the lifespan scope is served without it, logged at info")
@@ -267,6 +410,10 @@ def main(argv):
                   check_lifespan_refusals, binary)
         cases.run("lifespan: startup state in each request, shutdown at stop", check_lifespan, binary, workdir,
                   servers)
+        cases.run("lifespan off, and auto with an app that has one", check_lifespan_off_and_auto, binary, workdir,
+                  servers)
+        cases.run("lifespan: a shutdown that never completes is cut at --graceful-timeout",
+                  check_lifespan_shutdown_timeout, binary, workdir, servers)
         mark = os.path.join(workdir, "disconnect-mark")
         servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir, flags=("--workers", "1"),
                              env=clean_env(DISCONNECT_MARK=mark)))
@@ -281,13 +428,27 @@ def main(argv):
         cases.run("HEAD", check_head, port)
         cases.run("http.disconnect when the client leaves while the app waits", check_disconnect, port, mark)
         cases.run("errors before and after the response started", check_errors, servers[-1])
+        cases.run("100 Continue waits for the first receive(), and never comes to an app that does not read",
+                  check_continue_late, port, mark)
+        cases.run("http.disconnect when the client leaves in the middle of the request body",
+                  check_disconnect_in_body, port, mark)
+        cases.run("http.disconnect while the app streams its response; later sends dropped quietly",
+                  check_disconnect_while_streaming, port, mark)
+        cases.run("streaming in both directions at once", check_duplex, port)
+        cases.run("HEAD of a streamed response", check_head_of_stream, port)
+        cases.run("incomplete responses, a second start and a body after the final one",
+                  check_incomplete_responses, servers[-1])
+        cases.run("raw_path keeps %2F and percent-encoded UTF-8; path decodes them", check_raw_path, port)
+        cases.run("X-Forwarded-* from a trusted peer: scheme and client", check_forwarded_trusted, port)
         cases.run("asyncio under the worker's loop", check_asyncio, port)
         cases.run("a WebSocket upgrade is refused", check_websocket_refused, port)
         cases.run("lifespan auto: an app without it", check_lifespan_auto, servers[-1])
         servers[-1].stop()
         servers.append(start("deployctl", binary, "asgi_conformance:partial_application", APPS_DIR, workdir=workdir,
-                             flags=("--workers", "1", "--root-path", "/api")))
+                             flags=("--workers", "1", "--root-path", "/api", "--forwarded-allow-ips", "192.0.2.1")))
         cases.run("root_path (through functools.partial)", check_root_path, servers[-1].port)
+        cases.run("X-Forwarded-* ignored from a peer outside --forwarded-allow-ips", check_forwarded_untrusted,
+                  servers[-1].port)
         servers[-1].stop()
         servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir,
                              flags=("--workers", "1", "--timeout", "1")))

@@ -22,6 +22,8 @@ GUNICORN = "/usr/bin/gunicorn"
 
 READY_DEPLOYCTL = re.compile(r"deployctl serve: listening on http://127\.0\.0\.1:(\d+) \((\d+) workers?\)")
 READY_GUNICORN = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+) ")
+READY_UVICORN = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+) ")
+READY = {"deployctl": READY_DEPLOYCTL, "gunicorn": READY_GUNICORN, "uvicorn": READY_UVICORN}
 SERVER_START_TIMEOUT = 15
 
 
@@ -138,7 +140,7 @@ class Server:
             return f.read().decode("utf-8", "replace")
 
     def wait_ready(self, timeout=SERVER_START_TIMEOUT):
-        pattern = READY_DEPLOYCTL if self.kind == "deployctl" else READY_GUNICORN
+        pattern = READY[self.kind]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             match = pattern.search(self.error_log())
@@ -215,8 +217,9 @@ def describe_exit(code):
 
 
 def start(kind, binary, app, cwd, flags=(), env=None, workdir=None, bind_port=0):
-    """Starts deployctl serve or gunicorn with the same gunicorn-named flags and waits until it listens.
-    `flags` that only deployctl knows must be passed by the caller only when kind == 'deployctl'."""
+    """Starts deployctl serve or gunicorn with the same gunicorn-named flags (or uvicorn, the ASGI reference, with
+    its own flags) and waits until it listens. `flags` that only deployctl knows must be passed by the caller only
+    when kind == 'deployctl'."""
     env = env or clean_env()
     if kind == "deployctl":
         args = [binary, "serve", app, "--chdir", cwd, "--bind", f"127.0.0.1:{bind_port}", *flags]
@@ -225,6 +228,9 @@ def start(kind, binary, app, cwd, flags=(), env=None, workdir=None, bind_port=0)
         # gunicorn prints the port it was given, not the one the kernel chose: pick a free one ourselves.
         port = bind_port or free_port()
         args = [PYTHON, GUNICORN, app, "--chdir", cwd, "--bind", f"127.0.0.1:{port}", *flags]
+    elif kind == "uvicorn":  # Debian's python3-uvicorn; it imports the app from its working directory
+        port = bind_port or free_port()
+        args = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), *flags]
     else:
         raise ValueError(kind)
     server = Server(kind, args, cwd, env, workdir or tempfile.gettempdir())

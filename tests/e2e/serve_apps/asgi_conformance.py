@@ -1,6 +1,7 @@
 # ASGI apps for tests/e2e/serve_asgi.py, written from the ASGI spec (HTTP 2.4): `application` answers by path, one
 # behaviour per path; `Asgi2App` is the ASGI 2 form; `wsgi_application` and `partial_application` are for
-# interface detection; `lifespan_application` and `failing_lifespan_application` are for --lifespan.
+# interface detection; `lifespan_application`, `failing_lifespan_application` and `stuck_shutdown_application` are
+# for --lifespan. Paths that report what they saw write it to the file $DISCONNECT_MARK.
 import asyncio
 import contextvars
 import functools
@@ -26,6 +27,17 @@ async def _body(receive):
 async def _answer(send, status, body, headers=((b"content-type", b"text/plain"),)):
     await send({"type": "http.response.start", "status": status, "headers": list(headers)})
     await send({"type": "http.response.body", "body": body})
+
+
+def _mark(text):
+    with open(os.environ["DISCONNECT_MARK"], "w") as mark:
+        mark.write(text)
+
+
+async def _until_file(path):
+    """Waits, without blocking the loop, until the test creates `path`: the test's turn to look at the wire."""
+    while not os.path.exists(path):
+        await asyncio.sleep(0.01)
 
 
 def _plain(value):
@@ -114,6 +126,61 @@ async def application(scope, receive, send):
         await asyncio.sleep(0)  # after a suspension, as a view that awaited something first
         time.sleep(20)  # a sync call in an async view: the worker's loop is blocked
         await _answer(send, 200, b"too late")
+    elif path == "/continue-late":  # 100 Continue must wait for the first receive(), however late it comes
+        _mark("before receive")
+        await _until_file(os.environ["DISCONNECT_MARK"] + ".go")
+        body, _ = await _body(receive)
+        await _answer(send, 200, body)
+    elif path == "/body-until-disconnect":  # the client leaves in the middle of the request body
+        seen = []
+        while True:
+            message = await receive()
+            seen.append(message["type"])
+            if message["type"] == "http.disconnect":
+                break
+            _mark("reading")
+        _mark(",".join(sorted(set(seen))))
+    elif path == "/stream-until-disconnect":  # the client leaves while the response streams
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await _body(receive)
+        disconnected = asyncio.ensure_future(receive())
+        sends, failure = 0, None
+        deadline = time.monotonic() + 20
+        while not disconnected.done() and time.monotonic() < deadline:
+            try:
+                await send({"type": "http.response.body", "body": b"x" * 1024, "more_body": True})
+            except Exception as error:  # the spec allows an OSError subclass; deployctl drops it quietly
+                failure = type(error).__name__
+            sends += 1
+            if sends == 1:
+                _mark("streaming")
+            await asyncio.sleep(0.001)
+        message = disconnected.result()["type"] if disconnected.done() else "no disconnect"
+        try:
+            await send({"type": "http.response.body", "body": b"after", "more_body": True})
+        except Exception as error:
+            failure = failure or type(error).__name__
+        _mark(f"{message}, send raised {failure}")
+    elif path == "/duplex":  # each piece of the request body echoed at once, while more of it is still to come
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        while True:
+            message = await receive()
+            await send({"type": "http.response.body", "body": message.get("body", b"").upper(), "more_body": True})
+            if not message.get("more_body", False):
+                break
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    elif path == "/start-only":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+    elif path == "/unfinished":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"partial", "more_body": True})
+    elif path == "/start-twice":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.start", "status": 201, "headers": []})
+        await send({"type": "http.response.body", "body": b"never"})
+    elif path == "/body-after-final":
+        await _answer(send, 200, b"final")
+        await send({"type": "http.response.body", "body": b"too late"})
     elif path == "/after-disconnect":
         await _answer(send, 200, b"done")
         message = await receive()
@@ -153,7 +220,7 @@ async def lifespan_application(scope, receive, send):
                     mark.write("shut down")
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-    state = scope["state"]
+    state = scope.get("state", {})  # --lifespan off: no startup filled it
     seen = dict(state)
     state["request"] = "changed by a request"  # a copy: the next request must not see it
     await _answer(send, 200, json.dumps(seen).encode())
@@ -165,3 +232,13 @@ async def failing_lifespan_application(scope, receive, send):
         await send({"type": "lifespan.startup.failed", "message": "the database is unreachable"})
         return
     await _answer(send, 200, b"never served")
+
+
+async def stuck_shutdown_application(scope, receive, send):
+    """A lifespan whose shutdown never completes: the worker must not wait past --graceful-timeout."""
+    if scope["type"] == "lifespan":
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        await asyncio.Event().wait()
+    await _answer(send, 200, b"served")
