@@ -4,7 +4,7 @@
 # queue the whole body, and it gets every byte in order when it reads; a client leaving mid-response gives
 # http.disconnect to a pending receive(); a request body the app does not take is not read from the socket; and
 # pathsend serves a file by path (Content-Length, HEAD, a missing or relative path as a 500); TERM tells a streaming
-# app http.disconnect.
+# app http.disconnect; a reader that takes nothing for --timeout is closed.
 import os
 import select
 import signal
@@ -172,6 +172,15 @@ def check_stop_ends_streams(server, marks):
     expect_equal(server.stop(), 0, "the server then stops cleanly, without waiting for its graceful timeout")
 
 
+def check_stalled_reader_closed(port, marks):
+    with small_buffers_socket(port, socket.SO_RCVBUF) as stalled:
+        stalled.sendall(f"GET /big?mark=stalled&parts={BIG_PARTS} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+        wait_for(lambda: read_mark(marks, "stalled") == "sent all, then http.disconnect", 15,
+                 "a client that takes nothing for --timeout is closed: the app's waiting send() completes, the rest "
+                 "is dropped, receive() answers http.disconnect")
+    expect_equal(get(port, "/hello").status, 200, "the worker serves on")
+
+
 def main(argv):
     binary = os.path.abspath(argv[1])
     servers = []
@@ -195,6 +204,10 @@ def main(argv):
                   check_pathsend_slow_reader, port, workdir)
         cases.run("TERM: a streaming response's app hears http.disconnect and ends it", check_stop_ends_streams,
                   servers[-1], marks)
+        servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir, flags=("--workers", "1",
+                             "--timeout", "1"), env=clean_env(SEND_MARKS=marks)))
+        cases.run("a reader that stops reading is closed after --timeout", check_stalled_reader_closed,
+                  servers[-1].port, marks)
 
     run_suite("serve_asgi_send", body, servers)
 
