@@ -1,7 +1,8 @@
 // An ASGI worker: the loop is asyncio's (a SelectorEventLoop on the worker's own epoll set through
 // asgi/selector), and a request is an exchange that completes later. While the app answers, its connection is
-// marked in_app: nothing pipelined behind is parsed, and only a hang-up (or the body the app waits for) is watched,
-// until the app ends the response (AppExchange::completed), which is finished before the loop's next wait.
+// marked in_app: nothing pipelined behind is parsed, and only a hang-up, the body the app waits for, or room for the
+// response bytes queued for a slow reader (QueuedTransport) is watched, until the app ends the response
+// (AppExchange::completed) and the client has taken it, which is finished before the loop's next wait.
 #include "python/py_ref.hpp"  // Python.h first
 
 #include <sys/epoll.h>

@@ -96,7 +96,8 @@ struct Connection {
   std::size_t lingering_bytes = 0;      // dropped so far (at most linger_limit, then it is closed)
   bool drain_before_close = false;      // answered with its body unread: linger rather than reset the client
   bool in_pool = false;  // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
-  // An ASGI app is answering its request: only a hang-up (EPOLLRDHUP), or the body the app waits for, is watched.
+  // An ASGI app is answering its request (or the client has not taken all of its response yet): only a hang-up
+  // (EPOLLRDHUP), the body the app waits for, and writability while response bytes are queued are watched.
   bool in_app = false;
   bool answered_once = false;      // a keep-alive connection: idle between requests once it has had an answer
   std::size_t memory_charged = 0;  // its parser's memory_held() as last counted in Worker::request_memory_
