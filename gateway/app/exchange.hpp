@@ -31,6 +31,12 @@ class Completion {
   // The handler waits for more of a streamed body without blocking: the connection layer tells it when the
   // connection is readable (how is the handler's own interface: asgi::RunningCall::body_readable).
   virtual void wait_for_body() = 0;
+  // The response's bytes the client has not taken yet are past the high-water mark: the handler should wait
+  // (wait_for_drain) before it sends more.
+  virtual bool congested() const = 0;
+  // The handler waits until the client has taken most of them: the connection layer tells it when (how is the
+  // handler's own interface: asgi::RunningCall::drained), or that the client left.
+  virtual void wait_for_drain() = 0;
 };
 
 // One request and its answer. Views stay valid until the handler returns, or until `later->completed()` for a

@@ -6,11 +6,15 @@
 
 #include "gateway/asgi/asgi_app.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "core/unique_fd.hpp"
 #include "gateway/asgi/awaitables.hpp"
 #include "gateway/asgi/first_step.hpp"
 #include "gateway/asgi/scope.hpp"
@@ -45,7 +49,8 @@ struct AsgiApp::Impl {
   PyRef get_running_loop;  // _asyncio.get_running_loop
   PyRef task_keywords;     // ("loop", "context")
   PyRef key_type, key_body, key_more_body, key_status, key_headers;
-  PyRef http_request, http_disconnect, response_start, response_body;
+  PyRef key_path;
+  PyRef http_request, http_disconnect, response_start, response_body, response_pathsend;
   PyRef empty_bytes;
   StepObserver observer = nullptr;
   void* observer_context = nullptr;
@@ -64,6 +69,7 @@ struct CallObject {
   app::Exchange* exchange;    // null once the response ended or the call was detached
   PyObject* start;            // the http.response.start message, until the head goes out with the first body
   PyObject* waiter;           // a Future a receive() waits on for http.disconnect
+  PyObject* drain_waiter;     // a Future a send() waits on while the client has not taken the response
   PyObject* task;             // the Task that runs the coroutine, held while the coroutine has not ended
   std::string* request_line;  // "GET /path HTTP/1.1", for the error log after the exchange is gone
   std::uint64_t body_offset;  // of a body in a file
@@ -72,6 +78,7 @@ struct CallObject {
   bool refused;   // the sink refused the head: a 500 went instead
   bool ended;     // the response ended (or the call was detached)
   bool detached;  // the client left: what the app still sends is dropped quietly
+  bool stopping;  // the server stops while the response streams: receive() answers http.disconnect
   bool returned;  // the coroutine ended (returned or raised)
 };
 
@@ -81,6 +88,7 @@ int call_clear(PyObject* self) {
   CallObject* call = as_call(self);
   Py_CLEAR(call->start);
   Py_CLEAR(call->waiter);
+  Py_CLEAR(call->drain_waiter);
   Py_CLEAR(call->task);
   return 0;
 }
@@ -98,6 +106,7 @@ int call_traverse(PyObject* self, visitproc visit, void* arg) {
   CallObject* call = as_call(self);
   Py_VISIT(call->start);
   Py_VISIT(call->waiter);
+  Py_VISIT(call->drain_waiter);
   Py_VISIT(call->task);
   Py_VISIT(Py_TYPE(self));
   return 0;
@@ -116,12 +125,12 @@ void log_call_error(const CallObject* call, const std::string& what) {
   log_error("Error handling request " + *call->request_line + "\n" + what);
 }
 
-// A waiting receive() gets `event` (stolen; null: a Python error is pending, logged).
-void answer_waiter(CallObject* call, PyObject* event_given) {
+// The Future in `slot` (a waiting receive() or send()) gets `event` (stolen; null: a Python error is pending, logged).
+void settle(CallObject* call, PyObject*& slot, PyObject* event_given) {
   PyRef event(event_given);
-  if (call->waiter == nullptr) return;
-  PyRef waiter(call->waiter);
-  call->waiter = nullptr;
+  if (slot == nullptr) return;
+  PyRef waiter(slot);
+  slot = nullptr;
   PyRef done(event ? PyObject_CallMethod(waiter.get(), "done", nullptr) : nullptr);
   if (done && !PyObject_IsTrue(done.get())) {
     PyRef set(PyObject_CallMethod(waiter.get(), "set_result", "O", event.get()));
@@ -129,9 +138,13 @@ void answer_waiter(CallObject* call, PyObject* event_given) {
   if (PyErr_Occurred()) log_call_error(call, python::take_error());
 }
 
-// A receive() waiting (for the end, or for body bytes) gets http.disconnect now.
+void answer_waiter(CallObject* call, PyObject* event) { settle(call, call->waiter, event); }
+
+// A receive() waiting (for the end, or for body bytes) gets http.disconnect now; a send() waiting for the client
+// completes (what it sends next is dropped).
 void release_waiter(CallObject* call) {
   if (call->waiter != nullptr) answer_waiter(call, call->impl->event(call->impl->http_disconnect.get()));
+  if (call->drain_waiter != nullptr) settle(call, call->drain_waiter, Py_NewRef(Py_None));
 }
 
 // The response ended (its last body, a 500, or an abort): the connection layer goes on without us.
@@ -231,7 +244,8 @@ PyObject* next_body_event(CallObject* call, bool* later) {
 PyObject* receive_call(PyObject* self, PyObject*) {
   CallObject* call = as_call(self);
   AsgiApp::Impl& impl = *call->impl;
-  if (call->exchange == nullptr) return ready(call, impl.event(impl.http_disconnect.get()));
+  if (call->exchange == nullptr || (call->stopping && call->body_done))
+    return ready(call, impl.event(impl.http_disconnect.get()));
   if (call->waiter == nullptr && !call->body_done) {
     bool later = false;
     PyObject* event = next_body_event(call, &later);
@@ -266,7 +280,8 @@ PyObject* field(PyObject* message, const PyRef& key) {  // borrowed; null withou
 }
 
 // The head from the held http.response.start, framed with the body's length when the first body is the last.
-bool send_head(CallObject* call, std::optional<std::uint64_t> body_length) {
+// `file_length`: the body is a file of that size, whose length a HEAD response gives too (as for a static file).
+bool send_head(CallObject* call, std::optional<std::uint64_t> body_length, bool file_length = false) {
   AsgiApp::Impl& impl = *call->impl;
   PyObject* start = call->start;
   PyObject* status_object = field(start, impl.key_status);
@@ -304,6 +319,11 @@ bool send_head(CallObject* call, std::optional<std::uint64_t> body_length) {
   } else if (PyErr_Occurred()) {
     return false;
   }
+  const std::string length_text = file_length ? std::to_string(*body_length) : std::string();
+  if (file_length && call->exchange->request.is_head() && std::ranges::none_of(headers, [](const http::Header& h) {
+        return http::equals_ignore_case(h.name, "content-length");
+      }))
+    headers.push_back({"content-length", length_text});
   const int code = static_cast<int>(status);
   const std::string_view reason = http::reason_phrase(code);
   std::string status_line = std::to_string(code);
@@ -321,6 +341,19 @@ bool send_head(CallObject* call, std::optional<std::uint64_t> body_length) {
   }
   Py_CLEAR(call->start);
   return true;
+}
+
+// What a send() of a response part that is not the last answers: at once while the client keeps up, else a Future
+// done when it has taken most of what is queued (RunningCall::drained), so the loop serves others meanwhile.
+PyObject* sent(CallObject* call) {
+  app::Completion* later = call->exchange->later;
+  if (later == nullptr || !later->congested()) return ready(call, Py_NewRef(Py_None));
+  PyRef loop(PyObject_CallNoArgs(call->impl->get_running_loop.get()));
+  PyObject* future = loop ? PyObject_CallMethod(loop.get(), "create_future", nullptr) : nullptr;
+  if (future == nullptr) return nullptr;
+  Py_XSETREF(call->drain_waiter, future);
+  later->wait_for_drain();
+  return Py_NewRef(future);
 }
 
 PyObject* send_body(CallObject* call, PyObject* message) {
@@ -352,7 +385,44 @@ PyObject* send_body(CallObject* call, PyObject* message) {
   if (!more) {
     sink.end(false);
     end_response(call);
+    return ready(call, Py_NewRef(Py_None));
   }
+  return sent(call);
+}
+
+// http.response.pathsend (the ASGI extension): the whole body is the file at an absolute path, sent with sendfile
+// under the same backpressure as bytes. A file that cannot be opened raises in the app (a 500 before the head).
+PyObject* send_path(CallObject* call, PyObject* message) {
+  PyObject* given = field(message, call->impl->key_path);
+  if (given == nullptr) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "http.response.pathsend has no 'path'");
+    return nullptr;
+  }
+  PyObject* converted = nullptr;
+  if (!PyUnicode_FSConverter(given, &converted)) return nullptr;
+  PyRef encoded(converted);
+  const char* path = PyBytes_AS_STRING(encoded.get());
+  if (path[0] != '/') {
+    PyErr_Format(PyExc_ValueError, "http.response.pathsend: the path must be absolute, not %R", given);
+    return nullptr;
+  }
+  UniqueFd file(::open(path, O_RDONLY | O_CLOEXEC));
+  struct stat status {};
+  if (!file || ::fstat(file.get(), &status) != 0) return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, given);
+  if (!S_ISREG(status.st_mode)) {
+    PyErr_Format(PyExc_ValueError, "http.response.pathsend: %R is not a regular file", given);
+    return nullptr;
+  }
+  const auto size = static_cast<std::uint64_t>(status.st_size);
+  if (!call->head_sent && !send_head(call, size, true)) return nullptr;
+  app::ResponseSink& sink = call->exchange->response;
+  if (!call->refused && !sink.send_file(file.get(), 0, size)) {
+    sink.end(true);
+    call->detached = true;
+  } else {
+    sink.end(false);
+  }
+  end_response(call);
   return ready(call, Py_NewRef(Py_None));
 }
 
@@ -370,14 +440,16 @@ PyObject* send_call(PyObject* self, PyObject* message) {
   }
   const bool is_start = PyUnicode_Check(type) && PyUnicode_Compare(type, impl.response_start.get()) == 0;
   const bool is_body = !is_start && PyUnicode_Check(type) && PyUnicode_Compare(type, impl.response_body.get()) == 0;
-  if (!is_start && !is_body) {
+  const bool is_path =
+      !is_start && !is_body && PyUnicode_Check(type) && PyUnicode_Compare(type, impl.response_pathsend.get()) == 0;
+  if (!is_start && !is_body && !is_path) {
     if (PyErr_Occurred()) return nullptr;
     PyErr_Format(PyExc_ValueError, "unknown ASGI message type %R for an HTTP request", type);
     return nullptr;
   }
   if (call->exchange == nullptr) {
     if (call->detached) return ready(call, Py_NewRef(Py_None));
-    log_error("the ASGI app sent " + std::string(is_start ? "http.response.start" : "http.response.body") +
+    log_error("the ASGI app sent " + std::string(PyUnicode_AsUTF8(type)) +
               " after its response was complete: " + *call->request_line);
     PyErr_SetString(PyExc_RuntimeError, "send() after the response was complete");
     return nullptr;
@@ -392,10 +464,10 @@ PyObject* send_call(PyObject* self, PyObject* message) {
     return ready(call, Py_NewRef(Py_None));
   }
   if (call->start == nullptr && !call->head_sent) {
-    PyErr_SetString(PyExc_RuntimeError, "http.response.body sent before http.response.start");
+    PyErr_Format(PyExc_RuntimeError, "%U sent before http.response.start", type);
     return nullptr;
   }
-  return send_body(call, message);
+  return is_path ? send_path(call, message) : send_body(call, message);
 }
 
 PyObject* new_call(AsgiApp::Impl& impl, app::Exchange& exchange) {
@@ -405,6 +477,7 @@ PyObject* new_call(AsgiApp::Impl& impl, app::Exchange& exchange) {
   call->exchange = &exchange;
   call->start = nullptr;
   call->waiter = nullptr;
+  call->drain_waiter = nullptr;
   call->task = nullptr;
   const http::Request& request = exchange.request;
   call->request_line = new std::string(std::string(request.method) + " " + std::string(request.target) + " HTTP/1." +
@@ -415,6 +488,7 @@ PyObject* new_call(AsgiApp::Impl& impl, app::Exchange& exchange) {
   call->refused = false;
   call->ended = false;
   call->detached = false;
+  call->stopping = false;
   call->returned = false;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(call));
   return reinterpret_cast<PyObject*>(call);
@@ -474,10 +548,13 @@ Result<std::unique_ptr<AsgiApp>> AsgiApp::wrap(const PyRef& app, loading::Interf
   impl->http_disconnect = name("http.disconnect");
   impl->response_start = name("http.response.start");
   impl->response_body = name("http.response.body");
+  impl->response_pathsend = name("http.response.pathsend");
+  impl->key_path = name("path");
   impl->empty_bytes.reset(PyBytes_FromStringAndSize(nullptr, 0));
   if (!impl->task_type || !impl->get_running_loop || !impl->call_type || !impl->task_keywords || !impl->key_type ||
       !impl->key_body || !impl->key_more_body || !impl->key_status || !impl->key_headers || !impl->http_request ||
-      !impl->http_disconnect || !impl->response_start || !impl->response_body || !impl->empty_bytes)
+      !impl->http_disconnect || !impl->response_start || !impl->response_body || !impl->response_pathsend ||
+      !impl->key_path || !impl->empty_bytes)
     return fail("cannot prepare the ASGI adapter (asyncio's C extension _asyncio is needed): " + python::take_error());
   return std::unique_ptr<AsgiApp>(new AsgiApp(std::move(impl)));
 }
@@ -547,6 +624,19 @@ bool RunningCall::body_readable() {
   if (later) return true;
   answer_waiter(call, event);
   return false;
+}
+
+void RunningCall::drained() {
+  CallObject* call = as_call(static_cast<PyObject*>(call_));
+  settle(call, call->drain_waiter, Py_NewRef(Py_None));
+}
+
+void RunningCall::server_stopping() {
+  CallObject* call = as_call(static_cast<PyObject*>(call_));
+  if (call->ended || !call->head_sent || call->stopping) return;
+  call->stopping = true;
+  if (call->body_done && call->waiter != nullptr)
+    answer_waiter(call, call->impl->event(call->impl->http_disconnect.get()));
 }
 
 void RunningCall::detach() {

@@ -67,6 +67,15 @@ class RunningCall {
   // them, or http.disconnect. True while it still waits (nothing had arrived after all).
   bool body_readable();
 
+  // The client has taken most of the queued response while a send() waits for it (app::Completion::
+  // wait_for_drain): that send() completes.
+  void drained();
+
+  // The server stops (TERM): a response that streams is told so as a client leaving would be, by http.disconnect
+  // to its receive() once the request body is read, so that an endless stream (server-sent events) ends itself
+  // while its connection still carries what it sends. A response whose head is not sent yet is left to finish.
+  void server_stopping();
+
  private:
   void* call_;  // the call object (a PyObject), owned
 };

@@ -54,8 +54,8 @@ PyObject* address(std::string_view host, std::string_view port, bool unix_socket
 Result<std::unique_ptr<ScopeBuilder>> ScopeBuilder::create(const std::string& root_path) {
   std::unique_ptr<ScopeBuilder> builder(new ScopeBuilder());
   ScopeBuilder& b = *builder;
-  b.template_.reset(
-      Py_BuildValue("{s:s,s:{s:s,s:s}}", "type", "http", "asgi", "version", "3.0", "spec_version", "2.4"));
+  b.template_.reset(Py_BuildValue("{s:s,s:{s:s,s:s},s:{s:{}}}", "type", "http", "asgi", "version", "3.0",
+                                  "spec_version", "2.4", "extensions", "http.response.pathsend"));
   b.root_path_text_ = root_path;
   b.root_path_.reset(PyUnicode_FromStringAndSize(root_path.data(), static_cast<Py_ssize_t>(root_path.size())));
   b.http_10_ = interned("1.0");
@@ -77,10 +77,11 @@ Result<std::unique_ptr<ScopeBuilder>> ScopeBuilder::create(const std::string& ro
   b.key_server_ = interned("server");
   b.key_asgi_ = interned("asgi");
   b.key_state_ = interned("state");
+  b.key_extensions_ = interned("extensions");
   if (!b.template_ || !b.root_path_ || !b.http_10_ || !b.http_11_ || !b.http_ || !b.https_ || !b.get_ || !b.post_ ||
       !b.head_ || !b.key_http_version_ || !b.key_method_ || !b.key_scheme_ || !b.key_path_ || !b.key_raw_path_ ||
       !b.key_query_string_ || !b.key_root_path_ || !b.key_headers_ || !b.key_client_ || !b.key_server_ ||
-      !b.key_asgi_ || !b.key_state_)
+      !b.key_asgi_ || !b.key_state_ || !b.key_extensions_)
     return fail("cannot prepare the ASGI scope: " + python::take_error());
   return builder;
 }
@@ -93,6 +94,9 @@ PyObject* ScopeBuilder::build(const app::Exchange& exchange) {
   // The asgi dict is the app's to mutate: each request gets its own.
   PyObject* shared_asgi = PyDict_GetItemWithError(template_.get(), key_asgi_.get());
   if (shared_asgi == nullptr || !put(dict, key_asgi_, PyDict_Copy(shared_asgi))) return nullptr;
+  // The extensions the server offers (http.response.pathsend), likewise the app's own copy.
+  PyObject* shared_extensions = PyDict_GetItemWithError(template_.get(), key_extensions_.get());
+  if (shared_extensions == nullptr || !put(dict, key_extensions_, PyDict_Copy(shared_extensions))) return nullptr;
 
   PyObject* method =
       request.method == "GET"    ? Py_NewRef(get_.get())

@@ -1,5 +1,5 @@
 // The HTTP connection scope of ASGI spec 2.4, built from prebuilt interned keys and constant values: one dict per
-// request, copied from a template that holds type and asgi.
+// request, copied from a template that holds type, asgi and extensions.
 #pragma once
 
 #include <memory>
@@ -30,7 +30,7 @@ class ScopeBuilder {
   python::PyRef root_path_;
   python::PyRef http_10_, http_11_, http_, https_, get_, post_, head_;
   python::PyRef key_http_version_, key_method_, key_scheme_, key_path_, key_raw_path_, key_query_string_,
-      key_root_path_, key_headers_, key_client_, key_server_, key_asgi_, key_state_;
+      key_root_path_, key_headers_, key_client_, key_server_, key_asgi_, key_state_, key_extensions_;
 };
 
 }  // namespace deployctl::gateway::asgi

@@ -323,7 +323,7 @@ void Worker::close_idle(Connection& connection, std::int64_t now) {
 void Worker::on_event(Connection& connection, std::uint32_t events) {
   if (connection.in_pool) return;
   if (connection.in_app) {
-    on_app_event(connection);
+    on_app_event(connection, events);
     return;
   }
   if (connection.lingering_until_ms != 0) {
@@ -359,6 +359,9 @@ void Worker::sweep(std::int64_t now) {
       // The app waits for a streamed body that the loop reads as it comes: held to --min-body-rate like any body.
       if (app_body_too_slow(connection, now)) {
         log_debug("closing a connection whose request body arrives slower than the minimum rate");
+        close_connection(connection);
+      } else if (app_output_stalled(connection)) {
+        log_debug("closing a connection whose client stopped reading the app's response");
         close_connection(connection);
       }
       continue;
@@ -407,6 +410,10 @@ void Worker::begin_drain() {
   // answered (with Connection: close) rather than left in the backlog to be reset when the listener closes.
   for (std::size_t i = 0; i < setup_.listeners->size() && !accepting_paused_; ++i) accept_connections(i);
   stop_accepting_for_good();
+  // An ASGI response that streams may never end by itself (server-sent events): its app hears http.disconnect.
+  for (const auto& slot : connections_)
+    if (slot && slot->in_app && slot->app_exchange && slot->app_exchange->running)
+      slot->app_exchange->running->server_stopping();
   sweep(monotonic_ms());  // idle keep-alive connections go at once
 }
 

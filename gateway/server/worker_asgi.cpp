@@ -1,7 +1,8 @@
 // An ASGI worker: the loop is asyncio's (a SelectorEventLoop on the worker's own epoll set through
 // asgi/selector), and a request is an exchange that completes later. While the app answers, its connection is
-// marked in_app: nothing pipelined behind is parsed, and only a hang-up (or the body the app waits for) is watched,
-// until the app ends the response (AppExchange::completed), which is finished before the loop's next wait.
+// marked in_app: nothing pipelined behind is parsed, and only a hang-up, the body the app waits for, or room for the
+// response bytes queued for a slow reader (QueuedTransport) is watched, until the app ends the response
+// (AppExchange::completed) and the client has taken it, which is finished before the loop's next wait.
 #include "python/py_ref.hpp"  // Python.h first
 
 #include <sys/epoll.h>
@@ -28,6 +29,15 @@ void AppExchange::completed() {
 
 void AppExchange::wait_for_body() { worker.app_wants_body(connection); }
 
+void AppExchange::wait_for_drain() { worker.app_wants_drain(connection); }
+
+// The response's bytes queue up (the client reads slower than the app sends): the socket's writability is
+// watched until they are gone (answer_later watches it for what queued while the app started).
+void AppExchange::backlogged(void* self) {
+  AppExchange& exchange = *static_cast<AppExchange*>(self);
+  if (exchange.connection.in_app) exchange.worker.watch_app(exchange.connection);
+}
+
 void Worker::app_completed(Connection& connection) { apps_done_.push_back(connection.fd.get()); }
 
 void Worker::app_wants_body(Connection& connection) {
@@ -35,7 +45,29 @@ void Worker::app_wants_body(Connection& connection) {
   if (exchange.waiting_for_body) return;
   exchange.waiting_for_body = true;
   if (connection.body_started_ms == 0) connection.body_started_ms = monotonic_ms();
-  if (connection.in_app) watch(connection, EPOLLIN | EPOLLRDHUP);
+  if (connection.in_app) watch_app(connection);
+}
+
+void Worker::app_wants_drain(Connection& connection) {
+  connection.app_exchange->waiting_for_drain = true;
+  if (connection.in_app) watch_app(connection);
+}
+
+// What an in_app connection waits for: a hang-up until the response ended (a client that half-closed after its
+// request still gets the rest of an ended one), input while the app waits for body bytes, writability while the
+// client has not taken the whole response.
+void Worker::watch_app(Connection& connection) {
+  const AppExchange& exchange = *connection.app_exchange;
+  std::uint32_t events = exchange.done ? 0u : static_cast<std::uint32_t>(EPOLLRDHUP);
+  if (exchange.waiting_for_body) events |= EPOLLIN;
+  if (exchange.transport.queued() > 0) events |= EPOLLOUT;
+  watch(connection, events);
+}
+
+bool Worker::app_output_stalled(const Connection& connection) const {
+  if (!connection.app_exchange || connection.app_exchange->transport.queued() == 0) return false;
+  const auto still = std::chrono::steady_clock::now() - connection.app_exchange->transport.last_progress();
+  return still > std::chrono::duration<double>(transport_stall_s_);
 }
 
 bool Worker::app_body_too_slow(const Connection& connection, std::int64_t now) const {
@@ -107,7 +139,7 @@ void Worker::answer_later(Connection& connection) {
   }
   connection.flush_pending = false;
   const http::Request& request = connection.parser.request();
-  auto owned = std::make_unique<AppExchange>(*this, connection, connection.fd.get(), transport_stall_s_);
+  auto owned = std::make_unique<AppExchange>(*this, connection, connection.fd.get());
   AppExchange& exchange = *owned;
   connection.app_exchange = std::move(owned);
   exchange.wall_start = std::chrono::system_clock::now();
@@ -122,7 +154,8 @@ void Worker::answer_later(Connection& connection) {
                                                     connection.out, exchange.transport, exchange.held, &exchange);
   if (now) {
     exchange.starting = false;
-    finish_app(connection, *now);
+    exchange.known = *now;
+    end_app(connection);
     return;
   }
   if (const auto upgrade = request.header("Upgrade"); upgrade && http::equals_ignore_case(*upgrade, "websocket")) {
@@ -140,17 +173,30 @@ void Worker::answer_later(Connection& connection) {
       sink.begin_error();
       sink.end(false);
     }
-    finish_app(connection);
+    end_app(connection);
     return;
   }
   exchange.running = setup_.asgi_app->start(*exchange.held.exchange);
   exchange.starting = false;
   if (exchange.done) {
-    finish_app(connection);
+    end_app(connection);
     return;
   }
   connection.in_app = true;
-  watch(connection, exchange.waiting_for_body ? EPOLLIN | EPOLLRDHUP : EPOLLRDHUP);
+  watch_app(connection);
+}
+
+// The response ended while it started: finished now, or once the client has taken what is still queued (the
+// connection stays in_app meanwhile, so nothing behind it is answered out of order).
+void Worker::end_app(Connection& connection) {
+  AppExchange& exchange = *connection.app_exchange;
+  if (exchange.transport.queued() == 0) {
+    finish_app(connection, exchange.known);
+    return;
+  }
+  exchange.done = true;
+  connection.in_app = true;
+  watch_app(connection);
 }
 
 // The response ended (`known`: a handler's outcome, else the sink's): counted and logged as every response is, and
@@ -180,14 +226,31 @@ void Worker::finish_app(Connection& connection, std::optional<Outcome> known) {
   connection.app_exchange.reset();
 }
 
-// While the app answers: body bytes it waits for, else a hang-up (the app is told: http.disconnect, and the
-// connection is closed).
-void Worker::on_app_event(Connection& connection) {
+// While the app answers: the socket takes more of the queued response (a send() waiting below the low-water mark
+// resumes; a response that ended is finished once all is taken), body bytes the app waits for, else a hang-up
+// (the app is told: http.disconnect, and the connection is closed).
+void Worker::on_app_event(Connection& connection, std::uint32_t events) {
   AppExchange& exchange = *connection.app_exchange;
+  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0 && exchange.transport.queued() > 0) {
+    if (!exchange.transport.drain()) {
+      log_debug("the client closed its connection before it had the app's whole response");
+      close_connection(connection);
+      return;
+    }
+    if (exchange.waiting_for_drain && exchange.transport.queued() < QueuedTransport::low_water) {
+      exchange.waiting_for_drain = false;
+      if (exchange.running) exchange.running->drained();
+    }
+    if (exchange.transport.queued() == 0) {
+      if (exchange.done) apps_done_.push_back(connection.fd.get());
+      watch_app(connection);
+    }
+  }
+  if (exchange.done || (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0) return;
   if (exchange.waiting_for_body && exchange.running) {
     if (exchange.running->body_readable()) return;
     exchange.waiting_for_body = false;
-    if (connection.in_app) watch(connection, EPOLLRDHUP);
+    if (connection.in_app) watch_app(connection);
     return;
   }
   log_debug("the client closed its connection before the app's response ended");
@@ -212,7 +275,11 @@ bool Worker::finish_apps() {
     if (index >= connections_.size() || !connections_[index]) continue;
     Connection& connection = *connections_[index];
     if (!connection.in_app || !connection.app_exchange || !connection.app_exchange->done) continue;
-    finish_app(connection);
+    if (connection.app_exchange->transport.queued() > 0) {
+      watch_app(connection);  // finished when the client has taken the rest (on_app_event)
+      continue;
+    }
+    finish_app(connection, connection.app_exchange->known);
     if (!connection.close_after_flush) connection.parser.next();
     process(connection);  // the response's tail, then requests pipelined behind it
     if (still_open(index, &connection) && !connection.in_app) charge_memory(connection);

@@ -21,6 +21,7 @@
 #include "gateway/asgi/loop_owner.hpp"
 #include "gateway/http/request_parser.hpp"
 #include "gateway/server/in_flight.hpp"
+#include "gateway/server/queued_transport.hpp"
 #include "gateway/server/request_handler.hpp"
 #include "gateway/server/socket_body_source.hpp"
 #include "gateway/server/thread_pool.hpp"
@@ -51,23 +52,28 @@ struct RequestJob final : PoolJob {
 // An ASGI request on its connection while the app answers it (worker_asgi.cpp): the exchange's parts, kept until
 // the response ends, as a pool thread keeps them under --threads.
 struct AppExchange final : app::Completion {
-  AppExchange(Worker& owner, Connection& on, int fd, double stall_seconds)
-      : worker(owner), connection(on), transport(fd, stall_seconds) {}
+  AppExchange(Worker& owner, Connection& on, int fd)
+      : worker(owner), connection(on), transport(fd, &AppExchange::backlogged, this) {}
+  static void backlogged(void* exchange);
   void completed() override;
   void wait_for_body() override;
+  bool congested() const override { return transport.queued() > QueuedTransport::high_water; }
+  void wait_for_drain() override;
 
   Worker& worker;
   Connection& connection;
-  SocketTransport transport;
+  QueuedTransport transport;  // what the client has not taken yet waits here, never the loop
   std::optional<SocketBodySource> body;
   Peer peer;
   HeldExchange held;
   std::unique_ptr<asgi::RunningCall> running;  // null once the response ended
+  std::optional<Outcome> known;                // the outcome of a response a handler ended (static files)
   std::chrono::system_clock::time_point wall_start;
   std::chrono::steady_clock::time_point start;
-  bool starting = false;          // inside AsgiApp::start(): completion is seen when it returns
-  bool done = false;              // the response ended
-  bool waiting_for_body = false;  // a receive() waits for the streamed body: the connection is watched for input
+  bool starting = false;           // inside AsgiApp::start(): completion is seen when it returns
+  bool done = false;               // the response ended
+  bool waiting_for_body = false;   // a receive() waits for the streamed body: the connection is watched for input
+  bool waiting_for_drain = false;  // a send() waits for the client to take the queued response
 };
 
 struct Connection {
@@ -90,7 +96,8 @@ struct Connection {
   std::size_t lingering_bytes = 0;      // dropped so far (at most linger_limit, then it is closed)
   bool drain_before_close = false;      // answered with its body unread: linger rather than reset the client
   bool in_pool = false;  // a pool thread has its request: the loop leaves it alone (and out of epoll) meanwhile
-  // An ASGI app is answering its request: only a hang-up (EPOLLRDHUP), or the body the app waits for, is watched.
+  // An ASGI app is answering its request (or the client has not taken all of its response yet): only a hang-up
+  // (EPOLLRDHUP), the body the app waits for, and writability while response bytes are queued are watched.
   bool in_app = false;
   bool answered_once = false;      // a keep-alive connection: idle between requests once it has had an answer
   std::size_t memory_charged = 0;  // its parser's memory_held() as last counted in Worker::request_memory_
@@ -132,6 +139,8 @@ class Worker final : public asgi::LoopOwner {
   bool threads_returned() const { return threads_returned_; }
   void app_completed(Connection& connection);
   void app_wants_body(Connection& connection);
+  void app_wants_drain(Connection& connection);
+  void watch_app(Connection& connection);
 
   // asgi::LoopOwner: the asyncio loop's selector drives the same rounds as event_loop().
   int epoll_fd() const override { return epoll_.get(); }
@@ -176,7 +185,9 @@ class Worker final : public asgi::LoopOwner {
   void answer_later(Connection& connection);
   bool finish_apps();
   void finish_app(Connection& connection, std::optional<Outcome> known = std::nullopt);
-  void on_app_event(Connection& connection);
+  void on_app_event(Connection& connection, std::uint32_t events);
+  void end_app(Connection& connection);
+  bool app_output_stalled(const Connection& connection) const;
   bool app_body_too_slow(const Connection& connection, std::int64_t now) const;
   void stop_accepting_for_good();
   void watch_listeners();

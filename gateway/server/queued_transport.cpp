@@ -1,0 +1,88 @@
+// Parts leave in the order they were given; a byte part is appended to when it is last in the queue, so a stream of
+// small chunks stays one part.
+#include "gateway/server/queued_transport.hpp"
+
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace deployctl::gateway::server {
+
+namespace {
+
+bool would_block() { return errno == EAGAIN || errno == EWOULDBLOCK; }
+
+}  // namespace
+
+bool QueuedTransport::send_queued() {
+  while (!queue_.empty()) {
+    Part& part = queue_.front();
+    ssize_t sent = 0;
+    if (part.file) {
+      auto position = static_cast<off_t>(part.offset);
+      const std::size_t chunk = part.left < (1u << 30) ? static_cast<std::size_t>(part.left) : (1u << 30);
+      sent = ::sendfile(fd_, part.file.get(), &position, chunk);
+      if (sent == 0) return false;  // the file shrank under us: the promised length cannot be kept
+    } else {
+      sent = ::send(fd_, part.bytes.data() + part.offset, part.bytes.size() - part.offset, MSG_NOSIGNAL);
+    }
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      return would_block();
+    }
+    const auto count = static_cast<std::uint64_t>(sent);
+    last_progress_ = std::chrono::steady_clock::now();
+    queued_ -= static_cast<std::size_t>(count);
+    part.offset += count;
+    const bool finished = part.file ? (part.left -= count) == 0 : part.offset == part.bytes.size();
+    if (finished) queue_.pop_front();
+  }
+  return true;
+}
+
+bool QueuedTransport::drain() {
+  if (failed_) return false;
+  failed_ = !send_queued();
+  return !failed_;
+}
+
+bool QueuedTransport::queue_added(bool was_empty) {
+  if (!drain()) return false;
+  if (was_empty && queued_ > 0) backlogged_(context_);
+  return true;
+}
+
+bool QueuedTransport::write(std::string_view data) {
+  if (failed_) return false;
+  if (data.empty()) return true;
+  const bool was_empty = queue_.empty();
+  if (was_empty) last_progress_ = std::chrono::steady_clock::now();  // a stall counts from the first wait
+  if (!was_empty && !queue_.back().file) {
+    queue_.back().bytes += data;
+  } else {
+    Part part;
+    part.bytes.assign(data);
+    queue_.push_back(std::move(part));
+  }
+  queued_ += data.size();
+  return queue_added(was_empty);
+}
+
+bool QueuedTransport::send_file(int fd, std::uint64_t offset, std::uint64_t count) {
+  if (failed_) return false;
+  if (count == 0) return true;
+  const bool was_empty = queue_.empty();
+  if (was_empty) last_progress_ = std::chrono::steady_clock::now();
+  Part part;
+  part.file.reset(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  if (!part.file) return false;
+  part.offset = offset;
+  part.left = count;
+  queue_.push_back(std::move(part));
+  queued_ += static_cast<std::size_t>(count);
+  return queue_added(was_empty);
+}
+
+}  // namespace deployctl::gateway::server
