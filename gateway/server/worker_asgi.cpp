@@ -57,7 +57,10 @@ int Worker::run_asyncio() {
     log_error("cannot start the worker's asyncio loop: " + python::take_error());
     return 1;
   }
-  asgi::serve_loop(selector.get(), loop.get());
+  if (!asgi::serve_loop(selector.get(), loop.get())) {
+    log_error("cannot start the worker's asyncio loop: " + python::take_error());
+    return 1;
+  }
   // --timeout watches the loop: busy from each wake-up until it waits again, and the app step it runs names the
   // request that blocks it.
   setup_.asgi_app->observe_steps(
