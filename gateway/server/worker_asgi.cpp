@@ -10,6 +10,7 @@
 #include <string>
 
 #include "gateway/asgi/lifespan.hpp"
+#include "gateway/asgi/loop_turn.hpp"
 #include "gateway/asgi/selector.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/server/worker_loop.hpp"
@@ -57,7 +58,7 @@ int Worker::run_asyncio() {
     log_error("cannot start the worker's asyncio loop: " + python::take_error());
     return 1;
   }
-  if (!asgi::serve_loop(selector.get(), loop.get())) {
+  if (!asgi::serve_loop(selector.get(), loop.get()) || !asgi::install_native_turn(loop.get())) {
     log_error("cannot start the worker's asyncio loop: " + python::take_error());
     return 1;
   }

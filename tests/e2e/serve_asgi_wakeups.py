@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-# The ASGI worker's loop woken from other threads (issue 14): Django's sync_to_async hops, one at a time and several
-# at once, and call_soon_threadsafe() from a foreign thread while the loop sleeps in epoll_wait and while it is busy,
-# with the loop's own eventfd waker (gateway/asgi/waker.hpp) written only in the first case. A lost wake-up costs up
+# The ASGI worker's loop woken from other threads, and its native turn (issue 14): Django's sync_to_async hops, one
+# at a time and several at once, call_soon_threadsafe() from a foreign thread while the loop sleeps in epoll_wait and
+# while it is busy, with the loop's own eventfd waker (gateway/asgi/waker.hpp) written only in the first case, and
+# timers under the C _run_once (gateway/asgi/loop_turn.cpp), including the turn that compacts cancelled ones. A lost wake-up costs up
 # to the worker's sweep (250 ms) per hand-off, so a few hundred hand-offs that do not come back within the generous
 # timeout below fail the test without it timing anything.
 import json
@@ -24,8 +25,9 @@ def answer(port, path):
 
 def check_waker(port):
     probe = json.loads(answer(port, "/probe"))
-    expect_equal(probe, {"write_to_self": "builtin_function_or_method", "eventfds": 1},
-                 "the loop's _write_to_self is the native waker, over one eventfd")
+    native = "builtin_function_or_method"
+    expect_equal(probe, {"_write_to_self": native, "_run_once": native, "call_soon_threadsafe": native,
+                         "eventfds": 1}, "the loop's wake-up (over one eventfd) and its turn are native")
 
 
 def check_hops(port):
@@ -45,6 +47,13 @@ def check_busy(port):
     expect_equal(int(quiet), HAND_OFFS, "no write to the waker while the loop was awake")
 
 
+def check_timers(port):
+    expect_equal(answer(port, "/timers"), "a b c True", "timers in time order, the cancelled one never, and a "
+                 "call_soon_threadsafe(..., context=None) from another thread")
+    for _ in range(2):
+        expect_equal(answer(port, "/sleep"), "slept", "a sleep after asyncio compacted 150 cancelled timers")
+
+
 def main(argv):
     binary = os.path.abspath(argv[1])
     servers = []
@@ -52,10 +61,11 @@ def main(argv):
     def body(cases, workdir):
         servers.append(start("deployctl", binary, APP, APPS_DIR, workdir=workdir, flags=("--workers", "1")))
         port = servers[-1].port
-        cases.run("the loop's wake-up is the eventfd waker", check_waker, port)
+        cases.run("the loop's wake-up is the eventfd waker, its turn is native", check_waker, port)
         cases.run("sync_to_async hops, one at a time and eight at once", check_hops, port)
         cases.run("call_soon_threadsafe while the loop sleeps in epoll_wait wakes it", check_sleeping, port)
         cases.run("call_soon_threadsafe while the loop is busy runs without a wake-up", check_busy, port)
+        cases.run("timers under the native turn", check_timers, port)
         servers[-1].stop()
 
     run_suite("serve_asgi_wakeups", body, servers)

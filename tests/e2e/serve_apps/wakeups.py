@@ -1,6 +1,7 @@
-# The ASGI worker's loop woken from other threads (serve_asgi_wakeups.py): Django's sync_to_async hops, and
-# call_soon_threadsafe() from a foreign thread while the loop thread sleeps in epoll_wait and while it is busy.
-# Each path answers plain text: what the test compares.
+# The ASGI worker's loop woken from other threads and its native turn (serve_asgi_wakeups.py): Django's
+# sync_to_async hops, call_soon_threadsafe() from a foreign thread while the loop thread sleeps in epoll_wait and
+# while it is busy, and timers (in order, cancelled, and after asyncio compacts a heap of cancelled ones). Each path
+# answers plain text: what the test compares.
 import asyncio
 import json
 import os
@@ -88,10 +89,31 @@ async def while_busy(count):
     return f"True {quiet}"
 
 
+async def timers():
+    """Timers fire in time order, cancelled ones never; then 150 cancelled timers, which asyncio's next turn
+    compacts into a new heap (over 100 timers, over half of them cancelled): the next request's sleep must still
+    end."""
+    loop = asyncio.get_running_loop()
+    fired = []
+    done = loop.create_future()
+    for delay, name in ((0.03, "c"), (0.01, "a"), (0.02, "b")):
+        loop.call_later(delay, fired.append, name)
+    loop.call_later(0.015, fired.append, "cancelled").cancel()
+    loop.call_later(0.04, done.set_result, None)
+    threading.Thread(target=loop.call_soon_threadsafe, args=(fired.append, "threadsafe"),
+                     kwargs={"context": None}).start()
+    await done
+    for handle in [loop.call_later(3600, fired.append, "never") for _ in range(150)]:
+        handle.cancel()
+    in_order = [name for name in fired if name != "threadsafe"]
+    return f"{' '.join(in_order)} {'threadsafe' in fired}"
+
+
 def probe():
     loop = asyncio.get_running_loop()
-    return json.dumps({"write_to_self": type(loop.__dict__.get("_write_to_self")).__name__,
-                       "eventfds": len(eventfds())})
+    return json.dumps({name: type(loop.__dict__.get(name)).__name__
+                       for name in ("_write_to_self", "_run_once", "call_soon_threadsafe")} |
+                      {"eventfds": len(eventfds())})
 
 
 async def application(scope, receive, send):
@@ -107,6 +129,11 @@ async def application(scope, receive, send):
         text = await while_sleeping(query["n"])
     elif path == "/busy":
         text = await while_busy(query["n"])
+    elif path == "/timers":
+        text = await timers()
+    elif path == "/sleep":
+        await asyncio.sleep(0.01)  # a timer added by the first step, run from C within the selector's round
+        text = "slept"
     else:
         text = probe()
     body = text.encode()
