@@ -54,6 +54,12 @@ def check_timers(port):
         expect_equal(answer(port, "/sleep"), "slept", "a sleep after asyncio compacted 150 cancelled timers")
 
 
+def check_raising(port):
+    expect_equal(json.loads(answer(port, "/raising")), [[["Exception", "in", "callback"], "ValueError"],
+                                                        [["Exception", "in", "callback"], "KeyError"]],
+                 "callbacks that raise reach the exception handler, and the loop goes on")
+
+
 def main(argv):
     binary = os.path.abspath(argv[1])
     servers = []
@@ -66,6 +72,7 @@ def main(argv):
         cases.run("call_soon_threadsafe while the loop sleeps in epoll_wait wakes it", check_sleeping, port)
         cases.run("call_soon_threadsafe while the loop is busy runs without a wake-up", check_busy, port)
         cases.run("timers under the native turn", check_timers, port)
+        cases.run("callbacks that raise under the native turn", check_raising, port)
         servers[-1].stop()
 
     run_suite("serve_asgi_wakeups", body, servers)

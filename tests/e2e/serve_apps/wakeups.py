@@ -109,6 +109,31 @@ async def timers():
     return f"{' '.join(in_order)} {'threadsafe' in fired}"
 
 
+async def raising():
+    """Callbacks that raise, queued from this thread and from another: each is handed to the loop's exception
+    handler with asyncio's message, and the callbacks behind them still run."""
+    loop = asyncio.get_running_loop()
+    reported = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(
+        (context["message"].split(" ", 3)[:3], type(context["exception"]).__name__)))
+
+    def fail(kind):
+        raise kind("from a callback")
+
+    done = loop.create_future()
+    try:
+        loop.call_soon(fail, ValueError)
+        thread = threading.Thread(target=loop.call_soon_threadsafe, args=(fail, KeyError))
+        thread.start()
+        thread.join()
+        loop.call_soon(done.set_result, None)
+        await done
+    finally:
+        loop.set_exception_handler(previous)
+    return json.dumps(reported)
+
+
 def probe():
     loop = asyncio.get_running_loop()
     return json.dumps({name: type(loop.__dict__.get(name)).__name__
@@ -129,6 +154,8 @@ async def application(scope, receive, send):
         text = await while_sleeping(query["n"])
     elif path == "/busy":
         text = await while_busy(query["n"])
+    elif path == "/raising":
+        text = await raising()
     elif path == "/timers":
         text = await timers()
     elif path == "/sleep":
