@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
+#include "gateway/asgi/waker.hpp"
 #include "python/gil.hpp"
 
 namespace deployctl::gateway::asgi {
@@ -30,6 +32,7 @@ struct SelectorObject {
   PyObject* loop_stop;    // the loop's stop(), called once the owner is finished
   PyObject* loop_ready;   // the loop's queue of callbacks to run (its _ready deque), when it has one
   PyObject* loop_timers;  // its heap of timers (_scheduled)
+  Waker* waker;           // the loop's wake-up from other threads, once serve_loop() knows its queue; else null
   bool closed;
 };
 
@@ -48,6 +51,7 @@ void selector_dealloc(PyObject* self) {
   PyTypeObject* type = Py_TYPE(self);
   PyObject_GC_UnTrack(self);
   selector_clear(self);
+  delete as_selector(self)->waker;
   type->tp_free(self);
   Py_DECREF(type);
 }
@@ -199,6 +203,7 @@ PyObject* selector_close(PyObject* self, PyObject*) {
   while (PyDict_Next(selector->keys, &position, &fd_object, &key))
     ::epoll_ctl(selector->owner->epoll_fd(), EPOLL_CTL_DEL, static_cast<int>(PyLong_AsLong(fd_object)), nullptr);
   PyDict_Clear(selector->keys);
+  if (selector->waker != nullptr) selector->waker->close();
   selector->closed = true;
   Py_RETURN_NONE;
 }
@@ -241,17 +246,25 @@ PyObject* selector_select(PyObject* self, PyObject* const* args, Py_ssize_t coun
   const Py_ssize_t timers = queue_length(selector->loop_timers);
   epoll_event events[128];
   int ready = 0;
+  Waker* const waker = selector->waker;
   for (;;) {
     const bool must_not_block = owner.before_wait();
-    const bool asyncio_work = must_not_block && queue_length(selector->loop_ready) != 0;
     int timeout = owner.wait_limit_ms();
     if (deadline >= 0) timeout = static_cast<int>(std::clamp<std::int64_t>(deadline - now_ms(), 0, timeout));
+    // With the waker, the queue is looked at after arming it, and no Python code runs from there to the wait:
+    // waker.hpp says why that loses no wake-up. Without it, asyncio's self-pipe wakes the wait.
+    if (waker != nullptr && timeout != 0) waker->arm();
+    const bool asyncio_work = waker != nullptr ? queue_length(selector->loop_ready) > 0
+                                               : must_not_block && queue_length(selector->loop_ready) != 0;
     if (asyncio_work) timeout = 0;
     {
       python::GilReleased released;
       ready = ::epoll_wait(owner.epoll_fd(), events, 128, timeout);
     }
+    if (waker != nullptr) waker->disarm();
     if (ready < 0) ready = 0;  // EINTR: the round runs with no event
+    for (int i = 0; waker != nullptr && i < ready; ++i)
+      if (events[i].data.u64 == (python_fd_tag | static_cast<std::uint64_t>(waker->fd()))) waker->drain();
     owner.run_round({events, static_cast<std::size_t>(ready)});
     if (owner.loop_finished() || asyncio_work) break;
     if (deadline >= 0 && now_ms() >= deadline) break;
@@ -290,6 +303,15 @@ PyObject* selector_select(PyObject* self, PyObject* const* args, Py_ssize_t coun
 }
 
 PyObject* selector_enter(PyObject* self, PyObject*) { return Py_NewRef(self); }
+
+// The loop's _write_to_self(), bound to the selector: a write only while the loop thread is blocked.
+PyObject* write_to_self(PyObject* self, PyObject*) {
+  if (Waker* waker = as_selector(self)->waker) waker->wake();
+  Py_RETURN_NONE;
+}
+
+PyMethodDef write_to_self_method = {"_write_to_self", write_to_self, METH_NOARGS,
+                                    "Wakes the worker's loop if it is blocked in its wait (the eventfd of waker.hpp)."};
 
 PyObject* selector_exit(PyObject* self, PyObject*) { return selector_close(self, nullptr); }
 
@@ -339,6 +361,7 @@ PyRef make_selector(LoopOwner& owner) {
   object->loop_stop = nullptr;
   object->loop_ready = nullptr;
   object->loop_timers = nullptr;
+  object->waker = nullptr;
   object->closed = false;
   PyObject_GC_Track(selector.get());
   if (object->keys == nullptr) return PyRef();
@@ -350,13 +373,27 @@ PyRef make_selector(LoopOwner& owner) {
   return selector;
 }
 
-void serve_loop(PyObject* selector, PyObject* loop) {
+bool serve_loop(PyObject* selector, PyObject* loop) {
   SelectorObject* object = as_selector(selector);
   Py_XSETREF(object->loop_stop, PyObject_GetAttrString(loop, "stop"));
-  // BaseEventLoop's own attributes (CPython 3.11): without them select() returns after every round.
+  // BaseEventLoop's own attributes (CPython 3.11): without them select() returns after every round, and asyncio's
+  // self-pipe stays the wake-up.
   Py_XSETREF(object->loop_ready, PyObject_GetAttrString(loop, "_ready"));
   Py_XSETREF(object->loop_timers, PyObject_GetAttrString(loop, "_scheduled"));
   PyErr_Clear();
+  if (object->loop_ready == nullptr || object->loop_timers == nullptr || object->waker != nullptr) return true;
+  // Tagged as a Python fd, so the owner's rounds skip it, under an fd no SelectorKey has, so asyncio never sees it.
+  auto waker = std::make_unique<Waker>();
+  if (!waker->open(object->owner->epoll_fd(), python_fd_tag)) {
+    PyErr_SetFromErrno(PyExc_OSError);
+    return false;
+  }
+  // call_soon_threadsafe() (and a signal's callback) end with self._write_to_self(): an instance attribute comes
+  // before BaseEventLoop's method.
+  PyRef write_to_self(PyCFunction_New(&write_to_self_method, selector));
+  if (!write_to_self || PyObject_SetAttrString(loop, "_write_to_self", write_to_self.get()) < 0) return false;
+  object->waker = waker.release();
+  return true;
 }
 
 }  // namespace deployctl::gateway::asgi

@@ -13,8 +13,9 @@ namespace deployctl::gateway::asgi {
 // Python error set on failure.
 python::PyRef make_selector(LoopOwner& owner);
 
-// The loop the selector serves: it is stopped (loop.stop()) after the round in which the owner is finished, and its
-// queues tell select() whether a round left it work.
-void serve_loop(PyObject* selector, PyObject* loop);
+// The loop the selector serves: it is stopped (loop.stop()) after the round in which the owner is finished, its
+// queues tell select() whether a round left it work, and its _write_to_self() becomes the eventfd wake-up of
+// waker.hpp. False with a Python error set when that cannot be made.
+bool serve_loop(PyObject* selector, PyObject* loop);
 
 }  // namespace deployctl::gateway::asgi

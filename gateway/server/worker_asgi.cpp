@@ -13,6 +13,7 @@
 
 #include "gateway/asgi/first_step.hpp"
 #include "gateway/asgi/lifespan.hpp"
+#include "gateway/asgi/loop_turn.hpp"
 #include "gateway/asgi/selector.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/server/worker_loop.hpp"
@@ -92,7 +93,10 @@ int Worker::run_asyncio() {
     log_error("cannot start the worker's asyncio loop: " + python::take_error());
     return 1;
   }
-  asgi::serve_loop(selector.get(), loop.get());
+  if (!asgi::serve_loop(selector.get(), loop.get()) || !asgi::install_native_turn(loop.get())) {
+    log_error("cannot start the worker's asyncio loop: " + python::take_error());
+    return 1;
+  }
   // --timeout watches the loop: busy from each wake-up until it waits again, and the app step it runs names the
   // request that blocks it.
   setup_.asgi_app->observe_steps(
