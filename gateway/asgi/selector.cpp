@@ -232,6 +232,20 @@ std::int64_t now_ms() {
   return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
 }
 
+// asyncio's timer compaction (_run_once, past 100 timers half cancelled) replaces loop._scheduled with a new list,
+// so the heap watched is read again on each select(); the loop is the self of its bound stop().
+void refresh_timers(SelectorObject* selector) {
+  if (selector->loop_timers == nullptr || selector->loop_stop == nullptr || !PyMethod_Check(selector->loop_stop))
+    return;
+  static PyObject* const name = PyUnicode_InternFromString("_scheduled");
+  PyObject* current = name != nullptr ? PyObject_GetAttr(PyMethod_Self(selector->loop_stop), name) : nullptr;
+  if (current == nullptr) {
+    PyErr_Clear();
+    return;
+  }
+  Py_SETREF(selector->loop_timers, current);
+}
+
 // Waits and runs rounds of the owner's events until one leaves asyncio something to do: a Python fd ready, a
 // callback queued or a timer added (an app that suspended), the owner finished, or asyncio's timeout over. A round
 // that only served connections whose apps answered without suspending returns nothing to asyncio, so it waits
@@ -243,6 +257,7 @@ PyObject* selector_select(PyObject* self, PyObject* const* args, Py_ssize_t coun
   const int asyncio_timeout = asyncio_timeout_ms(count > 0 ? args[0] : nullptr);
   if (asyncio_timeout == -2) return nullptr;
   const std::int64_t deadline = asyncio_timeout >= 0 ? now_ms() + asyncio_timeout : -1;
+  refresh_timers(selector);
   const Py_ssize_t timers = queue_length(selector->loop_timers);
   epoll_event events[128];
   int ready = 0;
