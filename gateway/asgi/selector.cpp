@@ -27,12 +27,12 @@ constexpr long event_write = 2;  // selectors.EVENT_WRITE
 
 struct SelectorObject {
   PyObject_HEAD LoopOwner* owner;
-  PyObject* keys;         // {fd: SelectorKey}
-  PyObject* key_type;     // selectors.SelectorKey
-  PyObject* loop_stop;    // the loop's stop(), called once the owner is finished
-  PyObject* loop_ready;   // the loop's queue of callbacks to run (its _ready deque), when it has one
-  PyObject* loop_timers;  // its heap of timers (_scheduled)
-  Waker* waker;           // the loop's wake-up from other threads, once serve_loop() knows its queue; else null
+  PyObject* keys;        // {fd: SelectorKey}
+  PyObject* key_type;    // selectors.SelectorKey
+  PyObject* loop_stop;   // the loop's stop(), called once the owner is finished
+  PyObject* loop_ready;  // the loop's queue of callbacks to run (its _ready deque), when it has one
+  PyObject* loop;        // the loop, when it has a heap of timers (_scheduled), read on each select()
+  Waker* waker;          // the loop's wake-up from other threads, once serve_loop() knows its queue; else null
   bool closed;
 };
 
@@ -43,7 +43,7 @@ int selector_clear(PyObject* self) {
   Py_CLEAR(as_selector(self)->key_type);
   Py_CLEAR(as_selector(self)->loop_stop);
   Py_CLEAR(as_selector(self)->loop_ready);
-  Py_CLEAR(as_selector(self)->loop_timers);
+  Py_CLEAR(as_selector(self)->loop);
   return 0;
 }
 
@@ -61,7 +61,7 @@ int selector_traverse(PyObject* self, visitproc visit, void* arg) {
   Py_VISIT(as_selector(self)->key_type);
   Py_VISIT(as_selector(self)->loop_stop);
   Py_VISIT(as_selector(self)->loop_ready);
-  Py_VISIT(as_selector(self)->loop_timers);
+  Py_VISIT(as_selector(self)->loop);
   Py_VISIT(Py_TYPE(self));
   return 0;
 }
@@ -232,18 +232,13 @@ std::int64_t now_ms() {
   return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
 }
 
-// asyncio's timer compaction (_run_once, past 100 timers half cancelled) replaces loop._scheduled with a new list,
-// so the heap watched is read again on each select(); the loop is the self of its bound stop().
-void refresh_timers(SelectorObject* selector) {
-  if (selector->loop_timers == nullptr || selector->loop_stop == nullptr || !PyMethod_Check(selector->loop_stop))
-    return;
+// The loop's heap of timers, read each time: asyncio's timer compaction (_run_once, past 100 timers half
+// cancelled) replaces loop._scheduled with a new list. Null when the loop has none.
+PyRef timer_heap(const SelectorObject* selector) {
   static PyObject* const name = PyUnicode_InternFromString("_scheduled");
-  PyObject* current = name != nullptr ? PyObject_GetAttr(PyMethod_Self(selector->loop_stop), name) : nullptr;
-  if (current == nullptr) {
-    PyErr_Clear();
-    return;
-  }
-  Py_SETREF(selector->loop_timers, current);
+  PyRef heap(selector->loop != nullptr && name != nullptr ? PyObject_GetAttr(selector->loop, name) : nullptr);
+  if (!heap) PyErr_Clear();
+  return heap;
 }
 
 // Waits and runs rounds of the owner's events until one leaves asyncio something to do: a Python fd ready, a
@@ -257,8 +252,8 @@ PyObject* selector_select(PyObject* self, PyObject* const* args, Py_ssize_t coun
   const int asyncio_timeout = asyncio_timeout_ms(count > 0 ? args[0] : nullptr);
   if (asyncio_timeout == -2) return nullptr;
   const std::int64_t deadline = asyncio_timeout >= 0 ? now_ms() + asyncio_timeout : -1;
-  refresh_timers(selector);
-  const Py_ssize_t timers = queue_length(selector->loop_timers);
+  const PyRef timers_heap = timer_heap(selector);
+  const Py_ssize_t timers = queue_length(timers_heap.get());
   epoll_event events[128];
   int ready = 0;
   Waker* const waker = selector->waker;
@@ -286,7 +281,7 @@ PyObject* selector_select(PyObject* self, PyObject* const* args, Py_ssize_t coun
     const bool python_fd_ready = std::any_of(
         events, events + ready, [](const epoll_event& event) { return (event.data.u64 & python_fd_tag) != 0; });
     if (python_fd_ready || timers < 0 || queue_length(selector->loop_ready) != 0 ||
-        queue_length(selector->loop_timers) != timers)
+        queue_length(timers_heap.get()) != timers)
       break;
   }
   if (owner.loop_finished() && selector->loop_stop != nullptr) {
@@ -375,7 +370,7 @@ PyRef make_selector(LoopOwner& owner) {
   object->key_type = key_type.release();
   object->loop_stop = nullptr;
   object->loop_ready = nullptr;
-  object->loop_timers = nullptr;
+  object->loop = nullptr;
   object->waker = nullptr;
   object->closed = false;
   PyObject_GC_Track(selector.get());
@@ -394,9 +389,9 @@ bool serve_loop(PyObject* selector, PyObject* loop) {
   // BaseEventLoop's own attributes (CPython 3.11): without them select() returns after every round, and asyncio's
   // self-pipe stays the wake-up.
   Py_XSETREF(object->loop_ready, PyObject_GetAttrString(loop, "_ready"));
-  Py_XSETREF(object->loop_timers, PyObject_GetAttrString(loop, "_scheduled"));
+  Py_XSETREF(object->loop, PyObject_HasAttrString(loop, "_scheduled") ? Py_NewRef(loop) : nullptr);
   PyErr_Clear();
-  if (object->loop_ready == nullptr || object->loop_timers == nullptr || object->waker != nullptr) return true;
+  if (object->loop_ready == nullptr || object->loop == nullptr || object->waker != nullptr) return true;
   // Tagged as a Python fd, so the owner's rounds skip it, under an fd no SelectorKey has, so asyncio never sees it.
   auto waker = std::make_unique<Waker>();
   if (!waker->open(object->owner->epoll_fd(), python_fd_tag)) {
