@@ -14,6 +14,14 @@ namespace {
 
 bool would_block() { return errno == EAGAIN || errno == EWOULDBLOCK; }
 
+// One send(2) of `data`, retried on EINTR: the bytes taken, or -1 with errno set.
+ssize_t send_bytes(int fd, std::string_view data) {
+  for (;;) {
+    const ssize_t sent = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (sent >= 0 || errno != EINTR) return sent;
+  }
+}
+
 }  // namespace
 
 bool QueuedTransport::send_queued() {
@@ -26,7 +34,7 @@ bool QueuedTransport::send_queued() {
       sent = ::sendfile(fd_, part.file.get(), &position, chunk);
       if (sent == 0) return false;  // the file shrank under us: the promised length cannot be kept
     } else {
-      sent = ::send(fd_, part.bytes.data() + part.offset, part.bytes.size() - part.offset, MSG_NOSIGNAL);
+      sent = send_bytes(fd_, std::string_view(part.bytes).substr(static_cast<std::size_t>(part.offset)));
     }
     if (sent < 0) {
       if (errno == EINTR) continue;
@@ -58,7 +66,21 @@ bool QueuedTransport::write(std::string_view data) {
   if (failed_) return false;
   if (data.empty()) return true;
   const bool was_empty = queue_.empty();
-  if (was_empty) last_progress_ = std::chrono::steady_clock::now();  // a stall counts from the first wait
+  if (was_empty) {
+    // Nothing is ahead of these bytes: the socket takes what it can straight from the caller's buffer, and only
+    // what it leaves is copied into the queue (a response that fits costs no copy and no allocation).
+    last_progress_ = std::chrono::steady_clock::now();  // a stall counts from the first wait
+    while (!data.empty()) {
+      const ssize_t sent = send_bytes(fd_, data);
+      if (sent < 0) {
+        if (would_block()) break;
+        failed_ = true;
+        return false;
+      }
+      data.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    if (data.empty()) return true;
+  }
   if (!was_empty && !queue_.back().file) {
     queue_.back().bytes += data;
   } else {
@@ -67,7 +89,9 @@ bool QueuedTransport::write(std::string_view data) {
     queue_.push_back(std::move(part));
   }
   queued_ += data.size();
-  return queue_added(was_empty);
+  if (!was_empty) return drain();
+  backlogged_(context_);  // the socket has just said it is full: the owner watches for writability
+  return true;
 }
 
 bool QueuedTransport::send_file(int fd, std::uint64_t offset, std::uint64_t count) {
