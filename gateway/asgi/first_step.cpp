@@ -47,9 +47,9 @@ bool capture_first_steps(PyObject* loop) {
   return replacement && PyObject_SetAttrString(loop, "call_soon", replacement.get()) == 0;
 }
 
-PyObject* start_task_now(PyObject* task_type, PyObject* coroutine, PyObject* loop, PyObject* context,
+PyObject* start_task_now(PyObject* task_type, PyObject* coroutine, PyObject* loop, PyObject* context, PyObject* name,
                          PyObject* keywords) {
-  PyObject* args[] = {coroutine, loop, context};
+  PyObject* args[] = {coroutine, loop, context, name};
   capture.armed = true;
   PyRef task(PyObject_Vectorcall(task_type, args, 1, keywords));
   capture.armed = false;

@@ -12,10 +12,10 @@ namespace deployctl::gateway::asgi {
 // goes to the loop's own call_soon. Needs the GIL; false with a Python error set.
 bool capture_first_steps(PyObject* loop);
 
-// `task_type(coroutine, loop=loop, context=context)` (`keywords` is ("loop", "context")), with its first step run
-// now in `context`. On a loop without capture_first_steps() the step is queued as usual and runs on the next turn.
-// Null with a Python error set when the Task cannot be made or its first step could not run.
-PyObject* start_task_now(PyObject* task_type, PyObject* coroutine, PyObject* loop, PyObject* context,
+// `task_type(coroutine, loop=loop, context=context, name=name)` (`keywords` is ("loop", "context", "name")), with
+// its first step run now in `context`. On a loop without capture_first_steps() the step is queued as usual and runs on
+// the next turn. Null with a Python error set when the Task cannot be made or its first step could not run.
+PyObject* start_task_now(PyObject* task_type, PyObject* coroutine, PyObject* loop, PyObject* context, PyObject* name,
                          PyObject* keywords);
 
 }  // namespace deployctl::gateway::asgi

@@ -54,8 +54,13 @@ PyObject* address(std::string_view host, std::string_view port, bool unix_socket
 Result<std::unique_ptr<ScopeBuilder>> ScopeBuilder::create(const std::string& root_path) {
   std::unique_ptr<ScopeBuilder> builder(new ScopeBuilder());
   ScopeBuilder& b = *builder;
-  b.template_.reset(Py_BuildValue("{s:s,s:{s:s,s:s},s:{s:{}}}", "type", "http", "asgi", "version", "3.0",
-                                  "spec_version", "2.4", "extensions", "http.response.pathsend"));
+  // Every key a scope has, the per-request ones None: a copy of a dict this full is one block copied (no insertion,
+  // no resize as keys are added), and build() replaces values.
+  b.template_.reset(Py_BuildValue("{s:s,s:{s:s,s:s},s:{s:{}},s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "type", "http",
+                                  "asgi", "version", "3.0", "spec_version", "2.4", "extensions",
+                                  "http.response.pathsend", "http_version", Py_None, "method", Py_None, "scheme",
+                                  Py_None, "path", Py_None, "raw_path", Py_None, "query_string", Py_None, "root_path",
+                                  Py_None, "client", Py_None, "server", Py_None, "headers", Py_None));
   b.root_path_text_ = root_path;
   b.root_path_.reset(PyUnicode_FromStringAndSize(root_path.data(), static_cast<Py_ssize_t>(root_path.size())));
   b.http_10_ = interned("1.0");
@@ -84,6 +89,20 @@ Result<std::unique_ptr<ScopeBuilder>> ScopeBuilder::create(const std::string& ro
       !b.key_asgi_ || !b.key_state_ || !b.key_extensions_)
     return fail("cannot prepare the ASGI scope: " + python::take_error());
   return builder;
+}
+
+PyObject* ScopeBuilder::address_of(std::string_view host, std::string_view port, bool unix_socket) {
+  if (host.empty()) Py_RETURN_NONE;
+  address_key_.assign(host);
+  address_key_ += unix_socket ? '\1' : '\0';
+  address_key_ += port;
+  if (const auto found = addresses_.find(address_key_); found != addresses_.end())
+    return Py_NewRef(found->second.get());
+  PyObject* made = address(host, port, unix_socket);
+  if (made == nullptr) return nullptr;
+  if (addresses_.size() >= max_cached_addresses) addresses_.clear();
+  addresses_.emplace(address_key_, PyRef(Py_NewRef(made)));
+  return made;
 }
 
 PyObject* ScopeBuilder::build(const app::Exchange& exchange) {
@@ -120,8 +139,8 @@ PyObject* ScopeBuilder::build(const app::Exchange& exchange) {
       !put(dict, key_path_, PyUnicode_DecodeUTF8(path.data(), static_cast<Py_ssize_t>(path.size()), "replace")) ||
       !put(dict, key_raw_path_, bytes_of(raw_path)) || !put(dict, key_query_string_, bytes_of(request.query)) ||
       !put(dict, key_root_path_, Py_NewRef(root_path_.get())) ||
-      !put(dict, key_client_, address(exchange.client_address, exchange.peer.port, exchange.peer.unix_socket)) ||
-      !put(dict, key_server_, address(exchange.peer.server_name, exchange.peer.server_port, false)))
+      !put(dict, key_client_, address_of(exchange.client_address, exchange.peer.port, exchange.peer.unix_socket)) ||
+      !put(dict, key_server_, address_of(exchange.peer.server_name, exchange.peer.server_port, false)))
     return nullptr;
   PyRef headers(PyList_New(static_cast<Py_ssize_t>(request.headers.size())));
   if (!headers) return nullptr;

@@ -1,9 +1,12 @@
 // The HTTP connection scope of ASGI spec 2.4, built from prebuilt interned keys and constant values: one dict per
-// request, copied from a template that holds type, asgi and extensions.
+// request, copied from a template that holds every key (type, asgi and extensions with their values).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "gateway/app/exchange.hpp"
@@ -24,6 +27,12 @@ class ScopeBuilder {
 
  private:
   ScopeBuilder() = default;
+  // client and server as the spec gives them, from a cache: (host, port) tuples are immutable, so every request of a
+  // keep-alive connection, and every request's server, shares one instead of building it per request.
+  PyObject* address_of(std::string_view host, std::string_view port, bool unix_socket);
+  static constexpr std::size_t max_cached_addresses = 1024;  // then the cache starts over
+  std::unordered_map<std::string, python::PyRef> addresses_;
+  std::string address_key_;  // reused: a lookup allocates nothing
   python::PyRef template_;
   python::PyRef state_;  // null: no lifespan state, no "state" key
   std::string root_path_text_;

@@ -66,6 +66,18 @@ def check_scope(port):
     expect_equal(scope["server"][0], "127.0.0.1", "server host")
 
 
+def check_client_per_connection(port):
+    # The server caches (host, port) tuples: each connection must still see its own client port, request after
+    # request, and the server's address must be the listener's.
+    with connect(port) as first, connect(port) as second:
+        readers = {first: Reader(first), second: Reader(second)}
+        for sock in (first, second, first, second):
+            sock.sendall(b"GET /scope HTTP/1.1\r\nHost: t\r\n\r\n")
+            scope = json.loads(readers[sock].read_response().body)
+            expect_equal(scope["client"], ["127.0.0.1", sock.getsockname()[1]], "client: this connection's address")
+            expect_equal(scope["server"], ["127.0.0.1", port], "server: the listener's address")
+
+
 def check_root_path(port):
     scope = json.loads(get(port, "/scope").body)
     expect_equal(scope["root_path"], "/api", "root_path from --root-path")
@@ -421,6 +433,7 @@ def main(argv):
         cases.run("hello: status, headers in order, body", check_hello, port)
         cases.run("keep-alive and pipelining, with a request that suspends", check_keep_alive, port)
         cases.run("the scope", check_scope, port)
+        cases.run("client and server per connection, request after request", check_client_per_connection, port)
         cases.run("a streamed response (more_body) is chunked", check_stream, port)
         cases.run("a request body in several http.request messages", check_body_in_messages, port)
         cases.run("a body the client sends slowly, and 100 Continue, never block the loop",
