@@ -9,6 +9,7 @@
 # project, and a Starlette app. Backpressure and pathsend are tested with their implementation.
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -284,11 +285,16 @@ def check_asyncio(port):
     shown = json.loads(get(port, "/task-types").body)
     expect_equal(shown, {"task_is_c": True, "future_is_c": True, "loop": "_UnixSelectorEventLoop"},
                  "the C Task and Future of _asyncio on asyncio's selector loop")
+    names = set()
     for query in ("first", "second"):
         shown = json.loads(get(port, f"/current-task?{query}").body)
+        name = shown.pop("name")
+        expect(re.fullmatch(r"asgi-request-[0-9]+", name) is not None, f"the Task's name says what it is: {name}")
+        names.add(name)
         expect_equal(shown, {"first_is_c_task": True, "same_task_after": True, "timed_out": True,
                              "in_all_tasks": True, "inherited": None, "context_kept": query},
                      "the request's own C Task from the app's first line (asyncio.timeout works), its own Context")
+    expect_equal(len(names), 2, "each request's Task has a name of its own")
 
 
 def check_websocket_refused(port):

@@ -101,7 +101,7 @@ async def application(scope, receive, send):
             timed_out = True
         shown = {"first_is_c_task": type(first) is _asyncio.Task, "same_task_after": asyncio.current_task() is first,
                  "timed_out": timed_out, "in_all_tasks": first in asyncio.all_tasks(), "inherited": inherited,
-                 "context_kept": REQUEST_VALUE.get()}
+                 "context_kept": REQUEST_VALUE.get(), "name": first.get_name()}
         await _answer(send, 200, json.dumps(shown).encode())
     elif path == "/raise-before":
         raise RuntimeError("failing before the response started")
