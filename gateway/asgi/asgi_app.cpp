@@ -553,7 +553,10 @@ Result<std::unique_ptr<AsgiApp>> AsgiApp::wrap(const PyRef& app, loading::Interf
   auto awaitables = make_awaitable_types();
   if (!awaitables) return std::unexpected(awaitables.error());
   impl->awaitables = std::move(*awaitables);
-  PyRef asyncio_c(PyImport_ImportModule("_asyncio"));
+  // asyncio before _asyncio: imported first, CPython 3.11's _asyncio initialises twice (its init imports asyncio,
+  // which imports _asyncio again) and leaks a tuple, which the sanitizer build reports when the master exits.
+  PyRef asyncio(PyImport_ImportModule("asyncio"));
+  PyRef asyncio_c(asyncio ? PyImport_ImportModule("_asyncio") : nullptr);
   impl->task_type.reset(asyncio_c ? PyObject_GetAttrString(asyncio_c.get(), "Task") : nullptr);
   impl->get_running_loop.reset(asyncio_c ? PyObject_GetAttrString(asyncio_c.get(), "get_running_loop") : nullptr);
   impl->call_type.reset(PyType_FromSpec(&call_spec));
