@@ -6,7 +6,10 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+
+#include "gateway/server/gathered_send.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -62,33 +65,33 @@ bool QueuedTransport::queue_added(bool was_empty) {
   return true;
 }
 
-bool QueuedTransport::write(std::string_view data) {
+bool QueuedTransport::write_parts(std::span<const std::string_view> given) {
   if (failed_) return false;
-  if (data.empty()) return true;
+  std::string_view left[max_gathered_parts];
+  if (given.size() > max_gathered_parts) return Transport::write_parts(given);
+  std::copy(given.begin(), given.end(), left);
+  const std::span<std::string_view> parts(left, given.size());
+  if (consume_gathered(parts, 0)) return true;
   const bool was_empty = queue_.empty();
   if (was_empty) {
-    // Nothing is ahead of these bytes: the socket takes what it can straight from the caller's buffer, and only
+    // Nothing is ahead of these bytes: the socket takes what it can straight from the caller's buffers, and only
     // what it leaves is copied into the queue (a response that fits costs no copy and no allocation).
     last_progress_ = std::chrono::steady_clock::now();  // a stall counts from the first wait
-    while (!data.empty()) {
-      const ssize_t sent = send_bytes(fd_, data);
+    for (;;) {
+      const ssize_t sent = send_gathered(fd_, parts);
       if (sent < 0) {
         if (would_block()) break;
         failed_ = true;
         return false;
       }
-      data.remove_prefix(static_cast<std::size_t>(sent));
+      if (consume_gathered(parts, static_cast<std::size_t>(sent))) return true;
     }
-    if (data.empty()) return true;
   }
-  if (!was_empty && !queue_.back().file) {
-    queue_.back().bytes += data;
-  } else {
-    Part part;
-    part.bytes.assign(data);
-    queue_.push_back(std::move(part));
+  if (was_empty || queue_.back().file) queue_.emplace_back();
+  for (const std::string_view part : parts) {
+    queue_.back().bytes += part;
+    queued_ += part.size();
   }
-  queued_ += data.size();
   if (!was_empty) return drain();
   backlogged_(context_);  // the socket has just said it is full: the owner watches for writability
   return true;

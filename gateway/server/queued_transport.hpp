@@ -26,7 +26,9 @@ class QueuedTransport final : public Transport {
       : fd_(fd), backlogged_(backlogged), context_(context) {}
 
   // Never waits: false only when the peer is gone (or was found gone before).
-  bool write(std::string_view data) override;
+  bool write(std::string_view data) override { return write_parts(std::span(&data, 1)); }
+  bool write_parts(std::span<const std::string_view> parts) override;
+  bool may_wait() const override { return false; }
   // The range is sent from a duplicate of `fd`, so the caller may close its own at once.
   bool send_file(int fd, std::uint64_t offset, std::uint64_t count) override;
 

@@ -42,14 +42,14 @@ void ResponseWriter::begin_error() {
   keep_alive_ = false;
 }
 
-bool ResponseWriter::transport_write(std::string_view data) {
+bool ResponseWriter::transport_write(std::span<const std::string_view> parts) {
   if (failed_) return false;
   bool ok = false;
-  if (python::holds_gil()) {
+  if (transport_.may_wait() && python::holds_gil()) {
     python::GilReleased released;
-    ok = transport_.write(data);
+    ok = transport_.write_parts(parts);
   } else {
-    ok = transport_.write(data);
+    ok = transport_.write_parts(parts);
   }
   failed_ = !ok;
   return ok;
@@ -58,7 +58,7 @@ bool ResponseWriter::transport_write(std::string_view data) {
 bool ResponseWriter::transport_file(int fd, std::uint64_t offset, std::uint64_t count) {
   if (failed_) return false;
   bool ok = false;
-  if (python::holds_gil()) {
+  if (transport_.may_wait() && python::holds_gil()) {
     python::GilReleased released;
     ok = transport_.send_file(fd, offset, count);
   } else {
@@ -70,7 +70,8 @@ bool ResponseWriter::transport_file(int fd, std::uint64_t offset, std::uint64_t 
 
 bool ResponseWriter::flush() {
   if (out_.empty()) return !failed_;
-  const bool ok = transport_write(out_);
+  const std::string_view buffered = out_;
+  const bool ok = transport_write(std::span(&buffered, 1));
   out_.clear();
   return ok;
 }
@@ -87,13 +88,17 @@ bool ResponseWriter::write(std::string_view data) {
     if (data.empty()) return true;
   }
   body_bytes_ += data.size();
-  if (framing_ == http::Framing::chunked) out_ += http::encode_chunk_header(data.size()).view();
+  const bool chunked = framing_ == http::Framing::chunked;
+  if (chunked) out_ += http::encode_chunk_header(data.size()).view();
   if (out_.size() + data.size() > flush_threshold) {
-    if (!flush() || !transport_write(data)) return false;
-  } else {
-    out_ += data;
+    // What is buffered (the head, the chunk's header), the data and the chunk's end leave in one system call.
+    const std::string_view parts[] = {out_, data, chunked ? std::string_view(http::chunk_end) : std::string_view()};
+    const bool ok = transport_write(parts);
+    out_.clear();
+    return ok;
   }
-  if (framing_ == http::Framing::chunked) out_ += http::chunk_end;
+  out_ += data;
+  if (chunked) out_ += http::chunk_end;
   if (out_.size() > flush_threshold) return flush();
   return true;
 }

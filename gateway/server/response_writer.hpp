@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "gateway/app/request_body.hpp"
 #include "gateway/app/response_sink.hpp"
@@ -39,7 +41,7 @@ class ResponseWriter final : public app::ResponseSink {
 
  private:
   bool flush();
-  bool transport_write(std::string_view data);
+  bool transport_write(std::span<const std::string_view> parts);
   bool transport_file(int fd, std::uint64_t offset, std::uint64_t count);
 
   const http::Request& request_;

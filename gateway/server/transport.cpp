@@ -7,7 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+
+#include "gateway/server/gathered_send.hpp"
 
 namespace deployctl::gateway::server {
 
@@ -34,18 +37,23 @@ bool SocketTransport::wait_writable() {
   }
 }
 
-bool SocketTransport::write(std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t sent = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+bool SocketTransport::write(std::string_view data) { return write_parts(std::span(&data, 1)); }
+
+bool SocketTransport::write_parts(std::span<const std::string_view> given) {
+  std::string_view left[max_gathered_parts];
+  if (given.size() > max_gathered_parts) return Transport::write_parts(given);
+  std::copy(given.begin(), given.end(), left);
+  const std::span<std::string_view> parts(left, given.size());
+  if (consume_gathered(parts, 0)) return true;
+  for (;;) {
+    const ssize_t sent = send_gathered(fd_, parts);
     if (sent > 0) {
-      data.remove_prefix(static_cast<std::size_t>(sent));
+      if (consume_gathered(parts, static_cast<std::size_t>(sent))) return true;
       continue;
     }
-    if (sent < 0 && errno == EINTR) continue;
     if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait_writable()) continue;
     return false;
   }
-  return true;
 }
 
 bool SocketTransport::send_file(int fd, std::uint64_t offset, std::uint64_t count) {
