@@ -134,6 +134,7 @@ struct DeployConfig {
   std::optional<ConfigString> env_file;                     // the EnvironmentFile of the units
   std::optional<ConfigString> server;                       // serve | gunicorn | uvicorn | daphne
   std::optional<ConfigString> app_module;                   // module:callable of the WSGI/ASGI app
+  std::optional<ConfigString> interface;                    // wsgi | asgi: what the app speaks (default by server)
   std::optional<ConfigString> bind;                         // unix:/run/x.sock or host:port
   std::optional<std::vector<ConfigString>> upstream_hosts;  // several app hosts (host:port) behind nginx
   std::optional<ConfigInteger> workers;
@@ -143,8 +144,10 @@ struct DeployConfig {
   std::optional<ConfigString> certificate;
   std::optional<ConfigString> certificate_key;
   std::optional<ConfigString> dhparam;
-  std::optional<ConfigString> max_body_size;  // nginx client_max_body_size, e.g. "10m"
-  std::optional<ConfigString> static_root;    // override STATIC_ROOT as the server sees it
+  std::optional<ConfigString> max_body_size;                 // nginx client_max_body_size, e.g. "10m"
+  std::optional<std::vector<ConfigString>> websocket_paths;  // URL prefixes nginx passes WebSocket upgrades on
+  std::optional<ConfigInteger> websocket_timeout;            // seconds an open WebSocket may stay quiet in nginx
+  std::optional<ConfigString> static_root;                   // override STATIC_ROOT as the server sees it
   std::optional<ConfigString> static_url;
   std::optional<ConfigString> media_root;
   std::optional<ConfigString> media_url;

@@ -165,13 +165,40 @@ void resolve_database(const RenderInputs& inputs, DeployValues& v) {
   if (!v.db_name.empty() && v.db_engine == "sqlite") v.db_url_variable.clear();
 }
 
+// uvicorn and daphne run ASGI apps and gunicorn WSGI ones as the rendered units start them; deployctl serve runs
+// either, and its default app is */wsgi.py, so only [deploy] interface makes it ASGI here.
+void resolve_interface(const DeployConfig& d, DeployValues& v) {
+  const bool asgi_server = v.server == "uvicorn" || v.server == "daphne";
+  v.asgi = d.interface ? d.interface->value == "asgi" : asgi_server;
+  if (d.interface && v.server != "serve" && v.asgi != asgi_server)
+    v.refused.push_back("[deploy] interface is " + d.interface->value + ", but the units run " + v.server +
+                        ", which serves " + (asgi_server ? "ASGI" : "WSGI") +
+                        " apps only: remove interface, or set server to one that speaks it (serve speaks both)");
+  if (d.websocket_paths) {
+    for (const auto& path : *d.websocket_paths) {
+      if (!path.value.starts_with('/') || path.value == "/")
+        v.refused.push_back("[deploy] websocket-paths entry '" + path.value +
+                            "' is not a URL prefix below /: write it as /ws/ (leave websocket-paths out for every "
+                            "path)");
+      else
+        v.websocket_paths.push_back(path.value);
+    }
+    if (!v.asgi)
+      v.refused.push_back("[deploy] websocket-paths is set, but the app speaks WSGI (server = " + v.server +
+                          "), which has no WebSockets: " +
+                          (v.server == "serve" ? "set interface = \"asgi\" when deployctl serve runs an ASGI app"
+                                               : "set server to uvicorn, daphne, or serve with interface = \"asgi\""));
+  }
+  v.websocket_timeout = d.websocket_timeout->value;
+}
+
 void resolve_app_module(const RenderInputs& inputs, DeployValues& v) {
   if (inputs.deploy.app_module) {
     v.app_module = inputs.deploy.app_module->value;
     return;
   }
   const auto& f = inputs.facts;
-  const bool asgi = v.server == "uvicorn" || v.server == "daphne";
+  const bool asgi = v.asgi;
   const Fact<std::string>& written = asgi ? f.asgi_application : f.wsgi_application;
   const std::string setting = asgi ? "ASGI_APPLICATION" : "WSGI_APPLICATION";
   if (written.known()) {
@@ -196,6 +223,10 @@ void resolve_app_module(const RenderInputs& inputs, DeployValues& v) {
 }
 
 }  // namespace
+
+void DeployValues::refuse(std::string_view target, TargetData& data) const {
+  for (const auto& why : refused) data.missing.push_back("render " + std::string(target) + ": " + why + ".");
+}
 
 void DeployValues::require(std::string_view key, std::string_view target, TargetData& data) const {
   for (const auto& [unknown_key, why] : unknown) {
@@ -236,6 +267,7 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
   v.env_file = text_or(d.env_file, "/etc/" + v.app + "/env");
   v.server = d.server->value;
   v.deployctl = d.deployctl->value;
+  resolve_interface(d, v);
   resolve_app_module(inputs, v);
 
   v.bind = text_or(d.bind, "unix:/run/" + v.app + ".sock");

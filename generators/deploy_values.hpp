@@ -29,6 +29,9 @@ struct DeployValues {
   std::vector<std::string> domains;
   std::string user, group, app_dir, venv, env_file, server, app_module, bind, deployctl;
   std::string settings_module, project_package;
+  bool asgi = false;                         // the app speaks ASGI: nginx passes WebSocket upgrades to it
+  std::vector<std::string> websocket_paths;  // URL prefixes; empty: every proxied path, when asgi
+  std::int64_t websocket_timeout = 3600;
   std::vector<std::string> upstream_servers;  // nginx "server" arguments
   std::string listen_stream;                  // the socket unit's ListenStream=
   bool unix_socket = true;
@@ -53,9 +56,13 @@ struct DeployValues {
 
   // Why a value is unknown, by [deploy] key; reported only by the targets that need it.
   std::vector<std::pair<std::string, std::string>> unknown;
+  // [deploy] values that contradict each other, as whole sentences; refused by the targets they shape.
+  std::vector<std::string> refused;
 
   // Records the key's "missing required value" message in `data` when it is unknown.
   void require(std::string_view key, std::string_view target, TargetData& data) const;
+  // Records every contradiction in `data`.
+  void refuse(std::string_view target, TargetData& data) const;
 };
 
 DeployValues resolve_deploy_values(const RenderInputs& inputs);

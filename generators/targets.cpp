@@ -70,11 +70,29 @@ Data location_data(const Location& location, std::string_view prefix) {
   return out;
 }
 
+Data proxy_location(std::string_view path, bool upgrade) {
+  Data out;
+  out.set("path", std::string(path));
+  out.set("upgrade", Data(upgrade));
+  out.set("root", Data(path == "/"));
+  return out;
+}
+
+// The locations proxied to the app: each WebSocket prefix named in [deploy] with upgrades, then `/`, which passes
+// upgrades itself when an ASGI app names none (any path may then be a WebSocket).
+Data proxy_locations(const DeployValues& v) {
+  Data list{Data::type::list};
+  for (const auto& path : v.websocket_paths) list.push_back(proxy_location(path, true));
+  list.push_back(proxy_location("/", v.asgi && v.websocket_paths.empty()));
+  return list;
+}
+
 Result<void> generate_nginx(const RenderInputs& inputs, TargetData& out) {
   const DeployValues v = resolve_deploy_values(inputs);
   for (const auto* key : {"app", "domains", "static-url", "static-root", "media-url", "media-root", "hsts",
                           "certificate", "certificate-key"})
     v.require(key, "nginx", out);
+  v.refuse("nginx", out);
   if (!out.missing.empty()) return {};
   Data& d = out.data;
   add_common_data(v, inputs, "nginx", d);
@@ -120,6 +138,11 @@ Result<void> generate_nginx(const RenderInputs& inputs, TargetData& out) {
   }
   d.set("app_timeout", std::to_string(v.timeout));
   d.set("proxy_timeout", std::to_string(std::max(v.timeout, v.graceful_timeout) + 5));
+  d.set("websocket_map", Data(v.asgi));
+  // Named after the app: another site's map of the same variable in the shared http block would silently win.
+  d.set("connection_variable", v.app_id + "_connection_upgrade");
+  d.set("websocket_timeout", std::to_string(v.websocket_timeout));
+  d.set("proxy_locations", proxy_locations(v));
   // {{> tls_settings}} in the site template includes the TLS settings, rendered with the same data.
   auto tls = render_partial(inputs, "nginx-tls.mustache", d);
   if (!tls) return std::unexpected(tls.error());
@@ -138,13 +161,15 @@ std::string exec_start(const DeployValues& v) {
     return v.venv + "/bin/uvicorn --fd 3" + workers + " --proxy-headers --forwarded-allow-ips 127.0.0.1 " +
            v.app_module;
   if (v.server == "daphne") return v.venv + "/bin/daphne --fd 3 --proxy-headers " + v.app_module;
-  return v.deployctl + " serve --bind " + v.bind + workers + " --timeout " + std::to_string(v.timeout) +
-         " --graceful-timeout " + std::to_string(v.graceful_timeout) + " --chdir " + v.app_dir + " " + v.app_module;
+  return v.deployctl + " serve --bind " + v.bind + workers + (v.asgi ? " --interface asgi" : "") + " --timeout " +
+         std::to_string(v.timeout) + " --graceful-timeout " + std::to_string(v.graceful_timeout) + " --chdir " +
+         v.app_dir + " " + v.app_module;
 }
 
 Result<void> generate_systemd(const RenderInputs& inputs, TargetData& out) {
   const DeployValues v = resolve_deploy_values(inputs);
   for (const auto* key : {"app", "user", "app-module"}) v.require(key, "systemd", out);
+  v.refuse("systemd", out);
   if (!out.missing.empty()) return {};
   Data& d = out.data;
   add_common_data(v, inputs, "systemd", d);

@@ -65,6 +65,7 @@ extern const Rule cache001_cache_credentials;
 extern const Rule cel001_celery_url_credentials;
 extern const Rule secret001_secret_setting_written;
 extern const Rule chan001_in_memory_channel_layer;
+extern const Rule chan002_websocket_origin_check_open;
 extern const Rule sess001_sessions_in_process_cache;
 extern const Rule path001_dotted_path_unresolved;
 
@@ -142,6 +143,7 @@ const Rule* const table[] = {
     &cel001_celery_url_credentials,
     &secret001_secret_setting_written,
     &chan001_in_memory_channel_layer,
+    &chan002_websocket_origin_check_open,
     &sess001_sessions_in_process_cache,
     &path001_dotted_path_unresolved,
     // ---- repository and runtime checks ----

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # Bad input to `deployctl render` gets a clear message and exit 2 with no file written: an unknown target (with
 # did-you-mean), an unwritable --out, a syntax error in an override template (file:line), a missing value, an
-# unknown --set key. Also: --check/--diff report drift with exit 1, --eject writes the built-in template.
+# unknown --set key, WebSocket settings that contradict the app server. Also: --check/--diff report drift with
+# exit 1, --eject writes the built-in template.
 import os
 import sys
 import tempfile
@@ -45,6 +46,16 @@ def main(binary):
         common.expect("Did you mean 'domains'?" in result.err, "no did-you-mean for the key", result)
         expect_failure(binary, ["nginx", MYSITE, "--config", FIXTURE_CONFIG, "--set", "deploy.tsl=none"],
                        "Did you mean 'tls'?", tmp)
+
+        # WebSocket settings that contradict the app server: refused, naming what to change.
+        expect_failure(binary, ["nginx", MYSITE, "--config", FIXTURE_CONFIG, "--set", "deploy.server=gunicorn",
+                                "--set", "deploy.websocket-paths=/ws/"], "which has no WebSockets", tmp)
+        expect_failure(binary, ["nginx", MYSITE, "--config", FIXTURE_CONFIG, "--set",
+                                "deploy.websocket-paths=/ws/"], 'set interface = "asgi"', tmp)
+        expect_failure(binary, ["systemd", MYSITE, "--config", FIXTURE_CONFIG, "--set", "deploy.server=uvicorn",
+                                "--set", "deploy.interface=wsgi"], "which serves ASGI apps only", tmp)
+        expect_failure(binary, ["nginx", MYSITE, "--config", FIXTURE_CONFIG, "--set", "deploy.server=uvicorn",
+                                "--set", "deploy.websocket-paths=ws"], "'ws' is not a URL prefix", tmp)
 
         # A syntax error in an override template names its file and line.
         templates = os.path.join(tmp, "templates")

@@ -20,6 +20,26 @@ def render(binary, targets, out, sets=(), project=MYSITE, config=FIXTURE_CONFIG,
     return result
 
 
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(process):
+    """TERM, then KILL if the process has not left within 10 s."""
+    import signal
+    import subprocess
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def run_tool(args, cwd=None, env=None, timeout=60):
     import subprocess
     completed = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)

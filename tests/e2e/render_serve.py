@@ -6,8 +6,6 @@
 import http.client
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -15,12 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
-from render_common import MYSITE, nginx_wrapper, render, run_tool  # noqa: E402
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from render_common import MYSITE, free_port, nginx_wrapper, render, run_tool, stop  # noqa: E402
 
 
 def fetch(port, path, deadline):
@@ -38,16 +31,6 @@ def fetch(port, path, deadline):
             last = str(error)
         time.sleep(0.2)
     common.fail(f"no answer from nginx for {path}: {last}")
-
-
-def stop(process):
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def main(binary):

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # Every rendered config passes its own tool: nginx -t for each nginx variant (TLS letsencrypt/custom/none and
-# the bootstrap site, unix/TCP/multi-host upstream, with and without media), systemd-analyze verify and
-# security (exposure <= 2.0) for the app server, backup, celery and uvicorn units, gunicorn --check-config,
-# logrotate -d, bash -n, and the CI pipelines parsed as YAML.
+# the bootstrap site, unix/TCP/multi-host upstream, with and without media, WebSocket upgrades on every path or
+# on named ones), systemd-analyze verify and security (exposure <= 2.0) for the app server, backup, celery and
+# uvicorn units, gunicorn --check-config, logrotate -d, bash -n, and the CI pipelines parsed as YAML.
 import os
 import re
 import shutil
@@ -51,6 +51,8 @@ def check_nginx(binary, tmp):
         "none-multi-host": ["deploy.tls=none", "deploy.upstream-hosts=10.0.0.2:8000,10.0.0.3:8000"],
         "none-high-port-ipv4": ["deploy.tls=none", "deploy.http-port=8080", "deploy.ipv6=false",
                                 "deploy.listen-address=127.0.0.1"],
+        "none-uvicorn-websockets": ["deploy.tls=none", "deploy.server=uvicorn"],
+        "letsencrypt-asgi-websocket-paths": ["deploy.interface=asgi", "deploy.websocket-paths=/ws/,/live/"],
     }
     for label, sets in variants.items():
         out = os.path.join(tmp, label)
@@ -104,6 +106,13 @@ def check_units(binary, tmp):
         common.expect(code == 0, f"bash -n rejects the backup script:\n{output}")
         common.expect(os.stat(os.path.join(out, "backup", "mysite-backup")).st_mode & 0o777 == 0o755,
                       "the backup script is not 0755")
+    # deployctl serve told the app is ASGI runs the project's asgi.py as ASGI.
+    out = os.path.join(tmp, "units-serve-asgi")
+    render(binary, ["systemd"], out, ["deploy.interface=asgi", f"deploy.deployctl={deployctl}"])
+    with open(os.path.join(out, "systemd", "mysite.service"), encoding="utf-8") as f:
+        service = f.read()
+    common.expect(" --interface asgi " in service and service.rstrip().count("mysite.asgi:application") == 1,
+                  f"the ASGI serve unit does not run mysite.asgi as ASGI:\n{service}")
     check_venv_units(binary, tmp)
 
 
