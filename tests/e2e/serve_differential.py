@@ -12,9 +12,7 @@
 # the value; deployctl strips it) and sends a body in answer to HEAD.
 # ASGI: uvicorn de-chunks a body for the app, so both servers get the same chunked upload. uvicorn 0.17 is held
 # to nothing after a response either (the harness only checks deployctl for that). Its known departure,
-# UVICORN_DEPARTURES, is checked on deployctl alone. Both servers cut /export.csv after its head: Django 3.2's
-# ASGIHandler iterates a StreamingHttpResponse on the event loop, and the example's rows come from a database
-# iterator, which raises SynchronousOnlyOperation there (Django 4.2 iterates it in a thread).
+# UVICORN_DEPARTURES, is checked on deployctl alone.
 import json
 import os
 import random
