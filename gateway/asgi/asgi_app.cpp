@@ -6,94 +6,28 @@
 
 #include "gateway/asgi/asgi_app.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <charconv>
 #include <string>
-#include <vector>
 
-#include "core/unique_fd.hpp"
+#include "gateway/asgi/asgi_call.hpp"
 #include "gateway/asgi/awaitables.hpp"
 #include "gateway/asgi/first_step.hpp"
 #include "gateway/asgi/scope.hpp"
-#include "gateway/http/response_head.hpp"
 #include "gateway/server/error_log.hpp"
 #include "python/errors.hpp"
 
 namespace deployctl::gateway::asgi {
 
-using python::PyRef;
-
 namespace {
 
 constexpr std::size_t body_chunk = 64 * 1024;  // what one http.request message carries of a file or stream
 
-struct CallObject;
 PyObject* receive_call(PyObject* self, PyObject*);
-PyObject* send_call(PyObject* self, PyObject* message);
 
 PyMethodDef receive_def = {"receive", receive_call, METH_NOARGS, "receive() -> awaitable ASGI event"};
 PyMethodDef send_def = {"send", send_call, METH_O, "send(message) -> awaitable"};
-
-}  // namespace
-
-struct AsgiApp::Impl {
-  PyRef app;
-  loading::Interface interface = loading::Interface::asgi3;
-  std::unique_ptr<ScopeBuilder> scope;
-  AwaitableTypes awaitables;
-  PyRef call_type;
-  PyRef task_type;         // _asyncio.Task
-  PyRef get_running_loop;  // _asyncio.get_running_loop
-  PyRef task_keywords;     // ("loop", "context", "name")
-  std::uint64_t tasks_started = 0;
-  PyRef key_type, key_body, key_more_body, key_status, key_headers;
-  PyRef key_path;
-  PyRef http_request, http_disconnect, response_start, response_body, response_pathsend;
-  PyRef empty_bytes;
-  StepObserver observer = nullptr;
-  void* observer_context = nullptr;
-
-  // Events are built key by key: Py_BuildValue parses its format on every call, a cost on every request.
-  PyObject* event(PyObject* type) const {
-    PyRef message(PyDict_New());
-    if (!message || PyDict_SetItem(message.get(), key_type.get(), type) < 0) return nullptr;
-    return message.release();
-  }
-  PyObject* body_event(PyObject* body_given, bool more) const {
-    PyRef body(body_given);
-    PyRef message(body ? event(http_request.get()) : nullptr);
-    if (!message || PyDict_SetItem(message.get(), key_body.get(), body.get()) < 0 ||
-        PyDict_SetItem(message.get(), key_more_body.get(), more ? Py_True : Py_False) < 0)
-      return nullptr;
-    return message.release();
-  }
-};
-
-namespace {
-
-struct CallObject {
-  PyObject_HEAD AsgiApp::Impl* impl;
-  app::Exchange* exchange;    // null once the response ended or the call was detached
-  PyObject* start;            // the http.response.start message, until the head goes out with the first body
-  PyObject* waiter;           // a Future a receive() waits on for http.disconnect
-  PyObject* drain_waiter;     // a Future a send() waits on while the client has not taken the response
-  PyObject* task;             // the Task that runs the coroutine, held while the coroutine has not ended
-  std::string* request_line;  // "GET /path HTTP/1.1", for the error log after the exchange is gone
-  std::uint64_t body_offset;  // of a body in a file
-  bool body_done;             // the last http.request went out
-  bool head_sent;
-  bool refused;   // the sink refused the head: a 500 went instead
-  bool ended;     // the response ended (or the call was detached)
-  bool detached;  // the client left: what the app still sends is dropped quietly
-  bool stopping;  // the server stops while the response streams: receive() answers http.disconnect
-  bool returned;  // the coroutine ended (returned or raised)
-};
-
-CallObject* as_call(PyObject* self) { return reinterpret_cast<CallObject*>(self); }
 
 int call_clear(PyObject* self) {
   CallObject* call = as_call(self);
@@ -132,10 +66,6 @@ PyType_Slot call_slots[] = {
 PyType_Spec call_spec = {"deployctl.AsgiCall", sizeof(CallObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
                          call_slots};
 
-void log_call_error(const CallObject* call, const std::string& what) {
-  log_error("Error handling request " + *call->request_line + "\n" + what);
-}
-
 // The Future in `slot` (a waiting receive() or send()) gets `event` (stolen; null: a Python error is pending, logged).
 void settle(CallObject* call, PyObject*& slot, PyObject* event_given) {
   PyRef event(event_given);
@@ -156,17 +86,6 @@ void answer_waiter(CallObject* call, PyObject* event) { settle(call, call->waite
 void release_waiter(CallObject* call) {
   if (call->waiter != nullptr) answer_waiter(call, call->impl->event(call->impl->http_disconnect.get()));
   if (call->drain_waiter != nullptr) settle(call, call->drain_waiter, Py_NewRef(Py_None));
-}
-
-// The response ended (its last body, a 500, or an abort): the connection layer goes on without us.
-void end_response(CallObject* call) {
-  if (call->ended) return;
-  call->ended = true;
-  app::Exchange* exchange = call->exchange;
-  call->exchange = nullptr;
-  Py_CLEAR(call->start);
-  if (exchange != nullptr) exchange->later->completed();
-  release_waiter(call);
 }
 
 // The coroutine ended: with its exception set when it raised. A response not ended yet gets a 500 when its head
@@ -198,8 +117,6 @@ void coroutine_stepping(PyObject* self) {
   const CallObject* call = as_call(self);
   if (call->impl->observer != nullptr) call->impl->observer(call->impl->observer_context, *call->request_line);
 }
-
-PyObject* ready(const CallObject* call, PyObject* value) { return new_ready(call->impl->awaitables, value); }
 
 // The next http.request of the body: whole from memory, in chunks from a spilled file or from the socket. Null
 // without an error set when the socket has no byte yet (`*later` set: the caller waits for it to be readable).
@@ -272,215 +189,6 @@ PyObject* receive_call(PyObject* self, PyObject*) {
   return Py_NewRef(call->waiter);
 }
 
-// Bytes of a message field: bytes, bytearray or memoryview as the spec's "byte string".
-bool byte_view(PyObject* value, std::string_view& view, const char* what) {
-  if (PyBytes_Check(value)) {
-    view = {PyBytes_AS_STRING(value), static_cast<std::size_t>(PyBytes_GET_SIZE(value))};
-    return true;
-  }
-  if (PyByteArray_Check(value)) {
-    view = {PyByteArray_AS_STRING(value), static_cast<std::size_t>(PyByteArray_GET_SIZE(value))};
-    return true;
-  }
-  PyErr_Format(PyExc_TypeError, "%s must be bytes, not %.100s", what, Py_TYPE(value)->tp_name);
-  return false;
-}
-
-PyObject* field(PyObject* message, const PyRef& key) {  // borrowed; null without error when missing
-  return PyDict_GetItemWithError(message, key.get());
-}
-
-// The head from the held http.response.start, framed with the body's length when the first body is the last.
-// `file_length`: the body is a file of that size, whose length a HEAD response gives too (as for a static file).
-bool send_head(CallObject* call, std::optional<std::uint64_t> body_length, bool file_length = false) {
-  AsgiApp::Impl& impl = *call->impl;
-  PyObject* start = call->start;
-  PyObject* status_object = field(start, impl.key_status);
-  if (status_object == nullptr) {
-    if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "http.response.start has no 'status'");
-    return false;
-  }
-  const long status = PyLong_AsLong(status_object);
-  if (status == -1 && PyErr_Occurred()) return false;
-  if (status < 100 || status > 599) {
-    PyErr_Format(PyExc_ValueError, "http.response.start: status %ld is not an HTTP status", status);
-    return false;
-  }
-  std::vector<http::Header> headers;
-  if (PyObject* listed = field(start, impl.key_headers); listed != nullptr) {
-    PyRef sequence(PySequence_Fast(listed, "http.response.start: headers must be an iterable of [name, value]"));
-    if (!sequence) return false;
-    const Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence.get());
-    headers.reserve(static_cast<std::size_t>(count));
-    for (Py_ssize_t i = 0; i < count; ++i) {
-      PyObject* pair = PySequence_Fast_GET_ITEM(sequence.get(), i);
-      PyRef items(PySequence_Fast(pair, "each header must be a [name, value] pair"));
-      if (!items) return false;
-      if (PySequence_Fast_GET_SIZE(items.get()) != 2) {
-        PyErr_Format(PyExc_ValueError, "each header must be a [name, value] pair, got %R", pair);
-        return false;
-      }
-      http::Header header;
-      // The pair's items outlive this call: the message holds them until begin() has copied them.
-      if (!byte_view(PySequence_Fast_GET_ITEM(items.get(), 0), header.name, "a header name") ||
-          !byte_view(PySequence_Fast_GET_ITEM(items.get(), 1), header.value, "a header value"))
-        return false;
-      headers.push_back(header);
-    }
-  } else if (PyErr_Occurred()) {
-    return false;
-  }
-  const std::string length_text = file_length ? std::to_string(*body_length) : std::string();
-  if (file_length && call->exchange->request.is_head() && std::ranges::none_of(headers, [](const http::Header& h) {
-        return http::equals_ignore_case(h.name, "content-length");
-      }))
-    headers.push_back({"content-length", length_text});
-  const int code = static_cast<int>(status);
-  const std::string_view reason = http::reason_phrase(code);
-  std::string status_line = std::to_string(code);
-  if (!reason.empty()) status_line += " " + std::string(reason);
-  app::ResponseStart response;
-  response.status = code;
-  response.status_line = status_line;
-  response.headers = headers;
-  response.body_length = body_length;
-  call->head_sent = true;
-  app::ResponseSink& sink = call->exchange->response;
-  if (!sink.begin(response)) {
-    call->refused = true;
-    sink.begin_error();
-  }
-  Py_CLEAR(call->start);
-  return true;
-}
-
-// What a send() of a response part that is not the last answers: at once while the client keeps up, else a Future
-// done when it has taken most of what is queued (RunningCall::drained), so the loop serves others meanwhile.
-PyObject* sent(CallObject* call) {
-  app::Completion* later = call->exchange->later;
-  if (later == nullptr || !later->congested()) return ready(call, Py_NewRef(Py_None));
-  PyRef loop(PyObject_CallNoArgs(call->impl->get_running_loop.get()));
-  PyObject* future = loop ? PyObject_CallMethod(loop.get(), "create_future", nullptr) : nullptr;
-  if (future == nullptr) return nullptr;
-  Py_XSETREF(call->drain_waiter, future);
-  later->wait_for_drain();
-  return Py_NewRef(future);
-}
-
-PyObject* send_body(CallObject* call, PyObject* message) {
-  AsgiApp::Impl& impl = *call->impl;
-  std::string_view body;
-  if (PyObject* given = field(message, impl.key_body); given != nullptr) {
-    if (!byte_view(given, body, "http.response.body's body")) return nullptr;
-  } else if (PyErr_Occurred()) {
-    return nullptr;
-  }
-  bool more = false;
-  if (PyObject* given = field(message, impl.key_more_body); given != nullptr) {
-    const int truth = PyObject_IsTrue(given);
-    if (truth < 0) return nullptr;
-    more = truth == 1;
-  } else if (PyErr_Occurred()) {
-    return nullptr;
-  }
-  if (!call->head_sent && !send_head(call, more ? std::nullopt : std::optional<std::uint64_t>(body.size())))
-    return nullptr;
-  app::ResponseSink& sink = call->exchange->response;
-  if (!call->refused && !body.empty() && (!sink.write(body) || (more && !sink.push()))) {
-    // The client is gone: the rest is dropped quietly (spec 2.4 allows raising; uvicorn reverted that for HTTP).
-    sink.end(true);
-    call->detached = true;
-    end_response(call);
-    return ready(call, Py_NewRef(Py_None));
-  }
-  if (!more) {
-    sink.end(false);
-    end_response(call);
-    return ready(call, Py_NewRef(Py_None));
-  }
-  return sent(call);
-}
-
-// http.response.pathsend (the ASGI extension): the whole body is the file at an absolute path, sent with sendfile
-// under the same backpressure as bytes. A file that cannot be opened raises in the app (a 500 before the head).
-PyObject* send_path(CallObject* call, PyObject* message) {
-  PyObject* given = field(message, call->impl->key_path);
-  if (given == nullptr) {
-    if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "http.response.pathsend has no 'path'");
-    return nullptr;
-  }
-  PyObject* converted = nullptr;
-  if (!PyUnicode_FSConverter(given, &converted)) return nullptr;
-  PyRef encoded(converted);
-  const char* path = PyBytes_AS_STRING(encoded.get());
-  if (path[0] != '/') {
-    PyErr_Format(PyExc_ValueError, "http.response.pathsend: the path must be absolute, not %R", given);
-    return nullptr;
-  }
-  UniqueFd file(::open(path, O_RDONLY | O_CLOEXEC));
-  struct stat status {};
-  if (!file || ::fstat(file.get(), &status) != 0) return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, given);
-  if (!S_ISREG(status.st_mode)) {
-    PyErr_Format(PyExc_ValueError, "http.response.pathsend: %R is not a regular file", given);
-    return nullptr;
-  }
-  const auto size = static_cast<std::uint64_t>(status.st_size);
-  if (!call->head_sent && !send_head(call, size, true)) return nullptr;
-  app::ResponseSink& sink = call->exchange->response;
-  if (!call->refused && !sink.send_file(file.get(), 0, size)) {
-    sink.end(true);
-    call->detached = true;
-  } else {
-    sink.end(false);
-  }
-  end_response(call);
-  return ready(call, Py_NewRef(Py_None));
-}
-
-PyObject* send_call(PyObject* self, PyObject* message) {
-  CallObject* call = as_call(self);
-  AsgiApp::Impl& impl = *call->impl;
-  if (!PyDict_Check(message)) {
-    PyErr_Format(PyExc_TypeError, "send() takes an ASGI message dict, not %.100s", Py_TYPE(message)->tp_name);
-    return nullptr;
-  }
-  PyObject* type = field(message, impl.key_type);
-  if (type == nullptr) {
-    if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "an ASGI message needs a 'type'");
-    return nullptr;
-  }
-  const bool is_start = PyUnicode_Check(type) && PyUnicode_Compare(type, impl.response_start.get()) == 0;
-  const bool is_body = !is_start && PyUnicode_Check(type) && PyUnicode_Compare(type, impl.response_body.get()) == 0;
-  const bool is_path =
-      !is_start && !is_body && PyUnicode_Check(type) && PyUnicode_Compare(type, impl.response_pathsend.get()) == 0;
-  if (!is_start && !is_body && !is_path) {
-    if (PyErr_Occurred()) return nullptr;
-    PyErr_Format(PyExc_ValueError, "unknown ASGI message type %R for an HTTP request", type);
-    return nullptr;
-  }
-  if (call->exchange == nullptr) {
-    if (call->detached) return ready(call, Py_NewRef(Py_None));
-    log_error("the ASGI app sent " + std::string(PyUnicode_AsUTF8(type)) +
-              " after its response was complete: " + *call->request_line);
-    PyErr_SetString(PyExc_RuntimeError, "send() after the response was complete");
-    return nullptr;
-  }
-  if (is_start) {
-    if (call->start != nullptr || call->head_sent) {
-      log_error("the ASGI app sent a second http.response.start: " + *call->request_line);
-      PyErr_SetString(PyExc_RuntimeError, "http.response.start sent twice");
-      return nullptr;
-    }
-    call->start = Py_NewRef(message);
-    return ready(call, Py_NewRef(Py_None));
-  }
-  if (call->start == nullptr && !call->head_sent) {
-    PyErr_Format(PyExc_RuntimeError, "%U sent before http.response.start", type);
-    return nullptr;
-  }
-  return is_path ? send_path(call, message) : send_body(call, message);
-}
-
 PyObject* new_call(AsgiApp::Impl& impl, app::Exchange& exchange) {
   auto* call = PyObject_GC_New(CallObject, reinterpret_cast<PyTypeObject*>(impl.call_type.get()));
   if (call == nullptr) return nullptr;
@@ -538,6 +246,23 @@ PyObject* task_name(std::uint64_t number) {
 }
 
 }  // namespace
+
+// Shared with asgi_send.cpp (asgi_call.hpp).
+void log_call_error(const CallObject* call, const std::string& what) {
+  log_error("Error handling request " + *call->request_line + "\n" + what);
+}
+
+PyObject* ready(const CallObject* call, PyObject* value) { return new_ready(call->impl->awaitables, value); }
+
+void end_response(CallObject* call) {
+  if (call->ended) return;
+  call->ended = true;
+  app::Exchange* exchange = call->exchange;
+  call->exchange = nullptr;
+  Py_CLEAR(call->start);
+  if (exchange != nullptr) exchange->later->completed();
+  release_waiter(call);
+}
 
 AsgiApp::AsgiApp(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AsgiApp::~AsgiApp() = default;
