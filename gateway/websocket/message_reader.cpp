@@ -4,6 +4,8 @@
 // small frame cannot inflate into gigabytes.
 #include "gateway/websocket/message_reader.hpp"
 
+#include <algorithm>
+
 namespace deployctl::gateway::websocket {
 
 namespace {
@@ -62,11 +64,14 @@ std::optional<Failure> MessageReader::append_inflated(std::string_view compresse
   const std::size_t before = message_.size();
   const auto result =
       last ? inflater_->finish(message_, max_size_) : inflater_->inflate(compressed, message_, max_size_);
+  // The text within the limit is judged first, whatever the result: otherwise an invalid byte before the limit would
+  // be 1007 when the data arrives in small pieces and 1009 when it arrives at once.
+  const std::string_view within_limit = std::string_view(message_).substr(0, max_size_);
+  if (message_text_ && !utf8_.feed(within_limit.substr(std::min(before, within_limit.size()))))
+    return Failure{close_code::invalid_payload, "text message is not valid UTF-8"};
   if (result == Inflater::Result::too_big) return Failure{close_code::message_too_big, "message too big"};
   if (result == Inflater::Result::invalid)
     return Failure{close_code::invalid_payload, "compressed message is not valid deflate data"};
-  if (message_text_ && !utf8_.feed(std::string_view(message_).substr(before)))
-    return Failure{close_code::invalid_payload, "text message is not valid UTF-8"};
   return std::nullopt;
 }
 

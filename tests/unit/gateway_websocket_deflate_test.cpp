@@ -206,6 +206,19 @@ TEST_SUITE("gateway websocket deflate") {
           Events{binary("\xC0\xAF")});
   }
 
+  TEST_CASE("invalid UTF-8 before the limit is 1007 even when the same read inflates past the limit") {
+    Deflater deflater(15, false);
+    std::string compressed;
+    deflater.compress("ok \xFF" + std::string(200, 'a'), compressed);
+    auto options = deflating();
+    options.max_message_size = 64;
+    CHECK(failure_code(compressed_frame(compressed), options) == 1007);
+    compressed.clear();
+    Deflater valid(15, false);
+    valid.compress("ok " + std::string(200, 'a'), compressed);
+    CHECK(failure_code(compressed_frame(compressed), options) == 1009);
+  }
+
   TEST_CASE("a compressed bomb stops inflating one byte past the limit and fails with 1009") {
     const std::string zeros(8 * 1024 * 1024, '\0');
     Deflater deflater(15, false);
