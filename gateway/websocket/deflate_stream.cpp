@@ -19,6 +19,7 @@ namespace {
 
 constexpr char sync_tail[4] = {'\x00', '\x00', '\xff', '\xff'};
 constexpr std::size_t output_step = 16 * 1024;
+constexpr std::size_t max_piece = std::size_t{1} << 30;
 
 int zlib_window(int window_bits) noexcept { return -std::clamp(window_bits, 9, 15); }
 
@@ -46,17 +47,23 @@ void Deflater::compress(std::string_view message, std::string& out) {
   }
   z_stream& z = stream_->z;
   const std::size_t start = out.size();
-  z.next_in = bytes(message.data());
-  z.avail_in = static_cast<uInt>(message.size());
+  // zlib counts in uInt: a message past 4 GiB goes in as several pieces, the flush coming with the last.
   do {
-    const std::size_t old = out.size();
-    const std::size_t room = std::max<std::size_t>(output_step, deflateBound(&z, z.avail_in) + 16);
-    out.resize(old + room);
-    z.next_out = bytes(out.data() + old);
-    z.avail_out = static_cast<uInt>(room);
-    deflate(&z, Z_SYNC_FLUSH);  // cannot fail on a valid stream with room to write
-    out.resize(old + room - z.avail_out);
-  } while (z.avail_out == 0 || z.avail_in != 0);
+    const std::size_t piece = std::min<std::size_t>(message.size(), max_piece);
+    z.next_in = bytes(message.data());
+    z.avail_in = static_cast<uInt>(piece);
+    message.remove_prefix(piece);
+    const int flush = message.empty() ? Z_SYNC_FLUSH : Z_NO_FLUSH;
+    do {
+      const std::size_t old = out.size();
+      const std::size_t room = std::max<std::size_t>(output_step, deflateBound(&z, z.avail_in) + 16);
+      out.resize(old + room);
+      z.next_out = bytes(out.data() + old);
+      z.avail_out = static_cast<uInt>(room);
+      deflate(&z, flush);  // cannot fail on a valid stream with room to write
+      out.resize(old + room - z.avail_out);
+    } while (z.avail_out == 0 || z.avail_in != 0);
+  } while (!message.empty());
   // A sync flush always ends with the empty stored block 00 00 FF FF; the receiver puts it back.
   if (out.size() - start >= 4 && std::memcmp(out.data() + out.size() - 4, sync_tail, 4) == 0)
     out.resize(out.size() - 4);
@@ -83,6 +90,12 @@ Inflater::Result Inflater::run(std::string_view piece, std::string& out, std::si
   }
   z_stream& z = stream_->z;
   if (stream_->ended) return Result::ok;
+  if (piece.size() > max_piece) {
+    // zlib counts in uInt: larger pieces go in parts.
+    for (std::size_t at = 0; at < piece.size(); at += max_piece)
+      if (const Result r = run(piece.substr(at, max_piece), out, limit); r != Result::ok) return r;
+    return Result::ok;
+  }
   z.next_in = bytes(piece.data());
   z.avail_in = static_cast<uInt>(piece.size());
   while (true) {

@@ -46,6 +46,7 @@ class FrameParser {
   enum class State : std::uint8_t { first, second, length, mask, payload, end, failed };
   Step fail(char* at, std::string_view reason) noexcept;
   Step header_parsed(char* next) noexcept;
+  void unmask(char* p, std::size_t size, std::size_t phase) const noexcept;  // XOR with the key from `phase` on
 
   bool rsv1_allowed_;
   State state_ = State::first;

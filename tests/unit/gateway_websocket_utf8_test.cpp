@@ -27,6 +27,22 @@ TEST_SUITE("gateway websocket utf8") {
     }
   }
 
+  TEST_CASE("long ASCII runs (read eight bytes at a time) before, between and after other characters") {
+    CHECK(
+        is_valid_utf8("abcdefghijklmnop\xC3\xA9qrstuvwxyz012345\xF0\x9F\x98\x80"
+                      "abcdefgh"));
+    CHECK_FALSE(is_valid_utf8("abcdefghijklmnop\xFFqrstuvwx"));
+    CHECK_FALSE(
+        is_valid_utf8("abcdefgh\xC3"
+                      "abcdefghijklmnop"));  // a lead byte followed by an ASCII run
+    Utf8Validator validator;
+    CHECK(validator.feed("abcdefghijklmno\xE2"));
+    CHECK(
+        validator.feed("\x82\xAC"
+                       "abcdefghijklmnop"));
+    CHECK(validator.complete());
+  }
+
   TEST_CASE("a character cut at the end is incomplete, not invalid; cut between pieces it is fine") {
     Utf8Validator validator;
     CHECK(validator.feed("a\xF0\x9F"));
