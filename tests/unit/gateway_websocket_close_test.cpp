@@ -20,7 +20,7 @@ std::string code_bytes(int code) { return bytes({code >> 8, code & 0xFF}); }
 }  // namespace
 
 TEST_SUITE("gateway websocket close") {
-  TEST_CASE("an empty close frame reads as 1005 (no code); nothing after it is read") {
+  TEST_CASE("an empty close frame reads as 1005 (no code), and nothing after it is read") {
     const auto stream = client_frame(Opcode::close, "") + client_frame(Opcode::text, "late");
     const auto outcome = read_at_every_split(stream);
     CHECK(outcome.events == Events{closed("1005 ")});

@@ -127,7 +127,7 @@ TEST_SUITE("gateway websocket deflate") {
     CHECK(out == bytes({0x41, 0x03, 0xf2, 0x48, 0xcd, 0x00, 0x03, 0xc9, 0xc9, 0x07, 0x80, 0x01, 0x00}));
   }
 
-  TEST_CASE("RFC 7692 7.2.3.2: with context takeover the second \"Hello\" refers to the first; without, not") {
+  TEST_CASE("RFC 7692 7.2.3.2: with context takeover the second \"Hello\" refers to the first, without it does not") {
     CHECK(read_at_every_split(compressed_frame(hello_compressed) + compressed_frame(hello_again), deflating()).events ==
           Events{text("Hello"), text("Hello")});
     // Without context takeover the reference points before the start of the data.
@@ -193,7 +193,7 @@ TEST_SUITE("gateway websocket deflate") {
     CHECK(failure_code(compressed_frame(hello_compressed)) == 1002);
   }
 
-  TEST_CASE("data that is not deflate fails with 1007; compressed text is checked as UTF-8 after inflating") {
+  TEST_CASE("data that is not deflate fails with 1007, and compressed text is checked as UTF-8 after inflating") {
     CHECK(failure_code(compressed_frame(bytes({0xff, 0xff, 0xff})), deflating()) == 1007);
     Deflater deflater(15, false);
     std::string bad_text;

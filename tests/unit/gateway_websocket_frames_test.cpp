@@ -78,7 +78,7 @@ TEST_SUITE("gateway websocket frames") {
     CHECK(failure_code(bytes({0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f})) == 1002);
   }
 
-  TEST_CASE("reserved bits fail with 1002; RSV1 only when permessage-deflate was negotiated") {
+  TEST_CASE("reserved bits fail with 1002 (RSV1 allowed only when permessage-deflate was negotiated)") {
     auto frame = client_frame(Opcode::text, "Hello");
     for (const int bit : {0x40, 0x20, 0x10}) {
       auto flagged = frame;
@@ -153,7 +153,7 @@ TEST_SUITE("gateway websocket frames") {
     CHECK(read_at_every_split(client_frame(Opcode::ping, "")).events == Events{ping("")});
   }
 
-  TEST_CASE("messages follow one another; each payload is the message's own") {
+  TEST_CASE("messages follow one another and each payload is the message's own") {
     const auto stream = client_frame(Opcode::text, "one") + client_frame(Opcode::binary, std::string(70000, 'b')) +
                         client_frame(Opcode::text, "three");
     CHECK(read_stream(stream, {}, 3).events == Events{text("one"), binary(std::string(70000, 'b')), text("three")});

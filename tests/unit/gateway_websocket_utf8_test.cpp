@@ -43,7 +43,7 @@ TEST_SUITE("gateway websocket utf8") {
     CHECK(validator.complete());
   }
 
-  TEST_CASE("a character cut at the end is incomplete, not invalid; cut between pieces it is fine") {
+  TEST_CASE("a character cut at the end is incomplete, not invalid, and cut between pieces it is fine") {
     Utf8Validator validator;
     CHECK(validator.feed("a\xF0\x9F"));
     CHECK_FALSE(validator.complete());
