@@ -67,12 +67,17 @@ void Deflater::compress(std::string_view message, std::string& out) {
   // A sync flush always ends with the empty stored block 00 00 FF FF; the receiver puts it back.
   if (out.size() - start >= 4 && std::memcmp(out.data() + out.size() - 4, sync_tail, 4) == 0)
     out.resize(out.size() - 4);
+  // An empty message right after another: zlib writes nothing for a second flush in a row with no input (deflate's
+  // rule against duplicate flushes), but an empty payload would leave the receiver inside the stored block the tail
+  // starts. The stored block's first byte is what an empty message compresses to (§7.2.3.6).
+  if (out.size() == start) out.push_back('\0');
   if (no_context_takeover_) deflateReset(&z);
 }
 
 struct Inflater::Stream {
   z_stream z{};
   bool ended = false;  // the message's data ended with a BFINAL block (§7.2.3.4): the rest is ignored
+  bool fed = false;    // the current message has given it compressed bytes
   ~Stream() { inflateEnd(&z); }
 };
 
@@ -89,6 +94,7 @@ Inflater::Result Inflater::run(std::string_view piece, std::string& out, std::si
     stream_ = std::move(stream);
   }
   z_stream& z = stream_->z;
+  if (!piece.empty()) stream_->fed = true;
   if (stream_->ended) return Result::ok;
   if (piece.size() > max_piece) {
     // zlib counts in uInt: larger pieces go in parts.
@@ -128,7 +134,12 @@ Inflater::Result Inflater::inflate(std::string_view piece, std::string& out, std
 }
 
 Inflater::Result Inflater::finish(std::string& out, std::size_t limit) {
-  const Result result = run(std::string_view(sync_tail, 4), out, limit);
+  // An empty compressed payload can only be an empty message; with the tail appended it would be the start of a
+  // stored block that never ends (some senders produce it for an empty message after another).
+  const bool empty = !stream_ || !stream_->fed;
+  const Result result = empty ? Result::ok : run(std::string_view(sync_tail, 4), out, limit);
+  if (!stream_) return result;
+  stream_->fed = false;
   z_stream& z = stream_->z;
   if (no_context_takeover_) {
     inflateReset(&z);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gateway/websocket/close_payload.hpp"
@@ -32,23 +33,31 @@ struct Seen {
   bool operator==(const Seen&) const = default;
 };
 
-void check_round_trip(std::string_view message, Opcode opcode) {
-  Deflater deflater(9, true);
-  std::string framed;
-  append_message(framed, opcode, message, 61, &deflater);
-  std::string compressed;
-  Deflater again(9, true);
-  again.compress(message, compressed);
-  Inflater inflater(9, true);
-  std::string out;
-  require(inflater.inflate(compressed, out, message.size()) == Inflater::Result::ok);
-  require(inflater.finish(out, message.size()) == Inflater::Result::ok);
-  require(out == message);
-}
+// Every message goes back out through a writer that keeps its window across messages (as a peer's would) and
+// through one that resets it, and each inflates to the message again.
+struct RoundTrip {
+  Deflater keeping{9, false}, resetting{9, true};
+  Inflater keeping_inflater{9, false}, resetting_inflater{9, true};
+
+  void check(std::string_view message, Opcode opcode) {
+    std::string framed;
+    append_message(framed, opcode, message, 61, &resetting);
+    for (auto [deflater, inflater] :
+         {std::pair{&keeping, &keeping_inflater}, std::pair{&resetting, &resetting_inflater}}) {
+      std::string compressed, out;
+      deflater->compress(message, compressed);
+      require(!compressed.empty());
+      require(inflater->inflate(compressed, out, message.size()) == Inflater::Result::ok);
+      require(inflater->finish(out, message.size()) == Inflater::Result::ok);
+      require(out == message);
+    }
+  }
+};
 
 template <typename NextSize>
 Seen run(std::string stream, const ReaderOptions& options, NextSize next_size) {
   MessageReader reader(options);
+  RoundTrip round_trip;
   Seen seen;
   char* p = stream.data();
   char* const end = p + stream.size();
@@ -68,7 +77,7 @@ Seen run(std::string stream, const ReaderOptions& options, NextSize next_size) {
         case Event::binary:
           require(reader.payload().size() <= options.max_message_size);
           if (step.event == Event::text) require(is_valid_utf8(reader.payload()));
-          check_round_trip(reader.payload(), step.event == Event::text ? Opcode::text : Opcode::binary);
+          round_trip.check(reader.payload(), step.event == Event::text ? Opcode::text : Opcode::binary);
           seen.events.push_back(std::to_string(static_cast<int>(step.event)) + std::string(reader.payload()));
           break;
         case Event::ping:

@@ -163,6 +163,20 @@ TEST_SUITE("gateway websocket deflate") {
     CHECK(empty == bytes({0x00}));
   }
 
+  TEST_CASE("an empty message between others: written as 00, and an empty compressed payload read as empty") {
+    Deflater deflater(15, false);
+    std::string first, empty, last;
+    deflater.compress("Hello", first);
+    deflater.compress("", empty);
+    deflater.compress("Hello", last);
+    CHECK(empty == bytes({0x00}));
+    const auto written = compressed_frame(first) + compressed_frame(empty) + compressed_frame(last);
+    CHECK(read_at_every_split(written, deflating()).events == Events{text("Hello"), text(""), text("Hello")});
+    // Some senders leave the payload of an empty message empty; the next message must still inflate.
+    const auto bare = compressed_frame(hello_compressed) + compressed_frame("") + compressed_frame(hello_again);
+    CHECK(read_at_every_split(bare, deflating()).events == Events{text("Hello"), text(""), text("Hello")});
+  }
+
   TEST_CASE("a message after one that ended with BFINAL may still refer to it (the window is carried over)") {
     const auto bfinal = bytes({0xf3, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00});
     CHECK(read_at_every_split(compressed_frame(bfinal) + compressed_frame(hello_again), deflating()).events ==
