@@ -64,6 +64,25 @@ else()
     ${DEPLOYCTL_EXPAT_ARCHIVE} ${DEPLOYCTL_ZLIB_ARCHIVE} m)
 endif()
 
+# zlib (permessage-deflate) and nettle (SHA-1 and base64 of the opening handshake) for gateway/websocket, linked like
+# CPython's dependencies above: from their archives, or as shared libraries in PIE builds. nettle, not OpenSSL: its
+# sha1 and base64 add about 40 KB, while libcrypto.a's SHA1() pulls in OpenSSL's providers (4.4 MB measured) and
+# libcrypto.so would be one more shared library for every run to load.
+find_path(DEPLOYCTL_ZLIB_INCLUDE_DIR zlib.h REQUIRED)
+find_path(DEPLOYCTL_NETTLE_INCLUDE_DIR nettle/sha1.h REQUIRED)
+add_library(deployctl_zlib INTERFACE)
+add_library(deployctl_nettle INTERFACE)
+target_include_directories(deployctl_zlib SYSTEM INTERFACE ${DEPLOYCTL_ZLIB_INCLUDE_DIR})
+target_include_directories(deployctl_nettle SYSTEM INTERFACE ${DEPLOYCTL_NETTLE_INCLUDE_DIR})
+if(DEPLOYCTL_PIE)
+  target_link_libraries(deployctl_zlib INTERFACE z)
+  target_link_libraries(deployctl_nettle INTERFACE nettle)
+else()
+  find_library(DEPLOYCTL_NETTLE_ARCHIVE NAMES libnettle.a REQUIRED)
+  target_link_libraries(deployctl_zlib INTERFACE ${DEPLOYCTL_ZLIB_ARCHIVE})
+  target_link_libraries(deployctl_nettle INTERFACE ${DEPLOYCTL_NETTLE_ARCHIVE})
+endif()
+
 # libgit2 (repository checks and history scanning of `deployctl check`): Debian ships a pkg-config file only.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(libgit2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
