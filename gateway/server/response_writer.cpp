@@ -35,9 +35,9 @@ bool ResponseWriter::begin(const app::ResponseStart& start) {
   return true;
 }
 
-void ResponseWriter::begin_error() {
-  http::append_error_response(out_, 500, request_.is_head());
-  status_ = 500;
+void ResponseWriter::begin_error(int status) {
+  http::append_error_response(out_, status, request_.is_head());
+  status_ = status;
   framing_ = http::Framing::none;
   keep_alive_ = false;
 }

@@ -32,9 +32,11 @@ class SocketBodySource final : public app::RequestBody {
   Result<std::optional<std::string_view>> try_peek() override;
   void consume(std::size_t count) override;
   std::uint64_t left() const noexcept override;
+  int refused_with() const noexcept override { return refused_; }
 
  private:
   Result<bool> receive(bool wait);  // false: nothing yet (only when not waiting)
+  Result<void> wait_readable();
 
   int fd_;
   http::RequestParser& parser_;
@@ -45,6 +47,7 @@ class SocketBodySource final : public app::RequestBody {
   std::size_t buffer_at_ = 0;
   std::uint64_t received_ = 0;  // bytes of the body taken from the parser or the socket
   std::int64_t started_ms_ = 0;
+  int refused_ = 0;
 };
 
 }  // namespace deployctl::gateway::server

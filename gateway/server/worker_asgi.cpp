@@ -73,8 +73,7 @@ bool Worker::app_output_stalled(const Connection& connection) const {
 
 bool Worker::app_body_too_slow(const Connection& connection, std::int64_t now) const {
   if (!connection.app_exchange || !connection.app_exchange->waiting_for_body) return false;
-  const http::Request& request = connection.parser.request();
-  const std::uint64_t received = request.content_length.value_or(0) - connection.parser.body_left();
+  const std::uint64_t received = connection.parser.body_bytes();
   const std::int64_t elapsed = now - connection.body_started_ms;
   return elapsed > static_cast<std::int64_t>(options_.header_timeout * 1000) &&
          static_cast<double>(received) < options_.min_body_rate * static_cast<double>(elapsed) / 1000.0;

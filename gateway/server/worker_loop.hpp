@@ -120,7 +120,7 @@ class Worker final : public asgi::LoopOwner {
   explicit Worker(const WorkerSetup& setup)
       : setup_(setup),
         options_(*setup.options),
-        limits_(worker_limits(options_)),
+        limits_(worker_limits(options_, setup.asgi_app != nullptr)),
         handler_(make_handlers(setup.app, setup.statics), *setup.trust),
         transport_stall_s_(options_.timeout > 0 ? options_.timeout : 30) {
     if (options_.max_requests > 0) {
@@ -158,10 +158,12 @@ class Worker final : public asgi::LoopOwner {
     RequestHandler handler;
   };
 
-  // The parsers' limits in a worker: bodies streamed to the app, and one spill budget for all its connections.
-  static http::Limits worker_limits(const ServeOptions& options) {
+  // The parsers' limits in a worker: bodies streamed to the app (chunked ones too under ASGI, whose messages need
+  // no length), and one spill budget for all its connections.
+  static http::Limits worker_limits(const ServeOptions& options, bool asgi) {
     http::Limits limits = options.limits;
     limits.stream_bodies = true;
+    limits.stream_chunked_bodies = asgi;
     limits.spill_budget = std::make_shared<http::SpillBudget>(http::SpillBudget{options.worker_spill_limit, 0});
     return limits;
   }
