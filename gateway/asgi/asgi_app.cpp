@@ -644,6 +644,13 @@ bool RunningCall::body_readable() {
   return false;
 }
 
+void RunningCall::body_refused(int status) {
+  CallObject* call = as_call(static_cast<PyObject*>(call_));
+  if (call->exchange == nullptr || call->ended) return;
+  call->body_done = true;
+  refuse_body(call, status);
+}
+
 void RunningCall::drained() {
   CallObject* call = as_call(static_cast<PyObject*>(call_));
   settle(call, call->drain_waiter, Py_NewRef(Py_None));

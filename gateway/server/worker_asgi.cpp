@@ -72,7 +72,8 @@ bool Worker::app_output_stalled(const Connection& connection) const {
 }
 
 bool Worker::app_body_too_slow(const Connection& connection, std::int64_t now) const {
-  if (!connection.app_exchange || !connection.app_exchange->waiting_for_body) return false;
+  if (!connection.app_exchange || !connection.app_exchange->waiting_for_body || connection.app_exchange->done)
+    return false;
   const std::uint64_t received = connection.parser.body_bytes();
   const std::int64_t elapsed = now - connection.body_started_ms;
   return elapsed > static_cast<std::int64_t>(options_.header_timeout * 1000) &&

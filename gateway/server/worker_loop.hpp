@@ -164,6 +164,10 @@ class Worker final : public asgi::LoopOwner {
     http::Limits limits = options.limits;
     limits.stream_bodies = true;
     limits.stream_chunked_bodies = asgi;
+    // An ASGI app takes a body in messages: past one message (64 KiB) it is streamed rather than gathered here first.
+    // Gathering a 1 MiB body cost a fresh 1 MiB buffer per request, its pages faulted in each time, then a copy of it
+    // into a fresh 1 MiB bytes object: a 1 MiB upload ran at 0.56x uvicorn's rate (4x with streaming).
+    if (asgi) limits.body_in_memory = std::min<std::size_t>(limits.body_in_memory, 64 * 1024);
     limits.spill_budget = std::make_shared<http::SpillBudget>(http::SpillBudget{options.worker_spill_limit, 0});
     return limits;
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-# `deployctl serve` streaming chunked request bodies to ASGI apps (issue 14): the app receives the first chunk before
-# the client has sent the rest; Expect: 100-continue with a chunked body gets its 100 on the app's first receive()
+# `deployctl serve` streaming request bodies to ASGI apps (issue 14): the app receives the first chunk of a chunked
+# body, or the start of a Content-Length body past 64 KiB, before the client has sent the rest; Expect: 100-continue with a chunked body gets its 100 on the app's first receive()
 # only, and none for an app that answers without reading; a chunked body passing --limit-request-body while the app
 # reads it is refused with 413 and the connection closed; a client sending faster than the app reads is not read
 # ahead (its sends block); a request pipelined behind a chunked body is answered.
@@ -47,6 +47,20 @@ def check_first_chunk_early(port, marks):
     body, _, messages = response.body.partition(b"|")
     expect_equal(body, b"hello world", "the whole body, de-chunked, the trailer dropped")
     expect(int(messages) >= 2, f"in more than one http.request ({messages})")
+
+
+def check_content_length_streamed(port, marks):
+    size = 200 * 1024  # past one message (64 KiB): streamed, not gathered by the worker first
+    with connect(port) as sock:
+        sock.sendall(f"POST /first-chunk?mark=length HTTP/1.1\r\nHost: t\r\nContent-Length: {size}\r\n\r\n".encode()
+                     + b"a" * (100 * 1024))
+        wait_for(lambda: read_mark(marks, "length") is not None, 5,
+                 "the app receives the start of a 200 KiB body while the client has not sent the rest")
+        expect("more_body=True" in read_mark(marks, "length"), "more to come")
+        sock.sendall(b"a" * (size - 100 * 1024))
+        response = Reader(sock).read_response()
+    body, _, _ = response.body.partition(b"|")
+    expect_equal((response.status, len(body)), (200, size), "the whole body")
 
 
 def check_continue_on_receive(port, marks):
@@ -148,6 +162,8 @@ def main(argv):
         port = servers[-1].port
         cases.run("the app receives the first chunk of a chunked body before the client sent the rest",
                   check_first_chunk_early, port, marks)
+        cases.run("a Content-Length body past 64 KiB reaches the app before the client sent the rest",
+                  check_content_length_streamed, port, marks)
         cases.run("Expect: 100-continue with a chunked body: the 100 comes on the first receive()",
                   check_continue_on_receive, port, marks)
         cases.run("an app that never calls receive() gets no 100 Continue, and the connection ends",
