@@ -29,6 +29,12 @@ class RequestBody {
   // After an error: the status the server answers with when the body itself was refused (a chunked body over
   // --limit-request-body, broken chunk framing), or 0 when the client went away or stalled.
   virtual int refused_with() const noexcept { return 0; }
+  // All of the body has arrived (what the handler has not read is buffered), so the connection can go on after the
+  // response whether the handler reads it or not.
+  virtual bool arrived() const { return left() == 0; }
+  // After the response: drops what is left of the body when all of it has already arrived, so that the connection
+  // can serve the next request; false when some of it is still on the way (the connection then ends).
+  virtual bool skip_arrived() { return false; }
 };
 
 }  // namespace deployctl::gateway::app

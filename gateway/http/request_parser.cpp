@@ -708,6 +708,35 @@ std::size_t RequestParser::body_received(char* data, std::size_t count) {
   return written;
 }
 
+bool RequestParser::body_arrived() const {
+  const State& s = *state_;
+  const char* p = s.pending.data() + s.pending_at;
+  const char* const end = s.pending.data() + s.pending.size();
+  if (!s.stream_chunked) return static_cast<std::uint64_t>(end - p) >= s.stream_left;
+  if (s.status != ParseStatus::request_ready) return false;
+  ChunkedDecoder decoder = s.chunk_decoder;  // a dry run
+  while (p < end && !decoder.complete() && !decoder.failed()) p = decoder.step(p, end).next;
+  return decoder.complete();
+}
+
+bool RequestParser::skip_body() {
+  auto& s = *state_;
+  if (s.stream_chunked) {
+    // Decoded over the bytes it was decoded from: they are dropped either way.
+    char* from = s.pending.data() + s.pending_at;
+    std::size_t written = 0;
+    s.pending_at += static_cast<std::size_t>(
+        s.decode_streamed(from, s.pending.data() + s.pending.size(), from, s.pending.size() - s.pending_at, &written) -
+        from);
+    return !s.chunked_body_open() && s.status == ParseStatus::request_ready;
+  }
+  if (s.pending.size() - s.pending_at < s.stream_left) return false;
+  s.pending_at += static_cast<std::size_t>(s.stream_left);
+  s.streamed += s.stream_left;
+  s.stream_left = 0;
+  return true;
+}
+
 std::size_t RequestParser::memory_held() const noexcept {
   const State& s = *state_;
   return s.head.capacity() + s.pending.capacity() + s.body.memory_held() +

@@ -133,6 +133,13 @@ class RequestParser {
   std::uint64_t body_left() const noexcept;
   std::size_t take_body(char* out, std::size_t size) noexcept;
   std::size_t body_received(char* data, std::size_t count);
+  // Drops the rest of a streamed body the app did not read when all of it is buffered here (it came with the head):
+  // true, and next() goes on to the request behind it. False when some of it is still on the connection: the
+  // request stays the connection's last (what was buffered of a chunked body may be gone).
+  bool skip_body();
+  // Whether skip_body() would find all of the body buffered here (for a chunked one: its last chunk and trailers
+  // framed correctly), without dropping anything.
+  bool body_arrived() const;
 
   // The current request line as far as it arrived, for the access-log line of a refused or timed-out request:
   // the method and target bytes received (possibly cut, never validated: escape before printing), and the minor

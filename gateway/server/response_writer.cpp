@@ -17,8 +17,10 @@ bool ResponseWriter::begin(const app::ResponseStart& start) {
   http::ResponseContext context;
   context.http_minor = request_.http_minor;
   context.head_request = request_.is_head();
-  // A streamed body the app left unread cannot be skipped without reading it: the connection ends.
-  context.keep_alive = allow_keep_alive_ && request_.keep_alive && (body_ == nullptr || body_->left() == 0);
+  // A streamed body the app left unread cannot be skipped without reading it, unless all of it has arrived: else the
+  // connection ends.
+  context.keep_alive =
+      allow_keep_alive_ && request_.keep_alive && (body_ == nullptr || body_->left() == 0 || body_->arrived());
   context.known_body_length = start.body_length;
   const std::size_t mark = out_.size();
   auto framing = http::append_response_head(out_, start.status_line, start.headers, context);

@@ -37,6 +37,12 @@ void SocketBodySource::consume(std::size_t count) {
   }
 }
 
+bool SocketBodySource::skip_arrived() {
+  buffer_.clear();
+  buffer_at_ = 0;
+  return parser_.body_left() == 0 || parser_.skip_body();
+}
+
 Result<std::string_view> SocketBodySource::peek() {
   if (buffer_at_ == buffer_.size() && parser_.body_left() > 0) {
     if (auto got = receive(true); !got) return std::unexpected(got.error());

@@ -33,6 +33,8 @@ class SocketBodySource final : public app::RequestBody {
   void consume(std::size_t count) override;
   std::uint64_t left() const noexcept override;
   int refused_with() const noexcept override { return refused_; }
+  bool arrived() const override { return parser_.body_left() == 0 || parser_.body_arrived(); }
+  bool skip_arrived() override;
 
  private:
   Result<bool> receive(bool wait);  // false: nothing yet (only when not waiting)

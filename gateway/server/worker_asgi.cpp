@@ -214,8 +214,8 @@ void Worker::finish_app(Connection& connection, std::optional<Outcome> known) {
     const ResponseWriter& writer = *exchange.held.writer;
     outcome = {writer.status(), writer.body_bytes(), writer.keep_alive() && !writer.failed()};
   }
-  if (exchange.body && exchange.body->left() > 0) {
-    outcome.keep_alive = false;  // a body left unread cannot be skipped without reading it
+  if (exchange.body && exchange.body->left() > 0 && !exchange.body->skip_arrived()) {
+    outcome.keep_alive = false;  // a body left unread on the connection cannot be skipped without reading it
     connection.drain_before_close = true;
   }
   const auto duration_us =

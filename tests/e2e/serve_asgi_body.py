@@ -88,6 +88,17 @@ def check_no_continue_without_receive(port, marks):
     expect_equal(get(port, "/echo").status, 200, "the worker serves on")
 
 
+def check_unread_skipped(port, marks):
+    with connect(port) as sock:
+        sock.sendall(chunked_head("/no-read") + b"\r\n5\r\nhello\r\n0\r\n\r\n")
+        reader = Reader(sock)
+        expect_equal(reader.read_response().status, 200, "an app that does not read a small chunked body")
+        sock.sendall(b"GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        response = reader.read_response()
+    expect(response is not None and response.status == 200,
+           f"the connection goes on: the body had all arrived, and is dropped ({response})")
+
+
 def check_limit(port, marks):
     with connect(port) as sock:
         sock.sendall(chunked_head("/first-chunk?mark=limit") + b"\r\n5\r\nhello\r\n")
@@ -168,6 +179,8 @@ def main(argv):
                   check_continue_on_receive, port, marks)
         cases.run("an app that never calls receive() gets no 100 Continue, and the connection ends",
                   check_no_continue_without_receive, port, marks)
+        cases.run("a chunked body the app does not read, all of it arrived, does not end the connection",
+                  check_unread_skipped, port, marks)
         cases.run("a chunked body passing --limit-request-body while the app reads it: 413, closed",
                   check_limit, port, marks)
         cases.run("a chunked body sent faster than the app reads is not read ahead (the client's sends block)",

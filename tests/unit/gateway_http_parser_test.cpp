@@ -264,6 +264,34 @@ TEST_SUITE("gateway http parser") {
     CHECK(parser.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::need_more);
   }
 
+  TEST_CASE(
+      "a streamed body the app did not read is skipped when all of it came with the head, else it ends the "
+      "connection") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.stream_chunked_bodies = true;
+    limits.body_in_memory = 4;
+    RequestParser chunked(limits);
+    REQUIRE(chunked.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                         "GET /next HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::request_ready);
+    CHECK(chunked.skip_body());
+    REQUIRE(chunked.next() == ParseStatus::request_ready);
+    CHECK(chunked.request().target == "/next");
+    RequestParser length(limits);
+    REQUIRE(length.feed(
+                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\n\r\nabcdefGET /next HTTP/1.1\r\nHost: h\r\n\r\n") ==
+            ParseStatus::request_ready);
+    CHECK(length.skip_body());
+    REQUIRE(length.next() == ParseStatus::request_ready);
+    CHECK(length.request().target == "/next");
+    RequestParser partial(limits);
+    REQUIRE(partial.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel") ==
+            ParseStatus::request_ready);
+    CHECK_FALSE(partial.skip_body());
+    CHECK(partial.next() == ParseStatus::need_more);
+    CHECK(partial.feed("lo\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::need_more);  // never parsed
+  }
+
   TEST_CASE("without stream_chunked_bodies (WSGI) a chunked body is still read whole, 100 Continue first") {
     Limits limits;
     limits.stream_bodies = true;
