@@ -20,12 +20,14 @@ constexpr std::size_t read_size = 64 * 1024;
 }  // namespace
 
 SocketBodySource::SocketBodySource(int fd, http::RequestParser& parser, BodyPace pace,
-                                   std::function<void()> before_first_read, std::function<void()> on_progress)
+                                   std::function<void()> before_first_read, std::function<void()> on_progress,
+                                   bool skip_when_arrived)
     : fd_(fd),
       parser_(parser),
       pace_(pace),
       before_first_read_(std::move(before_first_read)),
-      on_progress_(std::move(on_progress)) {}
+      on_progress_(std::move(on_progress)),
+      skip_when_arrived_(skip_when_arrived) {}
 
 std::uint64_t SocketBodySource::left() const noexcept { return parser_.body_left() + (buffer_.size() - buffer_at_); }
 
@@ -38,6 +40,7 @@ void SocketBodySource::consume(std::size_t count) {
 }
 
 bool SocketBodySource::skip_arrived() {
+  if (!skip_when_arrived_) return false;
   buffer_.clear();
   buffer_at_ = 0;
   return parser_.body_left() == 0 || parser_.skip_body();

@@ -53,8 +53,7 @@ void Worker::answer(Connection& connection) {
 // Runs the handler on the connection's current request, on the loop or a pool thread. A streamed body is read by
 // the app through a source on the socket; "100 Continue" goes out on its first read (after what the connection
 // has buffered), so an app that answers without reading never asks for the body. A body left unread ends the
-// connection (unless all of it had arrived: it is dropped), after a short drain so that the client sees the response
-// rather than a reset.
+// connection, after a short drain so that the client sees the response rather than a reset.
 // --timeout counts from the last bytes of the body that arrived (`on_body_progress`), not from the request's start.
 Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler, const Peer& peer, bool closing,
                                  std::function<void()> on_body_progress) {
@@ -65,7 +64,7 @@ Outcome Worker::answer_with_body(Connection& connection, RequestHandler& handler
                         continue_sender(connection, transport, request.expect_continue), std::move(on_body_progress));
   Outcome outcome = handler.handle(request, streamed ? &body : nullptr, peer, closing, connection.out, transport);
   if (streamed) {
-    if (body.left() > 0 && !body.skip_arrived()) {
+    if (body.left() > 0) {
       outcome.keep_alive = false;
       connection.drain_before_close = true;
     }

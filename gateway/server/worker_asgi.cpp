@@ -151,8 +151,9 @@ void Worker::answer_later(Connection& connection) {
   exchange.peer = peer_of(connection);
   app::RequestBody* body = nullptr;
   if (request.body.streamed)
-    body = &exchange.body.emplace(connection.fd.get(), connection.parser, body_pace(),
-                                  continue_sender(connection, exchange.transport, request.expect_continue), [] {});
+    body = &exchange.body.emplace(
+        connection.fd.get(), connection.parser, body_pace(),
+        continue_sender(connection, exchange.transport, request.expect_continue), [] {}, true);
   exchange.starting = true;
   const std::optional<Outcome> now = handler_.begin(request, body, exchange.peer, draining_ || retiring_,
                                                     connection.out, exchange.transport, exchange.held, &exchange);
