@@ -170,12 +170,12 @@ const Option<S> rows[] = {
      .value_name = "N",
      .uses = everywhere,
      .minimum = 0},
-    // Content-Length bodies are streamed to the app; a chunked one is de-chunked first (Django needs
-    // CONTENT_LENGTH), so it is what can reach memory and disk.
+    // Content-Length bodies are streamed to the app; under WSGI a chunked one is de-chunked first (Django needs
+    // CONTENT_LENGTH), so it is what can reach memory and disk. ASGI apps get chunked bodies streamed too.
     {.name = "limit-chunked-body",
      .member = &S::limit_chunked_body,
-     .help = "Largest chunked request body, de-chunked before the app runs; larger is 413 (default 16777216; 0 no "
-             "limit)",
+     .help = "Largest chunked request body, de-chunked (before a WSGI app runs; as an ASGI app reads it); larger is "
+             "413 (default 16777216; 0 no limit)",
      .fallback = "16777216",
      .value_name = "BYTES",
      .uses = everywhere,

@@ -27,8 +27,9 @@ class ResponseSink {
   // The head, once, before any body. False: the head was refused (a header with CR or LF, a bad status) and
   // nothing was sent; the handler then answers 500 through begin_error().
   virtual bool begin(const ResponseStart& start) = 0;
-  // A 500 answer for a handler that failed before sending its head.
-  virtual void begin_error() = 0;
+  // A 500 answer for a handler that failed before sending its head; another error status for a request the server
+  // refuses while the handler runs (a streamed chunked body over --limit-request-body: 413).
+  virtual void begin_error(int status = 500) = 0;
   // Body bytes; false when the client is gone (the handler then stops).
   virtual bool write(std::string_view data) = 0;
   // Sends what is buffered now, so that the client sees a streamed part before the next one; false when the client

@@ -118,6 +118,23 @@ void coroutine_stepping(PyObject* self) {
   if (call->impl->observer != nullptr) call->impl->observer(call->impl->observer_context, *call->request_line);
 }
 
+// The server refuses the streamed body (a chunked body over the limit, broken chunk framing) while the app reads it:
+// the refusal's status answers the request unless the app's head went out (then the connection is cut), the app's
+// receive() hears http.disconnect, and what it sends next is dropped, as after the client left.
+void refuse_body(CallObject* call, int status) {
+  log_debug("refused the request body of " + *call->request_line + " with " + std::to_string(status));
+  app::ResponseSink& sink = call->exchange->response;
+  if (!call->head_sent) {
+    call->head_sent = true;
+    sink.begin_error(status);
+    sink.end(false);
+  } else {
+    sink.end(true);
+  }
+  call->detached = true;
+  end_response(call);
+}
+
 // The next http.request of the body: whole from memory, in chunks from a spilled file or from the socket. Null
 // without an error set when the socket has no byte yet (`*later` set: the caller waits for it to be readable).
 PyObject* next_body_event(CallObject* call, bool* later) {
@@ -129,11 +146,12 @@ PyObject* next_body_event(CallObject* call, bool* later) {
       call->body_done = true;
       return impl.body_event(Py_NewRef(impl.empty_bytes.get()), false);
     }
-    // A body streamed past 1 MiB or after 100 Continue arrives at the client's pace: the loop never waits for it
-    // (the worker's sweep holds it to --min-body-rate meanwhile).
+    // A body streamed (chunked, past 1 MiB or after 100 Continue) arrives at the client's pace: the loop never waits
+    // for it (the worker's sweep holds it to --min-body-rate meanwhile).
     const Result<std::optional<std::string_view>> available = body.try_peek();
     if (!available) {
       call->body_done = true;
+      if (body.refused_with() != 0) refuse_body(call, body.refused_with());
       return impl.event(impl.http_disconnect.get());
     }
     if (!*available) {
@@ -373,6 +391,13 @@ bool RunningCall::body_readable() {
   if (later) return true;
   answer_waiter(call, event);
   return false;
+}
+
+void RunningCall::body_refused(int status) {
+  CallObject* call = as_call(static_cast<PyObject*>(call_));
+  if (call->exchange == nullptr || call->ended) return;
+  call->body_done = true;
+  refuse_body(call, status);
 }
 
 void RunningCall::drained() {

@@ -67,6 +67,11 @@ class RunningCall {
   // them, or http.disconnect. True while it still waits (nothing had arrived after all).
   bool body_readable();
 
+  // The server refuses the body a receive() waits for (it arrives slower than --min-body-rate: 408): the refusal
+  // answers the request unless the app's head went out (then the connection is cut), and receive() answers
+  // http.disconnect. The response has then ended (completed() was called).
+  void body_refused(int status);
+
   // The client has taken most of the queued response while a send() waits for it (app::Completion::
   // wait_for_drain): that send() completes.
   void drained();

@@ -23,7 +23,8 @@ struct Body {
                             // owned by the parser, never close it
   std::uint64_t size = 0;
   // Streamed (Limits::stream_bodies): none of it is buffered (memory empty, fd -1); the connection layer hands
-  // the handler an app::RequestBody that reads its `size` bytes as the handler pulls them.
+  // the handler an app::RequestBody that reads its `size` bytes as the handler pulls them (a streamed chunked
+  // body's size is unknown: 0 here, and no content_length).
   bool streamed = false;
 };
 

@@ -117,6 +117,8 @@ struct RequestParser::State {
   bool in_head = false;
   std::size_t head_bytes = 0;
   std::uint64_t stream_left = 0;  // a streamed body's bytes not received yet
+  bool stream_chunked = false;    // the current request's chunked body is streamed: decoded as the app asks
+  std::uint64_t streamed = 0;     // body bytes of a streamed body taken or received so far (de-chunked)
   bool in_body = false;
   bool done = false;  // a request that ends the connection was handed out: nothing after it is parsed
 
@@ -333,6 +335,12 @@ struct RequestParser::State {
       stream_left = parser.content_length;
       return 0;
     }
+    if (limits.stream_bodies && limits.stream_chunked_bodies && chunked_body) {
+      parser.flags |= F_SKIPBODY;
+      chunk_decoder.start(framer.field_lines());
+      stream_chunked = true;
+      return 0;
+    }
     in_body = body_expected;
     if (chunked_body) {
       // The chunked decoder frames the body, not llhttp: llhttp ends the message with the head and stops there.
@@ -370,7 +378,7 @@ struct RequestParser::State {
 
   // llhttp's end of a message; for a chunked one that is the end of the head, where the decoder takes over.
   int llhttp_message_complete() {
-    if (request.chunked && !chunk_decoder.complete()) {
+    if (request.chunked && !stream_chunked && !chunk_decoder.complete()) {
       in_chunked_body = true;
       return HPE_PAUSED;
     }
@@ -379,8 +387,12 @@ struct RequestParser::State {
 
   int message_complete() {
     in_body = false;
-    request.body = stream_left > 0 ? Body{{}, -1, stream_left, true} : body.view();
-    if (request.chunked) request.content_length = body.size();
+    if (stream_chunked) {
+      request.body = Body{{}, -1, 0, true};  // its length is known at its end only: no content_length either
+    } else {
+      request.body = stream_left > 0 ? Body{{}, -1, stream_left, true} : body.view();
+      if (request.chunked) request.content_length = body.size();
+    }
     status = ParseStatus::request_ready;
     return HPE_PAUSED;
   }
@@ -506,6 +518,33 @@ struct RequestParser::State {
     return p;
   }
 
+  // A streamed chunked body whose last chunk has not been decoded (a refused one never is).
+  bool chunked_body_open() const { return stream_chunked && !chunk_decoder.complete(); }
+
+  // Decodes a streamed chunked body from [p, end) into `out` (which may be p itself: data never moves forward), at
+  // most `room` bytes of it; returns where it stopped and adds the bytes written to `*written`. Stops at the body's
+  // end, at a refusal (the parser is then rejected), or when `room` is used up.
+  const char* decode_streamed(const char* p, const char* end, char* out, std::size_t room, std::size_t* written) {
+    while (p < end && room > 0 && chunked_body_open() && status != ParseStatus::rejected) {
+      // Never more raw bytes than there is room: the data of one step then fits.
+      const char* until = end - p > static_cast<std::ptrdiff_t>(room) ? p + room : end;
+      const auto step = chunk_decoder.step(p, until);
+      p = step.next;
+      if (!step.data.empty()) {
+        if (limits.chunked_body != 0 && streamed + step.data.size() > limits.chunked_body) {
+          reject(413, "chunked request body over --limit-chunked-body");
+          return p;
+        }
+        std::memmove(out + *written, step.data.data(), step.data.size());
+        *written += step.data.size();
+        room -= step.data.size();
+        streamed += step.data.size();
+      }
+      if (chunk_decoder.failed()) reject(chunk_decoder.error().status, chunk_decoder.error().reason);
+    }
+    return p;
+  }
+
   ParseStatus parse_pending() {
     while (status == ParseStatus::need_more && pending_at < pending.size() && !done) {
       const std::size_t consumed = consume(pending.data() + pending_at, pending.size() - pending_at);
@@ -553,8 +592,11 @@ ParseStatus RequestParser::feed(std::string_view bytes) {
 ParseStatus RequestParser::next() {
   auto& s = *state_;
   if (s.status == ParseStatus::request_ready) {
-    const bool last = !s.request.keep_alive || s.stream_left > 0;  // an unread body is never parsed as requests
+    // An unread body is never parsed as requests.
+    const bool last = !s.request.keep_alive || s.stream_left > 0 || s.chunked_body_open();
     s.stream_left = 0;
+    s.stream_chunked = false;
+    s.streamed = 0;
     s.start_message();
     s.head_bytes = 0;
     s.in_head = false;
@@ -597,6 +639,8 @@ void RequestParser::reset() {
   s.in_head = false;
   s.head_bytes = 0;
   s.stream_left = 0;
+  s.stream_chunked = false;
+  s.streamed = 0;
   s.done = false;
 }
 
@@ -606,18 +650,35 @@ const Rejection& RequestParser::rejection() const noexcept { return state_->reje
 bool RequestParser::head_in_progress() const noexcept { return state_->in_head; }
 std::size_t RequestParser::head_bytes() const noexcept { return state_->in_head ? state_->head_bytes : 0; }
 bool RequestParser::body_in_progress() const noexcept { return state_->in_body; }
-std::uint64_t RequestParser::body_bytes() const noexcept { return state_->body.size(); }
+std::uint64_t RequestParser::body_bytes() const noexcept {
+  const State& s = *state_;
+  return s.request.body.streamed ? s.streamed : s.body.size();
+}
 std::size_t RequestParser::buffered_bytes() const noexcept { return state_->pending.size() - state_->pending_at; }
-std::uint64_t RequestParser::body_left() const noexcept { return state_->stream_left; }
+std::uint64_t RequestParser::body_left() const noexcept {
+  return state_->chunked_body_open() ? 1 : state_->stream_left;
+}
 
 std::size_t RequestParser::take_body(char* out, std::size_t size) noexcept {
   auto& s = *state_;
+  if (s.stream_chunked) {
+    std::size_t written = 0;
+    const char* from = s.pending.data() + s.pending_at;
+    s.pending_at += static_cast<std::size_t>(
+        s.decode_streamed(from, s.pending.data() + s.pending.size(), out, size, &written) - from);
+    if (s.pending_at == s.pending.size()) {
+      s.pending.clear();
+      s.pending_at = 0;
+    }
+    return written;
+  }
   const auto count =
       static_cast<std::size_t>(std::min<std::uint64_t>({size, s.stream_left, s.pending.size() - s.pending_at}));
   if (count == 0) return 0;
   std::memcpy(out, s.pending.data() + s.pending_at, count);
   s.pending_at += count;
   s.stream_left -= count;
+  s.streamed += count;
   if (s.pending_at == s.pending.size()) {
     s.pending.clear();
     s.pending_at = 0;
@@ -625,8 +686,55 @@ std::size_t RequestParser::take_body(char* out, std::size_t size) noexcept {
   return count;
 }
 
-void RequestParser::body_received(std::size_t count) noexcept {
-  state_->stream_left -= std::min<std::uint64_t>(count, state_->stream_left);
+std::size_t RequestParser::body_received(char* data, std::size_t count) {
+  auto& s = *state_;
+  if (!s.stream_chunked) {
+    const auto taken = static_cast<std::size_t>(std::min<std::uint64_t>(count, s.stream_left));
+    s.stream_left -= taken;
+    s.streamed += taken;
+    return taken;
+  }
+  std::size_t written = 0;
+  const char* stopped = s.decode_streamed(data, data + count, data, count, &written);
+  // What follows the body's last chunk is the next request's (pipelining): kept as if it had been fed.
+  const auto rest = static_cast<std::size_t>(data + count - stopped);
+  if (rest > 0 && s.status == ParseStatus::request_ready) {
+    if (s.pending_at == s.pending.size()) {
+      s.pending.clear();
+      s.pending_at = 0;
+    }
+    s.pending.append(stopped, rest);
+  }
+  return written;
+}
+
+bool RequestParser::body_arrived() const {
+  const State& s = *state_;
+  const char* p = s.pending.data() + s.pending_at;
+  const char* const end = s.pending.data() + s.pending.size();
+  if (!s.stream_chunked) return static_cast<std::uint64_t>(end - p) >= s.stream_left;
+  if (s.status != ParseStatus::request_ready) return false;
+  ChunkedDecoder decoder = s.chunk_decoder;  // a dry run
+  while (p < end && !decoder.complete() && !decoder.failed()) p = decoder.step(p, end).next;
+  return decoder.complete();
+}
+
+bool RequestParser::skip_body() {
+  auto& s = *state_;
+  if (s.stream_chunked) {
+    // Decoded over the bytes it was decoded from: they are dropped either way.
+    char* from = s.pending.data() + s.pending_at;
+    std::size_t written = 0;
+    s.pending_at += static_cast<std::size_t>(
+        s.decode_streamed(from, s.pending.data() + s.pending.size(), from, s.pending.size() - s.pending_at, &written) -
+        from);
+    return !s.chunked_body_open() && s.status == ParseStatus::request_ready;
+  }
+  if (s.pending.size() - s.pending_at < s.stream_left) return false;
+  s.pending_at += static_cast<std::size_t>(s.stream_left);
+  s.streamed += s.stream_left;
+  s.stream_left = 0;
+  return true;
 }
 
 std::size_t RequestParser::memory_held() const noexcept {

@@ -29,6 +29,11 @@ struct Limits {
   // is not read here: the request is ready at the end of its head with Body::size set and nothing buffered, and
   // the body is read with take_body()/body_received() as the app asks for it (never stored, never spilled).
   bool stream_bodies = false;
+  // With stream_bodies (the ASGI worker): a chunked body is not read here either. The request is ready at the end
+  // of its head (Body::streamed, no 100 Continue asked for), and the body is decoded as the app asks for it with
+  // take_body()/body_received(); the limits, the framing checks and the trailers are the same as for a whole one.
+  // WSGI reads chunked bodies whole: its environ gives CONTENT_LENGTH, which a chunked body has only at its end.
+  bool stream_chunked_bodies = false;
   // Whatever the limits, a head over 1 MiB is refused with 431, so memory stays bounded with all limits at 0.
 };
 
@@ -104,7 +109,8 @@ class RequestParser {
   // complete, and how many bytes were fed since it began (a slice that completes the head counts whole).
   bool head_in_progress() const noexcept;
   std::size_t head_bytes() const noexcept;
-  // For the minimum body rate: true while a body is being received, and its bytes so far (de-chunked).
+  // For the minimum body rate: true while a body is being received here, and its bytes so far (de-chunked; of a
+  // streamed body, those taken or received).
   bool body_in_progress() const noexcept;
   std::uint64_t body_bytes() const noexcept;
   // Bytes received and not parsed yet (pipelined requests waiting behind the current one).
@@ -114,13 +120,26 @@ class RequestParser {
   // connection goes back to a few KiB whatever it sent before.
   std::size_t memory_held() const noexcept;
 
-  // A streamed body (Limits::stream_bodies), after request_ready: the bytes of it not received yet, and those of
-  // them already buffered here (they arrived with the head), moved to `out` (at most `size`; returns how many).
-  // Bytes the caller reads from the connection itself it reports with body_received(). next() with some of the
-  // body never received makes that request the connection's last (its bytes are not parsed as a request).
+  // A streamed body (Limits::stream_bodies), after request_ready: the bytes of it not received yet (a chunked one's
+  // length is unknown until its last chunk: 1 while that has not been decoded), and those of it already buffered
+  // here (they arrived with the head), moved to `out` (at most `size`; returns how many, de-chunked: a chunked body
+  // may consume framing bytes and return 0). Bytes the caller reads from the connection itself it reports with
+  // body_received(), which de-chunks them in place and returns how many body bytes are left at the start of `data`
+  // (bytes past the end of a chunked body stay here for the next request). A chunked body that breaks its framing
+  // or a limit makes status() rejected (rejection() says why); nothing more is taken then, and the body stays
+  // unfinished (body_left() 1).
+  // next() with some of the body never received makes that request the connection's last (its bytes are not
+  // parsed as a request).
   std::uint64_t body_left() const noexcept;
   std::size_t take_body(char* out, std::size_t size) noexcept;
-  void body_received(std::size_t count) noexcept;
+  std::size_t body_received(char* data, std::size_t count);
+  // Drops the rest of a streamed body the app did not read when all of it is buffered here (it came with the head):
+  // true, and next() goes on to the request behind it. False when some of it is still on the connection: the
+  // request stays the connection's last (what was buffered of a chunked body may be gone).
+  bool skip_body();
+  // Whether skip_body() would find all of the body buffered here (for a chunked one: its last chunk and trailers
+  // framed correctly), without dropping anything.
+  bool body_arrived() const;
 
   // The current request line as far as it arrived, for the access-log line of a refused or timed-out request:
   // the method and target bytes received (possibly cut, never validated: escape before printing), and the minor

@@ -17,8 +17,10 @@ bool ResponseWriter::begin(const app::ResponseStart& start) {
   http::ResponseContext context;
   context.http_minor = request_.http_minor;
   context.head_request = request_.is_head();
-  // A streamed body the app left unread cannot be skipped without reading it: the connection ends.
-  context.keep_alive = allow_keep_alive_ && request_.keep_alive && (body_ == nullptr || body_->left() == 0);
+  // A streamed body the app left unread cannot be skipped without reading it, unless all of it has arrived: else the
+  // connection ends.
+  context.keep_alive =
+      allow_keep_alive_ && request_.keep_alive && (body_ == nullptr || body_->left() == 0 || body_->arrived());
   context.known_body_length = start.body_length;
   const std::size_t mark = out_.size();
   auto framing = http::append_response_head(out_, start.status_line, start.headers, context);
@@ -35,9 +37,9 @@ bool ResponseWriter::begin(const app::ResponseStart& start) {
   return true;
 }
 
-void ResponseWriter::begin_error() {
-  http::append_error_response(out_, 500, request_.is_head());
-  status_ = 500;
+void ResponseWriter::begin_error(int status) {
+  http::append_error_response(out_, status, request_.is_head());
+  status_ = status;
   framing_ = http::Framing::none;
   keep_alive_ = false;
 }

@@ -28,7 +28,7 @@ class ResponseWriter final : public app::ResponseSink {
                  Transport& transport);
 
   bool begin(const app::ResponseStart& start) override;
-  void begin_error() override;
+  void begin_error(int status = 500) override;
   bool write(std::string_view data) override;
   bool push() override { return flush(); }
   bool send_file(int fd, std::uint64_t offset, std::uint64_t count) override;

@@ -24,17 +24,22 @@ struct BodyPace {
 class SocketBodySource final : public app::RequestBody {
  public:
   // `before_first_read` runs once, before anything is read (sends 100 Continue when the client expects it);
-  // `on_progress` after every read from the socket that brought bytes.
+  // `on_progress` after every read from the socket that brought bytes. `skip_when_arrived`: a body left unread that
+  // had all arrived is dropped after the response instead of ending the connection (ASGI; WSGI ends it).
   SocketBodySource(int fd, http::RequestParser& parser, BodyPace pace, std::function<void()> before_first_read,
-                   std::function<void()> on_progress);
+                   std::function<void()> on_progress, bool skip_when_arrived = false);
 
   Result<std::string_view> peek() override;
   Result<std::optional<std::string_view>> try_peek() override;
   void consume(std::size_t count) override;
   std::uint64_t left() const noexcept override;
+  int refused_with() const noexcept override { return refused_; }
+  bool arrived() const override { return parser_.body_left() == 0 || (skip_when_arrived_ && parser_.body_arrived()); }
+  bool skip_arrived() override;
 
  private:
   Result<bool> receive(bool wait);  // false: nothing yet (only when not waiting)
+  Result<void> wait_readable();
 
   int fd_;
   http::RequestParser& parser_;
@@ -45,6 +50,8 @@ class SocketBodySource final : public app::RequestBody {
   std::size_t buffer_at_ = 0;
   std::uint64_t received_ = 0;  // bytes of the body taken from the parser or the socket
   std::int64_t started_ms_ = 0;
+  int refused_ = 0;
+  bool skip_when_arrived_;
 };
 
 }  // namespace deployctl::gateway::server

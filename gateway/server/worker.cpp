@@ -358,8 +358,12 @@ void Worker::sweep(std::int64_t now) {
     if (connection.in_app) {
       // The app waits for a streamed body that the loop reads as it comes: held to --min-body-rate like any body.
       if (app_body_too_slow(connection, now)) {
-        log_debug("closing a connection whose request body arrives slower than the minimum rate");
-        close_connection(connection);
+        // As for a body the loop reads: 408, unless the app's response began (then the connection is cut).
+        log_debug("refusing a request body that arrives slower than the minimum rate");
+        if (connection.app_exchange->running)
+          connection.app_exchange->running->body_refused(408);
+        else
+          close_connection(connection);
       } else if (app_output_stalled(connection)) {
         log_debug("closing a connection whose client stopped reading the app's response");
         close_connection(connection);

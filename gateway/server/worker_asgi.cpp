@@ -72,9 +72,9 @@ bool Worker::app_output_stalled(const Connection& connection) const {
 }
 
 bool Worker::app_body_too_slow(const Connection& connection, std::int64_t now) const {
-  if (!connection.app_exchange || !connection.app_exchange->waiting_for_body) return false;
-  const http::Request& request = connection.parser.request();
-  const std::uint64_t received = request.content_length.value_or(0) - connection.parser.body_left();
+  if (!connection.app_exchange || !connection.app_exchange->waiting_for_body || connection.app_exchange->done)
+    return false;
+  const std::uint64_t received = connection.parser.body_bytes();
   const std::int64_t elapsed = now - connection.body_started_ms;
   return elapsed > static_cast<std::int64_t>(options_.header_timeout * 1000) &&
          static_cast<double>(received) < options_.min_body_rate * static_cast<double>(elapsed) / 1000.0;
@@ -151,8 +151,9 @@ void Worker::answer_later(Connection& connection) {
   exchange.peer = peer_of(connection);
   app::RequestBody* body = nullptr;
   if (request.body.streamed)
-    body = &exchange.body.emplace(connection.fd.get(), connection.parser, body_pace(),
-                                  continue_sender(connection, exchange.transport, request.expect_continue), [] {});
+    body = &exchange.body.emplace(
+        connection.fd.get(), connection.parser, body_pace(),
+        continue_sender(connection, exchange.transport, request.expect_continue), [] {}, true);
   exchange.starting = true;
   const std::optional<Outcome> now = handler_.begin(request, body, exchange.peer, draining_ || retiring_,
                                                     connection.out, exchange.transport, exchange.held, &exchange);
@@ -214,8 +215,8 @@ void Worker::finish_app(Connection& connection, std::optional<Outcome> known) {
     const ResponseWriter& writer = *exchange.held.writer;
     outcome = {writer.status(), writer.body_bytes(), writer.keep_alive() && !writer.failed()};
   }
-  if (exchange.body && exchange.body->left() > 0) {
-    outcome.keep_alive = false;  // a body left unread cannot be skipped without reading it
+  if (exchange.body && exchange.body->left() > 0 && !exchange.body->skip_arrived()) {
+    outcome.keep_alive = false;  // a body left unread on the connection cannot be skipped without reading it
     connection.drain_before_close = true;
   }
   const auto duration_us =

@@ -194,22 +194,26 @@ def main(argv):
             socks = []
             try:
                 # 16 x 900 KB of unfinished bodies against 4 MiB. Declared below 1 MiB, each is read by the event
-                # loop before the app runs (a larger one is streamed to the app and never held).
+                # loop before a WSGI app runs (a larger one is streamed to the app and never held). An ASGI app
+                # gets any body past 64 KiB streamed, so the worker holds none of it: what grows then is what the
+                # app keeps, so the flood goes to a path that answers without reading, and nothing needs refusing.
                 for _ in range(16):
                     sock = connect(srv.port)
                     socks.append(sock)
-                    head = b"POST /headers HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n"
+                    path = b"/" if interface == "asgi" else b"/headers"
+                    head = b"POST %s HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n" % path
                     send_quietly(sock, head + b"b" * 900_000)
                 answered(srv.port)
                 growth = rss_bytes(worker) - before
-                outcomes = wait_for(lambda: [each for each in (outcome(sock) for sock in socks) if each] or None,
-                                    10, "some unfinished bodies are refused")
-                expect(all(each in (413, "closed") for each in outcomes), f"refused with 413: {outcomes}")
+                if interface != "asgi":
+                    outcomes = wait_for(lambda: [each for each in (outcome(sock) for sock in socks) if each] or None,
+                                        10, "some unfinished bodies are refused")
+                    expect(all(each in (413, "closed") for each in outcomes), f"refused with 413: {outcomes}")
                 expect(growth <= BUDGET + 8 * 1024 * 1024, f"the worker grew {growth >> 20} MiB, budget 4 MiB")
             finally:
                 close_all(socks)
             srv.expect_alive()
-        cases.run("bodies past --worker-request-memory: the largest get 413, a client is answered",
+        cases.run("bodies past --worker-request-memory: the largest get 413 (WSGI), a client is answered",
                   bodies_over_budget)
 
     run_suite(f"serve_floods ({interface})", body, servers)

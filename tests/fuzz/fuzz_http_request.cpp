@@ -3,7 +3,9 @@
 // the stream must change nothing: the same sequence of requests (method, target, version, headers, body, framing
 // flags) and the same rejection (status and reason), or none, in every run. Every request handed out must be one
 // the framing rules allow (a token method, a target of visible bytes, token field names, values without CR, LF or
-// NUL), and every rejection a status the server can answer.
+// NUL), and every rejection a status the server can answer. In the ASGI worker's mode (bodies streamed, chunked ones
+// too) each streamed body is read as the connection layer reads it, so where a body ends is held to the same rule.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -73,26 +75,55 @@ bool known_status(int status) {
 }
 
 // Feeds `stream` in slices of the sizes given by `next_size` (0 = all that is left), answering every pause as the
-// server does, then tells the parser the client closed.
+// server does, then tells the parser the client closed. A streamed body is read as socket_body_source reads it:
+// what the parser holds first, then the connection's bytes through body_received() (never past a Content-Length).
 template <typename NextSize>
 Seen run(std::string_view stream, const Limits& limits, NextSize next_size) {
   RequestParser parser(limits);
   Seen seen;
   std::size_t at = 0;
   ParseStatus status = ParseStatus::need_more;
+  std::string streamed;  // the request being read, flattened, then its body so far
+  bool in_body = false;
+  const auto body_ended = [&] {
+    in_body = false;
+    seen.requests.push_back(streamed);
+    return parser.status() == ParseStatus::rejected ? ParseStatus::rejected : parser.next();
+  };
   while (at < stream.size() && status != ParseStatus::rejected) {
     std::size_t size = next_size();
     if (size == 0 || size > stream.size() - at) size = stream.size() - at;
-    status = parser.feed(stream.substr(at, size));
-    at += size;
-    while (status == ParseStatus::request_ready || status == ParseStatus::continue_expected) {
-      if (status == ParseStatus::request_ready)
-        seen.requests.push_back(flatten(parser.request()));
-      else
+    if (in_body) {
+      if (!parser.request().chunked) size = static_cast<std::size_t>(std::min<std::uint64_t>(size, parser.body_left()));
+      std::string bytes(stream.substr(at, size));
+      at += size;
+      streamed.append(bytes.data(), parser.body_received(bytes.data(), bytes.size()));
+      status = parser.status();
+      if (parser.body_left() == 0 || status == ParseStatus::rejected) status = body_ended();
+    } else {
+      status = parser.feed(stream.substr(at, size));
+      at += size;
+    }
+    while (!in_body && (status == ParseStatus::request_ready || status == ParseStatus::continue_expected)) {
+      if (status == ParseStatus::continue_expected) {
         ++seen.continues;
-      status = parser.next();
+        status = parser.next();
+        continue;
+      }
+      if (!parser.request().body.streamed) {
+        seen.requests.push_back(flatten(parser.request()));
+        status = parser.next();
+        continue;
+      }
+      streamed = flatten(parser.request());
+      char out[64];
+      for (std::size_t got = 0; (got = parser.take_body(out, sizeof out)) > 0;) streamed.append(out, got);
+      in_body = true;
+      if (parser.body_left() > 0 && parser.status() != ParseStatus::rejected) break;
+      status = body_ended();
     }
   }
+  if (in_body) seen.requests.push_back(streamed);  // cut by the client's close
   if (status == ParseStatus::need_more) status = parser.finish();
   if (status == ParseStatus::rejected) {
     require(known_status(parser.rejection().status) && !parser.rejection().reason.empty());
@@ -132,6 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.body = 256;
   }
   limits.body_in_memory = (data[0] & 2) != 0 ? 8 : 4096;
+  limits.stream_bodies = limits.stream_chunked_bodies = (data[0] & 4) != 0;
   const std::string_view stream(reinterpret_cast<const char*>(data + 2), size - 2);
 
   const Seen whole = run(stream, limits, [] { return std::size_t{0}; });

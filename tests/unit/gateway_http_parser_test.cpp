@@ -133,7 +133,8 @@ TEST_SUITE("gateway http parser") {
     REQUIRE(parser.take_body(out, sizeof out) == 4);
     CHECK(std::string_view(out, 4) == "0123");
     CHECK(parser.take_body(out, sizeof out) == 0);  // the rest is still on the connection
-    parser.body_received(6);                        // read from the socket by the caller
+    char read[] = "456789";
+    CHECK(parser.body_received(read, 6) == 6);  // read from the socket by the caller
     CHECK(parser.body_left() == 0);
     parser.feed("GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
     REQUIRE(parser.next() == ParseStatus::request_ready);
@@ -164,6 +165,143 @@ TEST_SUITE("gateway http parser") {
     REQUIRE(small.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc") == ParseStatus::request_ready);
     CHECK(small.body_left() == 0);
     CHECK(small.request().body.memory == "abc");
+  }
+
+  // A chunked body the caller reads from the connection in pieces of `piece` bytes (after what came with the head):
+  // its de-chunked bytes, and the parser's verdict on what follows.
+  struct StreamedChunked {
+    std::string body;
+    ParseStatus after = ParseStatus::need_more;
+    std::string unread;  // of `wire`, still on the connection when the body ended
+  };
+  StreamedChunked read_streamed_chunked(RequestParser & parser, std::string_view head, std::string_view wire,
+                                        std::size_t piece) {
+    StreamedChunked result;
+    REQUIRE(parser.feed(head) == ParseStatus::request_ready);
+    CHECK(parser.request().body.streamed);
+    CHECK_FALSE(parser.request().content_length.has_value());
+    char out[64];
+    for (std::size_t got = 0; (got = parser.take_body(out, sizeof out)) > 0;) result.body.append(out, got);
+    while (parser.body_left() > 0 && parser.status() != ParseStatus::rejected && !wire.empty()) {
+      std::string bytes(wire.substr(0, piece));
+      wire.remove_prefix(bytes.size());
+      const std::size_t got = parser.body_received(bytes.data(), bytes.size());
+      result.body.append(bytes.data(), got);
+    }
+    result.after = parser.status();
+    result.unread = wire;
+    return result;
+  }
+
+  TEST_CASE("a streamed chunked body is ready with its head and de-chunked as it is read, however it is split") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.stream_chunked_bodies = true;
+    const std::string head =
+        "POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n3;x=\"y\"\r\nab";
+    const std::string wire =
+        "c\r\n10\r\n0123456789abcdef\r\n0\r\nTrailer-One: 1\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n";
+    for (std::size_t piece = 1; piece <= wire.size(); ++piece) {
+      CAPTURE(piece);
+      RequestParser parser(limits);
+      const auto read = read_streamed_chunked(parser, head, wire, piece);
+      CHECK(read.body == "abc0123456789abcdef");
+      CHECK(parser.body_left() == 0);
+      CHECK(parser.body_bytes() == 19);
+      // What came after the last chunk in the same read is the next request's, and so is what is still unread.
+      parser.next();
+      if (!read.unread.empty()) parser.feed(read.unread);
+      REQUIRE(parser.status() == ParseStatus::request_ready);
+      CHECK(parser.request().target == "/next");
+    }
+  }
+
+  TEST_CASE("a streamed chunked body read in one go hands the pipelined request behind it to next()") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.stream_chunked_bodies = true;
+    RequestParser parser(limits);
+    const auto read = read_streamed_chunked(parser, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                            "5\r\nhello\r\n0\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n", 4096);
+    CHECK(read.body == "hello");
+    REQUIRE(parser.next() == ParseStatus::request_ready);
+    CHECK(parser.request().target == "/next");
+  }
+
+  TEST_CASE("a streamed chunked body is held to the body limits and the chunk grammar while it is read") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.stream_chunked_bodies = true;
+    limits.body = 8;
+    const std::string head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+    RequestParser over(limits);
+    const auto too_long = read_streamed_chunked(over, head, "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", 3);
+    CHECK(too_long.after == ParseStatus::rejected);
+    CHECK(over.rejection().status == 413);
+    CHECK(too_long.body == "hello");  // refused at the size line that would pass the limit, before its data
+    CHECK(over.body_left() == 1);     // never finished: the connection cannot go on
+    limits.body = 0;
+    limits.chunked_body = 8;
+    RequestParser chunked_limit(limits);
+    CHECK(read_streamed_chunked(chunked_limit, head, "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", 64).after ==
+          ParseStatus::rejected);
+    CHECK(chunked_limit.rejection().status == 413);
+    limits.chunked_body = 0;
+    RequestParser malformed(limits);
+    CHECK(read_streamed_chunked(malformed, head, "5\r\nhelloXX0\r\n\r\n", 1).after == ParseStatus::rejected);
+    CHECK(malformed.rejection().status == 400);
+  }
+
+  TEST_CASE("a streamed chunked body left unread ends the connection: its bytes are never parsed as a request") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.stream_chunked_bodies = true;
+    RequestParser parser(limits);
+    REQUIRE(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::request_ready);
+    CHECK(parser.body_left() == 1);
+    CHECK(parser.next() == ParseStatus::need_more);
+    CHECK(parser.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::need_more);
+  }
+
+  TEST_CASE(
+      "a streamed body the app did not read is skipped when all of it came with the head, else it ends the "
+      "connection") {
+    Limits limits;
+    limits.stream_bodies = true;
+    limits.stream_chunked_bodies = true;
+    limits.body_in_memory = 4;
+    RequestParser chunked(limits);
+    REQUIRE(chunked.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                         "GET /next HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::request_ready);
+    CHECK(chunked.skip_body());
+    REQUIRE(chunked.next() == ParseStatus::request_ready);
+    CHECK(chunked.request().target == "/next");
+    RequestParser length(limits);
+    REQUIRE(length.feed(
+                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\n\r\nabcdefGET /next HTTP/1.1\r\nHost: h\r\n\r\n") ==
+            ParseStatus::request_ready);
+    CHECK(length.skip_body());
+    REQUIRE(length.next() == ParseStatus::request_ready);
+    CHECK(length.request().target == "/next");
+    RequestParser partial(limits);
+    REQUIRE(partial.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel") ==
+            ParseStatus::request_ready);
+    CHECK_FALSE(partial.skip_body());
+    CHECK(partial.next() == ParseStatus::need_more);
+    CHECK(partial.feed("lo\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n") == ParseStatus::need_more);  // never parsed
+  }
+
+  TEST_CASE("without stream_chunked_bodies (WSGI) a chunked body is still read whole, 100 Continue first") {
+    Limits limits;
+    limits.stream_bodies = true;
+    RequestParser parser(limits);
+    REQUIRE(parser.feed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n") ==
+            ParseStatus::continue_expected);
+    REQUIRE(parser.next() == ParseStatus::need_more);
+    REQUIRE(parser.feed("5\r\nhello\r\n0\r\n\r\n") == ParseStatus::request_ready);
+    CHECK(parser.request().body.memory == "hello");
+    CHECK(parser.request().content_length == 5u);
   }
 
   TEST_CASE("a chunked body over Limits::chunked_body is 413") {
