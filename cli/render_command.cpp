@@ -211,6 +211,7 @@ int run_render(const RenderFlags& flags, const Io& io) {
 
   gen::RenderInputs inputs;
   inputs.deploy = config.deploy;
+  inputs.serve = config.serve;
   inputs.facts = gen::extract_settings_facts(check);
   inputs.templates_dir = templates_dir(flags, config);
   inputs.config_name = found ? config.description() : "deployctl.toml";

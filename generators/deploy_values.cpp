@@ -165,11 +165,29 @@ void resolve_database(const RenderInputs& inputs, DeployValues& v) {
   if (!v.db_name.empty() && v.db_engine == "sqlite") v.db_url_variable.clear();
 }
 
+// Whether `module:callable` names an ASGI module by Django's convention: mysite.asgi:application.
+bool names_asgi_module(std::string_view app) {
+  const std::string_view module = app.substr(0, app.find(':'));
+  return module == "asgi" || module.ends_with(".asgi");
+}
+
+// What deployctl serve runs when [deploy] interface does not say: [serve] interface, else an app module named
+// *.asgi ([deploy] app-module, then [serve] app); else WSGI, as serve's default app is */wsgi.py.
+bool serve_runs_asgi(const DeployConfig& d, const ServeConfig& serve) {
+  if (serve.interface && serve.interface->value != "auto") return serve.interface->value != "wsgi";
+  if (d.app_module) return names_asgi_module(d.app_module->value);
+  return serve.app && names_asgi_module(serve.app->value);
+}
+
 // uvicorn and daphne run ASGI apps and gunicorn WSGI ones as the rendered units start them; deployctl serve runs
-// either, and its default app is */wsgi.py, so only [deploy] interface makes it ASGI here.
-void resolve_interface(const DeployConfig& d, DeployValues& v) {
+// either (serve_runs_asgi).
+void resolve_interface(const DeployConfig& d, const ServeConfig& serve, DeployValues& v) {
   const bool asgi_server = v.server == "uvicorn" || v.server == "daphne";
-  v.asgi = d.interface ? d.interface->value == "asgi" : asgi_server;
+  if (d.interface)
+    v.asgi = d.interface->value == "asgi";
+  else
+    v.asgi = v.server == "serve" ? serve_runs_asgi(d, serve) : asgi_server;
+  if (serve.interface && serve.interface->value == "asgi2") v.serve_interface = "asgi2";
   if (d.interface && v.server != "serve" && v.asgi != asgi_server)
     v.refused.push_back("[deploy] interface is " + d.interface->value + ", but the units run " + v.server +
                         ", which serves " + (asgi_server ? "ASGI" : "WSGI") +
@@ -195,6 +213,10 @@ void resolve_interface(const DeployConfig& d, DeployValues& v) {
 void resolve_app_module(const RenderInputs& inputs, DeployValues& v) {
   if (inputs.deploy.app_module) {
     v.app_module = inputs.deploy.app_module->value;
+    return;
+  }
+  if (v.server == "serve" && inputs.serve.app) {  // what `deployctl serve` in this project runs already
+    v.app_module = inputs.serve.app->value;
     return;
   }
   const auto& f = inputs.facts;
@@ -267,7 +289,7 @@ DeployValues resolve_deploy_values(const RenderInputs& inputs) {
   v.env_file = text_or(d.env_file, "/etc/" + v.app + "/env");
   v.server = d.server->value;
   v.deployctl = d.deployctl->value;
-  resolve_interface(d, v);
+  resolve_interface(d, inputs.serve, v);
   resolve_app_module(inputs, v);
 
   v.bind = text_or(d.bind, "unix:/run/" + v.app + ".sock");

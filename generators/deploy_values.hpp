@@ -30,6 +30,7 @@ struct DeployValues {
   std::string user, group, app_dir, venv, env_file, server, app_module, bind, deployctl;
   std::string settings_module, project_package;
   bool asgi = false;                         // the app speaks ASGI: nginx passes WebSocket upgrades to it
+  std::string serve_interface = "asgi";      // with asgi, serve's --interface: asgi, or asgi2 when [serve] says so
   std::vector<std::string> websocket_paths;  // URL prefixes; empty: every proxied path, when asgi
   std::int64_t websocket_timeout = 3600;
   std::vector<std::string> upstream_servers;  // nginx "server" arguments

@@ -18,6 +18,7 @@ namespace deployctl::generators {
 // Everything a target is rendered from.
 struct RenderInputs {
   DeployConfig deploy;                                 // [deploy] with --set applied
+  ServeConfig serve;                                   // [serve]: what `deployctl serve` runs, when [deploy] is silent
   SettingsFacts facts;                                 // from the settings analysis
   std::optional<std::filesystem::path> templates_dir;  // override templates (--templates or [render] templates)
   std::string regenerate_args;                         // "share/examples/mysite --config x.toml": for file headers

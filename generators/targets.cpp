@@ -161,9 +161,9 @@ std::string exec_start(const DeployValues& v) {
     return v.venv + "/bin/uvicorn --fd 3" + workers + " --proxy-headers --forwarded-allow-ips 127.0.0.1 " +
            v.app_module;
   if (v.server == "daphne") return v.venv + "/bin/daphne --fd 3 --proxy-headers " + v.app_module;
-  return v.deployctl + " serve --bind " + v.bind + workers + (v.asgi ? " --interface asgi" : "") + " --timeout " +
-         std::to_string(v.timeout) + " --graceful-timeout " + std::to_string(v.graceful_timeout) + " --chdir " +
-         v.app_dir + " " + v.app_module;
+  return v.deployctl + " serve --bind " + v.bind + workers + (v.asgi ? " --interface " + v.serve_interface : "") +
+         " --timeout " + std::to_string(v.timeout) + " --graceful-timeout " + std::to_string(v.graceful_timeout) +
+         " --chdir " + v.app_dir + " " + v.app_module;
 }
 
 Result<void> generate_systemd(const RenderInputs& inputs, TargetData& out) {

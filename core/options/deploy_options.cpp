@@ -44,12 +44,14 @@ const Option<D> rows[] = {
      .choices = server_kinds},
     {.name = "app-module",
      .member = &D::app_module,
-     .help = "module:callable of the WSGI/ASGI app (default: WSGI_APPLICATION or ASGI_APPLICATION)",
+     .help = "module:callable of the WSGI/ASGI app (default: with serve, [serve] app; else WSGI_APPLICATION or "
+             "ASGI_APPLICATION)",
      .uses = keyed},
     {.name = "interface",
      .member = &D::interface,
      .help = "What the app speaks: asgi gets WebSocket upgrades through nginx and, with serve, --interface asgi and "
-             "ASGI_APPLICATION (default: asgi for uvicorn and daphne, else wsgi)",
+             "ASGI_APPLICATION (default: asgi for uvicorn and daphne; with serve, [serve] interface, else asgi when "
+             "the app module is named *.asgi; else wsgi)",
      .uses = keyed,
      .choices = interfaces},
     {.name = "bind",

@@ -95,6 +95,43 @@ TEST_SUITE("render_targets") {
     CHECK(files.error().message.find("must not run as root") != std::string::npos);
   }
 
+  TEST_CASE("what deployctl serve runs: [deploy] interface, else [serve] interface, else an *.asgi app module") {
+    const auto runs = [](const RenderInputs& inputs) {
+      const std::string service = render_one("systemd", inputs, 1);
+      const std::string site = render_one("nginx", inputs);
+      const bool upgrades = site.find("proxy_set_header Upgrade $http_upgrade;") != std::string::npos;
+      if (service.find(" --interface asgi2 ") != std::string::npos)
+        return upgrades ? "asgi2" : "asgi2 without upgrades";
+      if (service.find(" --interface asgi ") != std::string::npos) return upgrades ? "asgi" : "asgi without upgrades";
+      return upgrades ? "wsgi with upgrades" : "wsgi";
+    };
+    CHECK(std::string(runs(mysite_like())) == "wsgi");
+    auto from_serve = mysite_like();
+    from_serve.deploy.app_module = ConfigString{"mysite.asgi:application", {}};
+    from_serve.serve.interface = ConfigString{"asgi", {}};
+    CHECK(std::string(runs(from_serve)) == "asgi");
+    from_serve.serve.interface = ConfigString{"asgi2", {}};
+    CHECK(std::string(runs(from_serve)) == "asgi2");
+    from_serve.deploy.interface = ConfigString{"wsgi", {}};  // [deploy] says it for the deploy
+    CHECK(std::string(runs(from_serve)) == "wsgi");
+    auto by_name = mysite_like();
+    by_name.deploy.app_module = ConfigString{"mysite.asgi:application", {}};
+    CHECK(std::string(runs(by_name)) == "asgi");
+    by_name.serve.interface = ConfigString{"auto", {}};  // serve's default says nothing either
+    CHECK(std::string(runs(by_name)) == "asgi");
+    auto serve_app = mysite_like();
+    serve_app.serve.app = ConfigString{"mysite.asgi:application", {}};
+    serve_app.deploy.app_module = ConfigString{"mysite.wsgi:application", {}};  // [deploy] app-module comes first
+    CHECK(std::string(runs(serve_app)) == "wsgi");
+    serve_app.deploy.app_module.reset();
+    CHECK(std::string(runs(serve_app)) == "asgi");
+    CHECK(render_one("systemd", serve_app, 1).find(" mysite.asgi:application") != std::string::npos);
+    auto gunicorn = mysite_like();  // [serve] is about deployctl serve only
+    gunicorn.deploy.server = ConfigString{"gunicorn", {}};
+    gunicorn.serve.interface = ConfigString{"asgi", {}};
+    CHECK(render_one("nginx", gunicorn).find("proxy_set_header Upgrade") == std::string::npos);
+  }
+
   TEST_CASE("the env skeleton marks required variables and holds no default") {
     auto inputs = mysite_like();
     inputs.facts.env = {{"SECRET", "settings.py:3", true, false, std::nullopt},
