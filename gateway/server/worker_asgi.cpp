@@ -15,6 +15,7 @@
 #include "gateway/asgi/lifespan.hpp"
 #include "gateway/asgi/loop_turn.hpp"
 #include "gateway/asgi/selector.hpp"
+#include "gateway/asgi/task_registry.hpp"
 #include "gateway/server/error_log.hpp"
 #include "gateway/server/worker_loop.hpp"
 #include "python/errors.hpp"
@@ -87,7 +88,7 @@ int Worker::run_asyncio() {
   PyRef selector = asgi::make_selector(*this);
   PyRef asyncio(selector ? PyImport_ImportModule("asyncio") : nullptr);
   PyRef loop(asyncio ? PyObject_CallMethod(asyncio.get(), "SelectorEventLoop", "O", selector.get()) : nullptr);
-  const bool captures = loop && asgi::capture_first_steps(loop.get());
+  const bool captures = loop && asgi::capture_first_steps(loop.get()) && asgi::register_tasks_natively();
   PyRef installed(captures ? PyObject_CallMethod(asyncio.get(), "set_event_loop", "O", loop.get()) : nullptr);
   if (!installed) {
     log_error("cannot start the worker's asyncio loop: " + python::take_error());

@@ -297,6 +297,21 @@ def check_asyncio(port):
     expect_equal(len(names), 2, "each request's Task has a name of its own")
 
 
+def check_task_registry(port):
+    with connect(port) as sock:
+        reader = Reader(sock)
+        for _ in range(200):
+            sock.sendall(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            expect_equal(reader.read_response().status, 200, "hello")
+    shown = json.loads(get(port, "/task-registry").body)
+    expect_equal({key: shown[key] for key in ("native_add", "current_listed", "waiting_while_iterated",
+                                              "waiting_after")},
+                 {"native_add": True, "current_listed": True, "waiting_while_iterated": 1, "waiting_after": 0},
+                 "asyncio's task registry: a native add(), the request's Task listed, removals deferred while "
+                 "the registry is iterated")
+    expect(shown["tasks"] < 20, f"finished requests' Tasks leave the registry: {shown['tasks']} left after 200")
+
+
 def check_websocket_refused(port):
     response = get(port, "/hello", headers=[("Upgrade", "websocket"), ("Connection", "Upgrade"),
                                             ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
@@ -440,6 +455,7 @@ def main(argv):
         cases.run("keep-alive and pipelining, with a request that suspends", check_keep_alive, port)
         cases.run("the scope", check_scope, port)
         cases.run("client and server per connection, request after request", check_client_per_connection, port)
+        cases.run("asyncio's task registry, with a native add()", check_task_registry, port)
         cases.run("a streamed response (more_body) is chunked", check_stream, port)
         cases.run("a request body in several http.request messages", check_body_in_messages, port)
         cases.run("a body the client sends slowly, and 100 Continue, never block the loop",

@@ -84,6 +84,31 @@ async def application(scope, receive, send):
         shown = {"task_is_c": type(task) is _asyncio.Task, "future_is_c": type(future) is _asyncio.Future,
                  "loop": type(asyncio.get_running_loop()).__name__}
         await _answer(send, 200, json.dumps(shown).encode())
+    elif path == "/task-registry":
+        # asyncio's registry of all tasks as the worker leaves it: its add() native, requests' Tasks gone from it once
+        # done, and a Task that goes while the registry is iterated removed only when the iteration ends (WeakSet's
+        # rule, which asyncio.all_tasks() relies on).
+        import sys
+        registry = sys.modules["asyncio.tasks"]._all_tasks
+        added = vars(registry).get("add")
+
+        async def nothing():
+            pass
+
+        finished = asyncio.ensure_future(nothing())
+        await finished
+        for _ in range(2):  # the wake-up that resumed this Task holds the finished one until its step ends
+            await asyncio.sleep(0)
+        iteration = iter(registry)
+        while next(iteration) is finished:  # the iteration must not be holding it either
+            pass
+        del finished
+        waiting_while_iterated = len(registry._pending_removals)
+        iteration.close()
+        shown = {"native_add": type(added).__name__ == "builtin_function_or_method",
+                 "current_listed": asyncio.current_task() in asyncio.all_tasks(), "tasks": len(registry),
+                 "waiting_while_iterated": waiting_while_iterated, "waiting_after": len(registry._pending_removals)}
+        await _answer(send, 200, json.dumps(shown).encode())
     elif path == "/current-task":
         # From the app's first line, before anything suspends: the request's own Task, as asyncio.timeout() and
         # anyio's cancel scopes need it, and a Context of the request's own.
