@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_common import (APPS_DIR, Reader, clean_env, connect, expect, expect_equal, get, run_suite,  # noqa: E402
-                          start, wait_for)
+                          send_while_read, start, wait_for)
 
 APP = "asgi_body:application"
 LIMIT_BODY = 100_000_000  # --limit-request-body: far above what the held body sends before the app takes it
@@ -127,19 +127,10 @@ def check_bounded(port, marks):
         block = b"b" * (256 * 1024)
         sent = sock.send(block)
         wait_for(lambda: (read_mark(marks, "held") or "").startswith("took"), 5, "the app took one message")
-        sock.setblocking(False)
-        while sent < size:
-            try:
-                sent += sock.send(block[:min(len(block), size - sent)])
-            except BlockingIOError:
-                # A server that reads on makes the socket writable again at once; one that stopped never does.
-                if not select.select([], [sock], [], 2)[1]:
-                    break
+        sent = send_while_read(sock, size, sent)
         expect(sent < 16 * 1024 * 1024, f"the server stops reading a chunked body the app does not take ({sent} "
                                         f"bytes of {size} accepted)")
         go(marks, "held")
-        sock.setblocking(True)
-        sock.settimeout(30)
         while sent < size:
             sent += sock.send(block[:min(len(block), size - sent)])
         sock.sendall(b"\r\n0\r\n\r\n")

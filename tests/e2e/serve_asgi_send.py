@@ -6,7 +6,6 @@
 # pathsend serves a file by path (Content-Length, HEAD, a missing or relative path as a 500); TERM tells a streaming
 # app http.disconnect; a reader that takes nothing for --timeout is closed.
 import os
-import select
 import signal
 import socket
 import sys
@@ -14,7 +13,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_common import (APPS_DIR, Reader, clean_env, connect, expect, expect_equal, get, run_suite,  # noqa: E402
-                          start, wait_for)
+                          send_while_read, start, wait_for)
 
 sys.path.insert(0, APPS_DIR)
 from asgi_send import pattern  # noqa: E402
@@ -106,19 +105,10 @@ def check_body_held(port, marks):
         block = b"b" * (256 * 1024)
         sent = sock.send(block)
         wait_for(lambda: (read_mark(marks, "held") or "").startswith("took"), 5, "the app took one message")
-        sock.setblocking(False)
-        while sent < size:
-            try:
-                sent += sock.send(block[:min(len(block), size - sent)])
-            except BlockingIOError:
-                # A server that reads on makes the socket writable again at once; one that stopped never does.
-                if not select.select([], [sock], [], 2)[1]:
-                    break
+        sent = send_while_read(sock, size, sent)
         expect(sent < 16 * 1024 * 1024, f"the server stops reading a body the app does not take ({sent} bytes "
                                         f"of {size} accepted)")
         open(os.path.join(marks, "held.go"), "w").close()
-        sock.setblocking(True)
-        sock.settimeout(30)
         while sent < size:
             sent += sock.send(block[:min(len(block), size - sent)])
         response = Reader(sock).read_response()

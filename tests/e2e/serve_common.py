@@ -2,6 +2,7 @@
 # port, wait for its readiness line, speak raw HTTP to it, and always take the whole process group down.
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -300,6 +301,24 @@ def tail(text, lines=60):
 
 
 # ---- raw HTTP: the client side, with nothing normalized away ----
+
+def send_while_read(sock, size, sent=0, block_size=256 * 1024):
+    """Sends up to `size` body bytes on `sock` (`sent` already gone) while the peer reads them: stops when the socket
+    stays unwritable for 2 s, as it does once the server stops reading. Returns the bytes sent; leaves the socket
+    blocking with a 30 s timeout."""
+    block = b"b" * block_size
+    sock.setblocking(False)
+    while sent < size:
+        try:
+            sent += sock.send(block[:min(len(block), size - sent)])
+        except BlockingIOError:
+            # A server that reads on makes the socket writable again at once; one that stopped never does.
+            if not select.select([], [sock], [], 2)[1]:
+                break
+    sock.setblocking(True)
+    sock.settimeout(30)
+    return sent
+
 
 def connect(port, timeout=5):
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)

@@ -15,6 +15,7 @@
 
 #include "gateway/http/char_classes.hpp"
 #include "gateway/http/request_parser.hpp"
+#include "tests/fuzz/slice_sizes.hpp"
 
 namespace {
 
@@ -137,17 +138,6 @@ bool same(const Seen& a, const Seen& b) {
   return a.requests == b.requests && a.continues == b.continues && a.rejected_status == b.rejected_status &&
          a.rejected_reason == b.rejected_reason;
 }
-
-struct SliceSizes {
-  std::uint32_t state;
-  std::uint32_t largest;
-  std::size_t operator()() {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return std::size_t{1} + state % largest;
-  }
-};
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include "gateway/websocket/frame_writer.hpp"
 #include "gateway/websocket/message_reader.hpp"
 #include "gateway/websocket/utf8_validator.hpp"
+#include "tests/fuzz/slice_sizes.hpp"
 
 namespace {
 
@@ -105,17 +106,6 @@ Seen run(std::string stream, const ReaderOptions& options, NextSize next_size) {
     if (available == end) return seen;
   }
 }
-
-struct SliceSizes {
-  std::uint32_t state;
-  std::uint32_t largest;
-  std::size_t operator()() {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return std::size_t{1} + state % largest;
-  }
-};
 
 }  // namespace
 
