@@ -200,7 +200,7 @@ PyObject* receive_call(PyObject* self, PyObject*) {
   }
   // Later body bytes, or the end (when the response ends or the client leaves).
   if (call->waiter == nullptr) {
-    PyRef loop(PyObject_CallNoArgs(impl.get_running_loop.get()));
+    PyRef loop(impl.running_loop());
     call->waiter = loop ? PyObject_CallMethod(loop.get(), "create_future", nullptr) : nullptr;
     if (call->waiter == nullptr) return nullptr;
   }
@@ -355,7 +355,7 @@ std::unique_ptr<RunningCall> AsgiApp::start(app::Exchange& exchange) {
     return nullptr;
   }
   PyRef stepped(new_app_coroutine(impl.awaitables, coroutine.get(), call.get(), coroutine_ended, coroutine_stepping));
-  PyRef loop(stepped ? PyObject_CallNoArgs(impl.get_running_loop.get()) : nullptr);
+  PyRef loop(stepped ? impl.running_loop() : nullptr);
   PyRef name(loop ? task_name(++impl.tasks_started) : nullptr);
   PyRef task(name ? start_task_now(impl.task_type.get(), stepped.get(), loop.get(), context.get(), name.get(),
                                    impl.task_keywords.get())

@@ -25,6 +25,7 @@ struct AsgiApp::Impl {
   PyRef call_type;
   PyRef task_type;         // _asyncio.Task
   PyRef get_running_loop;  // _asyncio.get_running_loop
+  PyRef loop;              // the worker's loop, once a request has run on it
   PyRef task_keywords;     // ("loop", "context", "name")
   std::uint64_t tasks_started = 0;
   PyRef key_type, key_body, key_more_body, key_status, key_headers;
@@ -34,6 +35,12 @@ struct AsgiApp::Impl {
   StepObserver observer = nullptr;
   void* observer_context = nullptr;
 
+  // The worker's running loop (a new reference; null with an error set outside one). Kept after the first call: a
+  // worker has one loop for its life, and asyncio's get_running_loop() makes a getpid() system call each time.
+  PyObject* running_loop() {
+    if (!loop) loop.reset(PyObject_CallNoArgs(get_running_loop.get()));
+    return loop ? Py_NewRef(loop.get()) : nullptr;
+  }
   // Events are built key by key: Py_BuildValue parses its format on every call, a cost on every request.
   PyObject* event(PyObject* type) const {
     PyRef message(PyDict_New());

@@ -107,7 +107,7 @@ bool send_head(CallObject* call, std::optional<std::uint64_t> body_length, bool 
 PyObject* sent(CallObject* call) {
   app::Completion* later = call->exchange->later;
   if (later == nullptr || !later->congested()) return ready(call, Py_NewRef(Py_None));
-  PyRef loop(PyObject_CallNoArgs(call->impl->get_running_loop.get()));
+  PyRef loop(call->impl->running_loop());
   PyObject* future = loop ? PyObject_CallMethod(loop.get(), "create_future", nullptr) : nullptr;
   if (future == nullptr) return nullptr;
   Py_XSETREF(call->drain_waiter, future);
