@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <string_view>
 
 namespace deployctl::gateway::http {
@@ -68,6 +69,22 @@ inline bool is_token(std::string_view text) noexcept {
   if (text.empty()) return false;
   for (const char c : text)
     if (!is_token_char(c)) return false;
+  return true;
+}
+
+// ASCII case folding as a table: header names are compared on every request, several times each.
+inline constexpr std::array<unsigned char, 256> folded_chars = [] {
+  std::array<unsigned char, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c)
+    table[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  return table;
+}();
+
+// ASCII case-insensitive equality, for header names and tokens.
+inline bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (folded_chars[static_cast<unsigned char>(a[i])] != folded_chars[static_cast<unsigned char>(b[i])]) return false;
   return true;
 }
 

@@ -7,6 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include "gateway/http/char_classes.hpp"  // equals_ignore_case
+
 namespace deployctl::gateway::http {
 
 // A header as received (request) or as the app gave it (response). Names keep the case the peer sent.
@@ -54,8 +56,5 @@ struct Request {
   // The first header with this name (ASCII case-insensitive), or nullopt. Linear: requests have few headers.
   std::optional<std::string_view> header(std::string_view name) const noexcept;
 };
-
-// ASCII case-insensitive equality, for header names and tokens.
-bool equals_ignore_case(std::string_view a, std::string_view b) noexcept;
 
 }  // namespace deployctl::gateway::http

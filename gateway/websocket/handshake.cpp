@@ -1,25 +1,17 @@
 // Opening handshake checks, in the order RFC 6455 §4.2.1 lists the request's requirements.
 #include "gateway/websocket/handshake.hpp"
 
+#include "gateway/http/char_classes.hpp"
 #include "gateway/websocket/accept_key.hpp"
 
 namespace deployctl::gateway::websocket {
 
 namespace {
 
-bool same_name(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // Every line of field `name` parsed as a token list; false if one does not parse.
 bool tokens_of(std::span<const HeaderField> headers, std::string_view name, std::vector<std::string_view>& tokens) {
   for (const auto& h : headers)
-    if (same_name(h.name, name) && !parse_token_list(h.value, tokens)) return false;
+    if (http::equals_ignore_case(h.name, name) && !parse_token_list(h.value, tokens)) return false;
   return true;
 }
 
@@ -28,7 +20,7 @@ std::string_view single(std::span<const HeaderField> headers, std::string_view n
   std::string_view value;
   count = 0;
   for (const auto& h : headers) {
-    if (!same_name(h.name, name)) continue;
+    if (!http::equals_ignore_case(h.name, name)) continue;
     value = h.value;
     ++count;
   }
@@ -72,7 +64,8 @@ HandshakeResult accept_handshake(const HandshakeRequest& request) {
   if (!tokens_of(request.headers, "sec-websocket-protocol", handshake.subprotocols))
     return refuse("Sec-WebSocket-Protocol is not a list of tokens");
   for (const auto& h : request.headers)
-    if (same_name(h.name, "sec-websocket-extensions") && !parse_extension_offers(h.value, handshake.extensions))
+    if (http::equals_ignore_case(h.name, "sec-websocket-extensions") &&
+        !parse_extension_offers(h.value, handshake.extensions))
       return refuse("Sec-WebSocket-Extensions does not follow its grammar");
   handshake.accept = accept_value(key);
   return result;

@@ -3,16 +3,11 @@
 
 #include <cstddef>
 
+#include "gateway/http/char_classes.hpp"
+
 namespace deployctl::gateway::websocket {
 
 namespace {
-
-bool is_tchar(char c) noexcept {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 struct Cursor {
   std::string_view text;
@@ -30,7 +25,7 @@ struct Cursor {
   }
   std::string_view token() noexcept {
     const std::size_t start = at;
-    while (!done() && is_tchar(peek())) ++at;
+    while (!done() && http::token_chars[static_cast<unsigned char>(peek())]) ++at;
     return text.substr(start, at - start);
   }
   // A quoted-string without its quotes and with its quoted-pairs resolved; none if it does not close.
@@ -68,12 +63,8 @@ bool parse_token_list(std::string_view value, std::vector<std::string_view>& tok
 }
 
 bool has_token(const std::vector<std::string_view>& tokens, std::string_view token) noexcept {
-  for (const std::string_view t : tokens) {
-    if (t.size() != token.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < t.size() && same; ++i) same = lower(t[i]) == lower(token[i]);
-    if (same) return true;
-  }
+  for (const std::string_view t : tokens)
+    if (http::equals_ignore_case(t, token)) return true;
   return false;
 }
 
